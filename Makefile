@@ -1,0 +1,50 @@
+# The two set-up commands are `make serve` and `make test`; both create and reuse .venv/.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install serve build test lint chromium bench bench-quick clean
+
+install: $(STAMP)  ## create .venv/ and install tipbook with its test and dev tools
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "tipbook needs Python 3.11 or newer: run make PYTHON=python3.11 ..."; exit 2; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+serve: install  ## build the handbook from content/ and serve it on http://127.0.0.1:8000
+	$(BIN)/tipbook build
+	$(BIN)/tipbook serve
+
+build: install
+	$(BIN)/tipbook build
+
+chromium:  ## Debian's Chromium for the browser tests (installed when missing and root)
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Chromium from Debian for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else echo "Chromium is missing: install Debian's chromium package (browser tests will skip)"; fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install chromium  ## lint, then run the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python -m pytest
+
+bench: install  ## the full benchmarks (several minutes): results in benchmarks/results.json
+	$(BIN)/python -m benchmarks
+
+bench-quick: install  ## every benchmark at small N, in under two minutes
+	$(BIN)/python -m benchmarks --quick
+
+clean:
+	rm -rf site .tipbook .pytest_cache .ruff_cache benchmarks/results.json

@@ -1,0 +1,1 @@
+"""Crawl the Customer Service Tip of the Week archive into tip files."""

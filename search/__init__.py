@@ -1,0 +1,1 @@
+"""Full-text search over the tips with Whoosh (the only place that imports whoosh)."""

@@ -1,0 +1,3 @@
+from tipbook.cli import main
+
+main()

@@ -1,0 +1,76 @@
+"""The `tipbook` command line: a thin layer over the library.
+
+Each subcommand lives in its own module under `tipbook/commands/` and exposes a click
+command named `command`; this group finds them, so adding a job is adding one file.
+Command modules import heavy libraries inside their functions to keep `--help` fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import click
+
+from tipbook import __version__, commands
+from tipbook.config import Config, load_config
+
+
+class CommandFolder(click.Group):
+    """A click group whose subcommands are the modules of `tipbook.commands`."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        names = [
+            m.name for m in pkgutil.iter_modules(commands.__path__) if not m.name.startswith("_")
+        ]
+        return sorted(name.replace("_", "-") for name in names)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.list_commands(ctx):
+            return None
+        module = importlib.import_module(f"tipbook.commands.{cmd_name.replace('-', '_')}")
+        return module.command
+
+
+@click.group(cls=CommandFolder, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="tipbook")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, exists=True),
+    help="The tipbook.yml to use (default: the nearest one above the current folder).",
+)
+@click.pass_context
+def main(ctx: click.Context, config_path: str | None) -> None:
+    """tipbook: the Customer Service Tip of the Week archive as a living handbook.
+
+    \b
+    Examples:
+      tipbook scrape                 # refresh content/ from the tip archive
+      tipbook build && tipbook serve # publish the handbook on http://127.0.0.1:8000
+      tipbook search "empathy"       # search every tip from the terminal
+    """
+    from pathlib import Path
+
+    ctx.obj = LazyConfig(Path(config_path) if config_path else None)
+
+
+class LazyConfig:
+    """Loads tipbook.yml on first use, so `--help` works even where the file is broken."""
+
+    def __init__(self, path: object) -> None:
+        self.path = path
+        self._config: Config | None = None
+
+    def get(self) -> Config:
+        if self._config is None:
+            self._config = load_config(self.path)  # type: ignore[arg-type]
+        return self._config
+
+
+def get_config(ctx: click.Context) -> Config:
+    """The configuration for the running command (commands call this, tests pass `--config`)."""
+    root = ctx.find_root()
+    if not isinstance(root.obj, LazyConfig):
+        root.obj = LazyConfig(None)
+    return root.obj.get()

@@ -1,0 +1,1 @@
+"""One module per `tipbook` subcommand; each defines a click command named `command`."""

@@ -1,0 +1,175 @@
+"""tipbook's configuration: one `tipbook.yml`, read into typed, validated settings.
+
+Every problem in the file is reported at once, then loading stops, so an editor fixes the
+file in one go. Paths in the file are relative to the file itself.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tipbook import __version__
+from tipbook.errors import ConfigError, display_path
+
+CONFIG_FILE = "tipbook.yml"
+CONFIG_ENV = "TIPBOOK_CONFIG"
+PROJECT_URL = "https://github.com/tipbook/tipbook"
+DEFAULT_START_URLS = (
+    "https://cssamerica.com/category/customer-service-tip-of-the-week/",
+    "https://cssamerica.com/tag/caring/",
+    "https://cssamerica.com/tag/compassion/",
+    "https://cssamerica.com/tag/empathy/",
+)
+
+
+@dataclass(frozen=True)
+class ScrapeConfig:
+    start_urls: tuple[str, ...] = DEFAULT_START_URLS
+    delay: float = 1.0
+    concurrency: int = 2
+    timeout: float = 20.0
+    retries: int = 3
+    max_bytes: int = 5_000_000
+    user_agent: str = f"tipbook/{__version__} (+{PROJECT_URL})"
+
+
+@dataclass(frozen=True)
+class ServeConfig:
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+
+@dataclass(frozen=True)
+class Config:
+    """Where things are and how tipbook behaves; built by `load_config`."""
+
+    root: Path
+    site_name: str = "Customer Service Tip of the Week"
+    site_description: str = ""
+    site_url: str = ""
+    content_dir: Path = Path("content")
+    site_dir: Path = Path("site")
+    index_dir: Path = Path(".tipbook/index")
+    cache_dir: Path = Path(".tipbook/cache")
+    scrape: ScrapeConfig = field(default_factory=ScrapeConfig)
+    serve: ServeConfig = field(default_factory=ServeConfig)
+
+    @property
+    def tips_dir(self) -> Path:
+        return self.content_dir / "tips"
+
+    @property
+    def themes_file(self) -> Path:
+        return self.content_dir / "themes.yml"
+
+    @property
+    def mkdocs_file(self) -> Path:
+        return self.root / "mkdocs.yml"
+
+    def with_paths(self, **paths: Path) -> Config:
+        """A copy with some directories replaced (e.g. from CLI options), made absolute."""
+        return replace(self, **{k: Path(v).resolve() for k, v in paths.items() if v})
+
+
+def find_config_file(start: Path | None = None) -> Path | None:
+    """`$TIPBOOK_CONFIG`, else the nearest `tipbook.yml` in `start` or a parent folder."""
+    if os.environ.get(CONFIG_ENV):
+        return Path(os.environ[CONFIG_ENV])
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / CONFIG_FILE
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_config(path: Path | None = None) -> Config:
+    """Load and validate the configuration; without a file, defaults relative to the cwd."""
+    path = path or find_config_file()
+    if path is None:
+        return _resolve(Config(root=Path.cwd().resolve()), Path.cwd().resolve())
+    shown = display_path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as error:
+        raise ConfigError(f"{shown}: cannot read the configuration: {error}") from None
+    except yaml.YAMLError as error:
+        raise ConfigError(f"{shown}: not valid YAML: {error}") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{shown}: expected `key: value` settings")
+
+    problems: list[str] = []
+    top = _typed(data, Config, problems, "", skip={"root", "scrape", "serve"})
+    scrape = _typed(data.get("scrape") or {}, ScrapeConfig, problems, "scrape.")
+    serve = _typed(data.get("serve") or {}, ServeConfig, problems, "serve.")
+    if "start_urls" in scrape:
+        urls = scrape["start_urls"]
+        bad = [u for u in urls if not str(u).startswith(("http://", "https://"))]
+        if bad:
+            problems.append(f"scrape.start_urls: {bad[0]!r} is not a web address")
+        scrape["start_urls"] = tuple(str(u) for u in urls)
+    for key in ("delay", "timeout"):
+        if scrape.get(key, 0) < 0:
+            problems.append(f"scrape.{key}: must be 0 or more")
+    for key in ("concurrency", "max_bytes"):
+        if key in scrape and scrape[key] < 1:
+            problems.append(f"scrape.{key}: must be at least 1")
+    if problems:
+        lines = "\n".join(f"{shown}: {p}" for p in problems)
+        raise ConfigError(f"{lines}\nFix the settings above (see the README's configuration).")
+    root = path.resolve().parent
+    config = Config(root=root, scrape=ScrapeConfig(**scrape), serve=ServeConfig(**serve), **top)
+    return _resolve(config, root)
+
+
+def _resolve(config: Config, root: Path) -> Config:
+    def absolute(p: Path) -> Path:
+        return p if p.is_absolute() else (root / p).resolve()
+
+    return replace(
+        config,
+        content_dir=absolute(config.content_dir),
+        site_dir=absolute(config.site_dir),
+        index_dir=absolute(config.index_dir),
+        cache_dir=absolute(config.cache_dir),
+    )
+
+
+_TYPES: dict[str, type] = {"str": str, "int": int, "float": float, "Path": Path}
+
+
+def _typed(
+    data: dict[str, Any], schema: type, problems: list[str], prefix: str, skip: set[str] = set()
+) -> dict[str, Any]:
+    """Check `data` against a dataclass's fields; collect every problem instead of stopping."""
+    known = {f.name: f for f in fields(schema) if f.name not in skip}
+    values: dict[str, Any] = {}
+    for key, value in data.items():
+        if key in skip:
+            continue
+        if key not in known:
+            problems.append(f"{prefix}{key}: unknown setting (known: {', '.join(known)})")
+            continue
+        kind = str(known[key].type)
+        if kind.startswith("tuple"):
+            if not isinstance(value, list) or not value:
+                problems.append(f"{prefix}{key}: expected a list")
+                continue
+        elif kind == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = float(value)
+        elif kind in _TYPES and kind != "Path":
+            if not isinstance(value, _TYPES[kind]) or isinstance(value, bool):
+                problems.append(f"{prefix}{key}: expected {kind}, found {value!r}")
+                continue
+        elif kind == "Path":
+            if not isinstance(value, str) or not value:
+                problems.append(f"{prefix}{key}: expected a folder path")
+                continue
+            value = Path(value)
+        values[key] = value
+    return values
