@@ -104,7 +104,7 @@ def load_config(path: Path | None = None) -> Config:
         raise ConfigError(f"{shown}: expected `key: value` settings")
 
     problems: list[str] = []
-    top = _typed(data, Config, problems, "", skip={"root", "scrape", "serve"})
+    top = _typed(data, Config, problems, "", skip=frozenset({"root", "scrape", "serve"}))
     scrape = _typed(data.get("scrape") or {}, ScrapeConfig, problems, "scrape.")
     serve = _typed(data.get("serve") or {}, ServeConfig, problems, "serve.")
     if "start_urls" in scrape:
@@ -144,7 +144,11 @@ _TYPES: dict[str, type] = {"str": str, "int": int, "float": float, "Path": Path}
 
 
 def _typed(
-    data: dict[str, Any], schema: type, problems: list[str], prefix: str, skip: set[str] = set()
+    data: dict[str, Any],
+    schema: type,
+    problems: list[str],
+    prefix: str,
+    skip: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """Check `data` against a dataclass's fields; collect every problem instead of stopping."""
     known = {f.name: f for f in fields(schema) if f.name not in skip}

@@ -198,7 +198,7 @@ def load_tip(path: Path) -> Tip:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise ContentError([Problem(shown, 0, "error", "", f"cannot read file: {error}")])
+        raise ContentError([Problem(shown, 0, "error", "", f"cannot read file: {error}")]) from None
     tip, problems = parse_tip(text, shown)
     errors = [p for p in problems if p.is_error]
     if tip is None or errors:
