@@ -32,7 +32,9 @@ class CommandFolder(click.Group):
         return module.command
 
 
-@click.group(cls=CommandFolder, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    name="tipbook", cls=CommandFolder, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(__version__, "--version", prog_name="tipbook")
 @click.option(
     "--config",

@@ -23,6 +23,8 @@ def slugify(text: str, max_length: int = SLUG_MAX_LENGTH) -> str:
     Non-ASCII letters are folded to their ASCII base ("café" → "cafe"); everything else
     becomes a hyphen, so a slug can never hold `/`, `\\` or `..` and never leave its folder.
     """
+    # Apostrophes join words ("you're" → "youre"), as WordPress slugs do.
+    text = text.replace("'", "").replace("\u2019", "")
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = _NON_SLUG.sub("-", ascii_text.lower()).strip("-")
     if len(slug) > max_length:
@@ -87,6 +89,8 @@ class Tip:
         self.title = one_line(self.title)
         self.summary = one_line(self.summary)
         self.takeaway = one_line(self.takeaway)
+        self.themes = [one_line(t) for t in self.themes if t.strip()]
+        self.tags = [one_line(t) for t in self.tags if t.strip()]
         self.body = normalize_body(self.body)
         if not self.slug:
             self.slug = slugify(self.title)

@@ -1,0 +1,79 @@
+"""The command line as a user meets it: help, version, exit codes, the README's promises."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from tipbook import __version__
+from tipbook.cli import main
+
+
+def test_help_lists_every_command() -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    assert "Usage: tipbook" in result.output
+    for name in main.list_commands(None):  # type: ignore[arg-type]
+        assert name in result.output
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+def test_unknown_command_is_a_usage_error() -> None:
+    result = CliRunner().invoke(main, ["no-such-command"])
+    assert result.exit_code == 2
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    runner = CliRunner()
+    for name in main.list_commands(None):  # type: ignore[arg-type]
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0, (name, result.output)
+        assert "tipbook " + name in result.output.lower().replace("usage: ", ""), name
+        assert "example" in result.output.lower(), f"`tipbook {name} --help` shows no example"
+
+
+def test_every_command_is_documented_in_the_readme(repo_root: Path) -> None:
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"`tipbook ([a-z-]+)", readme))
+    missing = set(main.list_commands(None)) - documented  # type: ignore[arg-type]
+    assert not missing, f"README.md does not document: {sorted(missing)}"
+
+
+def test_readme_starts_with_the_two_setup_commands(repo_root: Path) -> None:
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    first_block = readme.split("```")[1]
+    commands = [line.split("#")[0].strip() for line in first_block.splitlines()[1:] if line]
+    assert commands == ["make serve", "make test"]
+
+
+def test_installed_console_script(repo_root: Path) -> None:
+    script = Path(sys.executable).parent / "tipbook"
+    result = subprocess.run([str(script), "--help"], capture_output=True, text=True, check=False)
+    assert result.returncode == 0
+    assert "Commands:" in result.stdout or "Usage:" in result.stdout
+
+
+def test_broken_config_is_one_clear_message(tmp_path: Path) -> None:
+    config = tmp_path / "tipbook.yml"
+    config.write_text("site_name: [\n")
+    script = Path(sys.executable).parent / "tipbook"
+    commands = CliRunner().invoke(main, ["--help"])
+    assert commands.exit_code == 0
+    names = main.list_commands(None)  # type: ignore[arg-type]
+    if "check" not in names:
+        return  # nothing reads the configuration yet
+    result = subprocess.run(
+        [str(script), "--config", str(config), "check"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "tipbook.yml: not valid YAML" in result.stderr

@@ -1,0 +1,69 @@
+"""tipbook.yml: the one configuration place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tipbook.config import DEFAULT_START_URLS, load_config
+from tipbook.errors import ConfigError
+
+
+def test_shipped_config(repo_root: Path) -> None:
+    config = load_config(repo_root / "tipbook.yml")
+    assert config.content_dir == repo_root / "content"
+    assert config.site_dir == repo_root / "site"
+    assert config.index_dir == repo_root / ".tipbook" / "index"
+    assert config.scrape.start_urls[0] == (
+        "https://cssamerica.com/category/customer-service-tip-of-the-week/"
+    )
+    assert set(DEFAULT_START_URLS) <= set(config.scrape.start_urls)
+    assert config.scrape.delay == 1.0
+    assert "tipbook" in config.scrape.user_agent
+    assert config.serve.host == "127.0.0.1"
+    assert config.site_name
+
+
+def test_paths_are_relative_to_the_file(tmp_path: Path) -> None:
+    (tmp_path / "tipbook.yml").write_text("content_dir: kb\nscrape:\n  delay: 0\n")
+    config = load_config(tmp_path / "tipbook.yml")
+    assert config.content_dir == tmp_path / "kb"
+    assert config.scrape.delay == 0.0
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "tipbook.yml"
+    path.write_text(
+        "site_nme: x\nsite_dir: 3\nscrape:\n  delay: fast\n  concurrency: 0\n"
+        "  start_urls: [ftp://x]\nserve:\n  port: eighty\n"
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    message = caught.value.message
+    for expected in (
+        "site_nme: unknown setting",
+        "site_dir: expected a folder path",
+        "scrape.delay: expected float",
+        "scrape.concurrency: must be at least 1",
+        "scrape.start_urls: 'ftp://x' is not a web address",
+        "serve.port: expected int",
+    ):
+        assert expected in message
+    assert message.count("tipbook.yml:") == 6
+
+
+def test_broken_yaml_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "tipbook.yml"
+    path.write_text("site_name: [\n")
+    with pytest.raises(ConfigError, match="tipbook.yml: not valid YAML"):
+        load_config(path)
+
+
+def test_nearest_file_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "tipbook.yml").write_text("site_name: Found\n")
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    monkeypatch.chdir(nested)
+    monkeypatch.delenv("TIPBOOK_CONFIG", raising=False)
+    assert load_config().site_name == "Found"
