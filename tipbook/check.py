@@ -1,0 +1,441 @@
+"""`tipbook check`: every problem in the tips an editor should fix, as `path:line: level: …`.
+
+Builds on `tipbook.validate` (parsing, themes, file names) and adds what an editor's week
+needs: required fields, dates, duplicates across the collection (slug, date, title, series
+part), placeholders left from `tipbook new`, links to other tips that point nowhere, raw
+HTML the site would drop. Everything is collected, nothing stops at the first problem, and
+the cross-tip checks use dictionaries, so checking stays linear in the number of tips.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from urllib.parse import urlsplit
+
+from tipbook.content import KNOWN_KEYS, field_lines, iter_tip_files, parse_tip
+from tipbook.errors import Problem, display_path
+from tipbook.model import TUESDAY, Tip, slugify
+from tipbook.taxonomy import Taxonomy
+from tipbook.validate import validate_tip
+
+SUMMARY_MAX = 300
+# Placeholders: the marker `tipbook new` writes, and the usual stand-ins for missing text.
+_PLACEHOLDER_CASE = re.compile(r"\b(?:TODO|FIXME)\b|(?i:lorem ipsum)")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+_CODE_SPAN = re.compile(r"`[^`]*`")
+# Links are found with regular expressions, line by line, because findings need the line
+# number and Markdown renderers do not report where a link came from.
+_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'(][^)]*)?\)")
+_REF_LINK = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
+_HREF = re.compile(r"\b(?:href|src)\s*=\s*[\"']([^\"']*)[\"']", re.IGNORECASE)
+_TIP_ID = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.md|\.html)?$")
+# HTML the site removes from a tip (script/style/embeds and event handlers): raw HTML in
+# Markdown is passed through, so this is the editor's only warning before it disappears.
+_DROPPED_TAG = re.compile(r"<\s*(script|iframe|style|object|embed|form)\b", re.IGNORECASE)
+_EVENT_ATTR = re.compile(r"<[a-z][^>]*?\s(on[a-z]+)\s*=", re.IGNORECASE)
+
+
+@dataclass
+class TipFile:
+    """One parsed tip file with what the checks need to point at lines."""
+
+    path: Path
+    shown: str
+    text: str
+    tip: Tip | None
+    problems: list[Problem]
+    lines: dict[str, int]
+
+
+@dataclass
+class CheckReport:
+    """Every finding of one `check` run, and how many files were checked."""
+
+    checked: int
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "checked": self.checked,
+            "errors": [p.to_dict() for p in self.errors],
+            "warnings": [p.to_dict() for p in self.warnings],
+        }
+
+
+def check_content(
+    content_dir: Path,
+    taxonomy: Taxonomy,
+    paths: list[Path] | None = None,
+    site_url: str = "",
+    today: dt.date | None = None,
+) -> CheckReport:
+    """Check the tips at `paths` (files or folders; default: every tip) against the collection.
+
+    Duplicates and links are judged against every tip in `content_dir`, but only the
+    files asked for get findings.
+    """
+    everything = list(iter_tip_files(content_dir))
+    targets = _expand(paths) if paths is not None else everything
+    parsed: dict[Path, TipFile] = {}
+    for path in [*everything, *targets]:
+        key = path.resolve()
+        if key not in parsed:
+            parsed[key] = _parse(path)
+    collection = _Collection(parsed.values())
+    today = today or dt.date.today()
+    problems: list[Problem] = []
+    checked = 0
+    for key in dict.fromkeys(path.resolve() for path in targets):
+        checked += 1
+        problems += check_file(
+            parsed[key], taxonomy, collection, content_dir.resolve(), site_url, today
+        )
+    return CheckReport(checked, sorted(set(problems)))
+
+
+def check_file(
+    file: TipFile,
+    taxonomy: Taxonomy,
+    collection: _Collection,
+    content_dir: Path,
+    site_url: str = "",
+    today: dt.date | None = None,
+) -> list[Problem]:
+    """Every finding about one file."""
+    problems = list(file.problems)
+    tip = file.tip
+    if tip is None:
+        return problems
+    lines = file.lines
+    shown = file.shown
+
+    def add(name: str, message: str, level: str = "error", line: int | None = None) -> None:
+        problems.append(Problem(shown, line or lines.get(name, 1), level, name, message))
+
+    front = file.text.splitlines()
+    for problem in validate_tip(tip, shown, taxonomy, lines):
+        if problem.field == "themes" and problem.message.startswith("unknown theme"):
+            theme = problem.message.split("'")[1] if "'" in problem.message else ""
+            line = _item_line(front, lines.get("themes", 0), theme) or problem.line
+            problem = Problem(shown, line, problem.level, problem.field, problem.message)
+        problems.append(problem)
+
+    _check_fields(tip, file, add, taxonomy)
+    _check_date(tip, file, content_dir, add)
+    _check_placeholders(tip, file, add)
+    _check_collection(tip, file, collection, add)
+    _check_body(tip, file, collection, content_dir, site_url, today or dt.date.today(), add)
+    return problems
+
+
+class _Collection:
+    """Indexes of every tip by id, slug, date, title and series part: one pass, no pairs."""
+
+    def __init__(self, files) -> None:  # type: ignore[no-untyped-def]
+        self.by_id: dict[str, TipFile] = {}
+        self.by_slug: dict[str, list[TipFile]] = {}
+        self.by_date: dict[dt.date, list[TipFile]] = {}
+        self.by_title: dict[str, list[TipFile]] = {}
+        self.by_part: dict[tuple[str, int], list[TipFile]] = {}
+        for file in files:
+            tip = file.tip
+            if tip is None:
+                continue
+            self.by_id.setdefault(tip.id, file)
+            self.by_slug.setdefault(tip.slug, []).append(file)
+            self.by_date.setdefault(tip.date, []).append(file)
+            self.by_title.setdefault(slugify(tip.title), []).append(file)
+            if tip.series:
+                part = (tip.series.name.casefold(), tip.series.part)
+                self.by_part.setdefault(part, []).append(file)
+
+    @staticmethod
+    def others(files: list[TipFile], file: TipFile) -> list[TipFile]:
+        return [other for other in files if other.path.resolve() != file.path.resolve()]
+
+
+def _expand(paths: list[Path]) -> list[Path]:
+    """Files as given, folders as every Markdown file below them."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*.md") if not p.name.startswith("."))
+        else:
+            files.append(path)
+    return files
+
+
+def _parse(path: Path) -> TipFile:
+    shown = display_path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        problem = Problem(shown, 0, "error", "", f"cannot read file: {error}")
+        return TipFile(path, shown, "", None, [problem], {})
+    tip, problems = parse_tip(text, shown)
+    return TipFile(path, shown, text, tip, problems, field_lines(text))
+
+
+def _item_line(front: list[str], key_line: int, value: str) -> int:
+    """The line of `value` in a front-matter list that starts at `key_line` (0: not found)."""
+    if not key_line or not value:
+        return 0
+    if value in front[key_line - 1]:
+        return key_line  # a flow list: `themes: [a, b]`
+    for number in range(key_line + 1, len(front) + 1):
+        line = front[number - 1]
+        if not line.lstrip().startswith("-"):
+            break
+        if line.lstrip()[1:].strip().strip("'\"") == value:
+            return number
+    return 0
+
+
+def _check_fields(tip: Tip, file: TipFile, add, taxonomy: Taxonomy) -> None:  # type: ignore[no-untyped-def]
+    lines = file.lines
+    if "slug" not in lines:
+        add("slug", f"missing slug: add `slug: {tip.slug}` (it names the file and the URL)")
+    if "themes" not in lines or not tip.themes:
+        add(
+            "themes",
+            "no themes: the tip appears in no chapter; `tipbook themes suggest "
+            f"{file.shown} --write` adds the classifier's",
+            "warning",
+        )
+    if not tip.summary:
+        add(
+            "summary" if "summary" in lines else "title",
+            "missing summary: add `summary:` with one or two plain sentences for lists "
+            "and search results",
+        )
+    elif len(tip.summary) > SUMMARY_MAX:
+        add(
+            "summary",
+            f"summary has {len(tip.summary)} characters: keep it to {SUMMARY_MAX} or fewer",
+            "warning",
+        )
+    if not tip.takeaway:
+        add(
+            "takeaway" if "takeaway" in lines else "title",
+            "missing takeaway: add `takeaway:` with the closing one-line lesson "
+            "(the site shows it as a callout)",
+            "warning",
+        )
+    for key in lines:
+        if key in KNOWN_KEYS:
+            continue
+        near = difflib.get_close_matches(key.lower(), KNOWN_KEYS, n=1, cutoff=0.7)
+        if near:
+            add(key, f"unknown field {key!r} (did you mean {near[0]!r}?): rename it", "warning")
+
+
+def _check_date(tip: Tip, file: TipFile, content_dir: Path, add) -> None:  # type: ignore[no-untyped-def]
+    if tip.date.weekday() != TUESDAY and not tip.source:
+        # Archive tips keep the date they were published on; new ones go out on Tuesdays.
+        add(
+            "date",
+            f"{tip.date.isoformat()} is a {tip.date:%A}: tips publish on Tuesdays",
+            "warning",
+        )
+    try:
+        relative = file.path.resolve().relative_to(content_dir)
+    except ValueError:
+        return
+    parts = relative.parts
+    if len(parts) == 3 and parts[0] == "tips" and parts[1] != f"{tip.date.year:04d}":
+        add("date", f"the file is in tips/{parts[1]}/: move it to tips/{tip.date.year:04d}/")
+
+
+def _check_placeholders(tip: Tip, file: TipFile, add) -> None:  # type: ignore[no-untyped-def]
+    # A draft may hold placeholders; anything that would be published must not.
+    level = "warning" if tip.draft else "error"
+    fix = "replace it before removing `draft: true`" if tip.draft else "replace it with your text"
+    for name in ("title", "summary", "takeaway"):
+        if _PLACEHOLDER_CASE.search(getattr(tip, name)):
+            add(name, f"placeholder left in {name}: {fix}", level)
+    for number, line in _body_lines(file.text):
+        if _PLACEHOLDER_CASE.search(line):
+            text = line.strip()
+            shown = text if len(text) <= 60 else text[:57] + "…"
+            add("body", f"placeholder left in the text ({shown!r}): {fix}", level, number)
+
+
+def _check_collection(tip: Tip, file: TipFile, collection: _Collection, add) -> None:  # type: ignore[no-untyped-def]
+    others = collection.others(collection.by_slug.get(tip.slug, []), file)
+    if others:
+        add("slug", f"slug {tip.slug!r} is also used by {others[0].shown}: choose another slug")
+    others = collection.others(collection.by_date.get(tip.date, []), file)
+    if others:
+        add(
+            "date",
+            f"{tip.date.isoformat()} is also the date of {others[0].shown}: one tip per Tuesday; "
+            "move one of them to another week",
+            "warning",
+        )
+    others = collection.others(collection.by_title.get(slugify(tip.title), []), file)
+    if others:
+        add(
+            "title",
+            f"the title repeats {others[0].shown}'s: give this tip its own title",
+            "warning",
+        )
+    if tip.series:
+        part = (tip.series.name.casefold(), tip.series.part)
+        others = collection.others(collection.by_part.get(part, []), file)
+        if others:
+            add(
+                "series",
+                f"part {tip.series.part} of {tip.series.name!r} is also {others[0].shown}: "
+                "number the parts 1, 2, 3, …",
+                "warning",
+            )
+
+
+def _body_lines(text: str):  # type: ignore[no-untyped-def]
+    """(file line number, line) of the body, outside fenced code blocks."""
+    lines = text.splitlines()
+    closing = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), None)
+    if closing is None:
+        return
+    fenced = False
+    for index in range(closing + 1, len(lines)):
+        line = lines[index]
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        if not fenced:
+            yield index + 1, _CODE_SPAN.sub("", line)
+
+
+def _check_body(
+    tip: Tip,
+    file: TipFile,
+    collection: _Collection,
+    content_dir: Path,
+    site_url: str,
+    today: dt.date,
+    add,  # type: ignore[no-untyped-def]
+) -> None:
+    published = tip.is_published(today)
+    for number, line in _body_lines(file.text):
+        match = _DROPPED_TAG.search(line)
+        if match:
+            tag = match.group(1).lower()
+            add(
+                "body",
+                f"raw <{tag}> is dropped by the site: remove it (link to the page instead)",
+                line=number,
+            )
+        match = _EVENT_ATTR.search(line)
+        if match:
+            add(
+                "body",
+                f"the {match.group(1)}= attribute is dropped by the site: remove it",
+                line=number,
+            )
+        targets = [m.group(1) for m in _MD_LINK.finditer(line)]
+        targets += [m.group(1) for m in _HREF.finditer(line)]
+        ref = _REF_LINK.match(line)
+        if ref:
+            targets.append(ref.group(1))
+        for target in targets:
+            message = _link_problem(target, file, collection, content_dir, site_url)
+            if message:
+                add("body", message, line=number)
+                continue
+            linked = _linked_tip(target, collection, site_url)
+            if published and linked is not None and not linked.tip.is_published(today):  # type: ignore[union-attr]
+                add(
+                    "body",
+                    f"links to {linked.shown}, which is not published yet (draft or future "
+                    "date): the link is broken until it is",
+                    "warning",
+                    number,
+                )
+
+
+def _site_path(target: str, site_url: str) -> tuple[str, bool] | None:
+    """The path of a link inside this site and whether it is relative; None for other sites."""
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        if not site_url:
+            return None
+        base = urlsplit(site_url)
+        if (parts.netloc, parts.scheme) != (base.netloc, base.scheme):
+            return None
+        root = base.path.rstrip("/")
+        if not parts.path.startswith(root + "/"):
+            return None
+        return parts.path[len(root) :], False
+    if not parts.path:
+        return None  # `#anchor` on the same page
+    return parts.path, not parts.path.startswith("/")
+
+
+def _tip_segment(path: str) -> tuple[str, str] | None:
+    """(id, how it ends) when the link's last segment names a tip: `2024-01-02-slug[.md|/]`."""
+    segments = [s for s in path.split("/") if s and s != "index.html"]
+    if not segments:
+        return None
+    match = _TIP_ID.match(segments[-1])
+    if not match:
+        return None
+    return f"{match.group(1)}-{match.group(2)}", segments[-1]
+
+
+def _linked_tip(target: str, collection: _Collection, site_url: str) -> TipFile | None:
+    located = _site_path(target, site_url)
+    if located is None:
+        return None
+    named = _tip_segment(located[0])
+    return collection.by_id.get(named[0]) if named else None
+
+
+def _link_problem(
+    target: str, file: TipFile, collection: _Collection, content_dir: Path, site_url: str
+) -> str | None:
+    """Why a link in a tip's body points nowhere, or None when it is fine or not ours."""
+    if target.strip().lower().startswith("javascript:"):
+        return "a javascript: link is dropped by the site: link to a web page instead"
+    located = _site_path(target, site_url)
+    if located is None:
+        return None
+    path, relative = located
+    named = _tip_segment(path)
+    if path.endswith(".md"):
+        base = file.path.resolve().parent if relative else content_dir
+        resolved = (base / PurePosixPath(path.lstrip("/"))).resolve()
+        if resolved.is_file():
+            return None
+        if named and named[0] in collection.by_id:
+            right = collection.by_id[named[0]].path.resolve()
+            hint = _relative(right, file.path.resolve().parent)
+            return f"link {target!r} points nowhere: the tip is at {hint!r}"
+        return f"link {target!r} points nowhere: no file {display_path(resolved)}"
+    if named and named[0] not in collection.by_id:
+        return (
+            f"link {target!r} points to tip {named[0]!r}, which does not exist: "
+            "check the date and slug (link to the tip's .md file)"
+        )
+    return None
+
+
+def _relative(target: Path, start: Path) -> str:
+    return Path(os.path.relpath(target, start)).as_posix()

@@ -1,0 +1,57 @@
+"""`tipbook check`: report every problem in the tips, as `path:line: level: message`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tipbook.cli import get_config
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: one finding per line; json: a document with errors and warnings apart.",
+)
+@click.pass_context
+def command(ctx: click.Context, paths: tuple[Path, ...], output: str) -> None:
+    """Check tips (default: every tip) and exit 1 when any has an error.
+
+    \b
+    Examples:
+      tipbook check                                   # the whole collection
+      tipbook check content/tips/2026/2026-12-01-listen-before-you-answer.md
+      tipbook check --format json > findings.json
+    """
+    import json
+
+    from rich.console import Console
+
+    from tipbook.check import check_content
+    from tipbook.taxonomy import load_taxonomy
+
+    config = get_config(ctx)
+    report = check_content(
+        config.content_dir,
+        load_taxonomy(config.themes_file),
+        list(paths) if paths else None,
+        site_url=config.site_url,
+    )
+    if output == "json":
+        click.echo(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        for problem in report.errors + report.warnings:
+            click.echo(str(problem))
+        colour = "red" if report.errors else "yellow" if report.warnings else "green"
+        Console(stderr=True, soft_wrap=True).print(
+            f"[{colour}]{report.checked} tip(s) checked: {len(report.errors)} error(s), "
+            f"{len(report.warnings)} warning(s)[/]",
+            highlight=False,
+        )
+    ctx.exit(0 if report.ok else 1)

@@ -1,0 +1,79 @@
+"""`tipbook themes`: list the theme chapters, and explain or write a tip's themes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tipbook.cli import get_config
+
+
+@click.group()
+def command() -> None:
+    """The theme chapters (content/themes.yml) and the theme classifier.
+
+    \b
+    Examples:
+      tipbook themes list
+      tipbook themes suggest content/tips/2026/2026-12-01-listen-before-you-answer.md --write
+    """
+
+
+@command.command("list")
+@click.pass_context
+def list_themes(ctx: click.Context) -> None:
+    """Every theme id with its title and how many tips list it.
+
+    \b
+    Example:
+      tipbook themes list
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from tipbook.editor import theme_counts
+    from tipbook.taxonomy import load_taxonomy
+
+    config = get_config(ctx)
+    taxonomy = load_taxonomy(config.themes_file)
+    counts = theme_counts(config.content_dir, taxonomy)
+    table = Table("id", "title", "tips")
+    for theme in taxonomy:
+        table.add_row(theme.id, theme.title, str(counts[theme.id]))
+    Console().print(table)
+
+
+@command.command("suggest")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--write", is_flag=True, help="Add the suggested themes to the file.")
+@click.pass_context
+def suggest(ctx: click.Context, path: Path, write: bool) -> None:
+    """Score a tip against every theme, with the words that triggered each score.
+
+    \b
+    Example:
+      tipbook themes suggest content/tips/2026/2026-12-01-listen-before-you-answer.md --write
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from tipbook.editor import suggest_themes
+    from tipbook.taxonomy import load_taxonomy
+
+    config = get_config(ctx)
+    result = suggest_themes(path, load_taxonomy(config.themes_file), config.content_dir, write)
+    table = Table("theme", "score", "needs", "suggested", "words (count)", title=str(path))
+    for score in result.scores:
+        words = ", ".join(f"{w} ({n})" for w, n in sorted(score.matches.items()))
+        mark = "yes" if score.theme in result.suggested else ""
+        table.add_row(score.theme, str(score.score), str(score.threshold), mark, words)
+    console = Console()
+    console.print(table)
+    console.print(f"In the file: {', '.join(result.tip.themes) or '(none)'}", highlight=False)
+    if result.written:
+        console.print(f"[green]Added {', '.join(result.added)} to {path}[/]", highlight=False)
+    elif result.added:
+        console.print(f"Suggested to add: {', '.join(result.added)} (use --write)", highlight=False)
+    else:
+        console.print("Nothing to add.")

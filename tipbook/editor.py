@@ -1,0 +1,202 @@
+"""The editor's jobs on one tip: start it from the house template, and suggest its themes.
+
+`new_tip` writes `content/tips/<YYYY>/<YYYY-MM-DD>-<slug>.md` with the front matter filled
+in and a body skeleton in the house style; `check` (tipbook/check.py) then reports whatever
+the editor left to do. `suggest_themes` explains the classifier's view of a tip.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tipbook.content import iter_tip_files, load_tip, save_tip, tip_path
+from tipbook.errors import TipbookError, UsageError, display_path
+from tipbook.model import TUESDAY, Series, Tip, next_tuesday, slugify
+from tipbook.taxonomy import Taxonomy, ThemeScore
+
+# Every placeholder the template writes starts with this marker, so `check` finds them all.
+PLACEHOLDER = "TODO"
+SUMMARY_PLACEHOLDER = f"{PLACEHOLDER}: one or two plain sentences shown in lists and search."
+TAKEAWAY_PLACEHOLDER = f"{PLACEHOLDER}: the closing one-line lesson, e.g. Become an empathy expert."
+BODY_TEMPLATE = f"""\
+{PLACEHOLDER}: Open with a short story or scenario: a customer, a moment, what happened. \
+Two or three short paragraphs, in the first person, as if you were telling a colleague.
+
+{PLACEHOLDER}: Say what the story teaches, then give the points to remember:
+
+- {PLACEHOLDER}: the first point
+- {PLACEHOLDER}: the second point
+- {PLACEHOLDER}: the third point
+
+{PLACEHOLDER}: Close with the takeaway line, one short sentence (the same as `takeaway:`).
+"""
+# `YYYY-MM-DD-slug.md`: a tip's file name carries its date and slug.
+_TIP_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9-]+)\.md$")
+
+
+@dataclass
+class NewTip:
+    """What `new_tip` created: the file, the tip, and warnings worth showing the editor."""
+
+    path: Path
+    tip: Tip
+    warnings: list[str] = field(default_factory=list)
+
+
+def existing_tips(content_dir: Path) -> list[tuple[dt.date, str, Path]]:
+    """(date, slug, path) of every tip file, read from the file names.
+
+    File names are used instead of parsing every file: it is fast at thousands of tips and
+    works even when another file is broken (`check` reports names that disagree with the
+    front matter).
+    """
+    found = []
+    for path in iter_tip_files(content_dir):
+        match = _TIP_FILE.match(path.name)
+        if not match:
+            continue
+        try:
+            date = dt.date.fromisoformat(match.group(1))
+        except ValueError:
+            continue
+        found.append((date, match.group(2), path))
+    return found
+
+
+def default_date(existing: list[tuple[dt.date, str, Path]], today: dt.date) -> dt.date:
+    """The first Tuesday after the newest tip, but never in the past.
+
+    Tips publish weekly on Tuesdays; when the archive's newest tip is older than a week,
+    back-dating the new tip would publish it at once under an old date, so the first
+    Tuesday from today on is used instead.
+    """
+    upcoming = today if today.weekday() == TUESDAY else next_tuesday(today)
+    if not existing:
+        return upcoming
+    return max(next_tuesday(max(date for date, _, _ in existing)), upcoming)
+
+
+def series_option(name: str | None, part: int | None) -> Series | None:
+    """The `--series NAME --part N` pair as a `Series`; one without the other is a usage error."""
+    if name is None and part is None:
+        return None
+    if not name or not name.strip() or part is None or part < 1:
+        raise UsageError('give both --series "Series name" and --part N (1, 2, 3, …)')
+    return Series(" ".join(name.split()), part)
+
+
+def new_tip(
+    content_dir: Path,
+    taxonomy: Taxonomy,
+    title: str,
+    date: dt.date | None = None,
+    themes: list[str] | tuple[str, ...] = (),
+    series: Series | None = None,
+    today: dt.date | None = None,
+) -> NewTip:
+    """Create a draft tip from the house template; never overwrite or clash with a tip.
+
+    Raises `UsageError` for a bad title or an unknown theme (naming the nearest valid id)
+    and `TipbookError` when the date or the slug is already taken (naming that tip).
+    """
+    title = " ".join(title.split())
+    if not title:
+        raise UsageError('the title is empty: tipbook new "Your tip\'s title"')
+    for theme in themes:
+        if theme not in taxonomy:
+            raise UsageError(
+                f"{taxonomy.unknown_theme_message(theme)}: `tipbook themes list` shows them all"
+            )
+    existing = existing_tips(content_dir)
+    warnings = []
+    if date is None:
+        date = default_date(existing, today or dt.date.today())
+    elif date.weekday() != TUESDAY:
+        warnings.append(
+            f"{date.isoformat()} is a {date:%A}: weekly tips publish on Tuesdays "
+            f"(the next one is {next_tuesday(date).isoformat()})"
+        )
+    slug = slugify(title)
+    for other_date, other_slug, other_path in existing:
+        if other_date == date:
+            raise TipbookError(
+                f"{date.isoformat()} already has a tip: {display_path(other_path)}; "
+                "choose another day with --date YYYY-MM-DD"
+            )
+        if other_slug == slug:
+            raise TipbookError(
+                f"the slug {slug!r} is taken by {display_path(other_path)}: choose another title"
+            )
+    tip = Tip(
+        title=title,
+        date=date,
+        slug=slug,
+        themes=list(dict.fromkeys(themes)),
+        summary=SUMMARY_PLACEHOLDER,
+        takeaway=TAKEAWAY_PLACEHOLDER,
+        series=series,
+        draft=True,
+        body=BODY_TEMPLATE,
+    )
+    path = tip_path(content_dir, tip)
+    if path.exists():
+        raise TipbookError(f"{display_path(path)} already exists: edit it instead")
+    save_tip(content_dir, tip)
+    return NewTip(path, tip, warnings)
+
+
+@dataclass
+class ThemeSuggestion:
+    """The classifier's scores for one tip, and the themes it would give it."""
+
+    path: Path
+    tip: Tip
+    scores: list[ThemeScore]
+    suggested: list[str]
+    written: bool = False
+
+    @property
+    def added(self) -> list[str]:
+        return [theme for theme in self.suggested if theme not in self.tip.themes]
+
+
+def suggest_themes(
+    path: Path, taxonomy: Taxonomy, content_dir: Path, write: bool = False
+) -> ThemeSuggestion:
+    """Score a tip against every theme; with `write`, add the suggested themes to its file.
+
+    Themes already in the file are kept (an editor may have chosen one the signals miss);
+    `write` only adds, and keeps the file's canonical place and format via `save_tip`.
+    """
+    tip = load_tip(path)
+    scores = taxonomy.score(tip.title, tip.body)
+    suggested = taxonomy.classify(tip.title, tip.body)
+    result = ThemeSuggestion(path, tip, scores, suggested)
+    if write and result.added:
+        if tip_path(content_dir, tip).resolve() != path.resolve():
+            raise TipbookError(
+                f"{display_path(path)} is not where its date and slug put it "
+                f"({tip.relative_path}): run `tipbook check` and fix its name first"
+            )
+        chosen = set(tip.themes) | set(suggested)
+        known = [theme for theme in taxonomy.ids if theme in chosen]
+        unknown = [theme for theme in tip.themes if theme not in taxonomy]
+        save_tip(content_dir, tip.with_changes(themes=known + unknown))
+        result.written = True
+    return result
+
+
+def theme_counts(content_dir: Path, taxonomy: Taxonomy) -> Counter[str]:
+    """How many tips list each theme (tips that cannot be read are skipped: see `check`)."""
+    from tipbook.content import parse_tip
+
+    counts: Counter[str] = Counter()
+    for path in iter_tip_files(content_dir):
+        tip, _ = parse_tip(path.read_text(encoding="utf-8"), str(path))
+        if tip is not None:
+            counts.update(theme for theme in set(tip.themes) if theme in taxonomy)
+    return counts
