@@ -1,0 +1,119 @@
+"""The benchmark harness: the synthetic corpus generator and the bench-quick code paths."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import (
+    ANCHOR,
+    dumps_tip_fast,
+    generate_corpus,
+    generate_tip,
+    generate_tips,
+)
+from tipbook.content import dumps_tip, iter_tip_files, load_tips
+from tipbook.taxonomy import load_taxonomy
+from tipbook.validate import validate_file
+
+WORD = re.compile(r"[A-Za-z]+(?:['-][A-Za-z]+)*")
+
+
+@pytest.fixture(scope="module")
+def sample() -> list:
+    return generate_tips(120)
+
+
+def test_generator_is_deterministic_and_prefix_stable(tmp_path: Path) -> None:
+    first = generate_corpus(tmp_path / "a", 15)
+    again = generate_corpus(tmp_path / "b", 15)
+    assert first == again
+    files_a = [p.relative_to(tmp_path / "a") for p in iter_tip_files(tmp_path / "a")]
+    files_b = [p.relative_to(tmp_path / "b") for p in iter_tip_files(tmp_path / "b")]
+    assert files_a == files_b and len(files_a) == 15
+    for rel in files_a:
+        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes()
+    # A smaller corpus is the newest part of a bigger one; another seed is another corpus.
+    assert generate_tips(40)[:15] == first
+    assert generate_tips(15, seed=1) != first
+
+
+def test_tips_have_a_realistic_shape(sample: list, repo_root: Path) -> None:
+    taxonomy = load_taxonomy(repo_root / "content" / "themes.yml")
+    dates = [tip.date for tip in sample]
+    assert dates[0] == ANCHOR and len(set(dates)) == len(dates)
+    assert all(d.weekday() == 1 and d <= ANCHOR for d in dates)  # Tuesdays, never later
+    assert all((a - b).days == 7 for a, b in zip(dates, dates[1:], strict=False))
+    with_lists = 0
+    for tip in sample:
+        assert 4 <= len(WORD.findall(tip.title)) <= 8, tip.title
+        assert 350 <= len(WORD.findall(tip.body)) <= 700, tip.id
+        blocks = tip.body.split("\n\n")
+        prose = [b for b in blocks if not b.startswith("- ")]
+        assert 6 <= len(prose) <= 9  # 5–8 paragraphs plus the takeaway line
+        with_lists += any(b.startswith("- ") for b in blocks)
+        assert blocks[-1] == tip.takeaway and tip.takeaway.endswith(".")
+        assert tip.summary and len(tip.summary) <= 300 and blocks[0].startswith(tip.summary[:40])
+        assert 1 <= len(tip.themes) <= 3 and all(t in taxonomy for t in tip.themes)
+        assert tip.source.startswith("https://")
+    assert 0.5 * len(sample) < with_lists < len(sample)
+    # A few series, each with consecutive parts counting up week by week.
+    series = [tip for tip in sample if tip.series]
+    assert len({tip.series.name for tip in series}) >= 2 and len(series) < len(sample) // 5
+    by_name: dict[str, list] = {}
+    for tip in series:
+        by_name.setdefault(tip.series.name, []).append(tip)
+    for parts in by_name.values():
+        parts.sort(key=lambda tip: tip.date)
+        assert [tip.series.part for tip in parts] == list(range(1, len(parts) + 1))
+    # Many distinct words, with natural (heavy-headed, long-tailed) frequencies.
+    counts = Counter(w.lower() for tip in sample for w in WORD.findall(tip.body))
+    assert len(counts) > 1500
+    ranked = [count for _, count in counts.most_common()]
+    assert ranked[0] < 0.1 * sum(ranked) and ranked[0] > 20 * ranked[len(ranked) // 2]
+
+
+def test_fast_writer_matches_tipbook_format(sample: list) -> None:
+    for tip in sample:
+        assert dumps_tip_fast(tip) == dumps_tip(tip)
+
+
+def test_corpus_loads_back_and_validates(tmp_path: Path) -> None:
+    tips = generate_corpus(tmp_path, 30)
+    assert (tmp_path / "themes.yml").is_file()
+    loaded = load_tips(tmp_path)
+    assert sorted(tips, key=lambda t: (t.date, t.slug)) == loaded
+    taxonomy = load_taxonomy(tmp_path / "themes.yml")
+    for path in iter_tip_files(tmp_path):
+        _, problems = validate_file(path, taxonomy)
+        assert [p for p in problems if p.is_error] == []
+
+
+def test_generate_cli_writes_n_tips(tmp_path: Path, repo_root: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.generate", str(tmp_path / "c"), "7"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=repo_root,
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(list(iter_tip_files(tmp_path / "c"))) == 7
+    bad = subprocess.run(
+        [sys.executable, "-m", "benchmarks.generate", str(tmp_path / "d"), "many"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=repo_root,
+    )
+    assert bad.returncode == 2 and "invalid int value" in bad.stderr
+
+
+def test_new_tip_is_next_week() -> None:
+    new = generate_tip(-1)
+    assert (new.date - ANCHOR).days == 7 and new.date.year < 2026
