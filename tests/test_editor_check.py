@@ -1,0 +1,355 @@
+"""`tipbook check`: every finding has a broken file that shows it, at the right line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from tipbook.check import CheckReport, check_content
+from tipbook.cli import main
+from tipbook.taxonomy import load_taxonomy
+
+TODAY = dt.date(2026, 11, 26)
+SITE_URL = "https://tips.example.org/handbook/"
+GOOD = """\
+---
+title: Listen Before You Answer
+date: 2026-11-24
+slug: listen-before-you-answer
+themes:
+  - empathy
+tags: []
+summary: A customer who feels heard calms down.
+takeaway: Listen first.
+---
+
+A customer called about a late delivery, and I wanted to fix it at once.
+
+- Let them finish.
+- Say back what you heard.
+
+Listen first.
+"""
+GOOD_PATH = "tips/2026/2026-11-24-listen-before-you-answer.md"
+BODY = 12  # the line of the body's first paragraph in GOOD
+
+
+@pytest.fixture()
+def project(tmp_path: Path, repo_root: Path) -> Path:
+    (tmp_path / "content").mkdir()
+    shutil.copy(repo_root / "content" / "themes.yml", tmp_path / "content" / "themes.yml")
+    (tmp_path / "tipbook.yml").write_text(
+        f"content_dir: content\nsite_url: {SITE_URL}\n", encoding="utf-8"
+    )
+    return tmp_path
+
+
+def write(project: Path, relative: str, text: str) -> Path:
+    path = project / "content" / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def check(project: Path, paths: list[Path] | None = None) -> CheckReport:
+    taxonomy = load_taxonomy(project / "content" / "themes.yml")
+    return check_content(project / "content", taxonomy, paths, site_url=SITE_URL, today=TODAY)
+
+
+def findings(project: Path, text: str, relative: str = GOOD_PATH) -> list[tuple[int, str, str]]:
+    """(line, level, 'field: message') of every finding about one file."""
+    path = write(project, relative, text)
+    report = check(project)
+    shown = [p for p in report.problems if Path(p.path).name == path.name]
+    return [(p.line, p.level, f"{p.field}: {p.message}") for p in shown]
+
+
+def test_a_good_tip_has_no_finding(project: Path) -> None:
+    assert findings(project, GOOD) == []
+
+
+def broken(old: str, new: str) -> str:
+    assert old in GOOD, old
+    return GOOD.replace(old, new, 1)
+
+
+def appended(text: str) -> str:
+    """GOOD with more paragraphs at the end of the body (from line BODY + 6 on)."""
+    return f"{GOOD}\n{text}\n"
+
+
+# (what is wrong, the broken file, expected line, level, words of the message)
+CASES = [
+    ("bad yaml", broken("title: Listen", "title: Tip: Listen"), 2, "error", "not valid YAML"),
+    ("no front matter", GOOD.split("---\n", 2)[2], 1, "error", "no front matter"),
+    ("missing title", broken("title: Listen Before You Answer\n", "title: ''\n"), 2, "error",
+     "missing title"),
+    ("bad date", broken("date: 2026-11-24", "date: 24/11/2026"), 3, "error", "is not a date"),
+    ("bad slug", broken("slug: listen-before", "slug: Listen_Before"), 4, "error",
+     "not a valid slug"),
+    ("missing slug", broken("slug: listen-before-you-answer\n", ""), 1, "error", "missing slug"),
+    ("themes of the wrong type", broken("themes:\n  - empathy", "themes: 5"), 5, "error",
+     "list of words"),
+    ("summary of the wrong type", broken("summary: A", "summary:\n  a: A"), 8, "error",
+     "expected text"),
+    ("draft not true/false", broken("takeaway: Listen first.\n",
+     "takeaway: Listen first.\ndraft: maybe\n"), 10, "error", "not true or false"),
+    ("series without a part", broken("tags: []", "tags: []\nseries: {name: Steps}"), 8, "error",
+     "part number"),
+    ("unknown theme", broken("  - empathy", "  - empathy\n  - empaty-x\n  - retension"), 8,
+     "error", "did you mean 'retention'"),
+    ("no themes", broken("themes:\n  - empathy", "themes: []"), 5, "warning", "no themes"),
+    ("theme listed twice", broken("  - empathy", "  - empathy\n  - empathy"), 5, "warning",
+     "listed twice"),
+    ("missing summary", broken("summary: A customer who feels heard calms down.\n", ""), 2,
+     "error", "missing summary"),
+    ("empty summary", broken("summary: A customer who feels heard calms down.", "summary: ''"),
+     8, "error", "missing summary"),
+    ("long summary", broken("summary: A customer", "summary: " + "word " * 70 + "A customer"), 8,
+     "warning", "keep it to 300"),
+    ("missing takeaway", broken("takeaway: Listen first.\n", ""), 2, "warning",
+     "missing takeaway"),
+    ("placeholder in the body", broken("- Say back", "- TODO: say back"), BODY + 3, "error",
+     "placeholder left in the text"),
+    ("placeholder in the summary", broken("summary: A", "summary: FIXME A"), 8, "error",
+     "placeholder left in summary"),
+    ("lorem ipsum", broken("- Let them finish.", "- Lorem ipsum dolor."), BODY + 2,
+     "error", "placeholder"),
+    ("placeholder in a draft", broken("- Say back", "- TODO: say back").replace(
+        "takeaway: Listen first.\n", "takeaway: Listen first.\ndraft: true\n"), BODY + 4,
+     "warning", "before removing `draft: true`"),
+    ("not a Tuesday", broken("date: 2026-11-24", "date: 2026-11-26"), 3, "warning",
+     "is a Thursday"),
+    ("file name not date and slug", broken("slug: listen-before-you-answer", "slug: listen"),
+     4, "error", "rename the file to 2026-11-24-listen.md"),
+    ("link to a missing tip file", broken("at once.", "at once ([see](../2025/2025-01-07-x.md))."),
+     BODY, "error", "points nowhere"),
+    ("link to a missing page", broken("at once.", "at [once](../../pages/nope.md)."), BODY,
+     "error", "points nowhere"),
+    ("site URL of a missing tip", broken("at once.", "at [once](/tips/2025/2025-01-07-gone/)."),
+     BODY, "error", "does not exist"),
+    ("full URL of a missing tip", broken("at once.",
+     f"at [once]({SITE_URL}tips/2025/2025-01-07-gone/)."), BODY, "error", "does not exist"),
+    ("reference link to a missing tip", appended("[x]: 2026-11-17-gone.md"), BODY + 7, "error",
+     "points nowhere"),
+    ("<script>", broken("- Let them", "<script>alert(1)</script>\n- Let them"), BODY + 2, "error",
+     "raw <script> is dropped"),
+    ("<iframe>", broken("at once.", 'at once. <iframe src="https://v.example/1"></iframe>'), BODY,
+     "error", "raw <iframe> is dropped"),
+    ("<style>", appended("<style>p{}</style>"), BODY + 7,
+     "error", "raw <style>"),
+    ("event handler", broken("at once.", 'at <span onclick="x()">once</span>.'), BODY, "error",
+     "onclick= attribute is dropped"),
+    ("javascript link", broken("at once.", "at [once](javascript:alert(1))."), BODY, "error",
+     "javascript: link"),
+    ("misspelt field", broken("tags: []", "tags: []\ntheme: empathy"), 8, "warning",
+     "did you mean 'themes'"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "level", "words"), [case[1:] for case in CASES], ids=[c[0] for c in CASES]
+)
+def test_each_finding(project: Path, text: str, line: int, level: str, words: str) -> None:
+    found = findings(project, text)
+    assert any(
+        (got_line, got_level) == (line, level) and words in message
+        for got_line, got_level, message in found
+    ), found
+
+
+def test_code_is_not_checked(project: Path) -> None:
+    text = appended("```html\n<script>TODO</script>\n```")
+    assert findings(project, text.replace("at once.", "at `<iframe>` once.")) == []
+
+
+def test_a_tip_in_the_wrong_year_folder(project: Path) -> None:
+    found = findings(project, GOOD, "tips/2025/2026-11-24-listen-before-you-answer.md")
+    assert (3, "error", "date: the file is in tips/2025/: move it to tips/2026/") in found
+
+
+def test_archive_tips_keep_their_weekday(project: Path) -> None:
+    text = broken("date: 2026-11-24", "date: 2026-11-26").replace(
+        "tags: []", "tags: []\nsource: https://cssamerica.com/listen/"
+    )
+    assert findings(project, text, "tips/2026/2026-11-26-listen-before-you-answer.md") == []
+
+
+class TestAcrossTips:
+    def test_duplicate_slug_names_the_other_file(self, project: Path) -> None:
+        other = broken("date: 2026-11-24", "date: 2026-11-17")
+        write(project, "tips/2026/2026-11-17-listen-before-you-answer.md", other)
+        found = findings(project, GOOD)
+        assert any(
+            f[:2] == (4, "error")
+            and f[2].startswith("slug: slug 'listen-before-you-answer' is also used by ")
+            and f[2].endswith("/2026-11-17-listen-before-you-answer.md: choose another slug")
+            for f in found
+        ), found
+
+    def test_duplicate_date(self, project: Path) -> None:
+        other = GOOD.replace("Listen Before You Answer", "Other").replace(
+            "listen-before-you-answer", "other"
+        )
+        write(project, "tips/2026/2026-11-24-other.md", other)
+        found = findings(project, GOOD)
+        assert any(f[:2] == (3, "warning") and "2026-11-24-other.md" in f[2] for f in found)
+
+    def test_repeated_title(self, project: Path) -> None:
+        other = broken("date: 2026-11-24", "date: 2019-02-12").replace(
+            "slug: listen-before-you-answer", "slug: listen-before-you-answer-2019"
+        )
+        write(project, "tips/2019/2019-02-12-listen-before-you-answer-2019.md", other)
+        found = findings(project, GOOD.replace("title: Listen Before", "title: Listen, before"))
+        assert any(f[:2] == (2, "warning") and "title repeats" in f[2] for f in found)
+
+    def test_repeated_series_part(self, project: Path) -> None:
+        series = "tags: []\nseries:\n  name: Steps\n  part: 2"
+        write(
+            project,
+            "tips/2026/2026-11-17-other.md",
+            GOOD.replace("Listen Before You Answer", "Other")
+            .replace("listen-before-you-answer", "other")
+            .replace("2026-11-24", "2026-11-17")
+            .replace("tags: []", series),
+        )
+        found = findings(project, broken("tags: []", series))
+        assert any(f[:2] == (8, "warning") and "part 2 of 'Steps'" in f[2] for f in found)
+
+    def test_links_to_existing_tips_are_fine(self, project: Path) -> None:
+        other = (
+            GOOD.replace("Listen Before You Answer", "Say Sorry Well")
+            .replace("listen-before-you-answer", "say-sorry-well")
+            .replace("2026-11-24", "2025-01-07")
+        )
+        write(project, "tips/2025/2025-01-07-say-sorry-well.md", other)
+        links = (
+            "See [this](../2025/2025-01-07-say-sorry-well.md), [that](/tips/2025/2025-01-07-say-"
+            f"sorry-well/), [again]({SITE_URL}tips/2025/2025-01-07-say-sorry-well/#top), "
+            "[the chapter](../../themes.yml) and [elsewhere](https://example.org/2025-01-07-x/)."
+        )
+        assert findings(project, appended(links)) == []
+
+    def test_a_link_in_the_wrong_folder_names_the_right_one(self, project: Path) -> None:
+        write(project, "tips/2025/2025-01-07-say-sorry-well.md", GOOD.replace(
+            "listen-before-you-answer", "say-sorry-well").replace("2026-11-24", "2025-01-07"
+        ).replace("Listen Before You Answer", "Say Sorry"))  # fmt: skip
+        found = findings(project, broken("at once.", "at [once](2025-01-07-say-sorry-well.md)."))
+        assert any("the tip is at '../2025/2025-01-07-say-sorry-well.md'" in f[2] for f in found)
+
+    def test_a_published_tip_linking_to_a_draft(self, project: Path) -> None:
+        draft = (
+            GOOD.replace("listen-before-you-answer", "later")
+            .replace("2026-11-24", "2026-12-01")
+            .replace("Listen Before You Answer", "Later")
+            .replace("takeaway: Listen first.\n", "takeaway: Listen first.\ndraft: true\n")
+        )
+        write(project, "tips/2026/2026-12-01-later.md", draft)
+        found = findings(project, broken("at once.", "at [once](2026-12-01-later.md)."))
+        assert [f[:2] for f in found] == [(BODY, "warning")]
+        assert "2026-12-01-later.md, which is not published yet" in found[0][2]
+
+    def test_paths_limit_the_findings_not_the_comparison(self, project: Path) -> None:
+        first = write(project, GOOD_PATH, GOOD)
+        second = broken("date: 2026-11-24", "date: 2026-11-17")
+        second = second.replace("summary: A", "summary: TODO")
+        write(project, "tips/2026/2026-11-17-listen-before-you-answer.md", second)
+        report = check(project, [first])
+        assert report.checked == 1
+        assert {Path(p.path).name for p in report.problems} == {first.name}
+        assert any("also used by" in p.message for p in report.errors)
+        whole = check(project, [project / "content" / "tips"])
+        assert whole.checked == 2 and any("placeholder" in p.message for p in whole.errors)
+
+
+def test_checking_stays_linear_in_the_number_of_tips(project: Path) -> None:
+    """Many tips sharing one date and title: findings per tip stay constant (no pair lists)."""
+    for number in range(60):
+        slug = f"tip-{number}"
+        write(project, f"tips/2026/2026-11-24-{slug}.md", GOOD.replace(
+            "slug: listen-before-you-answer", f"slug: {slug}"))  # fmt: skip
+    report = check(project)
+    assert report.checked == 60
+    per_file: dict[str, int] = {}
+    for problem in report.problems:
+        per_file[problem.path] = per_file.get(problem.path, 0) + 1
+    assert set(per_file.values()) == {2}  # one date warning, one title warning each
+
+
+class TestCommand:
+    @pytest.fixture(autouse=True)
+    def in_project(self, project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.chdir(project)  # paths are shown relative to where the editor is
+
+    def run(self, project: Path, *args: str):  # type: ignore[no-untyped-def]
+        return CliRunner().invoke(main, ["--config", str(project / "tipbook.yml"), "check", *args])
+
+    def test_text_lists_errors_then_warnings_and_exits_1(self, project: Path) -> None:
+        write(project, GOOD_PATH, broken("themes:\n  - empathy", "themes: []").replace(
+            "- Say back", "- TODO say back"))  # fmt: skip
+        result = self.run(project)
+        assert result.exit_code == 1
+        lines = result.stdout.splitlines()
+        pattern = re.compile(r"^content/tips/\S+\.md:\d+: (error|warning): ")
+        levels = [pattern.match(line).group(1) for line in lines]  # type: ignore[union-attr]
+        assert levels == ["error", "warning"]
+        assert "1 tip(s) checked: 1 error(s), 1 warning(s)" in result.stderr
+
+    def test_warnings_alone_exit_0(self, project: Path) -> None:
+        write(project, GOOD_PATH, broken("themes:\n  - empathy", "themes: []"))
+        result = self.run(project)
+        assert result.exit_code == 0 and "warning" in result.stdout
+
+    def test_json_keeps_errors_and_warnings_apart(self, project: Path) -> None:
+        path = write(project, GOOD_PATH, broken("themes:\n  - empathy", "themes: [empaty]"))
+        result = self.run(project, "--format", "json", str(path))
+        assert result.exit_code == 1
+        document = json.loads(result.stdout)
+        assert document["checked"] == 1
+        assert [e["field"] for e in document["errors"]] == ["themes"]
+        assert document["errors"][0]["line"] == 5
+        assert "did you mean 'empathy'" in document["errors"][0]["message"]
+        assert document["warnings"] == []
+
+    def test_a_missing_path_is_a_usage_error(self, project: Path) -> None:
+        result = self.run(project, "content/tips/nope.md")
+        assert result.exit_code == 2
+
+
+def test_the_pre_commit_hook_checks_changed_tip_files(repo_root: Path, project: Path) -> None:
+    hooks = yaml.safe_load((repo_root / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    hook = next(h for h in hooks if h["id"] == "tipbook-check")
+    files = re.compile(hook["files"])
+    assert files.search("content/tips/2026/2026-11-24-listen-before-you-answer.md")
+    assert not files.search("content/themes.yml")
+    assert not files.search("README.md")
+    assert hook["pass_filenames"] is True
+    # Run the hook's entry as pre-commit would: the entry, then the changed files.
+    bad = write(project, GOOD_PATH, broken("summary: A", "summary: TODO A"))
+    script = Path(sys.executable).parent / hook["entry"].split()[0]
+    command = [str(script), *hook["entry"].split()[1:], *hook.get("args", [])]
+    result = subprocess.run(
+        [*command, str(bad.relative_to(project))], cwd=project, capture_output=True, text=True
+    )
+    assert result.returncode == 1, result.stderr
+    assert "placeholder left in summary" in result.stdout
+    write(project, GOOD_PATH, GOOD)
+    result = subprocess.run(
+        [*command, str(bad.relative_to(project))], cwd=project, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_shipped_content_has_no_error(repo_root: Path) -> None:
+    content = repo_root / "content"
+    report = check_content(content, load_taxonomy(content / "themes.yml"))
+    assert report.errors == [], "\n".join(str(p) for p in report.errors)
