@@ -1,0 +1,139 @@
+"""`tipbook themes`: the chapters, and a tip's theme scores with the words behind them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tipbook.cli import main
+from tipbook.content import dumps_tip, load_tip, save_tip
+from tipbook.editor import suggest_themes, theme_counts
+from tipbook.errors import ContentError, TipbookError
+from tipbook.model import Tip
+from tipbook.taxonomy import Taxonomy, load_taxonomy
+
+BODY = """\
+A customer called, upset about a mistake on her bill. I said I was sorry and that I
+understand how frustrating it is; she needed to feel heard before anything else.
+
+Empathy first, then the apology, then make it right.
+"""
+
+
+@pytest.fixture()
+def project(tmp_path: Path, repo_root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "content").mkdir()
+    shutil.copy(repo_root / "content" / "themes.yml", tmp_path / "content" / "themes.yml")
+    (tmp_path / "tipbook.yml").write_text("content_dir: content\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture()
+def taxonomy(project: Path) -> Taxonomy:
+    return load_taxonomy(project / "content" / "themes.yml")
+
+
+def add_tip(project: Path, **fields) -> Path:  # type: ignore[no-untyped-def]
+    fields.setdefault("title", "Say Sorry With Empathy")
+    fields.setdefault("date", dt.date(2026, 11, 24))
+    fields.setdefault("summary", "Apologize well.")
+    fields.setdefault("body", BODY)
+    path, _ = save_tip(project / "content", Tip(**fields))
+    return path
+
+
+def run(project: Path, *args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, ["--config", str(project / "tipbook.yml"), "themes", *args])
+
+
+def test_scores_name_the_words_that_triggered_them(project: Path, taxonomy: Taxonomy) -> None:
+    path = add_tip(project)
+    result = suggest_themes(path, taxonomy, project / "content")
+    scores = {score.theme: score for score in result.scores}
+    assert set(scores) == set(taxonomy.ids)
+    # "Empathy" in the title counts 3, "understand", "feel heard" and "empathy" in the body 1.
+    assert scores["empathy"].matches == {"empathy": 2, "understand": 1, "feel heard": 1}
+    assert scores["empathy"].score == 6
+    assert {"sorry", "upset", "mistake", "apology", "make it right"} <= set(
+        scores["apology"].matches
+    )
+    assert result.suggested == ["empathy", "apology"]
+    assert result.written is False
+    assert load_tip(path).themes == []  # nothing written without --write
+
+
+def test_write_adds_the_suggested_themes_and_keeps_the_editors(
+    project: Path, taxonomy: Taxonomy
+) -> None:
+    path = add_tip(project, themes=["teamwork"])
+    result = suggest_themes(path, taxonomy, project / "content", write=True)
+    assert result.written and result.added == ["empathy", "apology"]
+    tip = load_tip(path)
+    assert tip.themes == ["empathy", "apology", "teamwork"]  # taxonomy order
+    assert path.read_text(encoding="utf-8") == dumps_tip(tip)
+    mtime = path.stat().st_mtime_ns
+    again = suggest_themes(path, taxonomy, project / "content", write=True)
+    assert again.added == [] and not again.written
+    assert path.stat().st_mtime_ns == mtime
+
+
+def test_write_refuses_a_misnamed_file(project: Path, taxonomy: Taxonomy) -> None:
+    path = add_tip(project)
+    moved = path.with_name("renamed.md")
+    path.rename(moved)
+    with pytest.raises(TipbookError, match="renamed.md is not where its date and slug put it"):
+        suggest_themes(moved, taxonomy, project / "content", write=True)
+    assert not path.exists()
+
+
+def test_a_broken_file_names_the_problem(project: Path, taxonomy: Taxonomy) -> None:
+    path = add_tip(project)
+    path.write_text("---\ntitle: x\ndate: soon\n---\nbody\n", encoding="utf-8")
+    with pytest.raises(ContentError, match="is not a date"):
+        suggest_themes(path, taxonomy, project / "content")
+    result = run(project, "suggest", str(path))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_counts_per_theme(project: Path, taxonomy: Taxonomy) -> None:
+    add_tip(project, themes=["empathy", "apology"])
+    add_tip(project, title="Other", date=dt.date(2026, 11, 17), themes=["empathy", "nope"])
+    counts = theme_counts(project / "content", taxonomy)
+    assert counts["empathy"] == 2 and counts["apology"] == 1 and counts["caring"] == 0
+    assert "nope" not in counts
+
+
+class TestCommand:
+    def test_list(self, project: Path, taxonomy: Taxonomy) -> None:
+        add_tip(project, themes=["empathy"])
+        result = run(project, "list")
+        assert result.exit_code == 0
+        rows = {line.split("│")[1].strip(): line for line in result.output.splitlines()[3:-1]}
+        assert set(rows) == set(taxonomy.ids)
+        assert rows["empathy"].split("│")[3].strip() == "1"
+        assert rows["caring"].split("│")[3].strip() == "0"
+
+    def test_suggest_shows_scores_and_words(self, project: Path) -> None:
+        path = add_tip(project)
+        result = CliRunner().invoke(
+            main,
+            ["--config", str(project / "tipbook.yml"), "themes", "suggest", str(path)],
+            terminal_width=200,
+        )
+        assert result.exit_code == 0, result.output
+        empathy = next(line for line in result.output.splitlines() if "│ empathy" in line)
+        assert "6" in empathy and "feel heard (1)" in empathy and "yes" in empathy
+        assert "Suggested to add: empathy, apology (use --write)" in result.output
+        assert load_tip(path).themes == []
+
+    def test_suggest_write(self, project: Path) -> None:
+        path = add_tip(project)
+        result = run(project, "suggest", str(path), "--write")
+        assert result.exit_code == 0
+        assert "Added empathy, apology" in result.output
+        assert load_tip(path).themes == ["empathy", "apology"]
