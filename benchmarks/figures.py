@@ -1,0 +1,336 @@
+"""The benchmark jobs: each runs in its own process and prints its figures as JSON.
+
+    python -m benchmarks.figures JOB N WORK_DIR
+
+A job prepares what it needs (synthetic corpus, project folder, index) without timing it,
+then measures one thing: `tipbook build`, a plain Material blog build, `tipbook index`,
+queries, related tips or a scrape. Commands run under `benchmarks.measure` so each peak
+memory figure is that command's own. A job whose piece of tipbook is missing reports its
+figures as unavailable, with the reason, instead of failing the run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import importlib.util
+import json
+import os
+import shutil
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from benchmarks.generate import generate_corpus, generate_tip
+from benchmarks.measure import Measurement, measure
+
+REPO = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+TIPBOOK = [PYTHON, "-m", "tipbook"]
+# A fixed set of realistic staff queries: plain words, phrases, operators, fields, prefixes.
+QUERIES = [
+    "empathy",
+    "say sorry after a transfer",
+    "hand the customer off to a co-worker",
+    "customers losing enthusiasm",
+    "body language",
+    '"tone of voice"',
+    "apologize to an angry customer",
+    "follow up and call back",
+    "keep customers loyal",
+    "listening",
+    '"customer for life"',
+    "empath*",
+    "title:compassion",
+    "caring AND hospital",
+    "service recovery",
+    "eye contact",
+    "complaint NOT refund",
+    "thank the customer",
+    "trust relationships",
+    "frustrated patient waiting",
+]
+
+
+@dataclass
+class Record:
+    """One figure: what, how much, in what unit, at how many tips."""
+
+    figure: str
+    value: float | None
+    unit: str
+    n: int
+    note: str = ""
+    unavailable: str = ""
+
+
+class Unavailable(Exception):
+    """The piece of tipbook this job measures is missing or failed; the message says why."""
+
+
+# --- preparation (never timed) ---------------------------------------------------------
+
+
+def corpus(work: Path, n: int) -> Path:
+    """The content dir of `n` synthetic tips, generated once per work dir and reused."""
+    content = work / "corpus" / str(n) / "content"
+    marker = content / ".complete"
+    if not marker.is_file():
+        shutil.rmtree(content, ignore_errors=True)
+        generate_corpus(content, n)
+        marker.write_text(f"{n}\n", encoding="utf-8")
+    return content
+
+
+def fresh_copy(source: Path, target: Path) -> Path:
+    """A private copy of a content dir (for jobs that add tips to it)."""
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(source, target)
+    return target
+
+
+def project(root: Path, content: Path) -> Path:
+    """A tipbook project folder around `content`: tipbook.yml and mkdocs.yml; its config file.
+
+    Settings come from the repository's tipbook.yml with every path pointed into `root`;
+    mkdocs.yml is the repository's, its docs_dir pointed at `content`, and whatever
+    repository folders it names (overrides, hooks, …) linked beside it.
+    """
+    root.mkdir(parents=True, exist_ok=True)
+    settings = yaml.safe_load((REPO / "tipbook.yml").read_text(encoding="utf-8")) or {}
+    settings.update(
+        content_dir=str(content.resolve()),
+        site_dir=str((root / "site").resolve()),
+        index_dir=str((root / "index").resolve()),
+        cache_dir=str((root / "cache").resolve()),
+    )
+    config = root / "tipbook.yml"
+    config.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
+    mkdocs_text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(mkdocs_text, encoding="utf-8")
+    for entry in REPO.iterdir():
+        skip = entry.name.startswith(".") or entry.name in {"content", "site", "benchmarks"}
+        link = root / entry.name
+        if not skip and entry.name in mkdocs_text and not link.exists():
+            link.symlink_to(entry)
+    return config
+
+
+def tree_size(path: Path) -> tuple[int, int]:
+    """Total bytes and number of files below `path`."""
+    total = files = 0
+    for dirpath, _, names in os.walk(path):
+        for name in names:
+            with contextlib.suppress(OSError):
+                total += os.lstat(os.path.join(dirpath, name)).st_size
+                files += 1
+    return total, files
+
+
+def need_module(name: str, what: str) -> None:
+    """Raise `Unavailable` unless module `name` exists (some piece has not landed yet)."""
+    try:
+        found = importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        found = False
+    if not found:
+        raise Unavailable(f"{what} is not there yet (no module {name})")
+
+
+def run(command: list[str], cwd: Path, what: str, timeout: float = 3600) -> Measurement:
+    """Measure one command; `Unavailable` with its output's tail when it fails."""
+    result = measure(command, cwd, timeout=timeout)
+    if not result.ok:
+        last = result.output.strip().splitlines()[-1:] or [f"exit {result.returncode}"]
+        raise Unavailable(f"{what} failed: {last[0][:200]}")
+    return result
+
+
+MB = 1024 * 1024
+
+
+# --- jobs ------------------------------------------------------------------------------
+
+
+def job_build(n: int, work: Path) -> list[Record]:
+    """`tipbook build` of `n` tips: wall time, peak memory, output size."""
+    need_module("tipbook.commands.build", "tipbook build")
+    root = work / f"build-{n}"
+    shutil.rmtree(root, ignore_errors=True)
+    config = project(root, corpus(work, n))
+    result = run([*TIPBOOK, "--config", str(config), "build"], root, "tipbook build")
+    size, files = tree_size(root / "site")
+    return [
+        Record("tipbook build: wall time", round(result.wall_s, 2), "s", n),
+        Record("tipbook build: peak memory", round(result.peak_mb), "MB", n),
+        Record("tipbook build: output size", round(size / MB, 1), "MB", n, f"{files} files"),
+    ]
+
+
+PLAIN_MKDOCS = """\
+# A plain Material for MkDocs blog: the baseline tipbook's build is compared with.
+site_name: Plain Material blog
+theme:
+  name: material
+plugins:
+  - search
+  - blog
+"""
+
+
+def plain_project(root: Path, content: Path) -> Path:
+    """A plain Material blog with the same tips as posts (date front matter, title heading)."""
+    from tipbook.content import load_tips
+
+    docs = root / "docs"
+    posts = docs / "blog" / "posts"
+    posts.mkdir(parents=True)
+    (root / "mkdocs.yml").write_text(PLAIN_MKDOCS, encoding="utf-8")
+    (docs / "index.md").write_text("# Plain Material blog\n", encoding="utf-8")
+    (docs / "blog" / "index.md").write_text("# Blog\n", encoding="utf-8")
+    for tip in load_tips(content):
+        text = f"---\ndate: {tip.date.isoformat()}\n---\n\n# {tip.title}\n\n{tip.body}\n"
+        (posts / f"{tip.id}.md").write_text(text, encoding="utf-8")
+    return root
+
+
+def job_plain(n: int, work: Path) -> list[Record]:
+    """A plain Material blog build (search + blog plugins) of the same `n` tips."""
+    root = work / f"plain-{n}"
+    shutil.rmtree(root, ignore_errors=True)
+    plain_project(root, corpus(work, n))
+    result = run([PYTHON, "-m", "mkdocs", "build", "-q"], root, "plain mkdocs build")
+    size, files = tree_size(root / "site")
+    return [
+        Record("plain Material blog build: wall time", round(result.wall_s, 2), "s", n),
+        Record("plain Material blog build: peak memory", round(result.peak_mb), "MB", n),
+        Record(
+            "plain Material blog build: output size", round(size / MB, 1), "MB", n, f"{files} files"
+        ),
+    ]
+
+
+def index_project(work: Path, n: int) -> tuple[Path, Path, Path]:
+    """The index job's project: a private corpus copy; (root, config, content)."""
+    root = work / f"index-{n}"
+    shutil.rmtree(root, ignore_errors=True)
+    content = fresh_copy(corpus(work, n), root / "content")
+    return root, project(root, content), content
+
+
+def job_index(n: int, work: Path) -> list[Record]:
+    """`tipbook index`: full build, then one new tip; the index's size."""
+    need_module("tipbook.commands.index", "tipbook index")
+    from tipbook.content import save_tip
+
+    root, config, content = index_project(work, n)
+    full = run([*TIPBOOK, "--config", str(config), "index", "--rebuild"], root, "tipbook index")
+    size, files = tree_size(root / "index")
+    save_tip(content, generate_tip(-1))  # next week's tip lands
+    one = run([*TIPBOOK, "--config", str(config), "index"], root, "tipbook index (incremental)")
+    return [
+        Record("index: full build", round(full.wall_s, 2), "s", n, f"peak {full.peak_mb:.0f} MB"),
+        Record("index: one new tip (incremental)", round(one.wall_s, 2), "s", n, "whole command"),
+        Record("index: size", round(size / MB, 1), "MB", n, f"{files} files"),
+    ]
+
+
+def job_queries(n: int, work: Path) -> list[Record]:
+    """Query latency p50/p95 over `QUERIES`, in process against an up-to-date index."""
+    need_module("search.query", "search")
+    search_query = importlib.import_module("search.query")
+    from tipbook.config import load_config
+
+    root = work / f"index-{n}"
+    if not (root / "tipbook.yml").is_file():
+        root, _, _ = index_project(work, n)
+    config = load_config(root / "tipbook.yml")
+    search = _search_function(search_query)
+    search(config, QUERIES[0])  # brings the index up to date and warms the caches
+    timings = []
+    for _ in range(3):
+        for query in QUERIES:
+            start = time.perf_counter()
+            search(config, query)
+            timings.append((time.perf_counter() - start) * 1000)
+    timings.sort()
+    p95 = timings[min(len(timings) - 1, round(0.95 * len(timings)) - 1)]
+    note = f"{len(QUERIES)} queries × 3"
+    return [
+        Record("query latency p50", round(statistics.median(timings), 1), "ms", n, note),
+        Record("query latency p95", round(p95, 1), "ms", n, note),
+    ]
+
+
+def _search_function(module: Any) -> Callable[[Any, str], Any]:
+    """The search library's query entry point, as `f(config, query)`."""
+    for name in ("search", "run_query", "query"):
+        function = getattr(module, name, None)
+        if callable(function):
+            return lambda config, text, f=function: f(config, text)
+    raise Unavailable("search.query has no search function yet")
+
+
+def job_related(n: int, work: Path) -> list[Record]:
+    """Related tips for every tip of the corpus, in process (loading the tips not timed)."""
+    need_module("search.related", "the related-tips engine")
+    from search.related import related_tips
+    from tipbook.content import load_tips
+
+    tips = load_tips(corpus(work, n))
+    start = time.perf_counter()
+    related = related_tips(tips)
+    wall = time.perf_counter() - start
+    short = sum(1 for ids in related.values() if len(ids) < 5)
+    note = "every tip has 5" if not short else f"{short} tips with fewer than 5"
+    return [Record("related tips for all tips", round(wall, 2), "s", n, note)]
+
+
+def job_scrape(n: int, work: Path) -> list[Record]:
+    """Scrape of the local mirror scaled up to `n` tips with `--delay 0`, then a re-run."""
+    need_module("tipbook.commands.scrape", "tipbook scrape")
+    raise Unavailable("the scaled-up mirror is not wired yet")
+
+
+JOBS: dict[str, Callable[[int, Path], list[Record]]] = {
+    "build": job_build,
+    "plain": job_plain,
+    "index": job_index,
+    "queries": job_queries,
+    "related": job_related,
+    "scrape": job_scrape,
+}
+
+
+@contextlib.contextmanager
+def _stdout_to_stderr() -> Iterator[None]:
+    """Libraries may print; only this job's JSON goes to stdout."""
+    saved = sys.stdout
+    sys.stdout = sys.stderr
+    try:
+        yield
+    finally:
+        sys.stdout = saved
+
+
+def main(argv: list[str]) -> int:
+    """`python -m benchmarks.figures JOB N WORK_DIR`: print the job's records as JSON."""
+    job, n, work = argv[0], int(argv[1]), Path(argv[2])
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        with _stdout_to_stderr():
+            records = [asdict(record) for record in JOBS[job](n, work)]
+        sys.stdout.write(json.dumps({"records": records}) + "\n")
+    except Unavailable as reason:
+        sys.stdout.write(json.dumps({"unavailable": str(reason)}) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,234 @@
+"""Run every benchmark job, one process each, then print one table and write the JSON.
+
+The full run (`make bench`) measures at the sizes the issues set their targets at; `--quick`
+(`make bench-quick`) runs the same jobs at small N in under two minutes; `--tiny` is for the
+test suite, which runs the harness once so it cannot rot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "benchmarks" / "results.json"
+WORK = REPO / "benchmarks" / ".work"
+JOB_TIMEOUT = 3600.0  # s: a job that hangs is reported, not waited for forever
+
+# The figures each job reports, so a job that dies still leaves its rows in the table.
+FIGURES: dict[str, list[tuple[str, str]]] = {
+    "build": [
+        ("tipbook build: wall time", "s"),
+        ("tipbook build: peak memory", "MB"),
+        ("tipbook build: output size", "MB"),
+    ],
+    "plain": [
+        ("plain Material blog build: wall time", "s"),
+        ("plain Material blog build: peak memory", "MB"),
+        ("plain Material blog build: output size", "MB"),
+    ],
+    "index": [
+        ("index: full build", "s"),
+        ("index: one new tip (incremental)", "s"),
+        ("index: size", "MB"),
+    ],
+    "queries": [("query latency p50", "ms"), ("query latency p95", "ms")],
+    "related": [("related tips for all tips", "s")],
+    "scrape": [
+        ("scrape: requests", "requests"),
+        ("scrape: tips per second", "tips/s"),
+        ("scrape: wall time", "s"),
+        ("scrape re-run: requests", "requests"),
+    ],
+}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The sizes each job runs at."""
+
+    name: str
+    build: tuple[int, int]  # small and large: the large one shows how build time grows
+    plain: int  # the plain Material blog, at the small build size
+    index: tuple[int, ...]
+    related: tuple[int, ...]
+    scrape: int
+
+    def jobs(self) -> list[tuple[str, int]]:
+        index_jobs = [(job, n) for n in self.index for job in ("index", "queries")]
+        return [
+            ("build", self.build[0]),
+            ("plain", self.plain),
+            ("build", self.build[1]),
+            *index_jobs,
+            *[("related", n) for n in self.related],
+            ("scrape", self.scrape),
+        ]
+
+
+FULL = Plan("full", build=(1000, 5000), plain=1000, index=(1000, 10000),
+            related=(1000, 5000, 10000), scrape=500)  # fmt: skip
+QUICK = Plan("quick", build=(100, 300), plain=100, index=(200, 1000), related=(200, 1000),
+             scrape=60)  # fmt: skip
+TINY = Plan("tiny", build=(8, 16), plain=8, index=(12,), related=(12,), scrape=0)
+PLANS = {plan.name: plan for plan in (FULL, QUICK, TINY)}
+
+
+def run_job(job: str, n: int, work: Path, log: Path) -> list[dict[str, Any]]:
+    """Run one job in its own process; its records, or its figures marked unavailable."""
+    command = [sys.executable, "-m", "benchmarks.figures", job, str(n), str(work)]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO),
+           os.environ.get("PYTHONPATH")]))}  # fmt: skip
+    with log.open("a", encoding="utf-8") as stderr:
+        stderr.write(f"\n=== {job} N={n} ===\n")
+        stderr.flush()
+        try:
+            done = subprocess.run(
+                command,
+                cwd=REPO,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=stderr,
+                text=True,
+                timeout=JOB_TIMEOUT,
+                check=False,
+            )
+            answer = _last_json(done.stdout)
+            if answer is None:
+                reason = f"the job crashed (exit {done.returncode}); see {_shown(log)}"
+            else:
+                reason = answer.get("unavailable", "")
+        except subprocess.TimeoutExpired:
+            answer, reason = None, f"timed out after {JOB_TIMEOUT:.0f} s"
+    if answer and "records" in answer:
+        return answer["records"]
+    return [
+        {"figure": figure, "value": None, "unit": unit, "n": n, "note": "", "unavailable": reason}
+        for figure, unit in FIGURES[job]
+    ]
+
+
+def _last_json(stdout: str) -> dict[str, Any] | None:
+    for line in reversed(stdout.strip().splitlines()):
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(value, dict):
+            return value
+    return None
+
+
+def _shown(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def derived(records: list[dict[str, Any]], plan: Plan) -> list[dict[str, Any]]:
+    """Ratios across jobs: speed-up over the plain blog, growth from the small to large build."""
+
+    def value(figure: str, n: int) -> float | None:
+        for record in records:
+            if record["figure"] == figure and record["n"] == n:
+                return record["value"]
+        return None
+
+    small, large = plan.build
+    build_small = value("tipbook build: wall time", small)
+    build_large = value("tipbook build: wall time", large)
+    plain = value("plain Material blog build: wall time", plan.plain)
+    out = []
+    for figure, n, top, bottom, note in (
+        ("build speed-up over plain Material", small, plain, build_small,
+         "plain blog time ÷ tipbook build time (target ≥ 3×)"),
+        (f"build time growth {small:,} → {large:,} tips", large, build_large, build_small,
+         f"target ≤ {5.5 * large / 5000:.1f}× for 5× the tips" if large == 5 * small else ""),
+    ):  # fmt: skip
+        ok = top is not None and bottom
+        out.append(
+            {
+                "figure": figure,
+                "value": round(top / bottom, 2) if ok else None,
+                "unit": "×",
+                "n": n,
+                "note": note,
+                "unavailable": "" if ok else "needs both builds",
+            }
+        )
+    return out
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    return {
+        "cpu_count": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
+
+
+def render(records: list[dict[str, Any]], title: str) -> Table:
+    """One table: figure, value, unit, N and a note (or why the figure is unavailable)."""
+    table = Table(title=title)
+    table.add_column("figure")
+    table.add_column("value", justify="right")
+    table.add_column("unit")
+    table.add_column("N", justify="right")
+    table.add_column("note")
+    for record in records:
+        if record["value"] is None:
+            value, note = "unavailable", f"[yellow]{record['unavailable']}[/]"
+        else:
+            value, note = f"{record['value']:,}", record.get("note", "")
+        table.add_row(record["figure"], value, record["unit"], f"{record['n']:,}", note)
+    return table
+
+
+def run(plan: Plan, out: Path = RESULTS, work: Path = WORK, console: Console | None = None) -> dict:
+    """Run every job of `plan`, print the table, write `out`; return the results document."""
+    console = console or Console(stderr=True)
+    work.mkdir(parents=True, exist_ok=True)
+    log = work / "bench.log"
+    log.write_text("", encoding="utf-8")
+    started = time.perf_counter()
+    records: list[dict[str, Any]] = []
+    for job, n in plan.jobs():
+        with console.status(f"{job} at {n:,} tips…"):
+            job_started = time.perf_counter()
+            records.extend(run_job(job, n, work, log))
+        console.log(f"{job} at {n:,} tips: {time.perf_counter() - job_started:.1f} s")
+    records.extend(derived(records, plan))
+    results = {
+        "plan": plan.name,
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "total_s": round(time.perf_counter() - started, 1),
+        "figures": records,
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    info = results["machine"]
+    title = (
+        f"tipbook benchmarks ({plan.name}) — {info['cpu_count']} CPUs, "
+        f"Python {info['python']}, {results['total_s']} s"
+    )
+    screen = Console()
+    if not screen.is_terminal:
+        screen = Console(width=160)  # a log or a pipe: keep each row on one line
+    screen.print(render(records, title))
+    console.print(f"Results written to {_shown(out)}")
+    return results
