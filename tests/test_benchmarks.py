@@ -117,3 +117,50 @@ def test_generate_cli_writes_n_tips(tmp_path: Path, repo_root: Path) -> None:
 def test_new_tip_is_next_week() -> None:
     new = generate_tip(-1)
     assert (new.date - ANCHOR).days == 7 and new.date.year < 2026
+
+
+# The module each job measures: when it exists, the job must produce real figures.
+JOB_MODULES = {
+    "build": "tipbook.commands.build",
+    "plain": "mkdocs",
+    "index": "tipbook.commands.index",
+    "queries": "search.query",
+    "related": "search.related",
+    "scrape": "tipbook.commands.scrape",
+}
+
+
+@pytest.mark.slow
+def test_bench_harness_runs_every_figure(tmp_path: Path, repo_root: Path) -> None:
+    """bench-quick's code paths at tiny N: every figure measured, or unavailable with a reason."""
+    import importlib.util
+    import json
+
+    from benchmarks.runner import FIGURES, TINY
+
+    out = tmp_path / "results.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--tiny", "--work", str(tmp_path), "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=repo_root,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    results = json.loads(out.read_text(encoding="utf-8"))
+    assert results["machine"]["cpu_count"] >= 1 and results["machine"]["python"]
+    assert "tipbook build: wall time" in done.stdout  # the table
+    figures = {(r["figure"], r["n"]): r for r in results["figures"]}
+    for job, n in TINY.jobs():
+        present = importlib.util.find_spec(JOB_MODULES[job]) is not None
+        for figure, unit in FIGURES[job]:
+            record = figures[(figure, n)]
+            assert record["unit"] == unit
+            if present:
+                assert record["value"] is not None, (figure, record["unavailable"])
+                assert record["value"] >= 0
+            else:
+                assert record["value"] is None and record["unavailable"]
+    ratios = [r for r in results["figures"] if r["unit"] == "×"]
+    assert len(ratios) == 2
