@@ -50,6 +50,16 @@ class TipFile:
     tip: Tip | None
     problems: list[Problem]
     lines: dict[str, int]
+    key: Path  # the resolved path: resolving is costly, so it is done once per file
+
+    @property
+    def body_lines(self) -> list[tuple[int, str]]:
+        """(file line number, line) of the body outside code, computed once."""
+        if self._body is None:
+            self._body = list(_body_lines(self.text))
+        return self._body
+
+    _body: list[tuple[int, str]] | None = None
 
 
 @dataclass
@@ -94,19 +104,22 @@ def check_content(
     everything = list(iter_tip_files(content_dir))
     targets = _expand(paths) if paths is not None else everything
     parsed: dict[Path, TipFile] = {}
-    for path in [*everything, *targets]:
+    cwd = Path.cwd().resolve()
+    root = content_dir.resolve()
+    target_keys = []
+    for number, path in enumerate([*everything, *targets]):
         key = path.resolve()
         if key not in parsed:
-            parsed[key] = _parse(path)
+            parsed[key] = _parse(path, key, cwd)
+        if paths is None or number >= len(everything):
+            target_keys.append(key)
     collection = _Collection(parsed.values())
     today = today or dt.date.today()
     problems: list[Problem] = []
     checked = 0
-    for key in dict.fromkeys(path.resolve() for path in targets):
+    for key in dict.fromkeys(target_keys):
         checked += 1
-        problems += check_file(
-            parsed[key], taxonomy, collection, content_dir.resolve(), site_url, today
-        )
+        problems += check_file(parsed[key], taxonomy, collection, root, site_url, today)
     return CheckReport(checked, sorted(set(problems)))
 
 
@@ -168,7 +181,7 @@ class _Collection:
 
     @staticmethod
     def others(files: list[TipFile], file: TipFile) -> list[TipFile]:
-        return [other for other in files if other.path.resolve() != file.path.resolve()]
+        return [other for other in files if other.key != file.key]
 
 
 def _expand(paths: list[Path]) -> list[Path]:
@@ -182,15 +195,16 @@ def _expand(paths: list[Path]) -> list[Path]:
     return files
 
 
-def _parse(path: Path) -> TipFile:
-    shown = display_path(path)
+def _parse(path: Path, key: Path, cwd: Path) -> TipFile:
+    # As `display_path` shows it, without resolving the path a second time.
+    shown = str(key.relative_to(cwd)) if key.is_relative_to(cwd) else str(key)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         problem = Problem(shown, 0, "error", "", f"cannot read file: {error}")
-        return TipFile(path, shown, "", None, [problem], {})
+        return TipFile(path, shown, "", None, [problem], {}, key)
     tip, problems = parse_tip(text, shown)
-    return TipFile(path, shown, text, tip, problems, field_lines(text))
+    return TipFile(path, shown, text, tip, problems, field_lines(text), key)
 
 
 def _item_line(front: list[str], key_line: int, value: str) -> int:
@@ -255,7 +269,7 @@ def _check_date(tip: Tip, file: TipFile, content_dir: Path, add) -> None:  # typ
             "warning",
         )
     try:
-        relative = file.path.resolve().relative_to(content_dir)
+        relative = file.key.relative_to(content_dir)
     except ValueError:
         return
     parts = relative.parts
@@ -270,7 +284,7 @@ def _check_placeholders(tip: Tip, file: TipFile, add) -> None:  # type: ignore[n
     for name in ("title", "summary", "takeaway"):
         if _PLACEHOLDER_CASE.search(getattr(tip, name)):
             add(name, f"placeholder left in {name}: {fix}", level)
-    for number, line in _body_lines(file.text):
+    for number, line in file.body_lines:
         if _PLACEHOLDER_CASE.search(line):
             text = line.strip()
             shown = text if len(text) <= 60 else text[:57] + "…"
@@ -334,7 +348,9 @@ def _check_body(
     add,  # type: ignore[no-untyped-def]
 ) -> None:
     published = tip.is_published(today)
-    for number, line in _body_lines(file.text):
+    for number, line in file.body_lines:
+        if "<" not in line and "](" not in line and "]:" not in line:
+            continue  # most lines hold no HTML and no link: skip the regular expressions
         match = _DROPPED_TAG.search(line)
         if match:
             tag = match.group(1).lower()
@@ -420,13 +436,13 @@ def _link_problem(
     path, relative = located
     named = _tip_segment(path)
     if path.endswith(".md"):
-        base = file.path.resolve().parent if relative else content_dir
+        base = file.key.parent if relative else content_dir
         resolved = (base / PurePosixPath(path.lstrip("/"))).resolve()
         if resolved.is_file():
             return None
         if named and named[0] in collection.by_id:
-            right = collection.by_id[named[0]].path.resolve()
-            hint = _relative(right, file.path.resolve().parent)
+            right = collection.by_id[named[0]].key
+            hint = _relative(right, file.key.parent)
             return f"link {target!r} points nowhere: the tip is at {hint!r}"
         return f"link {target!r} points nowhere: no file {display_path(resolved)}"
     if named and named[0] not in collection.by_id:

@@ -173,8 +173,10 @@ def suggest_themes(
     `write` only adds, and keeps the file's canonical place and format via `save_tip`.
     """
     tip = load_tip(path)
-    scores = taxonomy.score(tip.title, tip.body)
-    suggested = taxonomy.classify(tip.title, tip.body)
+    # The template's own TODO lines are not the tip's words: leave them out of the scores.
+    body = "\n".join(line for line in tip.body.splitlines() if PLACEHOLDER not in line)
+    scores = taxonomy.score(tip.title, body)
+    suggested = taxonomy.classify(tip.title, body)
     result = ThemeSuggestion(path, tip, scores, suggested)
     if write and result.added:
         if tip_path(content_dir, tip).resolve() != path.resolve():
