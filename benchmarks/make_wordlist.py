@@ -38,6 +38,26 @@ replace reply report request require resolve respect respond rest return reward 
 search serve share show smile solve sound start stay struggle suggest summarize support surprise
 talk thank train transfer treat trust turn understand update use value visit wait walk want
 watch welcome wish wonder work worry
+absorb accompany achieve adapt admire adopt affirm align analyze announce annoy apply approve
+assess assign attract audit authorize balance benefit borrow brainstorm brief budget cancel
+capture celebrate challenge champion chase cite clean combine comfort comment compete
+complicate compliment compose concentrate conclude conduct consult convert convince cooperate
+coordinate cover credit cultivate customize debrief decline defer define delegate delight
+deny detect devote diagnose differentiate dine disappoint disclose dismiss display distribute
+divide donate doubt draft drive elevate eliminate email embrace emphasize empower enable
+enhance enroll enter equip estimate examine exchange excuse exercise expand explore extend
+favor file finish flag float fold forgive frame fulfill generate greet hand hesitate hire
+honor host hurry illustrate impress incorporate increase influence inspire install integrate
+interrupt interview introduce invest investigate isolate label launch limit link load locate
+log mail market master merge model motivate move navigate negotiate network nominate note
+obtain operate organize outline overcome pack participate pass pay permit persuade phone pick
+picture polish portray post postpone praise predict print prioritize proceed produce profile
+promote propose prove publish purchase qualify quote rate reassign rebuild recall reconnect
+redirect reinforce relate release relieve rely rephrase reschedule research reserve reset
+resist restore retain retrain reveal revise route sample save scan screen secure select sell
+settle shape ship sign simplify sketch skip soften sort specify staff stock streamline stress
+structure study submit succeed supply survey sustain tailor target test text thrive track
+trade transform translate travel trigger troubleshoot upgrade validate verify volunteer warn
 """
 
 NOUNS = """
@@ -62,6 +82,58 @@ story strategy strength student subscriber suggestion supervisor supplier survey
 task teacher team technician technique telephone teller term ticket tone tool touchpoint
 trainer training transaction transfer trust type update user value vendor visit visitor voice
 volunteer wait warranty website week word worker workplace year
+ability accent accident achievement adjustment admission advantage adventure advice agenda
+alarm alternative ambassador amenity analysis anger anniversary announcement anxiety apartment
+appetite application appreciation argument arrival article aspect assessment assignment
+assistant assumption atmosphere attachment attempt attention attribute authority award
+background badge banner barrier baseline behavior belief benchmark birthday blame blog bonus
+booth boundary brand breakfast breakthrough brochure buddy bulletin bureau button cabinet
+calendar candidate capacity card career cart catalog category cause celebration certificate
+chair champion chapter character charge chart checkup chief circumstance citizen clarity
+classroom coffee collection column comfort commission committee comparison compassion
+competition competitor compliment component compromise computer concept conclusion condition
+confidence confirmation conflict confusion consequence consideration consistency contact
+context contribution convenience coordinator copy corner correction cost counter courage
+course credibility credit crisis criticism crowd cup curiosity currency curriculum cushion
+dashboard database daughter dealer debate decade default definition delivery demand
+demonstration density deposit description design destination device dialogue diet dignity
+dinner disability discipline discussion display distance document dollar donor door draft
+dream driver duty ease edge edition education efficiency election elevator emotion emphasis
+employer encouragement energy engagement engineer enrollment enthusiasm entrance entry
+episode equipment escalation essay evaluation evidence excellence excitement excuse
+exercise exit expansion expense experiment explanation extension eye factor failure faith
+fan fear feature figure file finance finding fix flexibility flight floor flow folder
+follower forecast formula foundation frame freedom frustration function fund future gap
+generation gift guarantee guideline hallmark handbook handshake headline headset health
+hearing heart helpline highlight history holiday homework honesty hope host hour household
+humor identity illness image impact improvement incentive income indicator industry
+influence ingredient initiative injury innovation insight inspection inspiration instance
+insurance integrity intention interest interview introduction inventory investment
+invitation item journey judgment kitchen knowledge label language laptop laughter leadership
+lease lecture legacy license lifetime limit link list loan location lock logic lunch machine
+mailbox maintenance majority manner margin market mass meal meaning measure medicine memory
+mentor menu method metric milestone mindset mission mood morale morning motivation motive
+movement name nature negotiation neighbor network newsletter night noise norm note notice
+notification number objection objective obligation observation offer operation operator
+opinion orientation outlet output package page pain pair panel paperwork paragraph parking
+participant passenger passion password path pattern penalty percentage performance period
+permission personality perspective phase philosophy photo phrase picture pilot pitch place
+platform pleasure pocket poll portal position possibility post potential power praise
+prescription presence presentation pressure pride principle privacy privilege procedure
+profession profile profit progress promotion proof proposal prospect protection provider
+purchase purpose quality quantity quote rapport rate rating reaction reader reality receipt
+reception recipe recognition recovery reduction reflection region registration regret
+reputation requirement research reservation resolution respect responsibility restaurant
+retirement revenue risk room routine safety salary sample satisfaction saving scenario scene
+schedule scope screen seat secret security selection sense sentence sequence setting share
+shelf shortcut sign signature silence sister site size smartphone software speaker speech
+spirit sponsor spouse stage standard statement status stranger stress structure style
+subject subscription success summary supply surface surprise sympathy symptom table talent
+target tax teamwork technology temperature template tension territory test text theme theory
+thought threat threshold timeline tip title topic touch tour traffic transition treatment
+trend trial trip trouble truth tutorial uniform unit update urgency usage vacation variety
+vehicle version video view viewpoint vision voicemail volume wallet warmth weakness wealth
+weekend welcome wellness window winner wisdom witness workflow workload workshop writer
 """
 
 WORDS = """
@@ -129,8 +201,22 @@ def inflect_verb(verb: str) -> list[str]:
     return [verb, verb + "s", verb + "ed", verb + "ing"]
 
 
+# Nouns without a plural worth writing.
+_UNCOUNTABLE_TEXT = """
+    advice anger anxiety appreciation attention clarity compassion confidence confusion courage
+    credibility curiosity dignity efficiency encouragement enthusiasm equipment evidence
+    excellence faith feedback flexibility freedom frustration health homework honesty humor
+    insurance integrity knowledge laughter leadership maintenance morale paperwork pride privacy
+    rapport recognition respect safety satisfaction security silence software stress sympathy
+    teamwork traffic trust urgency warmth wealth wellness wisdom consistency healthcare
+"""
+UNCOUNTABLE = frozenset(_UNCOUNTABLE_TEXT.split())
+
+
 def pluralize(noun: str) -> list[str]:
     """The noun and its plural."""
+    if noun in UNCOUNTABLE:
+        return [noun]
     if noun.endswith("y") and noun[-2] not in "aeiou":
         return [noun, noun[:-1] + "ies"]
     if noun.endswith(("s", "sh", "ch", "x")):
