@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -11,6 +12,7 @@ from typing import Any
 
 SLUG_MAX_LENGTH = 80
 TUESDAY = 1  # date.weekday() of a Tuesday: weekly tips publish on Tuesdays
+TODAY_ENV = "TIPBOOK_TODAY"  # YYYY-MM-DD: build "as of" that day (tests, previews of a date)
 
 _SLUG_OK = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
@@ -107,7 +109,7 @@ class Tip:
 
     def is_published(self, today: dt.date | None = None) -> bool:
         """Not a draft and not dated in the future: the weekly build shows it."""
-        return not self.draft and self.date <= (today or dt.date.today())
+        return not self.draft and self.date <= (today or current_date())
 
     def with_changes(self, **changes: Any) -> Tip:
         return replace(self, **changes)
@@ -121,6 +123,19 @@ def tip_relative_path(date: dt.date, slug: str) -> PurePosixPath:
             f"(at most {SLUG_MAX_LENGTH} characters)"
         )
     return PurePosixPath("tips", f"{date.year:04d}", f"{date.isoformat()}-{slug}.md")
+
+
+def current_date() -> dt.date:
+    """Today, or the day `$TIPBOOK_TODAY` names, which decides what is published."""
+    value = os.environ.get(TODAY_ENV, "").strip()
+    if not value:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        from tipbook.errors import ConfigError  # here: the model needs no click otherwise
+
+        raise ConfigError(f"{TODAY_ENV}={value!r} is not a date: write it as YYYY-MM-DD") from None
 
 
 def next_tuesday(after: dt.date) -> dt.date:
