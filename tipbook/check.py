@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from tipbook.content import KNOWN_KEYS, field_lines, iter_tip_files, parse_tip
 from tipbook.errors import Problem, display_path
-from tipbook.model import TUESDAY, Tip, slugify
+from tipbook.model import TUESDAY, Tip, current_date, slugify
 from tipbook.taxonomy import Taxonomy
 from tipbook.validate import validate_tip
 
@@ -114,7 +114,7 @@ def check_content(
         if paths is None or number >= len(everything):
             target_keys.append(key)
     collection = _Collection(parsed.values())
-    today = today or dt.date.today()
+    today = today or current_date()
     problems: list[Problem] = []
     checked = 0
     for key in dict.fromkeys(target_keys):
@@ -154,7 +154,7 @@ def check_file(
     _check_date(tip, file, content_dir, add)
     _check_placeholders(tip, file, add)
     _check_collection(tip, file, collection, add)
-    _check_body(tip, file, collection, content_dir, site_url, today or dt.date.today(), add)
+    _check_body(tip, file, collection, content_dir, site_url, today or current_date(), add)
     return problems
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tipbook.content import iter_tip_files, load_tip, save_tip, tip_path
 from tipbook.errors import TipbookError, UsageError, display_path
-from tipbook.model import TUESDAY, Series, Tip, next_tuesday, slugify
+from tipbook.model import TUESDAY, Series, Tip, current_date, next_tuesday, slugify
 from tipbook.taxonomy import Taxonomy, ThemeScore
 
 # Every placeholder the template writes starts with this marker, so `check` finds them all.
@@ -114,7 +114,7 @@ def new_tip(
     existing = existing_tips(content_dir)
     warnings = []
     if date is None:
-        date = default_date(existing, today or dt.date.today())
+        date = default_date(existing, today or current_date())
     elif date.weekday() != TUESDAY:
         warnings.append(
             f"{date.isoformat()} is a {date:%A}: weekly tips publish on Tuesdays "
