@@ -16,6 +16,7 @@ import importlib
 import importlib.util
 import json
 import os
+import re
 import shutil
 import statistics
 import sys
@@ -24,8 +25,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from benchmarks.generate import generate_corpus, generate_tip
 from benchmarks.measure import Measurement, measure
@@ -88,38 +87,30 @@ def corpus(work: Path, n: int) -> Path:
     return content
 
 
-def fresh_copy(source: Path, target: Path) -> Path:
-    """A private copy of a content dir (for jobs that add tips to it)."""
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(source, target)
-    return target
+def project(root: Path, tips_content: Path) -> Path:
+    """A tipbook project folder like the repository, its tips those of `tips_content`.
 
-
-def project(root: Path, content: Path) -> Path:
-    """A tipbook project folder around `content`: tipbook.yml and mkdocs.yml; its config file.
-
-    Settings come from the repository's tipbook.yml with every path pointed into `root`;
-    mkdocs.yml is the repository's, its docs_dir pointed at `content`, and whatever
-    repository folders it names (overrides, hooks, …) linked beside it.
+    The repository's tipbook.yml and mkdocs.yml are copied as they are (their paths are
+    relative: content/, site/, .tipbook/), the repository's content/ without its tips (themes,
+    pages, assets) and then the synthetic tips are copied into root/content, and whatever
+    repository folders mkdocs.yml names (overrides, hooks, …) are linked beside it.
+    Returns the project's tipbook.yml.
     """
-    root.mkdir(parents=True, exist_ok=True)
-    settings = yaml.safe_load((REPO / "tipbook.yml").read_text(encoding="utf-8")) or {}
-    settings.update(
-        content_dir=str(content.resolve()),
-        site_dir=str((root / "site").resolve()),
-        index_dir=str((root / "index").resolve()),
-        cache_dir=str((root / "cache").resolve()),
-    )
-    config = root / "tipbook.yml"
-    config.write_text(yaml.safe_dump(settings, sort_keys=False), encoding="utf-8")
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    shutil.copytree(REPO / "content", root / "content", ignore=shutil.ignore_patterns("tips"))
+    shutil.copytree(tips_content / "tips", root / "content" / "tips")
+    shutil.copyfile(tips_content / "themes.yml", root / "content" / "themes.yml")
+    shutil.copyfile(REPO / "tipbook.yml", root / "tipbook.yml")
     mkdocs_text = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
     (root / "mkdocs.yml").write_text(mkdocs_text, encoding="utf-8")
     for entry in REPO.iterdir():
         skip = entry.name.startswith(".") or entry.name in {"content", "site", "benchmarks"}
-        link = root / entry.name
-        if not skip and entry.name in mkdocs_text and not link.exists():
-            link.symlink_to(entry)
-    return config
+        # Folders only, and no Python package: the site's code comes from the installed tipbook.
+        skip = skip or not entry.is_dir() or (entry / "__init__.py").exists()
+        if not skip and re.search(rf"\b{re.escape(entry.name)}\b", mkdocs_text):
+            (root / entry.name).symlink_to(entry)
+    return root / "tipbook.yml"
 
 
 def tree_size(path: Path) -> tuple[int, int]:
@@ -162,7 +153,6 @@ def job_build(n: int, work: Path) -> list[Record]:
     """`tipbook build` of `n` tips: wall time, peak memory, output size."""
     need_module("tipbook.commands.build", "tipbook build")
     root = work / f"build-{n}"
-    shutil.rmtree(root, ignore_errors=True)
     config = project(root, corpus(work, n))
     result = run([*TIPBOOK, "--config", str(config), "build"], root, "tipbook build")
     size, files = tree_size(root / "site")
@@ -217,11 +207,9 @@ def job_plain(n: int, work: Path) -> list[Record]:
 
 
 def index_project(work: Path, n: int) -> tuple[Path, Path, Path]:
-    """The index job's project: a private corpus copy; (root, config, content)."""
+    """The index job's project: (root, config, content)."""
     root = work / f"index-{n}"
-    shutil.rmtree(root, ignore_errors=True)
-    content = fresh_copy(corpus(work, n), root / "content")
-    return root, project(root, content), content
+    return root, project(root, corpus(work, n)), root / "content"
 
 
 def job_index(n: int, work: Path) -> list[Record]:
@@ -248,7 +236,7 @@ def job_queries(n: int, work: Path) -> list[Record]:
     from tipbook.config import load_config
 
     root = work / f"index-{n}"
-    if not (root / "tipbook.yml").is_file():
+    if not (root / "tipbook.yml").is_file():  # the index job did not run first
         root, _, _ = index_project(work, n)
     config = load_config(root / "tipbook.yml")
     search = _search_function(search_query)
