@@ -26,7 +26,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks.generate import generate_corpus, generate_tip
+from benchmarks.generate import generate_corpus, generate_tip, generate_tips
 from benchmarks.measure import Measurement, measure
 
 REPO = Path(__file__).resolve().parents[1]
@@ -280,10 +280,112 @@ def job_related(n: int, work: Path) -> list[Record]:
     return [Record("related tips for all tips", round(wall, 2), "s", n, note)]
 
 
+def scaled_mirror(root: Path, n: int) -> Any:
+    """Build the test mirror (`tests/mirror`) with synthetic posts added up to `n` tips.
+
+    The synthetic tips become posts of the category archive (and of the tag archives of their
+    themes), so the scraper pages through archives and fetches posts as on the real site.
+    Returns the mirror package's `MirrorServer` class with the mirror built in `root`.
+    """
+    tests = str(REPO / "tests")
+    if tests not in sys.path:
+        sys.path.insert(0, tests)
+    try:
+        mirror_build = importlib.import_module("mirror.build")
+        mirror_seeds = importlib.import_module("mirror.seeds")
+        mirror_server = importlib.import_module("mirror.server")
+    except ImportError as error:
+        raise Unavailable(f"the local mirror is not there yet ({error})") from None
+    seeds = mirror_seeds.load_seed_tips()
+    extra = [
+        _seed_tip(mirror_seeds, tip, mirror_build.TAGS)
+        for tip in generate_tips(max(0, n - len(seeds)))
+    ]
+    every = sorted([*seeds, *extra], key=lambda t: t.date, reverse=True)
+    # The mirror builds from the seeds alone; hand it the scaled-up list instead.
+    original = mirror_build.load_seed_tips
+    mirror_build.load_seed_tips = lambda *args: list(every)
+    try:
+        shutil.rmtree(root, ignore_errors=True)
+        root.mkdir(parents=True)
+        mirror_build.build_mirror(root)
+    finally:
+        mirror_build.load_seed_tips = original
+    return mirror_server.MirrorServer
+
+
+def _seed_tip(seeds: Any, tip: Any, site_tags: tuple[str, ...]) -> Any:
+    """A synthetic tip as the mirror's `SeedTip`: a full post with its paragraphs and lists."""
+    blocks = []
+    for block in tip.body.split("\n\n"):
+        if block.startswith("- "):
+            blocks.append(seeds.Block("ul", [line[2:] for line in block.splitlines()]))
+        else:
+            blocks.append(seeds.Block("p", [block]))
+    date = tip.date
+    return seeds.SeedTip(
+        title=tip.title,
+        title_line=f"{tip.title} – {date.month}/{date.day}/{date.year % 100:02d}",
+        date=date,
+        kind="post",
+        blocks=blocks,
+        tags=[t for t in tip.themes if t in site_tags],
+        in_category=True,
+    )
+
+
 def job_scrape(n: int, work: Path) -> list[Record]:
     """Scrape of the local mirror scaled up to `n` tips with `--delay 0`, then a re-run."""
     need_module("tipbook.commands.scrape", "tipbook scrape")
-    raise Unavailable("the scaled-up mirror is not wired yet")
+    root = work / f"scrape-{n}"
+    server_class = scaled_mirror(root / "mirror", n)
+    content = root / "content"
+    shutil.copytree(REPO / "content", content, ignore=shutil.ignore_patterns("tips"))
+    server = server_class(root / "mirror").start()
+    try:
+        start_urls = [
+            server.url(path)
+            for path in (
+                "/category/customer-service-tip-of-the-week/",
+                "/tag/caring/",
+                "/tag/compassion/",
+                "/tag/empathy/",
+            )
+        ]
+        command = [
+            *TIPBOOK,
+            "scrape",
+            *start_urls,
+            "--content-dir",
+            str(content),
+            "--cache-dir",
+            str(root / "cache"),
+            "--delay",
+            "0",
+        ]
+        first = measure(command, root)
+        requests = len(server.requests)
+        tips = sum(1 for _ in (content / "tips").rglob("*.md"))
+        if not tips:
+            raise Unavailable(f"tipbook scrape wrote no tip: {first.output[-200:]}")
+        server.clear_log()
+        again = measure(command, root)
+        rerun_requests = len(server.requests)
+    finally:
+        server.stop()
+    note = "" if first.ok else "exit 1: some pages failed"
+    return [
+        Record("scrape: requests", requests, "requests", n, f"{tips} tips written"),
+        Record("scrape: tips per second", round(tips / first.wall_s, 1), "tips/s", n, note),
+        Record("scrape: wall time", round(first.wall_s, 2), "s", n, f"peak {first.peak_mb:.0f} MB"),
+        Record(
+            "scrape re-run: requests",
+            rerun_requests,
+            "requests",
+            n,
+            "immediate re-run" + ("" if again.ok else ", exit 1"),
+        ),
+    ]
 
 
 JOBS: dict[str, Callable[[int, Path], list[Record]]] = {
