@@ -246,6 +246,18 @@ class TestAcrossTips:
         found = findings(project, broken("at once.", "at [once](2025-01-07-say-sorry-well.md)."))
         assert any("the tip is at '../2025/2025-01-07-say-sorry-well.md'" in f[2] for f in found)
 
+    def test_a_wrong_date_names_the_tip_meant(self, project: Path) -> None:
+        write(project, "tips/2025/2025-01-07-say-sorry-well.md", GOOD.replace(
+            "listen-before-you-answer", "say-sorry-well").replace("2026-11-24", "2025-01-07"
+        ).replace("Listen Before You Answer", "Say Sorry"))  # fmt: skip
+        links = (
+            "[a](../2025/2025-01-14-say-sorry-well.md) [b](/tips/2025/2025-01-14-say-sorry-well/)"
+        )
+        found = findings(project, appended(links))
+        assert [f[:2] for f in found] == [(BODY + 7, "error")] * 2
+        assert "the tip is at '../2025/2025-01-07-say-sorry-well.md'" in found[0][2]
+        assert "did you mean '2025-01-07-say-sorry-well'?" in found[1][2]
+
     def test_a_published_tip_linking_to_a_draft(self, project: Path) -> None:
         draft = (
             GOOD.replace("listen-before-you-answer", "later")
@@ -347,6 +359,31 @@ def test_the_pre_commit_hook_checks_changed_tip_files(repo_root: Path, project: 
         [*command, str(bad.relative_to(project))], cwd=project, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_this_repository_runs_the_published_hook(repo_root: Path) -> None:
+    published = yaml.safe_load((repo_root / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    local = yaml.safe_load((repo_root / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hook = next(h for repo in local["repos"] for h in repo["hooks"] if h["id"] == "tipbook-check")
+    assert hook["entry"].endswith(published[0]["entry"])
+    assert (hook["files"], hook["pass_filenames"]) == (published[0]["files"], True)
+
+
+def test_today_can_be_set_for_the_draft_link_warning(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(project)
+    write(project, "tips/2026/2026-12-01-later.md", GOOD.replace(
+        "listen-before-you-answer", "later").replace("2026-11-24", "2026-12-01"))  # fmt: skip
+    write(project, GOOD_PATH, broken("at once.", "at [once](2026-12-01-later.md)."))
+    args = ["--config", str(project / "tipbook.yml"), "check", "--format", "json"]
+    for today, warned in (("2026-11-24", True), ("2026-12-01", False)):
+        monkeypatch.setenv("TIPBOOK_TODAY", today)
+        document = json.loads(CliRunner().invoke(main, args).stdout)
+        assert any("not published yet" in w["message"] for w in document["warnings"]) is warned
+    monkeypatch.setenv("TIPBOOK_TODAY", "next week")
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1 and "TIPBOOK_TODAY='next week' is not a date" in result.output
 
 
 def test_the_shipped_content_has_no_error(repo_root: Path) -> None:

@@ -406,14 +406,14 @@ def _site_path(target: str, site_url: str) -> tuple[str, bool] | None:
 
 
 def _tip_segment(path: str) -> tuple[str, str] | None:
-    """(id, how it ends) when the link's last segment names a tip: `2024-01-02-slug[.md|/]`."""
+    """(id, slug) when the link's last segment names a tip: `2024-01-02-slug[.md|/]`."""
     segments = [s for s in path.split("/") if s and s != "index.html"]
     if not segments:
         return None
     match = _TIP_ID.match(segments[-1])
     if not match:
         return None
-    return f"{match.group(1)}-{match.group(2)}", segments[-1]
+    return f"{match.group(1)}-{match.group(2)}", match.group(2)
 
 
 def _linked_tip(target: str, collection: _Collection, site_url: str) -> TipFile | None:
@@ -435,21 +435,27 @@ def _link_problem(
         return None
     path, relative = located
     named = _tip_segment(path)
+    linked = collection.by_id.get(named[0]) if named else None
+    if named and linked is None:
+        # A wrong date with the right slug is the usual slip: point at the tip it meant.
+        same_slug = collection.by_slug.get(named[1], [])
+        meant = same_slug[0] if same_slug else None
+    else:
+        meant = linked
     if path.endswith(".md"):
         base = file.key.parent if relative else content_dir
         resolved = (base / PurePosixPath(path.lstrip("/"))).resolve()
         if resolved.is_file():
             return None
-        if named and named[0] in collection.by_id:
-            right = collection.by_id[named[0]].key
-            hint = _relative(right, file.key.parent)
+        if meant is not None:
+            hint = _relative(meant.key, file.key.parent)
             return f"link {target!r} points nowhere: the tip is at {hint!r}"
         return f"link {target!r} points nowhere: no file {display_path(resolved)}"
-    if named and named[0] not in collection.by_id:
-        return (
-            f"link {target!r} points to tip {named[0]!r}, which does not exist: "
-            "check the date and slug (link to the tip's .md file)"
+    if named and linked is None:
+        hint = (
+            f"did you mean {meant.tip.id!r}?" if meant and meant.tip else "check the date and slug"
         )
+        return f"link {target!r} points to tip {named[0]!r}, which does not exist: {hint}"
     return None
 
 
