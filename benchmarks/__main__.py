@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 from pathlib import Path
 
-from benchmarks.runner import PLANS, RESULTS, WORK, run
+from benchmarks.runner import PLANS, RESULTS, WORK, markdown, run
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,8 +23,17 @@ def main(argv: list[str] | None = None) -> int:
     size.add_argument("--quick", action="store_true", help="every figure at small N (< 2 min)")
     size.add_argument("--tiny", action="store_true", help="tiny N: checks the harness works")
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"default: {RESULTS.name}")
+    parser.add_argument(
+        "--markdown",
+        action="store_true",
+        help="print the last results (--out) as a Markdown table instead of running",
+    )
     parser.add_argument("--work", type=Path, default=WORK, help="scratch folder (corpora, sites)")
     args = parser.parse_args(argv)
+    if args.markdown:
+        results = json.loads(args.out.read_text(encoding="utf-8"))
+        sys.stdout.write(markdown(results))
+        return 0
     plan = PLANS["tiny" if args.tiny else "quick" if args.quick else "full"]
     run(plan, out=args.out, work=args.work)
     return 0

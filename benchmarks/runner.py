@@ -198,6 +198,25 @@ def render(records: list[dict[str, Any]], title: str) -> Table:
     return table
 
 
+def markdown(results: dict[str, Any]) -> str:
+    """The results as a Markdown table, for the README's Performance section."""
+    info = results["machine"]
+    lines = [
+        f"Measured {results['date'][:10]} ({results['plan']} run, {info['cpu_count']} CPUs, "
+        f"Python {info['python']}):",
+        "",
+        "| figure | value | unit | N | note |",
+        "| --- | ---: | --- | ---: | --- |",
+    ]
+    for record in results["figures"]:
+        value = "unavailable" if record["value"] is None else f"{record['value']:,}"
+        note = record["unavailable"] if record["value"] is None else record.get("note", "")
+        lines.append(
+            f"| {record['figure']} | {value} | {record['unit']} | {record['n']:,} | {note} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
 def run(plan: Plan, out: Path = RESULTS, work: Path = WORK, console: Console | None = None) -> dict:
     """Run every job of `plan`, print the table, write `out`; return the results document."""
     console = console or Console(stderr=True)

@@ -164,3 +164,11 @@ def test_bench_harness_runs_every_figure(tmp_path: Path, repo_root: Path) -> Non
                 assert record["value"] is None and record["unavailable"]
     ratios = [r for r in results["figures"] if r["unit"] == "×"]
     assert len(ratios) == 2
+    table = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--markdown", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=repo_root,
+    ).stdout
+    assert table.count("\n| ") == len(results["figures"]) + 1  # header and one row each
