@@ -171,4 +171,4 @@ def test_bench_harness_runs_every_figure(tmp_path: Path, repo_root: Path) -> Non
         check=True,
         cwd=repo_root,
     ).stdout
-    assert table.count("\n| ") == len(results["figures"]) + 1  # header and one row each
+    assert table.count("\n| ") == len(results["figures"]) + 2  # header, rule, one row each
