@@ -63,6 +63,7 @@ def project(tmp_path: Path, repo_root: Path, monkeypatch: pytest.MonkeyPatch) ->
         shutil.copytree(repo_root / "overrides", tmp_path / "overrides")
     (tmp_path / "content").mkdir()
     shutil.copy(repo_root / "content" / "themes.yml", tmp_path / "content" / "themes.yml")
+    shutil.copytree(repo_root / "content" / "pages", tmp_path / "content" / "pages")
     (tmp_path / "tipbook.yml").write_text(
         "site_name: Tips\nsite_url: http://127.0.0.1:8000/\ncontent_dir: content\n"
         "site_dir: site\nindex_dir: .tipbook/index\n",
@@ -175,3 +176,8 @@ def test_an_editors_week(project: Path, monkeypatch: pytest.MonkeyPatch) -> None
     index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
     hits = [doc for doc in index["docs"] if UNIQUE in doc["text"]]
     assert hits and all(doc["location"].startswith("tips/2026/2026-11-24-own") for doc in hits)
+
+    # The editors' guide is part of the site, in its navigation.
+    guide = (site / "pages/editors-guide/index.html").read_text(encoding="utf-8")
+    assert 'id="what-check-reports"' in guide
+    assert "pages/editors-guide/" in home
