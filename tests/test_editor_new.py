@@ -66,10 +66,21 @@ class TestDefaultDate:
     def test_a_day_other_than_tuesday_is_accepted_with_a_warning(
         self, project: Path, taxonomy: Taxonomy
     ) -> None:
-        created = new_tip(project / "content", taxonomy, "Midweek", date=dt.date(2026, 12, 3))
+        created = new_tip(
+            project / "content", taxonomy, "Midweek", date=dt.date(2026, 12, 3), today=TODAY
+        )
         assert created.path.is_file()
         assert created.tip.date == dt.date(2026, 12, 3)
         assert "Thursday" in created.warnings[0] and "2026-12-08" in created.warnings[0]
+
+    def test_a_past_date_is_accepted_with_a_warning(
+        self, project: Path, taxonomy: Taxonomy
+    ) -> None:
+        created = new_tip(
+            project / "content", taxonomy, "Late", date=dt.date(2026, 11, 24), today=TODAY
+        )
+        assert created.path.is_file()
+        assert len(created.warnings) == 1 and "in the past" in created.warnings[0]
 
 
 class TestTemplate:

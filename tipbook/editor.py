@@ -113,12 +113,18 @@ def new_tip(
             )
     existing = existing_tips(content_dir)
     warnings = []
+    today = today or current_date()
     if date is None:
-        date = default_date(existing, today or current_date())
+        date = default_date(existing, today)
     elif date.weekday() != TUESDAY:
         warnings.append(
             f"{date.isoformat()} is a {date:%A}: weekly tips publish on Tuesdays "
             f"(the next one is {next_tuesday(date).isoformat()})"
+        )
+    if date < today:
+        warnings.append(
+            f"{date.isoformat()} is in the past: once `draft: true` is removed, the next build "
+            "publishes the tip at once, among older tips"
         )
     slug = slugify(title)
     for other_date, other_slug, other_path in existing:
