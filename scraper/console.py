@@ -1,0 +1,117 @@
+"""Run a scrape for a person: live progress on a terminal, plain lines otherwise, a summary.
+
+Kept out of `tipbook/commands/scrape.py` so the command stays a thin layer of flags.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+from rich.table import Table
+
+from scraper.fetch import FetchSettings
+from scraper.pipeline import ScrapeOptions, scrape
+from scraper.report import ScrapeReport
+from tipbook.config import Config
+
+
+def build_options(
+    config: Config,
+    urls: tuple[str, ...],
+    *,
+    content_dir: Path | None = None,
+    cache_dir: Path | None = None,
+    delay: float | None = None,
+    concurrency: int | None = None,
+    full: bool = False,
+    offline: bool = False,
+    force: bool = False,
+    max_pages: int | None = None,
+    source_base: str | None = None,
+) -> ScrapeOptions:
+    """Scrape options from the configuration, overridden by command-line flags."""
+    scrape_config = config.scrape
+    content = (content_dir or config.content_dir).resolve()
+    own_themes = content / "themes.yml"
+    settings = FetchSettings(
+        user_agent=scrape_config.user_agent,
+        delay=scrape_config.delay if delay is None else delay,
+        concurrency=concurrency or scrape_config.concurrency,
+        timeout=scrape_config.timeout,
+        retries=scrape_config.retries,
+        max_bytes=scrape_config.max_bytes,
+    )
+    return ScrapeOptions(
+        urls=list(urls) or list(scrape_config.start_urls),
+        content_dir=content,
+        themes_file=own_themes if own_themes.exists() else config.themes_file,
+        settings=settings,
+        cache_dir=(cache_dir or config.cache_dir).resolve(),
+        full=full,
+        offline=offline,
+        force=force,
+        max_pages=max_pages,
+        source_base=source_base,
+    )
+
+
+def run_scrape(options: ScrapeOptions, console: Console, verbose: bool = False) -> ScrapeReport:
+    """Scrape with a live progress bar (terminal) or one line per event, then summarise."""
+    if console.is_terminal:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("[dim]{task.fields[url]}"),
+            console=console,
+            transient=True,
+        ) as bar:
+            pages = bar.add_task("archive pages", total=None, url="")
+            tips = bar.add_task("tips", total=None, url="", visible=False)
+
+            def show(kind: str, url: str, done: int, total: int | None) -> None:
+                if kind == "page":
+                    bar.update(pages, completed=done, url=url)
+                else:
+                    bar.update(tips, completed=done, total=total, url=url, visible=True)
+
+            report = scrape(options, show)
+    else:
+
+        def show(kind: str, url: str, done: int, total: int | None) -> None:
+            label = f"page {done}" if kind == "page" else f"tip {done}/{total}"
+            console.print(f"{label}: {url}", highlight=False, soft_wrap=True)
+
+        report = scrape(options, show)
+    print_summary(report, console, verbose)
+    return report
+
+
+def print_summary(report: ScrapeReport, console: Console, verbose: bool = False) -> None:
+    """The summary table, then every failure with its URL and reason."""
+    if verbose:
+        for tip in report.tips:
+            flag = " (excerpt only)" if tip.excerpt_only else ""
+            console.print(f"{tip.outcome:9} {tip.path}{flag}", highlight=False, soft_wrap=True)
+            for reason in tip.reasons:
+                console.print(f"          theme {reason}", highlight=False, soft_wrap=True)
+    for note in report.notes:
+        console.print(f"[dim]{note}[/]", highlight=False, soft_wrap=True)
+    table = Table(title="tipbook scrape", show_edge=False)
+    counts = report.counts
+    for name in counts:
+        table.add_column(name, justify="right")
+    table.add_row(*(str(value) for value in counts.values()))
+    console.print(table)
+    console.print(
+        f"{report.archive_pages} archive page(s), {report.known} known tip(s) not re-fetched, "
+        f"{report.requests} request(s) in {report.seconds:.1f} s",
+        highlight=False,
+    )
+    for skipped in report.skipped:
+        console.print(f"[dim]skipped {skipped}[/]", highlight=False, soft_wrap=True)
+    for failure in report.failures:
+        console.print(f"[red]failed[/] {failure}", highlight=False, soft_wrap=True)

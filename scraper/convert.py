@@ -1,0 +1,202 @@
+"""Turn an article's HTML into clean, safe Markdown (with markdownify).
+
+Scraped HTML is untrusted. Before conversion the fragment is sanitised: dangerous elements
+(`script`, `iframe`, `style`, `object`, forms, …) go with their content, every attribute but
+a link's `href` goes (so no `on*` handler survives), links that are not http(s)/mailto
+(`javascript:`, `data:`, …) become plain text, relative links become absolute. Text lines
+that start with `•` (how many tips write bullets) become real list items. Images are dropped:
+they would be hot-linked from the old site.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+from markdownify import MarkdownConverter
+
+# Removed together with everything inside them.
+DANGEROUS_TAGS = [
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "frame",
+    "frameset",
+    "object",
+    "embed",
+    "applet",
+    "form",
+    "input",
+    "button",
+    "select",
+    "textarea",
+    "link",
+    "meta",
+    "base",
+    "svg",
+    "math",
+    "canvas",
+    "img",
+    "picture",
+    "source",
+    "video",
+    "audio",
+    "track",
+    "map",
+    "area",
+    "head",
+    "title",
+]
+SAFE_SCHEMES = ("http", "https", "mailto")
+BULLET_CHARS = "•●▪◦·"
+_BULLET_START = re.compile(rf"^[\s\u00a0]*[{BULLET_CHARS}][\s\u00a0]*")
+_SPACES = re.compile(r"[ \t\u00a0]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def sanitize(root: Tag, base_url: str, origin_map: dict[str, str] | None = None) -> None:
+    """Strip everything unsafe from `root` in place and make links absolute."""
+    for tag in root.find_all(DANGEROUS_TAGS):
+        tag.decompose()
+    for tag in root.find_all(True):
+        href = tag.get("href") if tag.name == "a" else None
+        tag.attrs = {}
+        if tag.name != "a":
+            continue
+        url = safe_url(str(href), base_url, origin_map) if href else None
+        if url is None:
+            tag.unwrap()  # keep the words, drop the unsafe or empty link
+        else:
+            tag.attrs["href"] = url
+
+
+def safe_url(href: str, base_url: str, origin_map: dict[str, str] | None = None) -> str | None:
+    """`href` made absolute, or None when its scheme is not http(s)/mailto."""
+    cleaned = "".join(ch for ch in href.strip() if ch >= " ")  # "java\tscript:" tricks
+    if not cleaned or cleaned.startswith("#"):
+        return None
+    absolute = urljoin(base_url, cleaned)
+    parts = urlsplit(absolute)
+    if parts.scheme.lower() not in SAFE_SCHEMES:
+        return None
+    if parts.query and "utm_" in parts.query:
+        query = "&".join(q for q in parts.query.split("&") if not q.lower().startswith("utm_"))
+        absolute = urlunsplit((parts.scheme, parts.netloc, parts.path, query, parts.fragment))
+        parts = urlsplit(absolute)
+    if origin_map:
+        here = f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+        if here in origin_map:
+            target = urlsplit(origin_map[here])
+            absolute = urlunsplit(
+                (target.scheme, target.netloc, parts.path, parts.query, parts.fragment)
+            )
+    return absolute
+
+
+def bullets_to_lists(root: Tag, soup: BeautifulSoup) -> None:
+    """Make `•` text lines real lists: `<p>• a<br>• b</p>` and `<p>• a</p><p>• b</p>`."""
+    for paragraph in list(root.find_all(["p", "div"])):
+        if paragraph.decomposed or paragraph.find(["p", "div", "ul", "ol", "table"]):
+            continue
+        lines = _split_lines(paragraph)
+        texts = ["".join(_text(n) for n in line).strip(" \u00a0\n\t") for line in lines]
+        filled = [(line, text) for line, text in zip(lines, texts, strict=True) if text]
+        if not filled or not all(_BULLET_START.match(text) for _, text in filled):
+            continue
+        ul = soup.new_tag("ul")
+        for line, _ in filled:
+            li = soup.new_tag("li")
+            for node in line:
+                li.append(node.extract())
+            _strip_bullet(li)
+            ul.append(li)
+        paragraph.replace_with(ul)
+    _merge_adjacent_lists(root)
+
+
+def _split_lines(paragraph: Tag) -> list[list[object]]:
+    lines: list[list[object]] = [[]]
+    for node in list(paragraph.children):
+        if isinstance(node, Tag) and node.name == "br":
+            lines.append([])
+        else:
+            lines[-1].append(node)
+    return lines
+
+
+def _text(node: object) -> str:
+    if isinstance(node, NavigableString):
+        return str(node)
+    if isinstance(node, Tag):
+        return node.get_text()
+    return ""
+
+
+def _strip_bullet(li: Tag) -> None:
+    for string in li.find_all(string=True):
+        if not string.strip(" \u00a0\n\t"):
+            string.replace_with("")
+            continue
+        string.replace_with(_BULLET_START.sub("", str(string), count=1))
+        return
+
+
+def _merge_adjacent_lists(root: Tag) -> None:
+    for ul in list(root.find_all("ul")):
+        if ul.decomposed:
+            continue
+        following = ul.next_sibling
+        while following is not None:
+            if isinstance(following, NavigableString) and not following.strip():
+                following = following.next_sibling
+                continue
+            if isinstance(following, Tag) and following.name == "ul" and not following.attrs:
+                nxt = following.next_sibling
+                for li in list(following.find_all("li", recursive=False)):
+                    ul.append(li.extract())
+                following.decompose()
+                following = nxt
+                continue
+            break
+
+
+class _Converter(MarkdownConverter):
+    """markdownify with our house options (ATX headings, `-` bullets, `*` emphasis)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            heading_style="ATX",
+            bullets="-",
+            strong_em_symbol="*",
+            escape_underscores=False,
+            escape_misc=False,
+        )
+
+
+def html_to_markdown(fragment: str, base_url: str, origin_map: dict[str, str] | None = None) -> str:
+    """Clean Markdown for an HTML fragment; links absolute against `base_url`."""
+    soup = BeautifulSoup(f"<div id='tipbook-root'>{fragment}</div>", "lxml")
+    root = soup.find("div", id="tipbook-root")
+    assert isinstance(root, Tag)
+    sanitize(root, base_url, origin_map)
+    for string in root.find_all(string=True):
+        if "\u00a0" in string:
+            string.replace_with(str(string).replace("\u00a0", " "))
+    bullets_to_lists(root, soup)
+    for paragraph in root.find_all("p"):
+        if not paragraph.get_text(strip=True):
+            paragraph.decompose()
+    markdown = _Converter().convert_soup(root)
+    return tidy_markdown(markdown)
+
+
+def tidy_markdown(markdown: str) -> str:
+    """Single spaces inside lines, no trailing spaces, at most one blank line in a row."""
+    lines = []
+    for line in markdown.replace("\r\n", "\n").split("\n"):
+        indent = len(line) - len(line.lstrip(" "))
+        lines.append(" " * indent + _SPACES.sub(" ", line.strip()))
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

@@ -1,0 +1,232 @@
+"""Discover tips: tell archives from articles, read archive pages, canonicalise URLs.
+
+An archive page (category, tag, any paginated listing) lists posts as `<article>` blocks and,
+like every page of the site, carries the "Recent Tips" widget: a title link, an excerpt and
+a "Read more" link per tip. Both give entries; pagination comes from `rel=next`, "Older
+posts" / "Next" links or `/page/N/`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
+
+from bs4 import BeautifulSoup, Tag
+
+from tipbook.model import one_line
+
+# Query parameters that only track where a click came from: they never change the page.
+TRACKING_PARAMS = frozenset(
+    {"fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_ga", "_gl", "igshid", "ref"}
+    | {"replytocom", "share", "amp", "nb", "shared", "src"}
+)
+_READ_MORE = re.compile(r"^\s*(read more|continue reading|more)\b\W*$", re.I)
+_NEXT_TEXT = re.compile(r"^\W*(older (posts|entries|tips)|next( page)?|more posts)\W*$", re.I)
+_PAGE_PATH = re.compile(r"/page/(\d+)/?$")
+_ARCHIVE_CLASSES = {"archive", "blog", "category", "tag", "search", "paged", "date", "author"}
+_ARTICLE_CLASSES = {"single", "single-post", "page-template", "attachment"}
+
+
+def canonicalize_url(url: str, base: str | None = None) -> str:
+    """An absolute URL in one spelling: lower-case scheme and host, no default port, no
+    fragment, no tracking parameters (`utm_*`, `fbclid`, …), a path of at least `/`."""
+    absolute = urljoin(base, url.strip()) if base else url.strip()
+    parts = urlsplit(absolute)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
+        host = f"{host}:{port}"
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith("utm_") and k.lower() not in TRACKING_PARAMS
+    ]
+    path = parts.path or "/"
+    return urlunsplit((scheme, host, path, urlencode(query), ""))
+
+
+def url_key(url: str) -> str:
+    """A tip's identity: its canonical path and query, independent of the host.
+
+    The same post is reachable on the live site and on a mirror (or behind a changed
+    domain); comparing paths lets incremental runs recognise tips they already have.
+    """
+    parts = urlsplit(canonicalize_url(url))
+    path = unquote(parts.path).rstrip("/") or "/"
+    return f"{path}?{parts.query}" if parts.query else path
+
+
+def is_web_url(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+@dataclass
+class ArchiveEntry:
+    """A tip an archive page points to."""
+
+    url: str  # canonicalised link
+    title: str  # the link text as shown (date suffix included)
+    excerpt: str = ""
+    tags: list[str] = field(default_factory=list)
+    from_widget: bool = False
+
+
+@dataclass
+class ArchivePage:
+    url: str
+    entries: list[ArchiveEntry]
+    next_url: str | None
+
+
+def soup_of(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, "lxml")
+
+
+def _classes(tag: Tag | None) -> set[str]:
+    if tag is None:
+        return set()
+    value = tag.get("class") or []
+    return {str(c).lower() for c in (value if isinstance(value, list) else value.split())}
+
+
+def is_archive(soup: BeautifulSoup, url: str) -> bool:
+    """True for a listing of posts, False for a single article."""
+    body_classes = _classes(soup.body)
+    if body_classes & _ARTICLE_CLASSES:
+        return False
+    if body_classes & _ARCHIVE_CLASSES:
+        return True
+    path = urlsplit(url).path
+    if re.search(r"/(category|tag|page)/", path):
+        return True
+    return len(soup.find_all("article")) >= 2 or soup.find("link", rel="next") is not None
+
+
+def tag_from_url(url: str) -> str | None:
+    """The tag slug of a `/tag/<slug>/` archive URL."""
+    match = re.search(r"/tag/([^/]+)", urlsplit(url).path)
+    return unquote(match.group(1)).lower() if match else None
+
+
+def tags_in(node: Tag) -> list[str]:
+    """Tag slugs of the `rel=tag` links inside `node` (category links are not tags)."""
+    tags = []
+    for link in node.find_all("a", href=True):
+        rel = {r.lower() for r in (link.get("rel") or [])}
+        tag = tag_from_url(str(link["href"]))
+        if "tag" in rel and tag and tag not in tags:
+            tags.append(tag)
+    return tags
+
+
+def parse_archive(html: str, url: str, soup: BeautifulSoup | None = None) -> ArchivePage:
+    """The entries (posts and widget tips) and the next page of an archive page."""
+    soup = soup or soup_of(html)
+    archive_tag = tag_from_url(url)
+    entries: list[ArchiveEntry] = []
+    seen: set[str] = set()
+
+    def add(entry: ArchiveEntry) -> None:
+        key = url_key(entry.url)
+        if key in seen:
+            for existing in entries:
+                if url_key(existing.url) == key:
+                    existing.tags += [t for t in entry.tags if t not in existing.tags]
+                    existing.excerpt = existing.excerpt or entry.excerpt
+            return
+        seen.add(key)
+        entries.append(entry)
+
+    articles = soup.find_all("article") or soup.select(".hentry, .post")
+    for article in articles:
+        link = _title_link(article)
+        if link is None:
+            continue
+        tags = tags_in(article)
+        if archive_tag and archive_tag not in tags:
+            tags.append(archive_tag)
+        add(
+            ArchiveEntry(
+                url=canonicalize_url(str(link["href"]), url),
+                title=one_line(link.get_text(" ")),
+                excerpt=_article_excerpt(article),
+                tags=tags,
+            )
+        )
+    for entry in _read_more_entries(soup, url, articles):
+        add(entry)
+    return ArchivePage(url=url, entries=entries, next_url=_next_link(soup, url))
+
+
+def _title_link(article: Tag) -> Tag | None:
+    for selector in (".entry-title a[href]", "h1 a[href]", "h2 a[href]", "h3 a[href]"):
+        found = article.select_one(selector)
+        if found is not None:
+            return found
+    return None
+
+
+def _article_excerpt(article: Tag) -> str:
+    content = article.select_one(".entry-summary, .entry-content") or article
+    for paragraph in content.find_all("p"):
+        text = one_line(paragraph.get_text(" "))
+        if len(text) >= 40:
+            return text
+    return ""
+
+
+def _read_more_entries(soup: BeautifulSoup, url: str, articles: list[Tag]) -> list[ArchiveEntry]:
+    """Entries of "title … excerpt … Read more" lists, such as the Recent Tips widget."""
+    entries = []
+    inside = {id(article) for article in articles}
+    for more in soup.find_all("a", href=True):
+        if not _READ_MORE.match(more.get_text(" ")):
+            continue
+        if any(id(parent) in inside for parent in more.parents):
+            continue
+        target = canonicalize_url(str(more["href"]), url)
+        container, title_link = more.parent, None
+        while container is not None and container.name not in ("body", "html"):
+            title_link = next(
+                (
+                    a
+                    for a in container.find_all("a", href=True)
+                    if a is not more
+                    and canonicalize_url(str(a["href"]), url) == target
+                    and not _READ_MORE.match(a.get_text(" "))
+                ),
+                None,
+            )
+            if title_link is not None:
+                break
+            container = container.parent
+        if title_link is None or container is None:
+            continue
+        title = one_line(title_link.get_text(" "))
+        text = one_line(container.get_text(" "))
+        excerpt = text.replace(title, "", 1).strip()
+        excerpt = re.sub(r"\s*\b(read more|continue reading)\W*$", "", excerpt, flags=re.I)
+        entries.append(ArchiveEntry(url=target, title=title, excerpt=excerpt, from_widget=True))
+    return entries
+
+
+def _next_link(soup: BeautifulSoup, url: str) -> str | None:
+    link = soup.find("link", rel="next", href=True)
+    if link is not None:
+        return canonicalize_url(str(link["href"]), url)
+    for anchor in soup.find_all("a", href=True):
+        rel = {r.lower() for r in (anchor.get("rel") or [])}
+        if "next" in rel or _NEXT_TEXT.match(anchor.get_text(" ")) or "next" in _classes(anchor):
+            return canonicalize_url(str(anchor["href"]), url)
+    # Last resort: a link to /page/N+1/ of this archive.
+    match = _PAGE_PATH.search(urlsplit(url).path)
+    number = int(match.group(1)) if match else 1
+    for anchor in soup.find_all("a", href=True):
+        target = canonicalize_url(str(anchor["href"]), url)
+        found = _PAGE_PATH.search(urlsplit(target).path)
+        if found and int(found.group(1)) == number + 1:
+            return target
+    return None

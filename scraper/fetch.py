@@ -1,0 +1,436 @@
+"""The one way the scraper touches the network: a polite, cached, fault-tolerant fetcher.
+
+Every request goes through `Fetcher.get`, which
+- refuses other hosts than the ones it was given, and URLs that robots.txt disallows
+  (parsed with protego; a 4xx robots.txt allows everything, a 5xx one nothing: RFC 9309);
+- sends the configured User-Agent, keeps `delay` seconds between two requests to one host
+  (or the robots.txt Crawl-delay when longer) and at most `concurrency` requests in flight;
+- retries timeouts, connection errors, 5xx and 429 with exponential backoff, honouring
+  `Retry-After` up to a cap;
+- refuses responses over `max_bytes` while streaming them;
+- decodes text by the charset of the headers, else of `<meta>`, else UTF-8, else
+  windows-1252 (what browsers do with Latin-1 labels too);
+- keeps an HTTP cache on disk: revalidates with ETag / Last-Modified, and with
+  `offline=True` answers only from it, without a single request.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import hashlib
+import json
+import os
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from protego import Protego
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+GONE_STATUSES = frozenset({404, 410})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+MAX_REDIRECTS = 5
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_:.-]+)""", re.I)
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([a-zA-Z0-9_:.-]+)", re.I)
+# Browsers decode these labels as windows-1252 (WHATWG Encoding Standard), and so do we.
+_AS_CP1252 = {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "us-ascii", "ascii", "l1"}
+
+
+@dataclass(frozen=True)
+class FetchSettings:
+    """How politely and patiently to fetch (from `tipbook.yml`'s `scrape:` section)."""
+
+    user_agent: str
+    delay: float = 1.0
+    concurrency: int = 2
+    timeout: float = 20.0
+    retries: int = 3
+    max_bytes: int = 5_000_000
+    max_retry_after: float = 60.0  # never wait longer than this for a Retry-After
+    backoff: float = 1.0  # first retry waits this long, then twice as long each time
+
+
+@dataclass
+class Response:
+    """A page as fetched (or served from the cache)."""
+
+    url: str  # as requested
+    final_url: str  # after redirects
+    status: int
+    content: bytes
+    headers: dict[str, str]
+    from_cache: bool = False  # True for offline answers and 304 revalidations
+
+    @property
+    def text(self) -> str:
+        return decode_html(self.content, self.headers.get("content-type"))
+
+
+class FetchError(Exception):
+    """A URL that could not be had; `reason` says why in words, `status` the HTTP status.
+
+    `transient` marks failures that outlasted every retry (timeouts, 5xx, 429, lost
+    connections), as opposed to refusals (robots.txt, other hosts, size cap, not cached).
+    """
+
+    def __init__(
+        self, url: str, reason: str, status: int | None = None, transient: bool = False
+    ) -> None:
+        super().__init__(f"{url}: {reason}")
+        self.url = url
+        self.reason = reason
+        self.status = status
+        self.transient = transient
+
+    @property
+    def gone(self) -> bool:
+        """The page does not exist (404/410), as opposed to a failure to get it."""
+        return self.status in GONE_STATUSES
+
+
+def decode_html(content: bytes, content_type: str | None) -> str:
+    """Decode a page by its declared charset: header, then `<meta>`, then UTF-8/windows-1252."""
+    candidates = []
+    if content_type:
+        match = _HEADER_CHARSET.search(content_type)
+        if match:
+            candidates.append(match.group(1))
+    match = _META_CHARSET.search(content[:4096])
+    if match:
+        candidates.append(match.group(1).decode("ascii", "ignore"))
+    if content.startswith(b"\xef\xbb\xbf"):
+        candidates.insert(0, "utf-8-sig")
+    for label in candidates:
+        name = "cp1252" if label.lower() in _AS_CP1252 else label.lower()
+        try:
+            return content.decode(name)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        return content.decode("cp1252", errors="replace")
+
+
+def origin(url: str) -> str:
+    """`scheme://host[:port]` of a URL, lowercased."""
+    parts = urlsplit(url)
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
+class HttpCache:
+    """Responses on disk, one JSON record (+ body file) per URL, written atomically."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _paths(self, url: str) -> tuple[Path, Path]:
+        key = hashlib.sha256(url.encode("utf-8")).hexdigest()
+        base = self.folder / key[:2] / key
+        return base.with_suffix(".json"), base.with_suffix(".body")
+
+    def load(self, url: str) -> tuple[dict[str, Any], bytes] | None:
+        meta_path, body_path = self._paths(url)
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            body = body_path.read_bytes() if meta.get("has_body") else b""
+        except (OSError, ValueError):
+            return None
+        return meta, body
+
+    def store(self, url: str, meta: dict[str, Any], body: bytes = b"") -> None:
+        meta_path, body_path = self._paths(url)
+        meta = {**meta, "url": url, "has_body": bool(body)}
+        if body:
+            _write_atomic(body_path, body)
+        _write_atomic(meta_path, json.dumps(meta, sort_keys=True).encode("utf-8"))
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass
+class _HostState:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    next_time: float = 0.0
+    robots: Protego | None = None
+    robots_error: str = ""
+    robots_loaded: bool = False
+    crawl_delay: float = 0.0
+    robots_lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class Fetcher:
+    """Fetch pages of the allowed hosts politely; see the module docstring for the rules."""
+
+    def __init__(
+        self,
+        settings: FetchSettings,
+        *,
+        allowed_origins: set[str] | None = None,
+        cache_dir: Path | None = None,
+        offline: bool = False,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.settings = settings
+        self.allowed_origins = {o.lower() for o in (allowed_origins or set())}
+        self.cache = HttpCache(cache_dir) if cache_dir else None
+        self.offline = offline
+        if offline and self.cache is None:
+            raise ValueError("offline fetching needs a cache folder")
+        self._sleep = sleep
+        self._clock = clock
+        self._hosts: dict[str, _HostState] = {}
+        self._hosts_lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(max(1, settings.concurrency))
+        self._client = httpx.Client(
+            headers={"User-Agent": settings.user_agent, "Accept": "text/html,*/*;q=0.5"},
+            timeout=settings.timeout,
+            follow_redirects=False,  # each hop is checked against the host and robots rules
+            transport=transport,
+        )
+        self.log: list[tuple[str, int]] = []  # (url, status or 0) of every real request
+        self._log_lock = threading.Lock()
+
+    # -- public -------------------------------------------------------------------------
+
+    def allow(self, url: str) -> None:
+        """Allow the host of `url` (start URLs name the hosts a crawl may visit)."""
+        self.allowed_origins.add(origin(url))
+
+    def is_allowed_host(self, url: str) -> bool:
+        return origin(url) in self.allowed_origins
+
+    def get(self, url: str) -> Response:
+        """Fetch `url`, following same-host redirects; raise `FetchError` with a reason."""
+        current = url
+        for _hop in range(MAX_REDIRECTS + 1):
+            if not self.is_allowed_host(current):
+                where = "redirects to" if current != url else "is on"
+                raise FetchError(url, f"{where} another host ({origin(current)}); not fetched")
+            self._check_robots(url, current)
+            response = self._fetch_one(current)
+            if response.status in REDIRECT_STATUSES:
+                location = response.headers.get("location")
+                if not location:
+                    raise FetchError(url, f"HTTP {response.status} without a Location")
+                current = urljoin(current, location)
+                continue
+            response.url = url
+            if response.status in GONE_STATUSES:
+                raise FetchError(url, f"HTTP {response.status} (page not found)", response.status)
+            if response.status >= 400:
+                raise FetchError(url, f"HTTP {response.status}", response.status)
+            return response
+        raise FetchError(url, f"more than {MAX_REDIRECTS} redirects")
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> Fetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def cached_target(self, url: str) -> str:
+        """Where `url` leads according to cached redirects (no request is made)."""
+        current = url
+        for _hop in range(MAX_REDIRECTS):
+            cached = self.cache.load(current) if self.cache else None
+            if cached is None or not cached[0].get("location"):
+                break
+            current = urljoin(current, cached[0]["location"])
+        return current
+
+    @property
+    def request_count(self) -> int:
+        with self._log_lock:
+            return len(self.log)
+
+    # -- robots.txt -----------------------------------------------------------------------
+
+    def _host(self, url: str) -> _HostState:
+        key = origin(url)
+        with self._hosts_lock:
+            return self._hosts.setdefault(key, _HostState())
+
+    def _check_robots(self, original: str, url: str) -> None:
+        state = self._host(url)
+        with state.robots_lock:
+            if not state.robots_loaded:
+                self._load_robots(url, state)
+                state.robots_loaded = True
+        if state.robots_error:
+            raise FetchError(original, state.robots_error)
+        if state.robots is not None and not state.robots.can_fetch(url, self._agent_token):
+            raise FetchError(original, "disallowed by robots.txt; not fetched")
+
+    @property
+    def _agent_token(self) -> str:
+        return self.settings.user_agent.split("/")[0].split()[0] or "tipbook"
+
+    def _load_robots(self, url: str, state: _HostState) -> None:
+        robots_url = origin(url) + "/robots.txt"
+        try:
+            response = self._fetch_one(robots_url)
+        except FetchError as error:
+            if error.status is not None and error.status >= 500:
+                state.robots_error = (
+                    f"{robots_url} answered HTTP {error.status}: not crawling the host "
+                    "until it answers (RFC 9309)"
+                )
+                return
+            raise FetchError(url, error.reason, error.status, error.transient) from None
+        if 400 <= response.status < 500:
+            return  # no robots.txt: everything is allowed
+        if response.status >= 300:
+            return
+        state.robots = Protego.parse(response.text)
+        delay = state.robots.crawl_delay(self._agent_token)
+        if delay:
+            state.crawl_delay = float(delay)
+
+    # -- one URL, with cache and retries ------------------------------------------------
+
+    def _fetch_one(self, url: str) -> Response:
+        cached = self.cache.load(url) if self.cache else None
+        if self.offline:
+            if cached is None:
+                raise FetchError(url, "not in the cache: run once without --offline")
+            return self._from_cache(url, *cached)
+        conditional: dict[str, str] = {}
+        if cached and cached[0].get("status") == 200:
+            meta = cached[0]
+            if meta.get("etag"):
+                conditional["If-None-Match"] = meta["etag"]
+            if meta.get("last_modified"):
+                conditional["If-Modified-Since"] = meta["last_modified"]
+        response = self._request_with_retries(url, conditional)
+        if response.status == 304 and cached:
+            return self._from_cache(url, *cached)
+        if self.cache and (
+            response.status == 200
+            or response.status in GONE_STATUSES
+            or response.status in REDIRECT_STATUSES
+        ):
+            self.cache.store(
+                url,
+                {
+                    "status": response.status,
+                    "etag": response.headers.get("etag", ""),
+                    "last_modified": response.headers.get("last-modified", ""),
+                    "content_type": response.headers.get("content-type", ""),
+                    "location": response.headers.get("location", ""),
+                },
+                response.content if response.status == 200 else b"",
+            )
+        return response
+
+    def _from_cache(self, url: str, meta: dict[str, Any], body: bytes) -> Response:
+        headers = {"content-type": meta.get("content_type", "")}
+        if meta.get("location"):
+            headers["location"] = meta["location"]
+        return Response(url, url, int(meta.get("status", 200)), body, headers, from_cache=True)
+
+    def _request_with_retries(self, url: str, extra_headers: dict[str, str]) -> Response:
+        attempts = self.settings.retries + 1
+        reason = ""
+        for attempt in range(attempts):
+            wait = self.settings.backoff * (2**attempt)
+            try:
+                response = self._request(url, extra_headers)
+            except httpx.TimeoutException:
+                reason = f"timed out after {self.settings.timeout:g} s"
+            except httpx.TransportError as error:
+                reason = f"cannot connect ({_short(error)})"
+            else:
+                if response.status not in RETRY_STATUSES:
+                    return response
+                reason = f"HTTP {response.status}"
+                retry_after = _retry_after(response.headers.get("retry-after"))
+                if retry_after is not None:
+                    wait = retry_after
+                if attempt + 1 == attempts:
+                    raise FetchError(
+                        url, f"{reason} after {attempts} tries", response.status, transient=True
+                    ) from None
+            if attempt + 1 < attempts:
+                self._sleep(min(wait, self.settings.max_retry_after))
+        raise FetchError(url, f"{reason} after {attempts} tries", transient=True)
+
+    def _request(self, url: str, extra_headers: dict[str, str]) -> Response:
+        with self._slots:
+            self._wait_turn(url)
+            status = 0
+            try:
+                with self._client.stream("GET", url, headers=extra_headers) as response:
+                    status = response.status_code
+                    content = self._read_capped(url, response)
+                    headers = {k.lower(): v for k, v in response.headers.items()}
+            finally:
+                with self._log_lock:
+                    self.log.append((url, status))
+        return Response(url, url, status, content, headers)
+
+    def _read_capped(self, url: str, response: httpx.Response) -> bytes:
+        limit = self.settings.max_bytes
+        declared = response.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > limit:
+            raise FetchError(url, f"response of {int(declared):,} bytes is over the {limit:,} cap")
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > limit:
+                raise FetchError(url, f"response is over the {limit:,}-byte cap; not read further")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    def _wait_turn(self, url: str) -> None:
+        """Keep `delay` seconds (or the robots.txt Crawl-delay) between requests to a host."""
+        state = self._host(url)
+        delay = max(self.settings.delay, state.crawl_delay)
+        with state.lock:
+            now = self._clock()
+            if state.next_time > now:
+                self._sleep(state.next_time - now)
+                now = self._clock()
+            state.next_time = now + delay
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _short(error: Exception) -> str:
+    text = str(error) or type(error).__name__
+    return text.splitlines()[0][:120]

@@ -1,0 +1,376 @@
+"""The scrape, start to end: discover → fetch → extract → convert → classify → write.
+
+`scrape(options)` walks each start URL (an archive and its pages, or a single article),
+collects the tips they list (merging tags across archives), fetches each post page, and
+writes one file per tip as soon as it is ready, so an interrupted run keeps what it did.
+It returns a `ScrapeReport`; a page that fails is a record with its reason, never an end.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from scraper.classify import assign_themes, detect_series, find_takeaway, summarize
+from scraper.convert import html_to_markdown
+from scraper.discover import (
+    canonicalize_url,
+    is_archive,
+    is_web_url,
+    parse_archive,
+    soup_of,
+    url_key,
+)
+from scraper.extract import ExtractedPage, ExtractError, clean_title, extract_article
+from scraper.fetch import Fetcher, FetchError, FetchSettings, Response, origin
+from scraper.report import PageProblem, ScrapeReport, TipRecord
+from scraper.write import ExistingTips, remove_stale_temp_files, write_tip
+from tipbook.errors import UsageError
+from tipbook.model import Tip
+from tipbook.taxonomy import Taxonomy, load_taxonomy
+
+STATE_FILE = "crawl-state.json"
+ProgressCallback = Callable[[str, str, int, int | None], None]
+
+
+@dataclass
+class ScrapeOptions:
+    """One scrape run, as the CLI (or a test) asks for it."""
+
+    urls: list[str]
+    content_dir: Path
+    themes_file: Path
+    settings: FetchSettings
+    cache_dir: Path | None = None
+    full: bool = False  # walk every archive page and re-fetch every post
+    offline: bool = False  # answer only from the cache
+    force: bool = False  # overwrite files an editor changed
+    max_pages: int | None = None  # archive pages per start URL
+    # Public origin to record in `source` (and links) instead of the host fetched from,
+    # e.g. "https://cssamerica.com" when crawling a mirror of it.
+    source_base: str | None = None
+
+
+@dataclass
+class _Job:
+    """A tip to fetch: its link, what the archives said about it."""
+
+    url: str
+    title: str = ""
+    excerpt: str = ""
+    tags: list[str] = field(default_factory=list)
+    archives: set[str] = field(default_factory=set)
+    prefetched: Response | None = None
+    explicit: bool = False  # named on the command line
+
+
+@dataclass
+class _Result:
+    job: _Job
+    page: ExtractedPage | None = None
+    response: Response | None = None
+    error: FetchError | None = None
+    extract_error: str = ""
+
+
+class CrawlState:
+    """Which archives a run walked to the end, so the next run may stop paging early.
+
+    Stored in the cache folder per content folder: a run killed mid-way leaves its archives
+    marked unfinished, and the next run walks them fully again (from the cache).
+    """
+
+    def __init__(self, cache_dir: Path | None, content_dir: Path) -> None:
+        self.path = cache_dir / STATE_FILE if cache_dir else None
+        self.scope = str(content_dir.resolve())
+        self.data: dict[str, dict[str, bool]] = {}
+        if self.path and self.path.exists():
+            try:
+                self.data = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                self.data = {}
+
+    def complete(self, archive: str) -> bool:
+        return bool(self.data.get(self.scope, {}).get(url_key(archive)))
+
+    def mark(self, archive: str, complete: bool) -> None:
+        if self.path is None:
+            return
+        self.data.setdefault(self.scope, {})[url_key(archive)] = complete
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temp = self.path.with_suffix(".tmp")
+        temp.write_text(json.dumps(self.data, indent=1, sort_keys=True), encoding="utf-8")
+        temp.replace(self.path)
+
+
+def validate_urls(urls: list[str]) -> list[str]:
+    """Canonical start URLs; a `UsageError` naming the first one that is not a web address."""
+    for url in urls:
+        if not is_web_url(url):
+            raise UsageError(
+                f"{url!r} is not a web address: give a full URL such as "
+                "https://cssamerica.com/tag/empathy/"
+            )
+    return [canonicalize_url(url) for url in urls]
+
+
+def scrape(options: ScrapeOptions, progress: ProgressCallback | None = None) -> ScrapeReport:
+    """Run one scrape; see the module docstring."""
+    return _Run(options, progress).run()
+
+
+class _Run:
+    def __init__(self, options: ScrapeOptions, progress: ProgressCallback | None) -> None:
+        self.options = options
+        self.progress = progress or (lambda *_args: None)
+        self.report = ScrapeReport()
+        self.urls = validate_urls(options.urls)
+        if options.source_base and not is_web_url(options.source_base):
+            raise UsageError(f"--source-base {options.source_base!r} is not a web address")
+        if options.offline and options.cache_dir is None:
+            raise UsageError("--offline needs a cache folder (--cache-dir)")
+        self.taxonomy: Taxonomy = load_taxonomy(options.themes_file)
+        self.jobs: dict[str, _Job] = {}
+        self.written: dict[str, Tip] = {}  # canonical key → tip written this run
+        self.written_records: dict[str, TipRecord] = {}
+
+    def run(self) -> ScrapeReport:
+        started = time.monotonic()
+        options = self.options
+        remove_stale_temp_files(options.content_dir)
+        self.existing = ExistingTips.load(options.content_dir)
+        self.state = CrawlState(options.cache_dir, options.content_dir)
+        self.fetcher = Fetcher(
+            options.settings,
+            allowed_origins={origin(url) for url in self.urls},
+            cache_dir=options.cache_dir,
+            offline=options.offline,
+        )
+        try:
+            finished = [url for url in self.urls if self._walk(url)]
+            self._fetch_posts()
+            for url in finished:
+                self.state.mark(url, True)
+        finally:
+            self.fetcher.close()
+            self.report.requests = self.fetcher.request_count
+            self.report.seconds = time.monotonic() - started
+        return self.report
+
+    # -- discovery ----------------------------------------------------------------------
+
+    def _walk(self, start: str) -> bool:
+        """Walk one start URL; True when its archive was read to the end (or it was a post)."""
+        options = self.options
+        page_url: str | None = start
+        visited: set[str] = set()
+        pages = 0
+        may_stop = not options.full and self.state.complete(start)
+        self.state.mark(start, False)
+        while page_url and page_url not in visited:
+            if options.max_pages and pages >= options.max_pages:
+                self.report.notes.append(f"{start}: stopped after {pages} pages (--max-pages)")
+                return False
+            visited.add(page_url)
+            try:
+                response = self.fetcher.get(page_url)
+            except FetchError as error:
+                self.report.failures.append(PageProblem(page_url, error.reason, "archive"))
+                return False
+            pages += 1
+            soup = soup_of(response.text)
+            if pages == 1 and not is_archive(soup, response.final_url):
+                job = self._job(start)
+                job.prefetched, job.explicit = response, True
+                return True
+            self.report.archive_pages += 1
+            self.progress("page", page_url, self.report.archive_pages, None)
+            listing = parse_archive(response.text, response.final_url, soup)
+            all_known = bool(listing.entries)
+            for entry in listing.entries:
+                if not self.fetcher.is_allowed_host(entry.url):
+                    self._skip(entry.url, "on another host; not followed", "link")
+                    continue
+                job = self._job(self.fetcher.cached_target(entry.url))
+                job.title = job.title or entry.title
+                if entry.excerpt and (not job.excerpt or entry.from_widget):
+                    job.excerpt = entry.excerpt
+                job.tags += [t for t in entry.tags if t not in job.tags]
+                job.archives.add(start)
+                if not self.existing.knows(job.url):
+                    all_known = False
+            if may_stop and all_known:
+                self.report.notes.append(
+                    f"{start}: page {pages} lists only tips already in content/; "
+                    "stopped paging (--full walks every page)"
+                )
+                return True
+            page_url = listing.next_url
+            if page_url and not self.fetcher.is_allowed_host(page_url):
+                self._skip(page_url, "next page is on another host; not followed", "link")
+                return False
+        return True
+
+    def _job(self, url: str) -> _Job:
+        key = url_key(url)
+        if key not in self.jobs:
+            self.jobs[key] = _Job(url=canonicalize_url(url))
+        return self.jobs[key]
+
+    def _skip(self, url: str, reason: str, stage: str) -> None:
+        if not any(s.url == url for s in self.report.skipped):
+            self.report.skipped.append(PageProblem(url, reason, stage))
+
+    # -- posts ----------------------------------------------------------------------------
+
+    def _fetch_posts(self) -> None:
+        jobs = []
+        for job in self.jobs.values():
+            if job.explicit or self.options.full or not self.existing.knows(job.url):
+                jobs.append(job)
+            else:
+                self.report.known += 1
+        total = len(jobs)
+        workers = max(1, self.options.settings.concurrency)
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tipbook-fetch") as pool:
+            futures = [pool.submit(self._fetch_post, job) for job in jobs]
+            for done, future in enumerate(as_completed(futures), start=1):
+                result = future.result()
+                self._write_result(result)
+                self.progress("tip", result.job.url, done, total)
+
+    def _fetch_post(self, job: _Job) -> _Result:
+        """Fetch and extract one post (runs in a worker thread; writes nothing)."""
+        try:
+            response = job.prefetched or self.fetcher.get(job.url)
+        except FetchError as error:
+            return _Result(job, error=error)
+        try:
+            page = extract_article(response.text, response.final_url)
+        except ExtractError as error:
+            return _Result(job, response=response, extract_error=error.reason)
+        return _Result(job, page=page, response=response)
+
+    def _write_result(self, result: _Result) -> None:
+        job = result.job
+        tip: Tip | None = None
+        note = ""
+        if result.page is not None and result.response is not None:
+            tip, problem = self._tip_from_page(job, result.page, result.response)
+            if tip is None:
+                note = problem
+        else:
+            error = result.error
+            note = error.reason if error else result.extract_error
+            if error is not None and not (error.gone or error.transient):
+                self.report.failures.append(PageProblem(job.url, error.reason, "post"))
+                return
+        if tip is None:
+            tip, problem = self._excerpt_tip(job, note)
+            if tip is None:
+                self.report.failures.append(PageProblem(job.url, problem, "post"))
+                return
+        self._save(job, tip, note if tip.excerpt_only else "")
+
+    def _save(self, job: _Job, tip: Tip, note: str) -> None:
+        key = url_key(tip.source)
+        previous = self.written.get(key)
+        if previous is not None:
+            # The same tip reached through another link (a shortlink, a redirect): merge
+            # what the archives said, keep the fuller text, and write it once more.
+            merged = tip if (previous.excerpt_only and not tip.excerpt_only) else previous
+            merged.tags = sorted(set(previous.tags) | set(tip.tags))
+            merged.themes, _ = assign_themes(self.taxonomy, merged.tags, merged.title, merged.body)
+            tip = merged
+        outcome, path = write_tip(self.options.content_dir, tip, self.existing, self.options.force)
+        _themes, reasons = assign_themes(self.taxonomy, tip.tags, tip.title, tip.body)
+        record = TipRecord(
+            url=tip.source or job.url,
+            title=tip.title,
+            path=str(path.relative_to(self.options.content_dir)),
+            outcome=outcome.value,
+            excerpt_only=tip.excerpt_only,
+            themes=list(tip.themes),
+            reasons=[str(r) for r in reasons],
+            note=note,
+        )
+        if previous is not None:
+            old = self.written_records[key]
+            old.themes, old.reasons, old.path = record.themes, record.reasons, record.path
+            if old.excerpt_only and not record.excerpt_only:
+                old.excerpt_only, old.note = False, ""
+            self.written[key] = tip
+            return
+        self.written[key] = tip
+        self.written_records[key] = record
+        self.report.tips.append(record)
+
+    # -- building tips --------------------------------------------------------------------
+
+    def _public(self, url: str) -> str:
+        """`url` with the fetched host replaced by --source-base (when given)."""
+        base = self.options.source_base
+        if not base or not self.fetcher.is_allowed_host(url):
+            return url
+        target, parts = urlsplit(base), urlsplit(url)
+        return urlunsplit((target.scheme, target.netloc, parts.path, parts.query, ""))
+
+    def _tip_from_page(
+        self, job: _Job, page: ExtractedPage, response: Response
+    ) -> tuple[Tip | None, str]:
+        listed_title, listed_date = clean_title(job.title) if job.title else ("", None)
+        title = page.title or listed_title
+        date = page.date or listed_date
+        if date is None:
+            return None, "no publication date on the page (no <time>, meta, dated URL or title)"
+        source = self._public(page.canonical or response.final_url)
+        origin_map = {}
+        for fetched in {origin(response.final_url), origin(job.url)}:
+            if fetched != origin(source):
+                origin_map[fetched] = origin(source)
+        body = html_to_markdown(page.body_html, source, origin_map)
+        if not body:
+            return None, "the page has no article text"
+        tags = sorted({t.lower() for t in (*job.tags, *page.tags)})
+        themes, _reasons = assign_themes(self.taxonomy, tags, title, body)
+        tip = Tip(
+            title=title,
+            date=date,
+            themes=themes,
+            tags=tags,
+            summary=summarize(body, job.excerpt),
+            takeaway=find_takeaway(body),
+            series=detect_series(title, body),
+            source=source,
+            body=body,
+        )
+        return tip, ""
+
+    def _excerpt_tip(self, job: _Job, reason: str) -> tuple[Tip | None, str]:
+        """The archive's excerpt as the tip, when the post page cannot be had."""
+        if not job.excerpt or not job.title:
+            return None, reason or "no text found"
+        title, date = clean_title(job.title)
+        if date is None:
+            return None, f"{reason}; and the archive gives no date for the excerpt"
+        excerpt = job.excerpt.strip()
+        body = excerpt if excerpt.endswith((".", "!", "?", "…", "”")) else excerpt + " …"
+        tags = sorted({t.lower() for t in job.tags})
+        themes, _reasons = assign_themes(self.taxonomy, tags, title, body)
+        tip = Tip(
+            title=title,
+            date=date,
+            themes=themes,
+            tags=tags,
+            summary=summarize("", excerpt),
+            series=detect_series(title, excerpt),
+            source=self._public(job.url),
+            excerpt_only=True,
+            body=body,
+        )
+        return tip, ""

@@ -1,0 +1,119 @@
+"""Write scraped tips into the content folder without ever losing an editor's work.
+
+Each scraped tip records `scrape_hash`, the hash of the body as scraped. A file whose body
+no longer matches its hash (or that has no hash: an editor wrote it) was changed by an
+editor and is kept unless `force` is given. Writes go through `tipbook.content.save_tip`
+(temp file + rename, unchanged files untouched, so mtimes stay). A tip whose title, and so
+its file name, changed moves: the new file is written, then the old one removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from scraper.discover import url_key
+from tipbook.content import TIPS_DIR, iter_tip_files, parse_tip, save_tip, tip_path
+from tipbook.model import Tip, normalize_body
+
+HASH_LENGTH = 16
+
+
+class Outcome(StrEnum):
+    NEW = "new"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    KEPT = "kept"
+
+
+def body_hash(body: str) -> str:
+    """A short, stable hash of a tip body (in its normalised form)."""
+    return hashlib.sha256(normalize_body(body).encode("utf-8")).hexdigest()[:HASH_LENGTH]
+
+
+def editor_changed(tip: Tip) -> bool:
+    """True when the body differs from what the scraper last wrote (or it never wrote it)."""
+    return not tip.scrape_hash or body_hash(tip.body) != tip.scrape_hash
+
+
+@dataclass
+class ExistingTips:
+    """The tips already in the content folder, found by source URL and by file."""
+
+    by_key: dict[str, Path] = field(default_factory=dict)
+    tips: dict[Path, Tip] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, content_dir: Path) -> ExistingTips:
+        found = cls()
+        for path in iter_tip_files(content_dir):
+            try:
+                tip, _problems = parse_tip(path.read_text(encoding="utf-8"), str(path))
+            except (OSError, UnicodeDecodeError):
+                continue
+            if tip is None:
+                continue
+            found.add(path, tip)
+        return found
+
+    def add(self, path: Path, tip: Tip) -> None:
+        self.tips[path] = tip
+        if tip.source:
+            self.by_key.setdefault(url_key(tip.source), path)
+
+    def remove(self, path: Path) -> None:
+        tip = self.tips.pop(path, None)
+        if tip is not None and tip.source and self.by_key.get(url_key(tip.source)) == path:
+            del self.by_key[url_key(tip.source)]
+
+    def knows(self, url: str) -> bool:
+        return url_key(url) in self.by_key
+
+    def find(self, content_dir: Path, tip: Tip) -> tuple[Path, Tip] | None:
+        """The existing file of `tip`: by its source URL, else at its own path."""
+        path = self.by_key.get(url_key(tip.source)) if tip.source else None
+        if path is None:
+            candidate = tip_path(content_dir, tip)
+            path = candidate if candidate in self.tips else None
+        return (path, self.tips[path]) if path is not None else None
+
+
+def write_tip(
+    content_dir: Path, tip: Tip, existing: ExistingTips, force: bool = False
+) -> tuple[Outcome, Path]:
+    """Save a scraped tip; return what happened and the file it is in."""
+    tip.scrape_hash = body_hash(tip.body)
+    found = existing.find(content_dir, tip)
+    if found is None:
+        path, _changed = save_tip(content_dir, tip)
+        existing.add(path, tip)
+        return Outcome.NEW, path
+    old_path, old = found
+    if not force and editor_changed(old):
+        return Outcome.KEPT, old_path
+    if tip.excerpt_only and not old.excerpt_only and not force:
+        # The full post was had before; an excerpt now (the page vanished) must not replace it.
+        return Outcome.UNCHANGED, old_path
+    tip.draft = tip.draft or old.draft
+    tip.extra = {**old.extra, **tip.extra}
+    path, changed = save_tip(content_dir, tip)
+    if path != old_path:
+        old_path.unlink(missing_ok=True)
+        existing.remove(old_path)
+        changed = True
+    existing.add(path, tip)
+    return (Outcome.UPDATED if changed else Outcome.UNCHANGED), path
+
+
+def remove_stale_temp_files(content_dir: Path) -> int:
+    """Delete temp files a killed run left behind (`.<name>.md.*.tmp`); return how many."""
+    tips_dir = content_dir / TIPS_DIR
+    if not tips_dir.is_dir():
+        return 0
+    count = 0
+    for temp in tips_dir.rglob(".*.tmp"):
+        temp.unlink(missing_ok=True)
+        count += 1
+    return count

@@ -1,0 +1,67 @@
+"""`tipbook scrape`: crawl the tip archive (or given pages) into content/tips/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tipbook.cli import get_config
+
+
+@click.command()
+@click.argument("urls", nargs=-1)
+@click.option(
+    "--content-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write tips under DIR/tips/ (default: the configured content folder).",
+)
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    help="Seconds between two requests to a host (default 1).",
+)
+@click.option(
+    "--concurrency", type=click.IntRange(min=1), help="Requests in flight at once (default 2)."
+)
+@click.option("--full", is_flag=True, help="Walk every archive page and re-fetch every post.")
+@click.option(
+    "--offline", is_flag=True, help="Make no request: re-extract everything from the cache."
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The HTTP cache folder (default: the configured cache_dir).",
+)
+@click.option("--force", is_flag=True, help="Overwrite tips an editor changed.")
+@click.option(
+    "--max-pages", type=click.IntRange(min=1), help="Read at most N pages of each archive."
+)
+@click.option(
+    "--source-base",
+    metavar="URL",
+    help="Record sources under this site (when crawling a mirror of it).",
+)
+@click.option(
+    "-v", "--verbose", is_flag=True, help="List every tip with the reasons for its themes."
+)
+@click.pass_context
+def command(ctx: click.Context, urls: tuple[str, ...], verbose: bool, **flags: object) -> None:
+    """Scrape tips from the archive (default: the configured start URLs) into content/.
+
+    A URL may be an archive (category, tag, any paginated listing) or one article. Exit 0
+    when every tip was written, 1 when some page failed (the rest is still written).
+
+    \b
+    Examples:
+      tipbook scrape                                    # refresh from the tip archive
+      tipbook scrape https://cssamerica.com/tag/empathy/ --full
+      tipbook scrape --offline                          # re-extract from the cache only
+    """
+    from rich.console import Console
+
+    from scraper.console import build_options, run_scrape
+
+    options = build_options(get_config(ctx), urls, **flags)  # type: ignore[arg-type]
+    report = run_scrape(options, Console(), verbose=verbose)
+    ctx.exit(0 if report.ok else 1)
