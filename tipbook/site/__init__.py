@@ -1,0 +1,105 @@
+"""The handbook site: collect tips, cross-link them, list them, and build with MkDocs.
+
+`collect`, `crosslink` and `pages` are plain library code (testable without a build);
+`plugin` is the MkDocs glue; `build_site` and `preview.serve_preview` run MkDocs.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from tipbook.config import Config
+from tipbook.errors import TipbookError, display_path
+
+PLUGIN_NAME = "tipbook"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build produced."""
+
+    site_dir: Path
+    tips: int
+    pages: int
+    seconds: float
+
+
+class _Collect(logging.Handler):
+    """Keeps MkDocs' warnings and errors so a failed build reports them in one message."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def load_mkdocs_config(config: Config, site_dir: Path | None = None, drafts: bool = False):
+    """MkDocs' configuration from the root `mkdocs.yml`, wired to this tipbook config."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner
+    from mkdocs.config import load_config as load_mkdocs
+    from mkdocs.exceptions import ConfigurationError
+
+    path = config.mkdocs_file
+    if not path.is_file():
+        raise TipbookError(f"{display_path(path)}: not found: tipbook builds with this file")
+    try:
+        mkdocs_config = load_mkdocs(
+            config_file=str(path), site_dir=str(site_dir or config.site_dir), strict=True
+        )
+    except ConfigurationError as error:
+        raise TipbookError(f"{display_path(path)}: {error}") from None
+    plugin = mkdocs_config.plugins.get(PLUGIN_NAME)
+    if plugin is None:
+        raise TipbookError(
+            f"{display_path(path)}: the tipbook plugin is missing: add `- tipbook` under plugins"
+        )
+    plugin.tipbook_config = config
+    plugin.config.drafts = drafts
+    return mkdocs_config
+
+
+def build_site(config: Config, site_dir: Path | None = None, drafts: bool = False) -> BuildResult:
+    """Build the handbook into `site_dir` (default: tipbook.yml's `site_dir`).
+
+    The build is strict: a broken internal link, an unknown theme or bad front matter
+    raises one `TipbookError` naming every file and the fix.
+    """
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    started = time.perf_counter()
+    site_dir = Path(site_dir or config.site_dir).resolve()
+    mkdocs_config = load_mkdocs_config(config, site_dir, drafts)
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect()
+    logger.addHandler(handler)
+    propagate, logger.propagate = logger.propagate, False
+    try:
+        build(mkdocs_config)
+    except (Abort, MkDocsException) as error:
+        messages = [_with_content_path(m, config) for m in handler.messages]
+        if not messages:
+            messages = [str(error)]
+        raise TipbookError("the build failed:\n" + "\n".join(dict.fromkeys(messages))) from None
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+    plugin = mkdocs_config.plugins[PLUGIN_NAME]
+    tips = len(plugin.collection) if plugin.collection is not None else 0
+    pages = sum(1 for _ in site_dir.rglob("index.html"))
+    return BuildResult(site_dir, tips, pages, time.perf_counter() - started)
+
+
+def _with_content_path(message: str, config: Config) -> str:
+    """MkDocs names pages relative to content/ ('tips/2013/x.md'): name the real file."""
+    prefix = display_path(config.content_dir)
+    for quote in ("Doc file '", "Error reading page '", "Error building page '"):
+        if message.startswith(quote):
+            return message.replace(quote, f"{quote}{prefix}/", 1)
+    return message

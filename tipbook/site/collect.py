@@ -1,0 +1,163 @@
+"""Collect the tips a build shows and group them the ways the handbook lists them.
+
+Plain library code (no MkDocs): the plugin, the preview and tests all call `collect_tips`.
+Every grouping is built in one pass over the tips, so nothing here is quadratic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tipbook.content import iter_tip_files
+from tipbook.errors import ContentError, Problem, display_path
+from tipbook.model import Tip, current_date, slugify
+from tipbook.taxonomy import Taxonomy, load_taxonomy
+from tipbook.validate import validate_collection, validate_file
+
+
+@dataclass(frozen=True)
+class SeriesInfo:
+    """A series of tips: its name, URL slug and parts in part order."""
+
+    name: str
+    slug: str
+    parts: tuple[Tip, ...]
+
+    @property
+    def total(self) -> int:
+        # A missing part (not yet published, or a draft) still counts towards "of N".
+        return max(len(self.parts), max((t.series.part for t in self.parts if t.series), default=0))
+
+
+@dataclass(frozen=True)
+class SeriesPosition:
+    """Where one tip sits in its series: "Part 3 of 4", with the neighbouring parts."""
+
+    series: SeriesInfo
+    part: int
+    previous: Tip | None
+    next: Tip | None
+
+    @property
+    def label(self) -> str:
+        return f"Part {self.part} of {self.series.total}"
+
+
+@dataclass
+class Collection:
+    """The tips of one build, newest first, with every grouping the site lists."""
+
+    tips: list[Tip]
+    taxonomy: Taxonomy
+    src_uris: dict[str, str] = field(default_factory=dict)  # tip id → path below content/
+    by_theme: dict[str, list[Tip]] = field(default_factory=dict)
+    by_year: dict[int, list[Tip]] = field(default_factory=dict)
+    by_tag: dict[str, list[Tip]] = field(default_factory=dict)
+    series: dict[str, SeriesInfo] = field(default_factory=dict)  # series slug → series
+    _older: dict[str, Tip | None] = field(default_factory=dict)
+    _newer: dict[str, Tip | None] = field(default_factory=dict)
+    _by_id: dict[str, Tip] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.tips.sort(key=lambda t: (t.date, t.slug), reverse=True)
+        self._by_id = {tip.id: tip for tip in self.tips}
+        by_theme: dict[str, list[Tip]] = {theme_id: [] for theme_id in self.taxonomy.ids}
+        by_year: dict[int, list[Tip]] = defaultdict(list)
+        by_tag: dict[str, list[Tip]] = defaultdict(list)
+        by_series: dict[str, list[Tip]] = defaultdict(list)
+        names: dict[str, str] = {}
+        for index, tip in enumerate(self.tips):
+            for theme in dict.fromkeys(tip.themes):
+                by_theme.setdefault(theme, []).append(tip)
+            by_year[tip.date.year].append(tip)
+            for tag in dict.fromkeys(tip.tags):
+                by_tag[tag].append(tip)
+            if tip.series:
+                slug = slugify(tip.series.name)
+                names.setdefault(slug, tip.series.name)
+                by_series[slug].append(tip)
+            # Newest first: the tip before this one in the list is the newer one.
+            self._newer[tip.id] = self.tips[index - 1] if index > 0 else None
+            self._older[tip.id] = self.tips[index + 1] if index + 1 < len(self.tips) else None
+        self.by_theme = by_theme
+        self.by_year = dict(sorted(by_year.items(), reverse=True))
+        self.by_tag = dict(sorted(by_tag.items(), key=lambda item: item[0].lower()))
+        self.series = {
+            slug: SeriesInfo(
+                names[slug],
+                slug,
+                tuple(sorted(parts, key=lambda t: (t.series.part if t.series else 0, t.date))),
+            )
+            for slug, parts in sorted(by_series.items())
+        }
+
+    def __len__(self) -> int:
+        return len(self.tips)
+
+    def get(self, tip_id: str) -> Tip | None:
+        return self._by_id.get(tip_id)
+
+    @property
+    def this_week(self) -> Tip | None:
+        """The newest tip of the build: the home page's "this week's tip"."""
+        return self.tips[0] if self.tips else None
+
+    def older(self, tip: Tip) -> Tip | None:
+        """The previous tip by date (None for the oldest)."""
+        return self._older.get(tip.id)
+
+    def newer(self, tip: Tip) -> Tip | None:
+        """The next tip by date (None for the newest)."""
+        return self._newer.get(tip.id)
+
+    def series_position(self, tip: Tip) -> SeriesPosition | None:
+        """The tip's place in its series, or None when it is not part of one."""
+        if tip.series is None:
+            return None
+        info = self.series[slugify(tip.series.name)]
+        index = next(i for i, part in enumerate(info.parts) if part.id == tip.id)
+        return SeriesPosition(
+            info,
+            tip.series.part,
+            info.parts[index - 1] if index > 0 else None,
+            info.parts[index + 1] if index + 1 < len(info.parts) else None,
+        )
+
+    def src_uri(self, tip: Tip) -> str:
+        """The tip's file below the content folder, e.g. `tips/2013/2013-08-13-slug.md`."""
+        return self.src_uris.get(tip.id) or tip.relative_path.as_posix()
+
+
+def collect_tips(
+    content_dir: Path,
+    *,
+    drafts: bool = False,
+    today: dt.date | None = None,
+    taxonomy: Taxonomy | None = None,
+) -> Collection:
+    """Load, validate and group the tips below `content_dir`.
+
+    Drafts and tips dated after `today` are left out unless `drafts` is true. Any invalid
+    file (bad front matter, an unknown theme, a misnamed file) raises one `ContentError`
+    naming every file and the fix, so one run shows all of them.
+    """
+    taxonomy = taxonomy or load_taxonomy(content_dir / "themes.yml")
+    today = today or current_date()  # $TIPBOOK_TODAY can set it (tests, previews)
+    located: list[tuple[str, Tip]] = []
+    problems: list[Problem] = []
+    src_uris: dict[str, str] = {}
+    for path in iter_tip_files(content_dir):
+        tip, found = validate_file(path, taxonomy)
+        problems.extend(p for p in found if p.is_error)
+        if tip is None:
+            continue
+        located.append((display_path(path), tip))
+        src_uris[tip.id] = path.relative_to(content_dir).as_posix()
+    problems.extend(p for p in validate_collection(located) if p.is_error)
+    if problems:
+        raise ContentError(problems)
+    tips = [tip for _, tip in located if drafts or tip.is_published(today)]
+    return Collection(tips, taxonomy, {t.id: src_uris[t.id] for t in tips})

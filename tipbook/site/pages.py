@@ -1,0 +1,509 @@
+"""The handbook's pages as Markdown: home, chapters, archives, series, tags, tip pages, feed.
+
+Plain library code: every function takes the `Collection` (and the related-tips map) and
+returns Markdown with page metadata, so any Material-compatible generator can render it.
+Links are relative `.md` links between source paths, which MkDocs checks (a broken one
+fails the strict build) and turns into URLs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import posixpath
+from dataclasses import dataclass, field
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from tipbook.model import Tip
+from tipbook.site.collect import Collection, SeriesInfo
+
+HOME = "index.md"
+THEMES_INDEX = "themes/index.md"
+ARCHIVE_INDEX = "archive/index.md"
+SERIES_INDEX = "series/index.md"
+TAGS_INDEX = "tags.md"
+FEED = "feed.xml"
+TIPS_DIR = "tips"
+LATEST_COUNT = 10  # tips in the home page's "latest tips"
+FEED_COUNT = 20  # entries in the Atom feed
+# Blocks wrapped in this are page furniture (chips, series and related links): Material's
+# search skips them, so searching a word finds the tips about it, not every tip page.
+NO_SEARCH = "data-search-exclude"
+NAV_PAGES = frozenset({HOME, THEMES_INDEX, ARCHIVE_INDEX, SERIES_INDEX, TAGS_INDEX})
+LIST_META: dict[str, Any] = {"search": {"exclude": True}}
+
+
+FRAGMENT = "<!-- tipbook:fragment:{} -->"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page to render: where it lives (a path below content/), its Markdown and meta.
+
+    Generated furniture (lists of tips, chips, series and related links) is kept out of the
+    Markdown as HTML `fragments`: the Markdown holds a placeholder comment for each, and
+    `fill` puts them into the rendered page. Python-Markdown parses raw HTML twice over
+    (about a millisecond per list entry); a string replacement costs nothing, and the
+    search index never sees the furniture.
+    """
+
+    src_uri: str
+    title: str
+    markdown: str
+    meta: dict[str, Any] = field(default_factory=dict)
+    fragments: dict[str, str] = field(default_factory=dict)
+
+    def fill(self, html_text: str) -> str:
+        """Rendered HTML with every fragment placeholder replaced by its fragment."""
+        for placeholder, fragment in self.fragments.items():
+            html_text = html_text.replace(placeholder, fragment, 1)
+        return html_text
+
+    @property
+    def full_markdown(self) -> str:
+        """The Markdown with the fragments inline (raw HTML), for any other generator."""
+        return self.fill(self.markdown)
+
+
+class _Fragments:
+    """Collects a page's HTML fragments and hands out their placeholders."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, str] = {}
+
+    def __call__(self, html_text: str) -> str:
+        placeholder = FRAGMENT.format(len(self.items) + 1)
+        self.items[placeholder] = html_text
+        return f"\n{placeholder}\n"
+
+
+def theme_uri(theme_id: str) -> str:
+    return f"themes/{theme_id}.md"
+
+
+def year_uri(year: int) -> str:
+    return f"archive/{year:04d}.md"
+
+
+def series_uri(slug: str) -> str:
+    return f"series/{slug}.md"
+
+
+def page_url(src_uri: str) -> str:
+    """The URL of a source page with MkDocs' directory URLs: `themes/empathy.md` →
+    `themes/empathy/`, `archive/index.md` → `archive/`, `index.md` → `` (the root)."""
+    stem = src_uri.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        stem = stem[: -len("index")]
+    else:
+        stem += "/"
+    return stem.lstrip("/")
+
+
+def href(from_uri: str, to_uri: str) -> str:
+    """A relative Markdown link from one source page to another (MkDocs checks it)."""
+    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+
+
+def url(from_uri: str, to_uri: str) -> str:
+    """The relative URL from one page to another, as MkDocs writes it.
+
+    Generated lists and page furniture are written as HTML (see `tip_list`), so they link by
+    URL; they are made from the collection itself, so they cannot point at a missing page.
+    """
+    target = page_url(to_uri) if to_uri.endswith(".md") else to_uri
+    relative = posixpath.relpath(target or ".", page_url(from_uri) or ".")
+    if to_uri.endswith(".md"):
+        relative = "./" if relative == "." else relative + "/"
+    return relative
+
+
+def md_text(text: str) -> str:
+    """Text made safe to put inside Markdown: no accidental emphasis, links or HTML."""
+    text = text.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;")
+    for char in "`*_[]()#!":
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def esc(text: str) -> str:
+    """Text (or an attribute value) made safe inside HTML."""
+    return html.escape(text, quote=True)
+
+
+def long_date(date: dt.date) -> str:
+    """'Tuesday, 13 August 2013' (English whatever the locale)."""
+    return f"{_DAYS[date.weekday()]}, {date.day} {_MONTHS[date.month - 1]} {date.year}"
+
+
+def short_date(date: dt.date) -> str:
+    """'13 Aug 2013'."""
+    return f"{date.day} {_MONTHS[date.month - 1][:3]} {date.year}"
+
+
+_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
+def _tip_link(collection: Collection, from_uri: str, tip: Tip) -> str:
+    return f"[{md_text(tip.title)}]({href(from_uri, collection.src_uri(tip))})"
+
+
+def _a(from_uri: str, to_uri: str, text: str, css: str = "") -> str:
+    klass = f' class="{css}"' if css else ""
+    return f'<a href="{esc(url(from_uri, to_uri))}"{klass}>{esc(text)}</a>'
+
+
+def _time(date: dt.date, text: str) -> str:
+    return f'<time class="tb-date" datetime="{date.isoformat()}">{text}</time>'
+
+
+def tip_list(
+    collection: Collection,
+    from_uri: str,
+    tips: list[Tip] | tuple[Tip, ...],
+    summaries: bool = True,
+    css: str = "tb-list",
+) -> str:
+    """Tips as a list of title links with their date and summary (the lists' one format).
+
+    Written as HTML rather than Markdown: a chapter lists hundreds of tips, and Python-
+    Markdown's inline parsing costs about a millisecond per entry; raw HTML passes through.
+    """
+    items = []
+    for tip in tips:
+        summary = ""
+        if summaries and tip.summary:
+            summary = f'<span class="tb-summary">{esc(tip.summary)}</span>'
+        items.append(
+            f"<li>{_a(from_uri, collection.src_uri(tip), tip.title)} "
+            f"{_time(tip.date, short_date(tip.date))}{summary}</li>"
+        )
+    return f'<ul class="{css}">\n' + "\n".join(items) + "\n</ul>"
+
+
+def _admonition(kind: str, title: str, body_html: str) -> str:
+    """The HTML of a Material admonition (what `!!! kind "title"` renders to)."""
+    return (
+        f'<div class="admonition {kind}">\n<p class="admonition-title">{esc(title)}</p>\n'
+        f"<p>{body_html}</p>\n</div>"
+    )
+
+
+def tip_page(collection: Collection, tip: Tip, related: list[str]) -> PageSpec:
+    """A tip's page: date, theme chips, takeaway callout, body, series, related, prev/next.
+
+    The furniture around the body is HTML marked `data-search-exclude`, so Material's
+    search indexes the tip's own words only.
+    """
+    uri = collection.src_uri(tip)
+    taxonomy = collection.taxonomy
+    chips = "".join(
+        " " + _a(uri, theme_uri(t), taxonomy.by_id[t].title, "tb-chip")
+        for t in dict.fromkeys(tip.themes)
+        if t in taxonomy
+    )
+    frag = _Fragments()
+    dated = _time(tip.date, long_date(tip.date))
+    parts = [
+        f"# {md_text(tip.title)}",
+        frag(f'<div class="tb-meta" {NO_SEARCH}>{dated}{chips}</div>'),
+    ]
+    if tip.excerpt_only:
+        link = (
+            f' <a href="{esc(tip.source)}">Read the whole tip on the original site.</a>'
+            if tip.source
+            else ""
+        )
+        text = "Only an excerpt of this tip survives in the archive." + link
+        parts.append(frag(_admonition("info tb-excerpt", "Excerpt only", text)))
+    if tip.takeaway:
+        # Markdown, not a fragment: the takeaway is the tip's own words, so search finds it.
+        parts += ['!!! tip "Takeaway"', f"    {md_text(tip.takeaway)}", ""]
+    parts += [tip.body, ""]
+    after = [f'<div class="tb-after" {NO_SEARCH}>']
+    position = collection.series_position(tip)
+    if position is not None:
+        info = position.series
+        links = []
+        if position.previous is not None:
+            links.append("← " + _part_link(uri, collection, position.previous, "tb-part-prev"))
+        links.append(_a(uri, series_uri(info.slug), "All parts", "tb-series-all"))
+        if position.next is not None:
+            links.append(_part_link(uri, collection, position.next, "tb-part-next") + " →")
+        title = f"{info.name} · {position.label}"
+        after.append(_admonition("abstract tb-series", title, " · ".join(links)))
+    others = [t for t in (collection.get(i) for i in related) if t is not None]
+    if others:
+        after.append('<p class="tb-heading">Related tips</p>')
+        after.append(tip_list(collection, uri, others, False, "tb-list tb-related"))
+    if tip.source:
+        button = f'<a href="{esc(tip.source)}" class="md-button tb-original">Read the original</a>'
+        after.append(f"<p>{button}</p>")
+    after.append("</div>")
+    parts.append(frag("\n".join(after)))
+    meta: dict[str, Any] = {"title": tip.title, "description": tip.summary or tip.takeaway}
+    if tip.tags:
+        meta["tags"] = list(tip.tags)
+    return PageSpec(uri, tip.title, "\n".join(parts), meta, frag.items)
+
+
+def _part_link(from_uri: str, collection: Collection, tip: Tip, css: str) -> str:
+    part = tip.series.part if tip.series else 0
+    return _a(from_uri, collection.src_uri(tip), f"Part {part}: {tip.title}", css)
+
+
+def theme_cards(collection: Collection, from_uri: str) -> str:
+    """The chapters as Material grid cards with their tip counts."""
+    lines = ['<div class="grid cards tb-cards" markdown>', ""]
+    for theme in collection.taxonomy:
+        count = len(collection.by_theme.get(theme.id, []))
+        lines += [
+            f"-   **[{md_text(theme.title)}]({href(from_uri, theme_uri(theme.id))})**"
+            f' <span class="tb-count">{_plural(count, "tip")}</span>',
+            "",
+            "    ---",
+            "",
+            f"    {md_text(theme.description)}",
+            "",
+        ]
+    lines.append("</div>")
+    return "\n".join(lines)
+
+
+def home_page(collection: Collection, site_name: str) -> PageSpec:
+    """Home: this week's tip, the chapters as cards, the latest tips and a search box."""
+    uri = HOME
+    frag = _Fragments()
+    parts = [f"# {md_text(site_name)}", ""]
+    parts += [
+        f'<label class="tb-search" for="__search" {NO_SEARCH}>'
+        f"Search {_plural(len(collection), 'tip')} by any word…</label>",
+        "",
+    ]
+    week = collection.this_week
+    if week is not None:
+        parts += [
+            '<div class="tb-week" markdown>',
+            "",
+            f'<p class="tb-eyebrow">This week\'s tip · {long_date(week.date)}</p>',
+            "",
+            f"## {_tip_link(collection, uri, week)}",
+            "",
+        ]
+        if week.summary:
+            parts += [md_text(week.summary), ""]
+        if week.takeaway:
+            parts += ['!!! tip "Takeaway"', f"    {md_text(week.takeaway)}", ""]
+        parts += [
+            f"[Read this week's tip]({href(uri, collection.src_uri(week))})"
+            "{ .md-button .md-button--primary }",
+            "",
+            "</div>",
+            "",
+        ]
+    else:
+        parts += ["No tips have been published yet.", ""]
+    parts += ["## Chapters", "", theme_cards(collection, uri), ""]
+    latest = collection.tips[:LATEST_COUNT]
+    if latest:
+        parts += ["## Latest tips", frag(tip_list(collection, uri, latest))]
+    parts += [
+        f"Browse every tip [by year]({href(uri, ARCHIVE_INDEX)}), "
+        f"[by series]({href(uri, SERIES_INDEX)}) or [by tag]({href(uri, TAGS_INDEX)}), "
+        f"or follow new tips with the [feed]({FEED}).",
+        "",
+    ]
+    meta = {"hide": ["navigation", "toc"], **LIST_META}
+    return PageSpec(uri, site_name, "\n".join(parts), meta, frag.items)
+
+
+def themes_index_page(collection: Collection) -> PageSpec:
+    uri = THEMES_INDEX
+    text = "\n".join(
+        [
+            "# Chapters",
+            "",
+            "Every tip belongs to one or more chapters of the handbook.",
+            "",
+            theme_cards(collection, uri),
+            "",
+        ]
+    )
+    return PageSpec(uri, "Chapters", text, dict(LIST_META))
+
+
+def theme_page(collection: Collection, theme_id: str) -> PageSpec:
+    """A chapter: the theme's description, then every tip of the theme, newest first."""
+    theme = collection.taxonomy.by_id[theme_id]
+    uri = theme_uri(theme_id)
+    tips = collection.by_theme.get(theme_id, [])
+    frag = _Fragments()
+    parts = [
+        f"# {md_text(theme.title)}",
+        "",
+        f'<p class="tb-lead">{md_text(theme.description)}</p>',
+        "",
+        f'<p class="tb-count">{_plural(len(tips), "tip")}, newest first.</p>',
+        "",
+        frag(tip_list(collection, uri, tips)) if tips else "No tips in this chapter yet.",
+    ]
+    return PageSpec(uri, theme.title, "\n".join(parts), dict(LIST_META), frag.items)
+
+
+def archive_index_page(collection: Collection) -> PageSpec:
+    uri = ARCHIVE_INDEX
+    parts = [
+        "# Archive",
+        "",
+        f"{_plural(len(collection), 'tip')}, by year.",
+        "",
+        "| Year | Tips |",
+        "| --- | ---: |",
+    ]
+    for year, tips in collection.by_year.items():
+        parts.append(f"| [{year}]({href(uri, year_uri(year))}) | {len(tips):,} |")
+    return PageSpec(uri, "Archive", "\n".join(parts) + "\n", dict(LIST_META))
+
+
+def year_page(collection: Collection, year: int) -> PageSpec:
+    uri = year_uri(year)
+    tips = collection.by_year[year]
+    frag = _Fragments()
+    parts = [
+        f"# {year}",
+        "",
+        f'<p class="tb-count">{_plural(len(tips), "tip")}, newest first · '
+        f"[All years]({href(uri, ARCHIVE_INDEX)})</p>",
+        "",
+        frag(tip_list(collection, uri, tips)),
+    ]
+    return PageSpec(uri, str(year), "\n".join(parts), dict(LIST_META), frag.items)
+
+
+def series_index_page(collection: Collection) -> PageSpec:
+    uri = SERIES_INDEX
+    parts = ["# Series", "", "Tips that build on each other, in order.", ""]
+    if not collection.series:
+        parts.append("No series yet.")
+    for info in collection.series.values():
+        parts.append(
+            f"- [{md_text(info.name)}]({href(uri, series_uri(info.slug))}) "
+            f'<span class="tb-count">{_plural(len(info.parts), "part")}</span>'
+        )
+    return PageSpec(uri, "Series", "\n".join(parts) + "\n", dict(LIST_META))
+
+
+def series_page(collection: Collection, info: SeriesInfo) -> PageSpec:
+    """A series: its parts in part order."""
+    uri = series_uri(info.slug)
+    parts = [f"# {md_text(info.name)}", "", f"A series in {_plural(info.total, 'part')}.", ""]
+    for tip in info.parts:
+        part = tip.series.part if tip.series else 0
+        parts.append(
+            f"{part}. {_tip_link(collection, uri, tip)} "
+            f'<span class="tb-date">{short_date(tip.date)}</span>'
+        )
+    return PageSpec(uri, info.name, "\n".join(parts) + "\n", dict(LIST_META))
+
+
+def tags_index_page() -> PageSpec:
+    """The tags index: Material's tags plugin fills in the listing at its marker."""
+    text = "# Tags\n\nEvery tag, with the tips that carry it.\n\n<!-- material/tags -->\n"
+    return PageSpec(TAGS_INDEX, "Tags", text, dict(LIST_META))
+
+
+def list_pages(collection: Collection, site_name: str) -> list[PageSpec]:
+    """Every generated page except the tip pages, each built from the groupings once."""
+    pages = [
+        home_page(collection, site_name),
+        themes_index_page(collection),
+        *(theme_page(collection, theme_id) for theme_id in collection.taxonomy.ids),
+        archive_index_page(collection),
+        *(year_page(collection, year) for year in collection.by_year),
+        series_index_page(collection),
+        *(series_page(collection, info) for info in collection.series.values()),
+        tags_index_page(),
+    ]
+    return pages
+
+
+def nav_config(static_pages: list[tuple[str, str]], collection: Collection) -> list[Any]:
+    """MkDocs `nav`: a handful of entries. Tip pages stay out of it, so no page renders a
+    sidebar listing every tip (that is what makes a plain blog build quadratic)."""
+    chapters = [THEMES_INDEX, *(theme_uri(t) for t in collection.taxonomy.ids)]
+    nav: list[Any] = [
+        {"Home": HOME},
+        {"Chapters": chapters},
+        {"Archive": ARCHIVE_INDEX},
+        {"Series": SERIES_INDEX},
+        {"Tags": TAGS_INDEX},
+    ]
+    nav += [{title: uri} for title, uri in static_pages]
+    return nav
+
+
+def tip_url(collection: Collection, tip: Tip, site_url: str) -> str:
+    """The absolute (or site-relative) URL of a tip's page, as MkDocs' directory URLs."""
+    path = collection.src_uri(tip).removesuffix(".md") + "/"
+    return (site_url.rstrip("/") + "/" if site_url else "/") + path
+
+
+def atom_feed(collection: Collection, site_name: str, site_url: str, description: str = "") -> str:
+    """An Atom feed of the latest tips.
+
+    Written with ElementTree (stdlib): twenty entries from data we already hold; a feed
+    plugin would read every page's git history, seconds at 5,000 tips.
+    """
+    atom = "http://www.w3.org/2005/Atom"
+    ET.register_namespace("", atom)
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{atom}}}{tag}", attrs)
+        if text is not None:
+            element.text = text
+        return element
+
+    base = site_url.rstrip("/") + "/" if site_url else "/"
+    feed = ET.Element(f"{{{atom}}}feed")
+    sub(feed, "title", site_name)
+    if description:
+        sub(feed, "subtitle", description)
+    sub(feed, "id", base)
+    sub(feed, "link", href=base)
+    sub(feed, "link", rel="self", href=base + FEED)
+    newest = collection.this_week
+    updated = newest.date if newest else dt.date(2006, 1, 1)
+    sub(feed, "updated", f"{updated.isoformat()}T00:00:00Z")
+    sub(sub(feed, "author"), "name", site_name)
+    for tip in collection.tips[:FEED_COUNT]:
+        url = tip_url(collection, tip, site_url)
+        entry = sub(feed, "entry")
+        sub(entry, "title", tip.title)
+        sub(entry, "id", url)
+        sub(entry, "link", href=url)
+        sub(entry, "updated", f"{tip.date.isoformat()}T00:00:00Z")
+        sub(entry, "published", f"{tip.date.isoformat()}T00:00:00Z")
+        summary = tip.summary + (f" Takeaway: {tip.takeaway}" if tip.takeaway else "")
+        sub(entry, "summary", summary.strip())
+        for theme in tip.themes:
+            sub(entry, "category", term=theme)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode")

@@ -1,0 +1,205 @@
+"""The MkDocs plugin: thin glue between MkDocs' build events and tipbook's site library.
+
+- `on_config`: settings from tipbook.yml (site name, content folder, site folder).
+- `on_files`: collect the tips (drafts and future tips out), compute related tips once, add
+  every list page and the feed as virtual files, keep tip pages out of the navigation.
+- `on_page_markdown`: a tip page's Markdown is composed from its `Tip` (callout, series,
+  related) only when MkDocs renders that page, so a dirty rebuild composes one page.
+- `on_page_context`: Material's footer links a tip to the previous and next tip by date.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config as MkDocsBaseConfig
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+from mkdocs.structure.pages import Page
+
+from tipbook.config import Config, load_config
+from tipbook.errors import TipbookError, display_path
+from tipbook.model import Tip
+from tipbook.site import pages
+from tipbook.site.collect import Collection, collect_tips
+
+log = logging.getLogger("mkdocs.plugins.tipbook")
+STATIC_PAGES_DIR = "pages"  # content/pages/*.md: hand-written pages, e.g. the editors' guide
+
+
+class TipbookPluginConfig(MkDocsBaseConfig):
+    # tipbook.yml to read; default: the one next to mkdocs.yml.
+    config_file = config_options.Type(str, default="")
+    # Include drafts and future-dated tips (the preview turns this on).
+    drafts = config_options.Type(bool, default=False)
+
+
+class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
+    """Turns content/ into the handbook's pages (see the module docstring)."""
+
+    def __init__(self) -> None:
+        # Set by `build_site` / the preview so `tipbook --config X build` is honoured.
+        self.tipbook_config: Config | None = None
+        self.collection: Collection | None = None
+        self.related: dict[str, list[str]] = {}
+        self._related_key: tuple[Any, ...] | None = None
+        self._tips_by_uri: dict[str, Tip] = {}
+        self._specs: dict[str, pages.PageSpec] = {}
+        self._files: Files | None = None
+
+    # Defining on_startup makes MkDocs keep this instance across `serve` rebuilds, so the
+    # related-tips map is reused while the tips' text is unchanged.
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.command = command
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        tb = self.tipbook_config or self._load_tipbook_config(config)
+        self.tipbook_config = tb
+        config.site_name = tb.site_name
+        if tb.site_description and not config.site_description:
+            config.site_description = tb.site_description
+        if tb.site_url and not config.site_url:
+            config.site_url = tb.site_url
+        config.docs_dir = str(tb.content_dir)
+        if not config.use_directory_urls:
+            raise PluginError("mkdocs.yml: tipbook needs `use_directory_urls: true`")
+        default_site = Path(config.config_file_path or "mkdocs.yml").resolve().parent / "site"
+        if Path(config.site_dir).resolve() == default_site:
+            config.site_dir = str(tb.site_dir)
+        return config
+
+    def _load_tipbook_config(self, config: MkDocsConfig) -> Config:
+        if self.config.config_file:
+            path = Path(self.config.config_file)
+        else:
+            path = Path(config.config_file_path or "mkdocs.yml").resolve().parent / "tipbook.yml"
+        try:
+            return load_config(path if path.is_file() else None)
+        except TipbookError as error:
+            raise PluginError(error.message) from None
+
+    @event_priority(50)  # before Material's tags and search plugins see the files
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        tb = self.tipbook_config
+        assert tb is not None
+        try:
+            collection = collect_tips(tb.content_dir, drafts=self.config.drafts)
+        except TipbookError as error:
+            raise PluginError(error.message) from None
+        self.collection = collection
+        self.related = self._related_for(collection)
+        self._tips_by_uri = {collection.src_uri(tip): tip for tip in collection.tips}
+
+        static_pages: list[tuple[str, str]] = []
+        for file in list(files):
+            uri = file.src_uri
+            if uri.startswith(f"{pages.TIPS_DIR}/"):
+                if uri not in self._tips_by_uri:
+                    files.remove(file)  # a draft or a future tip, or not a tip at all
+                else:
+                    file.inclusion = InclusionLevel.NOT_IN_NAV
+            elif uri.startswith(f"{STATIC_PAGES_DIR}/") and file.is_documentation_page():
+                static_pages.append((_static_title(file), uri))
+
+        self._specs = {}
+        for spec in pages.list_pages(collection, config.site_name):
+            self._add_generated(files, config, spec.src_uri, spec.markdown, spec)
+        feed = pages.atom_feed(
+            collection, config.site_name, config.site_url or "", config.site_description or ""
+        )
+        self._add_generated(files, config, pages.FEED, feed)
+        config.nav = pages.nav_config(sorted(static_pages), collection)
+        self._files = files
+        return files
+
+    def _add_generated(
+        self,
+        files: Files,
+        config: MkDocsConfig,
+        uri: str,
+        content: str,
+        spec: pages.PageSpec | None = None,
+    ) -> None:
+        existing = files.get_file_from_path(uri)
+        if existing is not None:
+            shown = display_path(Path(existing.abs_src_path or existing.src_path))
+            raise PluginError(
+                f"{shown}: tipbook generates the page {uri}: rename or remove this file"
+            )
+        in_nav = uri in pages.NAV_PAGES or uri.startswith("themes/")
+        inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
+        files.append(File.generated(config, uri, content=content, inclusion=inclusion))
+        if spec is not None:
+            self._specs[uri] = spec
+
+    def _related_for(self, collection: Collection) -> dict[str, list[str]]:
+        from tipbook.site.crosslink import related_map
+
+        key = tuple(
+            (t.id, t.title, t.summary, t.takeaway, t.body, tuple(t.themes), t.series)
+            for t in collection.tips
+        )
+        if key != self._related_key:
+            self.related = related_map(collection)
+            self._related_key = key
+        return self.related
+
+    def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
+        # A tip page's Markdown is composed from the already-parsed `Tip`: handing it to
+        # MkDocs as the file's content saves MkDocs a second read and YAML parse per tip.
+        # (After MkDocs' --dirty check, which still compares the file's real mtime.)
+        tip = self._tips_by_uri.get(page.file.src_uri)
+        if tip is not None and self.collection is not None:
+            spec = pages.tip_page(self.collection, tip, self.related.get(tip.id, []))
+            self._specs[page.file.src_uri] = spec
+            page.file.content_string = spec.markdown
+        return page
+
+    @event_priority(50)  # before Material's tags plugin reads `page.meta.tags`
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str:
+        uri = page.file.src_uri
+        spec = self._specs.get(uri)
+        if spec is None:
+            return markdown
+        page.meta = dict(spec.meta)
+        return spec.markdown
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        spec = self._specs.get(page.file.src_uri)
+        return spec.fill(output) if spec is not None and spec.fragments else output
+
+    def on_page_context(
+        self, context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation
+    ) -> Any:
+        tip = self._tips_by_uri.get(page.file.src_uri)
+        if tip is not None and self.collection is not None:
+            page.previous_page = self._page_of(self.collection.older(tip))
+            page.next_page = self._page_of(self.collection.newer(tip))
+        return context
+
+    def _page_of(self, tip: Tip | None) -> Page | None:
+        if tip is None or self._files is None or self.collection is None:
+            return None
+        file = self._files.get_file_from_path(self.collection.src_uri(tip))
+        return file.page if file is not None else None
+
+    def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
+        # Theme templates do not change during a build: skip Jinja's per-include file stat.
+        env.auto_reload = False
+        return env
+
+
+def _static_title(file: File) -> str:
+    """A hand-written page's title for the nav: its first `# heading`, else its file name."""
+    for line in file.content_string.splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return file.name.replace("-", " ").capitalize()
