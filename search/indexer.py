@@ -1,0 +1,394 @@
+"""Keeping the Whoosh index in step with `content/`: incremental by default, safe to read.
+
+Layout of the index folder (default `.tipbook/index`):
+
+    CURRENT            the name of the live generation folder, replaced atomically
+    gen-<n>/           a Whoosh index plus `tipbook.json`: schema version and, per tip
+                       file, (mtime, size, hash) as of the last update
+
+An update compares every tip file's mtime and size with `tipbook.json` (one `stat` per
+file, no reading), hashes only files that look different, and writes only tips added,
+changed or removed, through Whoosh's own commit (readers keep the generation they opened).
+A rebuild writes a new generation folder next to the live one and then points `CURRENT` at
+it, so a reader never sees a half-built index. A missing, corrupt or version-mismatched
+index is rebuilt, with the reason in the report.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import whoosh
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+
+from search.schema import SCHEMA_VERSION, build_schema, plain_text, weighted_content
+from tipbook.content import iter_tip_files, parse_tip, write_text_atomic
+from tipbook.errors import Problem, TipbookError, display_path
+from tipbook.model import Tip
+
+CURRENT_FILE = "CURRENT"
+MANIFEST_FILE = "tipbook.json"
+LOCK_FILE = ".update.lock"
+LOCK_WAIT = 30.0  # seconds an update waits for another process's update to finish
+WRITER_MEMORY_MB = 128
+
+
+class IndexUnavailable(TipbookError):
+    """There is no usable index (never built, or damaged); `tipbook index` makes one."""
+
+
+@dataclass
+class IndexReport:
+    """What one `update_index` did."""
+
+    index_dir: Path
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    total: int = 0  # tips in the index afterwards
+    rebuilt: bool = False
+    reason: str = ""  # why the index was rebuilt ("" when it was not)
+    problems: list[Problem] = field(default_factory=list)  # tip files left out
+    seconds: float = 0.0
+
+    @property
+    def changed(self) -> int:
+        return self.added + self.updated + self.removed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "index_dir": str(self.index_dir),
+            "added": self.added,
+            "updated": self.updated,
+            "removed": self.removed,
+            "unchanged": self.unchanged,
+            "total": self.total,
+            "rebuilt": self.rebuilt,
+            "reason": self.reason,
+            "problems": [p.to_dict() for p in self.problems],
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def update_index(
+    content_dir: Any, index_dir: Path | None = None, rebuild: bool = False
+) -> IndexReport:
+    """Bring the index up to date with the tips in `content_dir`; return what changed.
+
+    Accepts a `Config` in place of the two folders (`update_index(config)`). Only tip files
+    added, changed or removed since the last update are written; `rebuild=True` starts over.
+    """
+    if index_dir is None:
+        content_dir, index_dir = content_dir.content_dir, content_dir.index_dir
+    content_dir, index_dir = Path(content_dir), Path(index_dir)
+    started = time.perf_counter()
+    report = IndexReport(index_dir=index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with _update_lock(index_dir):
+        files = _scan(content_dir)
+        reason = "rebuild requested" if rebuild else ""
+        current = None
+        if not reason:
+            try:
+                current = _open_current(index_dir)
+            except IndexUnavailable as error:
+                reason = str(error)
+        if current is None:
+            report.rebuilt, report.reason = True, reason
+            _rebuild(index_dir, files, report)
+        else:
+            _update(current, files, report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+@dataclass
+class _Generation:
+    """One generation folder: its Whoosh index and manifest."""
+
+    path: Path
+    index: Any
+    manifest: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _File:
+    path: Path
+    rel: str  # below the content folder's parent, POSIX: `content/tips/2013/....md`
+    url: str  # site-relative page URL: `/tips/2013/.../`
+    mtime_ns: int
+    size: int
+
+
+def current_generation(index_dir: Path) -> Path:
+    """The live generation folder; `IndexUnavailable` when there is none."""
+    try:
+        name = (index_dir / CURRENT_FILE).read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise IndexUnavailable(
+            f"no search index in {display_path(index_dir)}: run `tipbook index`"
+        ) from None
+    except OSError as error:
+        raise IndexUnavailable(f"cannot read {display_path(index_dir)}: {error}") from None
+    if not name.startswith("gen-") or "/" in name or not (index_dir / name).is_dir():
+        raise IndexUnavailable(
+            f"the search index in {display_path(index_dir)} is damaged "
+            f"({CURRENT_FILE} names {name!r}): run `tipbook index --rebuild`"
+        )
+    return index_dir / name
+
+
+def open_index(index_dir: Path) -> Any:
+    """Open the live index for searching; `IndexUnavailable` (with the fix) when unusable."""
+    return _open_current(Path(index_dir)).index
+
+
+def _open_current(index_dir: Path) -> _Generation:
+    path = current_generation(index_dir)
+    shown = display_path(index_dir)
+    try:
+        manifest = json.loads((path / MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise IndexUnavailable(f"the search index in {shown} has no readable manifest") from None
+    if manifest.get("schema") != SCHEMA_VERSION or manifest.get("whoosh") != _whoosh_version():
+        raise IndexUnavailable(
+            f"the search index in {shown} was written by another version "
+            f"(schema {manifest.get('schema')}, Whoosh {manifest.get('whoosh')})"
+        )
+    try:
+        index = whoosh_index.open_dir(str(path))
+        with index.reader() as reader:
+            reader.doc_count()  # reads the segment list: a damaged TOC fails here
+    except Exception as error:  # Whoosh raises many kinds on damaged files
+        raise IndexUnavailable(
+            f"the search index in {shown} is damaged ({type(error).__name__}: {error})"
+        ) from None
+    return _Generation(path, index, manifest)
+
+
+def _scan(content_dir: Path) -> dict[str, _File]:
+    """Every tip file with its stat: the only per-file cost of an update with no changes."""
+    base = content_dir.parent
+    tips_root = content_dir
+    files: dict[str, _File] = {}
+    for path in iter_tip_files(content_dir):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue  # removed while we looked: the next update sees it gone
+        rel = path.relative_to(base).as_posix()
+        url = "/" + path.relative_to(tips_root).with_suffix("").as_posix() + "/"
+        files[rel] = _File(path, rel, url, stat.st_mtime_ns, stat.st_size)
+    return files
+
+
+def _update(current: _Generation, files: dict[str, _File], report: IndexReport) -> None:
+    known: dict[str, list[Any]] = current.manifest.get("files", {})
+    manifest_dirty = False
+    to_write: list[tuple[_File, bytes, str]] = []
+    for rel, info in files.items():
+        entry = known.get(rel)
+        if entry and entry[0] == info.mtime_ns and entry[1] == info.size:
+            report.unchanged += 1
+            continue
+        data = _read(info, report)
+        if data is None:
+            continue
+        digest = _digest(data)
+        if entry and entry[2] == digest:
+            # Touched, not changed: remember the new mtime so it is not hashed again.
+            known[rel] = [info.mtime_ns, info.size, digest]
+            manifest_dirty = True
+            report.unchanged += 1
+            continue
+        to_write.append((info, data, digest))
+    removed = [rel for rel in known if rel not in files]
+
+    if to_write or removed:
+        writer = _writer(current.index)
+        try:
+            for rel in removed:
+                writer.delete_by_term("path", rel)
+                del known[rel]
+                report.removed += 1
+            for info, data, digest in to_write:
+                doc = _document(info, data, digest, report)
+                if doc is None:
+                    # Now invalid: drop the old version rather than search stale text.
+                    writer.delete_by_term("path", info.rel)
+                    known.pop(info.rel, None)
+                    continue
+                if info.rel in known:
+                    report.updated += 1
+                else:
+                    report.added += 1
+                writer.update_document(**doc)
+                known[info.rel] = [info.mtime_ns, info.size, digest]
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        manifest_dirty = True
+    report.total = current.index.doc_count()
+    if manifest_dirty:
+        current.manifest["files"] = known
+        _write_manifest(current.path, known)
+
+
+def _rebuild(index_dir: Path, files: dict[str, _File], report: IndexReport) -> None:
+    """Build a whole new generation beside the live one, then switch `CURRENT` to it."""
+    path = index_dir / f"gen-{time.time_ns()}"
+    path.mkdir()
+    try:
+        index = whoosh_index.create_in(str(path), build_schema())
+        writer = index.writer(limitmb=WRITER_MEMORY_MB)
+        known: dict[str, list[Any]] = {}
+        try:
+            for info in files.values():
+                data = _read(info, report)
+                if data is None:
+                    continue
+                digest = _digest(data)
+                doc = _document(info, data, digest, report)
+                if doc is not None:
+                    writer.add_document(**doc)
+                    known[info.rel] = [info.mtime_ns, info.size, digest]
+                    report.added += 1
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+        report.total = len(known)
+        _write_manifest(path, known)
+        write_text_atomic(index_dir / CURRENT_FILE, path.name + "\n")
+    except BaseException:
+        shutil.rmtree(path, ignore_errors=True)
+        raise
+    _remove_old_generations(index_dir, keep={path.name})
+
+
+def _remove_old_generations(index_dir: Path, keep: set[str]) -> None:
+    """Delete generation folders but the newest and the one before it.
+
+    The previous generation stays: a reader that opened it just before the switch may
+    still be reading its files.
+    """
+    generations = sorted(
+        (p for p in index_dir.glob("gen-*") if p.is_dir()),
+        key=lambda p: int(p.name[4:]) if p.name[4:].isdigit() else 0,
+    )
+    for old in generations[:-2]:
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _writer(index: Any) -> Any:
+    """A Whoosh writer; waits a little if something outside tipbook holds the write lock."""
+    try:
+        return index.writer(limitmb=WRITER_MEMORY_MB, timeout=LOCK_WAIT)
+    except LockError:
+        raise TipbookError(
+            f"the search index in {display_path(Path(index.storage.folder).parent)} is locked "
+            "by another writer: try again when it has finished"
+        ) from None
+
+
+def _read(info: _File, report: IndexReport) -> bytes | None:
+    try:
+        return info.path.read_bytes()
+    except OSError as error:
+        report.problems.append(
+            Problem(display_path(info.path), 0, "error", "", f"cannot read: {error}")
+        )
+        return None
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _document(info: _File, data: bytes, digest: str, report: IndexReport) -> dict | None:
+    """The index fields of one tip file; None (with the problems noted) when unusable."""
+    shown = display_path(info.path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        report.problems.append(Problem(shown, 0, "error", "", f"not UTF-8 text: {error}"))
+        return None
+    tip, problems = parse_tip(text, shown)
+    errors = [p for p in problems if p.is_error]
+    if tip is None or errors:
+        report.problems.extend(errors or problems)
+        return None
+    return tip_document(tip, info.rel, info.url, digest)
+
+
+def tip_document(tip: Tip, path: str, url: str, digest: str = "") -> dict[str, Any]:
+    """The Whoosh document of a tip (field name → value)."""
+    body = plain_text(tip.body)
+    doc: dict[str, Any] = {
+        "id": tip.id,
+        "path": path,
+        "url": url,
+        "title": tip.title,
+        "content": weighted_content(tip.title, tip.summary, tip.takeaway, body),
+        "summary": tip.summary,
+        "takeaway": tip.takeaway,
+        "body": body,
+        "themes": ",".join(tip.themes),
+        "tags": ",".join(tip.tags),
+        "date": dt.datetime.combine(tip.date, dt.time()),
+        "draft": tip.draft,
+        "hash": digest,
+    }
+    if tip.series:
+        doc["series"] = tip.series.name
+        doc["series_part"] = tip.series.part
+    return doc
+
+
+def _write_manifest(path: Path, files: dict[str, list[Any]]) -> None:
+    manifest = {"schema": SCHEMA_VERSION, "whoosh": _whoosh_version(), "files": files}
+    write_text_atomic(path / MANIFEST_FILE, json.dumps(manifest, separators=(",", ":")))
+
+
+def _whoosh_version() -> str:
+    return whoosh.versionstring()
+
+
+@contextlib.contextmanager
+def _update_lock(index_dir: Path) -> Iterator[None]:
+    """Serialise updates between processes (and threads): one writer at a time."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: Whoosh's own write lock still guards the index
+        yield
+        return
+    with open(index_dir / LOCK_FILE, "a+") as handle:
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TipbookError(
+                        f"another tipbook process has been updating {display_path(index_dir)} "
+                        f"for over {LOCK_WAIT:.0f} s: try again when it has finished"
+                    ) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)

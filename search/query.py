@@ -1,0 +1,553 @@
+"""Searching the tip index: parse a query, rank with BM25F, filter, count themes, suggest.
+
+`search_tips(index_dir, "apology")` answers one query; a long-lived caller (the HTTP server)
+keeps a `TipSearcher`, which reuses the open index and follows its updates.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import html
+import itertools
+import re
+import threading
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import query as wq
+from whoosh.analysis import STOP_WORDS as _ANALYZER_STOP_WORDS
+from whoosh.qparser import FieldAliasPlugin, OrGroup, QueryParser
+from whoosh.scoring import BM25F
+
+from search.indexer import open_index
+from search.related import stem as _stem
+from search.schema import DEFAULT_FIELD, FIELD_ALIASES, TEXT_FIELDS
+from tipbook.errors import UsageError
+
+DEFAULT_LIMIT = 10
+MAX_LIMIT = 100
+MAX_QUERY_LENGTH = 500
+FEW_HITS = 3  # fewer hits than this and a "did you mean" is worth offering
+SNIPPET_CHARS = 240
+SNIPPET_SCAN_CHARS = 20_000  # a snippet comes from the first pages of a (very long) tip
+
+_FIELD_PREFIX = re.compile(r"(?:^|(?<=[\s(]))([A-Za-z_]+):(?=\S|$)")
+_QUOTED = re.compile(r'"[^"]*"')
+_OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
+_WORD = re.compile(r"[a-z]+")
+_TOKEN = re.compile(r"\w+(?:\.?\w+)*")  # Whoosh's default tokenizer, for the same words
+
+
+class QueryError(UsageError):
+    """A query that cannot be run as written (exit 2), with what to change."""
+
+
+@dataclass
+class Hit:
+    """One matching tip, as shown in a result list."""
+
+    rank: int
+    score: float
+    id: str
+    title: str
+    date: dt.date
+    themes: list[str]
+    path: str
+    url: str
+    snippet: str  # HTML: escaped text with the matched words in <mark>…</mark>
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rank": self.rank,
+            "score": round(self.score, 4),
+            "id": self.id,
+            "title": self.title,
+            "date": self.date.isoformat(),
+            "themes": self.themes,
+            "path": self.path,
+            "url": self.url,
+            "snippet": self.snippet,
+        }
+
+
+@dataclass
+class SearchResult:
+    """The answer to one query: total matches, theme counts over all of them, the top hits."""
+
+    query: str
+    total: int
+    facets: dict[str, int]  # theme id → matching tips, over the whole result set
+    hits: list[Hit]
+    suggestion: str | None = None  # "did you mean" query, when few tips matched
+    filters: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON document of `tipbook search --json` and `/api/search`."""
+        return {
+            "query": self.query,
+            "total": self.total,
+            "filters": self.filters,
+            "facets": {"themes": self.facets},
+            "suggestion": self.suggestion,
+            "hits": [hit.to_dict() for hit in self.hits],
+        }
+
+
+class TipSearcher:
+    """Searches one index folder; safe to share between threads.
+
+    Each thread keeps its own Whoosh searcher (Whoosh readers are not thread-safe) and
+    reopens it when the index has changed since, so answers follow `update_index`.
+    """
+
+    def __init__(self, index_dir: Path) -> None:
+        self.index_dir = Path(index_dir)
+        self._local = threading.local()
+
+    def _searcher(self) -> tuple[Any, _DocSets]:
+        """This thread's searcher on the live index, reopened after any update."""
+        local = self._local
+        searcher = getattr(local, "searcher", None)
+        current = (self.index_dir / "CURRENT").read_bytes() if searcher is not None else b""
+        if searcher is not None and current == local.current:
+            if not searcher.up_to_date():
+                local.searcher = searcher = searcher.refresh()
+                local.docsets = _DocSets(searcher)
+            return searcher, local.docsets
+        if searcher is not None:
+            searcher.close()
+        local.current = current or (self.index_dir / "CURRENT").read_bytes()
+        local.searcher = searcher = open_index(self.index_dir).searcher(weighting=BM25F())
+        local.docsets = _DocSets(searcher)
+        return searcher, local.docsets
+
+    def close(self) -> None:
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            searcher.close()
+            self._local.searcher = None
+
+    def search(
+        self,
+        query: str,
+        themes: Sequence[str] = (),
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+        limit: int = DEFAULT_LIMIT,
+        include_unpublished: bool = False,
+        today: dt.date | None = None,
+    ) -> SearchResult:
+        """Run one query; `QueryError` when it is malformed or a filter is unknown."""
+        check_query(query)
+        if not 1 <= limit <= MAX_LIMIT:
+            raise QueryError(f"--limit must be between 1 and {MAX_LIMIT}, not {limit}")
+        if since and until and since > until:
+            raise QueryError(f"--since {since} is after --until {until}: swap them")
+        searcher, docsets = self._searcher()
+        parsed = _parse(query, searcher.schema)
+        themes = [t.strip().lower() for t in themes if t.strip()]
+        allowed, hidden = _filters(
+            searcher, docsets, themes, since, until, include_unpublished, today
+        )
+
+        matched = docsets.of(parsed)
+        if allowed is not None:
+            matched = matched & allowed
+        matched = matched - hidden
+        # A filter makes Whoosh score every match; without one it can skip whole blocks
+        # that cannot reach the top, so filter only when a filter was asked for.
+        results = searcher.search(
+            parsed,
+            limit=limit,
+            filter=allowed,
+            mask=hidden or None,
+        )
+        wanted = _wanted(parsed)
+        hits = [_hit(rank, hit, wanted) for rank, hit in enumerate(results, start=1)]
+        suggestion = _suggest(searcher, query, parsed) if len(matched) < FEW_HITS else None
+        return SearchResult(
+            query=query,
+            total=len(matched),
+            facets=_theme_counts(searcher, matched),
+            hits=hits,
+            suggestion=suggestion,
+            filters={
+                "themes": themes,
+                "since": since.isoformat() if since else None,
+                "until": until.isoformat() if until else None,
+                "limit": limit,
+            },
+        )
+
+
+def search_tips(index_dir: Path, query: str, **options: Any) -> SearchResult:
+    """Search the index in `index_dir` once (options as `TipSearcher.search`)."""
+    searcher = TipSearcher(index_dir)
+    try:
+        return searcher.search(query, **options)
+    finally:
+        searcher.close()
+
+
+def check_query(query: str) -> None:
+    """Refuse queries Whoosh would silently misread, saying what to change."""
+    if not query or not query.strip():
+        raise QueryError('empty query: give some words, e.g. `tipbook search "empathy"`')
+    if len(query) > MAX_QUERY_LENGTH:
+        raise QueryError(f"query too long ({len(query)} characters, at most {MAX_QUERY_LENGTH})")
+    if query.count('"') % 2:
+        raise QueryError('unbalanced quotes: close the phrase with a second `"`')
+    unquoted = _QUOTED.sub(" ", query)
+    depth = 0
+    for char in unquoted:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            raise QueryError("a `)` without its `(`: balance the parentheses")
+    if depth:
+        raise QueryError("a `(` without its `)`: balance the parentheses")
+    for name in _FIELD_PREFIX.findall(unquoted):
+        if name.lower() not in FIELD_ALIASES:
+            known = ", ".join(f"{n}:" for n in sorted(set(FIELD_ALIASES) - {"themes", "tags"}))
+            raise QueryError(f"unknown field `{name}:`: use one of {known}")
+    if re.search(r"(?:^|[\s(])[A-Za-z_]+:(?:\s|$|\))", unquoted):
+        raise QueryError("a field name with nothing after it: write e.g. `title:sorry`")
+    words = unquoted.replace("(", " ").replace(")", " ").split()
+    if words and words[0] in _OPERATORS - {"NOT"}:
+        raise QueryError(f"the query starts with {words[0]}: put a word before it")
+    if words and words[-1] in _OPERATORS:
+        raise QueryError(f"the query ends with {words[-1]}: put a word after it")
+    for before, after in zip(words, words[1:], strict=False):
+        if before in _OPERATORS and after in _OPERATORS - {"NOT"}:
+            raise QueryError(f"{before} followed by {after}: put a word between them")
+    for word in words:
+        bare = word.split(":", 1)[-1]
+        if bare.startswith(("*", "?")):
+            raise QueryError(
+                f"`{word}` starts with a wildcard: give at least one letter first (`empath*`)"
+            )
+
+
+def _parse(query: str, schema: Any) -> wq.Query:
+    parser = QueryParser(DEFAULT_FIELD, schema, group=OrGroup)
+    aliases: dict[str, list[str]] = {}
+    for alias, name in FIELD_ALIASES.items():
+        if alias != name:
+            aliases.setdefault(name, []).append(alias)
+    parser.add_plugin(FieldAliasPlugin(aliases))
+    try:
+        parsed = parser.parse(query)
+    except Exception as error:  # Whoosh's parser errors have no common base class
+        raise QueryError(f"cannot read the query: {error}") from None
+    parsed = _lift_nots(parsed)
+    if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
+        raise QueryError(
+            "the query has only very common words (the, and, …): add a more specific word"
+        )
+    return parsed
+
+
+def _lift_nots(parsed: wq.Query) -> wq.Query:
+    """Make `a b NOT c` mean "a or b, but not c".
+
+    Words are OR-ed so that natural questions find tips holding most of their words; Whoosh
+    then reads `NOT c` as one more alternative ("or anything without c"), which is not
+    what anyone means.
+    """
+    if not isinstance(parsed, wq.compound.CompoundQuery):
+        return parsed
+    lifted = copy.copy(parsed)
+    lifted.subqueries = [_lift_nots(sub) for sub in parsed.subqueries]
+    if not isinstance(parsed, wq.Or):
+        return lifted
+    nots = [sub for sub in lifted.subqueries if isinstance(sub, wq.Not)]
+    rest = [sub for sub in lifted.subqueries if not isinstance(sub, wq.Not)]
+    if not nots or not rest:
+        return lifted
+    lifted.subqueries = rest
+    positive = rest[0] if len(rest) == 1 else lifted
+    excluded = [sub.query for sub in nots]
+    return wq.AndNot(positive, excluded[0] if len(excluded) == 1 else wq.Or(excluded))
+
+
+class _DocSets:
+    """The set of tips matching each (sub)query, built by set algebra from cached term sets.
+
+    Counting every match by walking Whoosh's matchers costs as much as scoring them all;
+    postings of single terms, cached per searcher, combine in C-speed set operations.
+    """
+
+    MAX_CACHED = 4096
+
+    def __init__(self, searcher: Any) -> None:
+        self.searcher = searcher
+        self.cache: dict[wq.Query, frozenset[int]] = {}
+        self._all: frozenset[int] | None = None
+
+    @property
+    def all(self) -> frozenset[int]:
+        if self._all is None:
+            self._all = frozenset(self.searcher.reader().all_doc_ids())
+        return self._all
+
+    def of(self, q: wq.Query) -> frozenset[int]:
+        if isinstance(q, wq.Or):
+            return frozenset().union(*(self.of(sub) for sub in q.subqueries))
+        if isinstance(q, wq.And):
+            sets = sorted((self.of(sub) for sub in q.subqueries), key=len)
+            return sets[0].intersection(*sets[1:]) if sets else frozenset()
+        if isinstance(q, wq.AndNot):
+            return self.of(q.a) - self.of(q.b)
+        if isinstance(q, wq.AndMaybe):
+            return self.of(q.a)
+        if isinstance(q, wq.Not):
+            return self.all - self.of(q.query)
+        if isinstance(q, wq.Every):
+            return self.all
+        if q is wq.NullQuery:
+            return frozenset()
+        found = self.cache.get(q)
+        if found is None:
+            if len(self.cache) >= self.MAX_CACHED:
+                self.cache.clear()
+            found = self.cache[q] = frozenset(q.docs(self.searcher))
+        return found
+
+
+def _filters(
+    searcher: Any,
+    docsets: _DocSets,
+    themes: list[str],
+    since: dt.date | None,
+    until: dt.date | None,
+    include_unpublished: bool,
+    today: dt.date | None,
+) -> tuple[frozenset[int] | None, frozenset[int]]:
+    """(the tips the filters allow, or None for all; the unpublished tips to hide)."""
+    if themes:
+        reader = searcher.reader()
+        known = {t.decode() if isinstance(t, bytes) else t for t in reader.lexicon("themes")}
+        for theme in themes:
+            if theme not in known:
+                close = _close_matches(theme, known)
+                hint = f" (did you mean {close}?)" if close else ""
+                raise QueryError(f"no tip has the theme {theme!r}{hint}: see `tipbook themes list`")
+    parts: list[wq.Query] = []
+    if themes:
+        parts.append(wq.Or([wq.Term("themes", t) for t in themes]))
+    if since or until:
+        start = dt.datetime.combine(since, dt.time()) if since else None
+        end = dt.datetime.combine(until, dt.time.max) if until else None
+        parts.append(wq.DateRange("date", start, end))
+    allowed = docsets.of(wq.And(parts)) if parts else None
+    hidden: frozenset[int] = frozenset()
+    if not include_unpublished:
+        tomorrow = dt.datetime.combine((today or dt.date.today()) + dt.timedelta(days=1), dt.time())
+        hidden = docsets.of(wq.Term("draft", True)) | docsets.of(
+            wq.DateRange("date", tomorrow, None)
+        )
+    return allowed, hidden
+
+
+def _theme_counts(searcher: Any, matched: set[int]) -> dict[str, int]:
+    """Matching tips per theme, most first: one postings walk per theme, not per tip."""
+    if not matched:
+        return {}
+    reader = searcher.reader()
+    counts: Counter[str] = Counter()
+    for term in reader.lexicon("themes"):
+        theme = term.decode() if isinstance(term, bytes) else term
+        ids = reader.postings("themes", term).all_ids()
+        count = sum(1 for docnum in ids if docnum in matched)
+        if count:
+            counts[theme] = count
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def _hit(rank: int, hit: Any, wanted: _Wanted) -> Hit:
+    fields = hit.fields()
+    snippet = ""
+    for name in ("body", "takeaway", "summary"):
+        snippet = make_snippet(fields.get(name) or "", wanted)
+        if snippet:
+            break
+    if not snippet:
+        summary = fields.get("summary") or fields.get("body", "")
+        snippet = html.escape(_shorten(" ".join(summary.split()), SNIPPET_CHARS), quote=False)
+    themes = [t for t in (fields.get("themes") or "").split(",") if t]
+    return Hit(
+        rank=rank,
+        score=float(hit.score or 0.0),
+        id=fields["id"],
+        title=fields["title"],
+        date=fields["date"].date(),
+        themes=themes,
+        path=fields["path"],
+        url=fields["url"],
+        snippet=snippet,
+    )
+
+
+@dataclass
+class _Wanted:
+    """The stemmed terms (and prefixes) a query looks for: what a snippet highlights."""
+
+    terms: set[str] = field(default_factory=set)
+    prefixes: tuple[str, ...] = ()
+
+    def matches(self, stemmed: str) -> bool:
+        return stemmed in self.terms or (bool(self.prefixes) and stemmed.startswith(self.prefixes))
+
+
+def _wanted(parsed: wq.Query) -> _Wanted:
+    """Collect the positive text terms of a query (words after NOT are not highlighted)."""
+    wanted = _Wanted()
+    prefixes: list[str] = []
+
+    def walk(q: wq.Query) -> None:
+        if isinstance(q, wq.Not):
+            return
+        if isinstance(q, (wq.AndNot, wq.AndMaybe)):
+            walk(q.a)
+            if isinstance(q, wq.AndMaybe):
+                walk(q.b)
+            return
+        if isinstance(q, wq.compound.CompoundQuery):
+            for sub in q.subqueries:
+                walk(sub)
+            return
+        if getattr(q, "fieldname", None) not in TEXT_FIELDS:
+            return
+        if isinstance(q, wq.Phrase):
+            wanted.terms.update(q.words)
+        elif isinstance(q, (wq.Prefix, wq.Wildcard)):
+            prefixes.append(re.split(r"[*?]", q.text, maxsplit=1)[0])
+        elif isinstance(q, wq.Term):
+            wanted.terms.add(q.text)
+
+    walk(parsed)
+    wanted.prefixes = tuple(p for p in prefixes if p)
+    return wanted
+
+
+def make_snippet(text: str, wanted: _Wanted, width: int = SNIPPET_CHARS) -> str:
+    """The stretch of `text` holding the most distinct query terms, as HTML with <mark>s.
+
+    Whoosh's highlighter re-analyses the whole stored text of every hit (about 10 ms a
+    tip); matching cached stems against the query's terms does the same in a fraction.
+    """
+    if not text:
+        return ""
+    text = " ".join(text[:SNIPPET_SCAN_CHARS].split())
+    spans: list[tuple[int, int, str]] = []
+    for match in _TOKEN.finditer(text):
+        word = match.group().lower()
+        if word in _ANALYZER_STOP_WORDS:
+            continue
+        stemmed = _stem(word)
+        if wanted.matches(stemmed):
+            spans.append((match.start(), match.end(), stemmed))
+    if not spans:
+        return ""
+    # The window (starting at a match) that holds the most distinct terms, earliest first.
+    best_start, best_count, right = 0, -1, 0
+    for left, (start, _, _) in enumerate(spans):
+        right = max(right, left)
+        while right + 1 < len(spans) and spans[right + 1][1] - start <= width:
+            right += 1
+        count = len({stemmed for _, _, stemmed in spans[left : right + 1]})
+        if count > best_count:
+            best_start, best_count = left, count
+    first = spans[best_start][0]
+    begin = max(0, text.rfind(" ", 0, max(0, first - 40)) + 1) if first > 40 else 0
+    end = min(len(text), begin + width)
+    if end < len(text):
+        end = text.rfind(" ", begin, end) if text.rfind(" ", begin, end) > first else end
+    parts = ["… " if begin else ""]
+    cursor = begin
+    for start, stop, _ in spans:
+        if start < begin or stop > end:
+            continue
+        parts.append(html.escape(text[cursor:start], quote=False))
+        parts.append(f"<mark>{html.escape(text[start:stop], quote=False)}</mark>")
+        cursor = stop
+    parts.append(html.escape(text[cursor:end], quote=False))
+    parts.append(" …" if end < len(text) else "")
+    return "".join(parts).strip()
+
+
+def _shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _suggest(searcher: Any, query: str, parsed: wq.Query) -> str | None:
+    """A "did you mean" query from the index's own words, or None.
+
+    Each query word no tip contains is replaced by the indexed word closest in spelling
+    (the most common one among equally close), shown as a real word, not a stem.
+    """
+    reader = searcher.reader()
+    fields = [DEFAULT_FIELD]
+    replacements: list[tuple[int, int, str]] = []
+    seen: set[tuple[int, int]] = set()
+    for term in _plain_terms(parsed):
+        start, end = getattr(term, "startchar", None), getattr(term, "endchar", None)
+        if start is None or end is None or (start, end) in seen:
+            continue
+        seen.add((start, end))
+        text = term.text
+        if any(reader.doc_frequency(f, text) for f in fields):
+            continue
+        best = _closest_term(reader, fields, text)
+        if best:
+            word = _surface_word(searcher, best) or best
+            if word != query[start:end].lower():
+                replacements.append((start, end, word))
+    if not replacements:
+        return None
+    suggestion = query
+    for start, end, word in sorted(replacements, reverse=True):
+        suggestion = suggestion[:start] + word + suggestion[end:]
+    return suggestion
+
+
+def _plain_terms(parsed: wq.Query) -> Iterable[wq.Term]:
+    for sub in parsed.leaves():
+        if isinstance(sub, wq.Term) and sub.fieldname in TEXT_FIELDS:
+            yield sub
+
+
+def _closest_term(reader: Any, fields: list[str], text: str) -> str | None:
+    maxdist = 1 if len(text) <= 4 else 2
+    candidates: Counter[str] = Counter()
+    for name in fields:
+        for found in reader.terms_within(name, text, maxdist, prefix=1):
+            found = found.decode() if isinstance(found, bytes) else found
+            candidates[found] += reader.doc_frequency(name, found)
+    if not candidates:
+        return None
+    return max(candidates, key=lambda t: (candidates[t], -abs(len(t) - len(text)), t))
+
+
+def _surface_word(searcher: Any, stemmed: str) -> str | None:
+    """The commonest word in a tip's text that stems to `stemmed` ("empathi" → "empathy")."""
+    forms: Counter[str] = Counter()
+    for docnum in itertools.islice(wq.Term(DEFAULT_FIELD, stemmed).docs(searcher), 3):
+        stored = searcher.stored_fields(docnum)
+        text = f"{stored.get('title', '')} {stored.get('body', '')}".lower()
+        for word in _WORD.findall(text):
+            if word[:2] == stemmed[:2] and _stem(word) == stemmed:
+                forms[word] += 1
+    return max(forms, key=lambda w: (forms[w], -len(w))) if forms else None
+
+
+def _close_matches(word: str, known: Iterable[str]) -> str | None:
+    import difflib
+
+    found = difflib.get_close_matches(word, sorted(known), n=1)
+    return found[0] if found else None

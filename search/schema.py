@@ -1,0 +1,89 @@
+"""The Whoosh schema of the tip index, and the text a tip is indexed as.
+
+Bump `SCHEMA_VERSION` whenever the fields or their analysis change: an index written with
+another version is rebuilt on its next use instead of answering wrongly.
+"""
+
+from __future__ import annotations
+
+import re
+
+from whoosh.analysis import StemmingAnalyzer
+from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.lang.porter2 import stem
+
+SCHEMA_VERSION = 2
+# BM25F weights of a tip's parts: a word in the title says more about a tip than the same
+# word deep in its body. BM25F scores a document by its fields' term frequencies summed
+# with these weights, so free-text search runs on one `content` field holding each part
+# that many times: the same ranking, one posting list per word instead of one per field
+# (Whoosh's per-field unions made a common word cost ~1 ms per matching tip).
+FIELD_WEIGHTS = (("title", 3), ("takeaway", 2), ("summary", 1), ("body", 1))
+DEFAULT_FIELD = "content"
+TEXT_FIELDS = ("content", "title")  # searchable free-text fields
+# Names a user may write before a colon, and the field each one means.
+FIELD_ALIASES = {
+    "title": "title",
+    "content": "content",
+    "text": "content",
+    "body": "content",
+    "theme": "themes",
+    "themes": "themes",
+    "tag": "tags",
+    "tags": "tags",
+    "series": "series",
+}
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")  # [text](url) and ![alt](src) → text
+_URL = re.compile(r"<?https?://[^\s>)]+>?")
+_MARKUP = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)|[*_`~]{1,3}|<[^>]+>", re.M)
+_BLANKS = re.compile(r"[ \t]+")
+
+
+def text_analyzer() -> StemmingAnalyzer:
+    """English words, lowercased, stop words dropped, Porter2-stemmed ("apologize" → "apolog").
+
+    Porter2 because the original Porter stemmer leaves "apologizing" and "transferred"
+    apart from "apology" and "transfer".
+    """
+    return StemmingAnalyzer(stemfn=stem, cachesize=100_000)
+
+
+def build_schema() -> Schema:
+    """The fields of one indexed tip."""
+    analyzer = text_analyzer()
+    return Schema(
+        id=ID(stored=True),
+        path=ID(unique=True, stored=True),  # below the content folder's parent
+        url=STORED,
+        title=TEXT(analyzer=analyzer, stored=True),
+        content=TEXT(analyzer=analyzer),  # the weighted parts: see FIELD_WEIGHTS
+        summary=STORED,
+        takeaway=STORED,
+        body=STORED,  # plain text, for snippets
+        themes=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
+        tags=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
+        series=ID(stored=True),
+        series_part=NUMERIC(stored=True),
+        date=DATETIME(stored=True, sortable=True),
+        draft=BOOLEAN(stored=True),
+        hash=STORED,  # of the file's bytes: an edit is re-indexed, a touch is not
+    )
+
+
+def weighted_content(title: str, summary: str, takeaway: str, body: str) -> str:
+    """The `content` field: each part repeated by its BM25F weight."""
+    parts = {"title": title, "summary": summary, "takeaway": takeaway, "body": body}
+    return "\n".join(parts[name] for name, weight in FIELD_WEIGHTS for _ in range(weight))
+
+
+def plain_text(markdown: str) -> str:
+    """The readable text of a tip's Markdown body, for indexing and snippets.
+
+    A few regular expressions rather than a Markdown renderer: rendering every tip to HTML
+    and parsing it back would dominate indexing time, and snippets only need the words.
+    """
+    text = _LINK.sub(r"\1", markdown)
+    text = _URL.sub(" ", text)
+    text = _MARKUP.sub("", text)
+    return _BLANKS.sub(" ", text).strip()
