@@ -368,13 +368,13 @@ class Fetcher:
                 reason = f"HTTP {response.status}"
                 retry_after = _retry_after(response.headers.get("retry-after"))
                 if retry_after is not None:
-                    wait = retry_after
+                    wait = min(retry_after, self.settings.max_retry_after)
                 if attempt + 1 == attempts:
                     raise FetchError(
                         url, f"{reason} after {attempts} tries", response.status, transient=True
                     ) from None
             if attempt + 1 < attempts:
-                self._sleep(min(wait, self.settings.max_retry_after))
+                self._sleep(wait)
         raise FetchError(url, f"{reason} after {attempts} tries", transient=True)
 
     def _request(self, url: str, extra_headers: dict[str, str]) -> Response:

@@ -72,3 +72,48 @@ def scrape_content_dir(tmp_path: Path) -> Path:
     folder.mkdir()
     shutil.copy(THEMES_FILE, folder / "themes.yml")
     return folder
+
+
+TEST_AGENT = "tipbook-tests/0 (+https://github.com/tipbook/tipbook)"
+
+
+def fetch_settings(**overrides: object):  # type: ignore[no-untyped-def]
+    """Fast, still polite settings for tests: no delay, short timeouts, tiny backoff."""
+    from scraper.fetch import FetchSettings
+
+    values: dict[str, object] = {
+        "user_agent": TEST_AGENT,
+        "delay": 0.0,
+        "concurrency": 2,
+        "timeout": 5.0,
+        "retries": 2,
+        "max_bytes": 2_000_000,
+        "backoff": 0.01,
+        "max_retry_after": 0.05,
+    }
+    values.update(overrides)
+    return FetchSettings(**values)  # type: ignore[arg-type]
+
+
+def scrape_mirror(
+    site: MirrorSite,
+    content_dir: Path,
+    cache_dir: Path | None,
+    urls: list[str] | None = None,
+    settings: dict[str, object] | None = None,
+    **options: object,
+):  # type: ignore[no-untyped-def]
+    """Run the pipeline in-process against the mirror; sources map to the real site."""
+    from scraper.pipeline import ScrapeOptions, scrape
+
+    return scrape(
+        ScrapeOptions(
+            urls=urls or site.all_urls,
+            content_dir=content_dir,
+            themes_file=content_dir / "themes.yml",
+            settings=fetch_settings(**(settings or {})),
+            cache_dir=cache_dir,
+            source_base=REAL_SITE,
+            **options,  # type: ignore[arg-type]
+        )
+    )

@@ -125,7 +125,7 @@ def _parse_archive(text: str, tag: str | None) -> list[SeedTip]:
         elif current.kind == "widget":
             assert stripped.endswith(READ_MORE), stripped
             current.excerpt = stripped[: -len(READ_MORE)].strip()
-        elif stripped == META_LINE or FOOTER_LINE.match(stripped):
+        elif " ".join(stripped.split()) == META_LINE or FOOTER_LINE.match(stripped):
             continue
         else:
             body.append(line)

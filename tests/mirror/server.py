@@ -201,7 +201,9 @@ class MirrorServer(ThreadingHTTPServer):
             return [r.path for r in self.requests]
 
     def start(self) -> MirrorServer:
-        self._thread = threading.Thread(target=self.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
         return self
 
