@@ -23,7 +23,7 @@ from whoosh.analysis import STOP_WORDS as _ANALYZER_STOP_WORDS
 from whoosh.qparser import FieldAliasPlugin, OrGroup, QueryParser
 from whoosh.scoring import BM25F
 
-from search.indexer import open_index
+from search.indexer import IndexReport, open_index, update_index
 from search.related import stem as _stem
 from search.schema import DEFAULT_FIELD, FIELD_ALIASES, TEXT_FIELDS
 from tipbook.errors import UsageError
@@ -160,12 +160,15 @@ class TipSearcher:
         matched = matched - hidden
         # A filter makes Whoosh score every match; without one it can skip whole blocks
         # that cannot reach the top, so filter only when a filter was asked for.
-        results = searcher.search(
-            parsed,
-            limit=limit,
-            filter=allowed,
-            mask=hidden or None,
-        )
+        if allowed is not None and not allowed:
+            results = []
+        else:
+            results = searcher.search(
+                parsed,
+                limit=limit,
+                filter=set(allowed) if allowed is not None else None,
+                mask=set(hidden) if hidden else None,
+            )
         wanted = _wanted(parsed)
         hits = [_hit(rank, hit, wanted) for rank, hit in enumerate(results, start=1)]
         suggestion = _suggest(searcher, query, parsed) if len(matched) < FEW_HITS else None
@@ -551,3 +554,10 @@ def _close_matches(word: str, known: Iterable[str]) -> str | None:
 
     found = difflib.get_close_matches(word, sorted(known), n=1)
     return found[0] if found else None
+
+
+def search_collection(config: Any, query: str, **options: Any) -> tuple[IndexReport, SearchResult]:
+    """Bring `config`'s index up to date (cheap when nothing changed), then search it."""
+    check_query(query)  # a malformed query fails before any indexing work
+    report = update_index(config)
+    return report, search_tips(config.index_dir, query, **options)

@@ -1,0 +1,69 @@
+"""Rich renderings of index reports and search results, for the command line."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+
+from search.indexer import IndexReport
+from search.query import SearchResult
+
+_MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
+
+
+def snippet_text(snippet: str) -> Text:
+    """A result snippet (HTML with <mark>) as rich text with the matches highlighted."""
+    text = Text(style="dim")
+    position = 0
+    for match in _MARK.finditer(snippet):
+        text.append(html.unescape(snippet[position : match.start()]))
+        text.append(html.unescape(match.group(1)), style="bold yellow not dim")
+        position = match.end()
+    text.append(html.unescape(snippet[position:]))
+    return text
+
+
+def index_summary(report: IndexReport) -> str:
+    """One line (rich markup) saying what an index update did."""
+    if report.rebuilt:
+        what = f"rebuilt ({report.reason}): {report.total} tip(s) indexed"
+    elif report.changed:
+        what = (
+            f"updated: {report.added} added, {report.updated} changed, "
+            f"{report.removed} removed; {report.total} tip(s) indexed"
+        )
+    else:
+        what = f"up to date: {report.total} tip(s) indexed"
+    skipped = f", [yellow]{len(report.problems)} problem(s)[/]" if report.problems else ""
+    return f"Search index {what}{skipped} in {report.seconds:.2f} s"
+
+
+def result_renderable(result: SearchResult) -> RenderableType:
+    """A numbered list of hits (title, date, themes, path, snippet), then theme counts."""
+    parts: list[RenderableType] = []
+    if not result.hits:
+        parts.append(Text(f"No tip matches {result.query!r}.", style="yellow"))
+    else:
+        shown = len(result.hits)
+        parts.append(
+            Text(f"{result.total} tip(s) match {result.query!r}; the best {shown}:", style="bold")
+        )
+    for hit in result.hits:
+        line = Text()
+        line.append(f"{hit.rank:>2}. ", style="bold")
+        line.append(hit.title, style="bold cyan")
+        line.append(f"  {hit.date.isoformat()}", style="green")
+        if hit.themes:
+            line.append(f"  [{', '.join(hit.themes)}]", style="magenta")
+        parts.append(line)
+        parts.append(Text(f"    {hit.path}", style="blue"))
+        parts.append(Text("    ").append_text(snippet_text(hit.snippet)))
+    if result.facets:
+        counts = ", ".join(f"{theme} {count}" for theme, count in result.facets.items())
+        parts.append(Text(f"By theme: {counts}", style="magenta"))
+    if result.suggestion:
+        parts.append(Text.assemble("Did you mean: ", (result.suggestion, "bold yellow"), "?"))
+    return Group(*parts)

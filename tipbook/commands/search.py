@@ -1,0 +1,63 @@
+"""`tipbook search`: full-text search over every tip, from the terminal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from tipbook.cli import get_config
+
+MAX_LIMIT = 100  # as search.query.MAX_LIMIT (not imported: keeps `--help` fast)
+
+
+@click.command()
+@click.argument("query")
+@click.option("--theme", "themes", multiple=True, metavar="ID", help="Only tips in this theme.")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only tips on or after.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only tips on or before.")
+@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the stable JSON result document.")
+@click.pass_context
+def command(
+    ctx: click.Context,
+    query: str,
+    themes: tuple[str, ...],
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    limit: int,
+    as_json: bool,
+) -> None:
+    """Search the tips (the index is brought up to date first).
+
+    Words are stemmed ("apologize" finds "apology"); "quoted phrases", AND, OR, NOT,
+    title:WORD, theme:ID and prefixes (empath*) work. See the README's Search section.
+
+    \b
+    Examples:
+      tipbook search "say sorry after a transfer"
+      tipbook search 'empath* NOT title:apology' --theme empathy --since 2015-01-01
+      tipbook search "body language" --json --limit 3
+    """
+    import json
+
+    from rich.console import Console
+
+    from search.query import search_collection
+    from search.render import result_renderable
+
+    report, result = search_collection(
+        get_config(ctx),
+        query,
+        themes=themes,
+        since=since.date() if since else None,
+        until=until.date() if until else None,
+        limit=limit,
+    )
+    errors = Console(stderr=True, soft_wrap=True, highlight=False)
+    for problem in report.problems:
+        errors.print(f"[yellow]{problem}[/] (left out of the index)")
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        Console(soft_wrap=True, highlight=False).print(result_renderable(result))
