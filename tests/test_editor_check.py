@@ -96,7 +96,7 @@ CASES = [
     ("bad date", broken("date: 2026-11-24", "date: 24/11/2026"), 3, "error", "is not a date"),
     ("bad slug", broken("slug: listen-before", "slug: Listen_Before"), 4, "error",
      "not a valid slug"),
-    ("missing slug", broken("slug: listen-before-you-answer\n", ""), 1, "error", "missing slug"),
+    ("missing slug", broken("slug: listen-before-you-answer\n", ""), 3, "error", "missing slug"),
     ("themes of the wrong type", broken("themes:\n  - empathy", "themes: 5"), 5, "error",
      "list of words"),
     ("summary of the wrong type", broken("summary: A", "summary:\n  a: A"), 8, "error",
@@ -110,13 +110,13 @@ CASES = [
     ("no themes", broken("themes:\n  - empathy", "themes: []"), 5, "warning", "no themes"),
     ("theme listed twice", broken("  - empathy", "  - empathy\n  - empathy"), 5, "warning",
      "listed twice"),
-    ("missing summary", broken("summary: A customer who feels heard calms down.\n", ""), 2,
+    ("missing summary", broken("summary: A customer who feels heard calms down.\n", ""), 7,
      "error", "missing summary"),
     ("empty summary", broken("summary: A customer who feels heard calms down.", "summary: ''"),
      8, "error", "missing summary"),
     ("long summary", broken("summary: A customer", "summary: " + "word " * 70 + "A customer"), 8,
      "warning", "keep it to 300"),
-    ("missing takeaway", broken("takeaway: Listen first.\n", ""), 2, "warning",
+    ("missing takeaway", broken("takeaway: Listen first.\n", ""), 8, "warning",
      "missing takeaway"),
     ("placeholder in the body", broken("- Say back", "- TODO: say back"), BODY + 3, "error",
      "placeholder left in the text"),
@@ -175,6 +175,11 @@ def test_code_is_not_checked(project: Path) -> None:
 def test_a_tip_in_the_wrong_year_folder(project: Path) -> None:
     found = findings(project, GOOD, "tips/2025/2026-11-24-listen-before-you-answer.md")
     assert (3, "error", "date: the file is in tips/2025/: move it to tips/2026/") in found
+
+
+def test_excerpt_only_tips_need_no_takeaway(project: Path) -> None:
+    text = broken("takeaway: Listen first.\n", "excerpt_only: true\n")
+    assert findings(project, text) == []
 
 
 def test_archive_tips_keep_their_weekday(project: Path) -> None:

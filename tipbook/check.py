@@ -224,8 +224,17 @@ def _item_line(front: list[str], key_line: int, value: str) -> int:
 
 def _check_fields(tip: Tip, file: TipFile, add, taxonomy: Taxonomy) -> None:  # type: ignore[no-untyped-def]
     lines = file.lines
+
+    def near(*keys: str) -> int:
+        """The line of the first key present: where a missing field belongs."""
+        return next((lines[key] for key in keys if key in lines), 1)
+
     if "slug" not in lines:
-        add("slug", f"missing slug: add `slug: {tip.slug}` (it names the file and the URL)")
+        add(
+            "slug",
+            f"missing slug: add `slug: {tip.slug}` (it names the file and the URL)",
+            line=near("date", "title"),
+        )
     if "themes" not in lines or not tip.themes:
         add(
             "themes",
@@ -235,9 +244,10 @@ def _check_fields(tip: Tip, file: TipFile, add, taxonomy: Taxonomy) -> None:  # 
         )
     if not tip.summary:
         add(
-            "summary" if "summary" in lines else "title",
+            "summary",
             "missing summary: add `summary:` with one or two plain sentences for lists "
             "and search results",
+            line=near("summary", "tags", "themes", "slug", "date"),
         )
     elif len(tip.summary) > SUMMARY_MAX:
         add(
@@ -245,19 +255,21 @@ def _check_fields(tip: Tip, file: TipFile, add, taxonomy: Taxonomy) -> None:  # 
             f"summary has {len(tip.summary)} characters: keep it to {SUMMARY_MAX} or fewer",
             "warning",
         )
-    if not tip.takeaway:
+    if not tip.takeaway and not tip.excerpt_only:
+        # An excerpt-only archive tip has no closing line to take the lesson from.
         add(
-            "takeaway" if "takeaway" in lines else "title",
+            "takeaway",
             "missing takeaway: add `takeaway:` with the closing one-line lesson "
             "(the site shows it as a callout)",
             "warning",
+            line=near("takeaway", "summary", "tags", "themes", "slug", "date"),
         )
     for key in lines:
         if key in KNOWN_KEYS:
             continue
-        near = difflib.get_close_matches(key.lower(), KNOWN_KEYS, n=1, cutoff=0.7)
-        if near:
-            add(key, f"unknown field {key!r} (did you mean {near[0]!r}?): rename it", "warning")
+        close = difflib.get_close_matches(key.lower(), KNOWN_KEYS, n=1, cutoff=0.7)
+        if close:
+            add(key, f"unknown field {key!r} (did you mean {close[0]!r}?): rename it", "warning")
 
 
 def _check_date(tip: Tip, file: TipFile, content_dir: Path, add) -> None:  # type: ignore[no-untyped-def]
