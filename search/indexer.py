@@ -82,12 +82,13 @@ class IndexReport:
 
 
 def update_index(
-    content_dir: Any, index_dir: Path | None = None, rebuild: bool = False
+    content_dir: Any, index_dir: Path | None = None, rebuild: bool = False, wait: float = LOCK_WAIT
 ) -> IndexReport:
     """Bring the index up to date with the tips in `content_dir`; return what changed.
 
     Accepts a `Config` in place of the two folders (`update_index(config)`). Only tip files
     added, changed or removed since the last update are written; `rebuild=True` starts over.
+    Waits up to `wait` seconds for another process's update, then raises `TipbookError`.
     """
     if index_dir is None:
         content_dir, index_dir = content_dir.content_dir, content_dir.index_dir
@@ -95,7 +96,7 @@ def update_index(
     started = time.perf_counter()
     report = IndexReport(index_dir=index_dir)
     index_dir.mkdir(parents=True, exist_ok=True)
-    with _update_lock(index_dir):
+    with _update_lock(index_dir, wait):
         files = _scan(content_dir)
         reason = "rebuild requested" if rebuild else ""
         current = None
@@ -368,7 +369,7 @@ def _whoosh_version() -> str:
 
 
 @contextlib.contextmanager
-def _update_lock(index_dir: Path) -> Iterator[None]:
+def _update_lock(index_dir: Path, wait: float) -> Iterator[None]:
     """Serialise updates between processes (and threads): one writer at a time."""
     try:
         import fcntl
@@ -376,7 +377,7 @@ def _update_lock(index_dir: Path) -> Iterator[None]:
         yield
         return
     with open(index_dir / LOCK_FILE, "a+") as handle:
-        deadline = time.monotonic() + LOCK_WAIT
+        deadline = time.monotonic() + wait
         while True:
             try:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -385,7 +386,7 @@ def _update_lock(index_dir: Path) -> Iterator[None]:
                 if time.monotonic() > deadline:
                     raise TipbookError(
                         f"another tipbook process has been updating {display_path(index_dir)} "
-                        f"for over {LOCK_WAIT:.0f} s: try again when it has finished"
+                        f"for over {wait:.0f} s: try again when it has finished"
                     ) from None
                 time.sleep(0.05)
         try:

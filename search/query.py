@@ -27,6 +27,7 @@ from search.indexer import IndexReport, open_index, update_index
 from search.related import stem as _stem
 from search.schema import DEFAULT_FIELD, FIELD_ALIASES, TEXT_FIELDS
 from tipbook.errors import UsageError
+from tipbook.model import current_date
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
@@ -100,36 +101,47 @@ class SearchResult:
 class TipSearcher:
     """Searches one index folder; safe to share between threads.
 
-    Each thread keeps its own Whoosh searcher (Whoosh readers are not thread-safe) and
-    reopens it when the index has changed since, so answers follow `update_index`.
+    Whoosh searchers are not thread-safe, so each concurrent search borrows one from a
+    small pool (with its cache of term sets) and gives it back; a borrowed searcher is
+    reopened when the index has changed since, so answers follow `update_index`.
     """
+
+    POOL_SIZE = 8  # idle searchers kept; more may exist while a burst lasts
 
     def __init__(self, index_dir: Path) -> None:
         self.index_dir = Path(index_dir)
-        self._local = threading.local()
+        self._pool: list[_Slot] = []
+        self._lock = threading.Lock()
 
-    def _searcher(self) -> tuple[Any, _DocSets]:
-        """This thread's searcher on the live index, reopened after any update."""
-        local = self._local
-        searcher = getattr(local, "searcher", None)
-        current = (self.index_dir / "CURRENT").read_bytes() if searcher is not None else b""
-        if searcher is not None and current == local.current:
-            if not searcher.up_to_date():
-                local.searcher = searcher = searcher.refresh()
-                local.docsets = _DocSets(searcher)
-            return searcher, local.docsets
-        if searcher is not None:
-            searcher.close()
-        local.current = current or (self.index_dir / "CURRENT").read_bytes()
-        local.searcher = searcher = open_index(self.index_dir).searcher(weighting=BM25F())
-        local.docsets = _DocSets(searcher)
-        return searcher, local.docsets
+    def _acquire(self) -> _Slot:
+        with self._lock:
+            slot = self._pool.pop() if self._pool else None
+        try:
+            current = (self.index_dir / "CURRENT").read_bytes()
+        except OSError:
+            current = b""  # no index: open_index below says what to do
+        if slot is not None and slot.current == current:
+            if not slot.searcher.up_to_date():
+                slot.searcher = slot.searcher.refresh()
+                slot.docsets = _DocSets(slot.searcher)
+            return slot
+        if slot is not None:
+            slot.searcher.close()
+        searcher = open_index(self.index_dir).searcher(weighting=BM25F())
+        return _Slot(current, searcher, _DocSets(searcher))
+
+    def _release(self, slot: _Slot) -> None:
+        with self._lock:
+            if len(self._pool) < self.POOL_SIZE:
+                self._pool.append(slot)
+                return
+        slot.searcher.close()
 
     def close(self) -> None:
-        searcher = getattr(self._local, "searcher", None)
-        if searcher is not None:
-            searcher.close()
-            self._local.searcher = None
+        with self._lock:
+            slots, self._pool = self._pool, []
+        for slot in slots:
+            slot.searcher.close()
 
     def search(
         self,
@@ -147,7 +159,34 @@ class TipSearcher:
             raise QueryError(f"--limit must be between 1 and {MAX_LIMIT}, not {limit}")
         if since and until and since > until:
             raise QueryError(f"--since {since} is after --until {until}: swap them")
-        searcher, docsets = self._searcher()
+        slot = self._acquire()
+        try:
+            return self._search(
+                slot.searcher,
+                slot.docsets,
+                query,
+                themes,
+                since,
+                until,
+                limit,
+                include_unpublished,
+                today,
+            )
+        finally:
+            self._release(slot)
+
+    def _search(
+        self,
+        searcher: Any,
+        docsets: _DocSets,
+        query: str,
+        themes: Sequence[str],
+        since: dt.date | None,
+        until: dt.date | None,
+        limit: int,
+        include_unpublished: bool,
+        today: dt.date | None,
+    ) -> SearchResult:
         parsed = _parse(query, searcher.schema)
         themes = [t.strip().lower() for t in themes if t.strip()]
         allowed, hidden = _filters(
@@ -276,6 +315,15 @@ def _lift_nots(parsed: wq.Query) -> wq.Query:
     return wq.AndNot(positive, excluded[0] if len(excluded) == 1 else wq.Or(excluded))
 
 
+@dataclass
+class _Slot:
+    """A pooled searcher: the generation it reads, and its cached term sets."""
+
+    current: bytes
+    searcher: Any
+    docsets: _DocSets
+
+
 class _DocSets:
     """The set of tips matching each (sub)query, built by set algebra from cached term sets.
 
@@ -348,7 +396,7 @@ def _filters(
     allowed = docsets.of(wq.And(parts)) if parts else None
     hidden: frozenset[int] = frozenset()
     if not include_unpublished:
-        tomorrow = dt.datetime.combine((today or dt.date.today()) + dt.timedelta(days=1), dt.time())
+        tomorrow = dt.datetime.combine((today or current_date()) + dt.timedelta(days=1), dt.time())
         hidden = docsets.of(wq.Term("draft", True)) | docsets.of(
             wq.DateRange("date", tomorrow, None)
         )

@@ -1,0 +1,131 @@
+"""The `/api/search` endpoint, apart from any HTTP server: parameters in, status and JSON out.
+
+    GET /api/search?q=empathy&theme=caring&since=2015-01-01&until=2020-12-31&limit=5
+
+answers with the same document as `tipbook search --json`. Bad parameters get a 400 with
+`{"error": {"status": 400, "message": "..."}}`; a missing index a 503.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from search.indexer import IndexUnavailable, update_index
+from search.query import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_LENGTH, QueryError, TipSearcher
+from tipbook.errors import TipbookError
+
+PARAMETERS = {"q", "theme", "since", "until", "limit"}
+MAX_THEMES = 20
+
+
+class ApiError(Exception):
+    """A request the endpoint refuses: its HTTP status and a message for the caller."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": {"status": self.status, "message": self.message}}
+
+
+class SearchService:
+    """Answers search requests from one index, keeping it up to date with the content.
+
+    The index is brought up to date when the service starts and then at most every
+    `refresh_seconds` (one request does it; the others meanwhile search what is there).
+    """
+
+    def __init__(
+        self, content_dir: Path | None, index_dir: Path, refresh_seconds: float = 5.0
+    ) -> None:
+        self.content_dir = content_dir
+        self.index_dir = Path(index_dir)
+        self.refresh_seconds = refresh_seconds
+        self.searcher = TipSearcher(self.index_dir)
+        self._updating = threading.Lock()
+        self._checked = float("-inf")
+
+    def refresh(self, force: bool = False) -> None:
+        """Update the index if the last check is older than `refresh_seconds`."""
+        if self.content_dir is None:
+            return
+        if not force and time.monotonic() - self._checked < self.refresh_seconds:
+            return
+        if not self._updating.acquire(blocking=force):
+            return
+        try:
+            update_index(self.content_dir, self.index_dir, wait=0.0 if not force else 30.0)
+            self._checked = time.monotonic()
+        finally:
+            self._updating.release()
+
+    def handle(self, params: Mapping[str, Sequence[str]]) -> tuple[int, dict[str, Any]]:
+        """(HTTP status, JSON document) for the query parameters of one request."""
+        try:
+            options = parse_parameters(params)
+            # Content trouble must not stop searching what is indexed.
+            with contextlib.suppress(TipbookError):
+                self.refresh()
+            result = self.searcher.search(**options)
+        except ApiError as error:
+            return error.status, error.to_dict()
+        except QueryError as error:
+            return 400, ApiError(400, error.message).to_dict()
+        except IndexUnavailable as error:
+            return 503, ApiError(503, error.message).to_dict()
+        return 200, result.to_dict()
+
+    def close(self) -> None:
+        self.searcher.close()
+
+
+def parse_parameters(params: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+    """Check and convert the query parameters; `ApiError` (400) naming the bad one."""
+    unknown = sorted(set(params) - PARAMETERS)
+    if unknown:
+        raise ApiError(
+            400, f"unknown parameter {unknown[0]!r}: use {', '.join(sorted(PARAMETERS))}"
+        )
+    for name in ("q", "since", "until", "limit"):
+        if len(params.get(name, ())) > 1:
+            raise ApiError(400, f"give {name!r} once")
+    query = (params.get("q") or [""])[0]
+    if not query.strip():
+        raise ApiError(400, "missing q: /api/search?q=WORDS")
+    if len(query) > MAX_QUERY_LENGTH:
+        raise ApiError(400, f"q is too long: at most {MAX_QUERY_LENGTH} characters")
+    themes = [t for value in params.get("theme", ()) for t in value.split(",") if t.strip()]
+    if len(themes) > MAX_THEMES:
+        raise ApiError(400, f"too many themes: at most {MAX_THEMES}")
+    limit_text = (params.get("limit") or [str(DEFAULT_LIMIT)])[0]
+    try:
+        limit = int(limit_text)
+    except ValueError:
+        raise ApiError(400, f"limit must be a whole number, not {limit_text[:20]!r}") from None
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ApiError(400, f"limit must be between 1 and {MAX_LIMIT}")
+    return {
+        "query": query,
+        "themes": themes,
+        "since": _date(params, "since"),
+        "until": _date(params, "until"),
+        "limit": limit,
+    }
+
+
+def _date(params: Mapping[str, Sequence[str]], name: str) -> dt.date | None:
+    text = (params.get(name) or [""])[0]
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ApiError(400, f"{name} must be a date like 2015-01-31, not {text[:20]!r}") from None

@@ -1,0 +1,227 @@
+"""`tipbook serve`: the built handbook (`site/`) plus the `/api/search` JSON endpoint.
+
+The standard library's threaded HTTP server is enough for a handbook on a desk or an
+intranet box, and keeps serving dependency-free. Static files come only from inside the
+site folder (no `..`, no symlink out of it), folders answer with their `index.html`, and a
+miss gets the site's own `404.html`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import urllib.parse
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from tipbook.errors import TipbookError, display_path
+
+API_PREFIX = "/api/"
+SEARCH_PATH = "/api/search"
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+_TEXT_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
+_EXTRA_TYPES = {
+    ".js": "application/javascript",
+    ".mjs": "application/javascript",
+    ".json": "application/json",
+    ".map": "application/json",
+    ".webmanifest": "application/manifest+json",
+    ".xml": "application/xml",
+    ".svg": "image/svg+xml",
+    ".woff2": "font/woff2",
+    ".woff": "font/woff",
+}
+
+
+class SiteServer(ThreadingHTTPServer):
+    """A threaded HTTP server for one site folder and one search service."""
+
+    daemon_threads = True
+    request_queue_size = 64  # a burst of requests waits in the queue, not refused
+
+    def __init__(self, address: tuple[str, int], site_dir: Path, service: Any) -> None:
+        self.site_dir = site_dir.resolve()
+        self.service = service
+        super().__init__(address, SiteRequestHandler)
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        shown = f"[{host}]" if ":" in str(host) else host
+        return f"http://{shown}:{port}/"
+
+    def server_close(self) -> None:
+        super().server_close()
+        if self.service is not None:
+            self.service.close()
+
+
+class SiteRequestHandler(SimpleHTTPRequestHandler):
+    """Static files from the site folder, and the search API."""
+
+    server: SiteServer
+    server_version = "tipbook"
+    extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **_EXTRA_TYPES}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, directory=str(args[2].site_dir), **kwargs)
+
+    def do_GET(self) -> None:
+        if self._is_api():
+            self._api()
+            return
+        super().do_GET()
+
+    def do_HEAD(self) -> None:
+        if self._is_api():
+            self._send_json(HTTPStatus.METHOD_NOT_ALLOWED, _error(405, "use GET"))
+            return
+        super().do_HEAD()
+
+    def _is_api(self) -> bool:
+        path = urllib.parse.urlsplit(self.path).path
+        return path == SEARCH_PATH or path.startswith(API_PREFIX) or path == "/api"
+
+    def _api(self) -> None:
+        parts = urllib.parse.urlsplit(self.path)
+        if parts.path not in (SEARCH_PATH, SEARCH_PATH + "/"):
+            self._send_json(HTTPStatus.NOT_FOUND, _error(404, f"no API at {parts.path}"))
+            return
+        if self.server.service is None:
+            self._send_json(HTTPStatus.SERVICE_UNAVAILABLE, _error(503, "search is off"))
+            return
+        try:
+            params = urllib.parse.parse_qs(
+                parts.query, keep_blank_values=True, strict_parsing=False, max_num_fields=50
+            )
+        except ValueError as error:
+            self._send_json(HTTPStatus.BAD_REQUEST, _error(400, f"bad query string: {error}"))
+            return
+        status, body = self.server.service.handle(params)
+        self._send_json(HTTPStatus(status), body)
+
+    def _send_json(self, status: HTTPStatus, body: dict[str, Any]) -> None:
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def translate_path(self, path: str) -> str:
+        """The file for a URL path, never outside the site folder ('' when it would be)."""
+        root = self.server.site_dir
+        try:
+            path = urllib.parse.unquote(urllib.parse.urlsplit(path).path, errors="strict")
+        except UnicodeDecodeError:
+            return ""
+        parts = [p for p in posixpath.normpath(path).split("/") if p not in ("", ".", "..")]
+        if any(os.sep in p or (os.altsep and os.altsep in p) or "\0" in p for p in parts):
+            return ""
+        candidate = root.joinpath(*parts)
+        try:
+            resolved = candidate.resolve()
+        except (OSError, RuntimeError):
+            return ""
+        if resolved != root and root not in resolved.parents:
+            return ""  # a symlink pointing out of the site
+        result = str(resolved)
+        if path.endswith("/") and resolved.is_dir():
+            result += "/"
+        return result
+
+    def send_head(self) -> Any:
+        path = self.translate_path(self.path)
+        if not path:
+            self._send_not_found()
+            return None
+        if os.path.isdir(path):
+            if not urllib.parse.urlsplit(self.path).path.endswith("/"):
+                return super().send_head()  # redirects to the folder's URL with a slash
+            index = os.path.join(path, "index.html")
+            if not os.path.isfile(index):
+                self._send_not_found()  # no directory listings
+                return None
+        elif not os.path.isfile(path):
+            self._send_not_found()
+            return None
+        return super().send_head()
+
+    def list_directory(self, path: str) -> None:  # type: ignore[override]
+        self._send_not_found()
+        return None
+
+    def guess_type(self, path: str) -> str:  # type: ignore[override]
+        kind = super().guess_type(path)
+        if kind.startswith(_TEXT_TYPES) and "charset" not in kind:
+            kind += "; charset=utf-8"
+        return kind
+
+    def _send_not_found(self) -> None:
+        page = self.server.site_dir / "404.html"
+        data = page.read_bytes() if page.is_file() else b"<h1>404 Not Found</h1>"
+        self.send_response(HTTPStatus.NOT_FOUND)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if getattr(self.server, "quiet", False):
+            return
+        super().log_message(format, *args)
+
+
+def _error(status: int, message: str) -> dict[str, Any]:
+    return {"error": {"status": status, "message": message}}
+
+
+def make_server(
+    site_dir: Path,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    content_dir: Path | None = None,
+    index_dir: Path | None = None,
+    quiet: bool = False,
+) -> SiteServer:
+    """A ready (not yet serving) server; port 0 picks a free port (see `.url`).
+
+    With `index_dir`, `/api/search` answers from that index, updated from `content_dir`.
+    """
+    site_dir = Path(site_dir)
+    if not (site_dir / "index.html").is_file():
+        raise TipbookError(f"no built site in {display_path(site_dir)}: run `tipbook build` first")
+    service = None
+    if index_dir is not None:
+        from search.api import SearchService
+
+        service = SearchService(content_dir, Path(index_dir))
+        service.refresh(force=True)
+    try:
+        server = SiteServer((host, port), site_dir, service)
+    except OSError as error:
+        if service is not None:
+            service.close()
+        raise TipbookError(
+            f"cannot listen on {host}:{port} ({error.strerror or error}): "
+            "pass another --port, or stop what is using it"
+        ) from None
+    server.quiet = quiet  # type: ignore[attr-defined]
+    return server
+
+
+def serve(config: Any, host: str, port: int, site_dir: Path | None = None) -> SiteServer:
+    """Build the server for `config` (its site, content and index); the caller runs it."""
+    return make_server(
+        Path(site_dir) if site_dir else config.site_dir,
+        host,
+        port,
+        content_dir=config.content_dir,
+        index_dir=config.index_dir,
+    )
