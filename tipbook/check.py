@@ -238,8 +238,8 @@ def _check_fields(tip: Tip, file: TipFile, add, taxonomy: Taxonomy) -> None:  # 
     if "themes" not in lines or not tip.themes:
         add(
             "themes",
-            "no themes: the tip appears in no chapter; `tipbook themes suggest "
-            f"{file.shown} --write` adds the classifier's",
+            "no themes: the tip appears in no chapter; add some, or let "
+            "`tipbook themes suggest FILE --write` add the classifier's",
             "warning",
         )
     if not tip.summary:
