@@ -122,6 +122,12 @@ def test_an_editors_week(project: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert {level for level, _ in findings(result)} == {"warning"}
     assert any("placeholder left in summary" in message for _, message in findings(result))
 
+    # 2b. Preview: a build with --drafts shows the draft; the real build would not.
+    result = tipbook("build", "--drafts", "--site-dir", "preview")
+    assert result.exit_code == 0, result.output
+    preview = Path("preview/tips/2026/2026-11-24-own-the-mistake-not-the-excuse/index.html")
+    assert TITLE in preview.read_text(encoding="utf-8")
+
     # 3. Write the tip, as an editor would in a text editor: body, summary, takeaway, and
     #    the draft line removed; one TODO forgotten, and a link to a tip that does not exist.
     text = path.read_text(encoding="utf-8")
