@@ -286,6 +286,9 @@ class TestAcrossTips:
         assert any("also used by" in p.message for p in report.errors)
         whole = check(project, [project / "content" / "tips"])
         assert whole.checked == 2 and any("placeholder" in p.message for p in whole.errors)
+        # The content folder: its tips, not the site's own pages beside them.
+        write(project, "pages/guide.md", "# A page, not a tip\n")
+        assert check(project, [project / "content"]).checked == 2
 
 
 def test_checking_stays_linear_in_the_number_of_tips(project: Path) -> None:

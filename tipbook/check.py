@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from tipbook.content import KNOWN_KEYS, field_lines, iter_tip_files, parse_tip
+from tipbook.content import KNOWN_KEYS, TIPS_DIR, field_lines, iter_tip_files, parse_tip
 from tipbook.errors import Problem, display_path
 from tipbook.model import TUESDAY, Tip, current_date, slugify
 from tipbook.taxonomy import Taxonomy
@@ -102,7 +102,7 @@ def check_content(
     files asked for get findings.
     """
     everything = list(iter_tip_files(content_dir))
-    targets = _expand(paths) if paths is not None else everything
+    targets = _expand(paths, content_dir) if paths is not None else everything
     parsed: dict[Path, TipFile] = {}
     cwd = Path.cwd().resolve()
     root = content_dir.resolve()
@@ -184,14 +184,25 @@ class _Collection:
         return [other for other in files if other.key != file.key]
 
 
-def _expand(paths: list[Path]) -> list[Path]:
-    """Files as given, folders as every Markdown file below them."""
+def _expand(paths: list[Path], content_dir: Path) -> list[Path]:
+    """Files as given; folders as the Markdown files below them that are tips.
+
+    Inside the content folder only `tips/` holds tips (`pages/` holds the site's own
+    pages), so `tipbook check content` checks the tips and nothing else.
+    """
+    tips_dir = (content_dir / TIPS_DIR).resolve()
+    content = content_dir.resolve()
     files: list[Path] = []
     for path in paths:
-        if path.is_dir():
-            files += sorted(p for p in path.rglob("*.md") if not p.name.startswith("."))
-        else:
+        if not path.is_dir():
             files.append(path)
+            continue
+        for found in sorted(path.rglob("*.md")):
+            if found.name.startswith("."):
+                continue
+            key = found.resolve()
+            if key.is_relative_to(tips_dir) or not key.is_relative_to(content):
+                files.append(found)
     return files
 
 
