@@ -343,7 +343,9 @@ def tip_document(tip: Tip, path: str, url: str, digest: str = "") -> dict[str, A
         "path": path,
         "url": url,
         "title": tip.title,
-        "content": weighted_content(tip.title, tip.summary, tip.takeaway, body),
+        "content": weighted_content(
+            tip.title, tip.summary, tip.takeaway, body, [*tip.themes, *tip.tags]
+        ),
         "summary": tip.summary,
         "takeaway": tip.takeaway,
         "body": body,

@@ -7,12 +7,13 @@ another version is rebuilt on its next use instead of answering wrongly.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.lang.porter2 import stem
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # BM25F weights of a tip's parts: a word in the title says more about a tip than the same
 # word deep in its body. BM25F scores a document by its fields' term frequencies summed
 # with these weights, so free-text search runs on one `content` field holding each part
@@ -71,10 +72,14 @@ def build_schema() -> Schema:
     )
 
 
-def weighted_content(title: str, summary: str, takeaway: str, body: str) -> str:
-    """The `content` field: each part repeated by its BM25F weight."""
+def weighted_content(
+    title: str, summary: str, takeaway: str, body: str, keywords: Sequence[str] = ()
+) -> str:
+    """The `content` field: each part repeated by its BM25F weight, then themes and tags
+    (so "empathy" also finds the tips filed under empathy that never say the word)."""
     parts = {"title": title, "summary": summary, "takeaway": takeaway, "body": body}
-    return "\n".join(parts[name] for name, weight in FIELD_WEIGHTS for _ in range(weight))
+    weighted = [parts[name] for name, weight in FIELD_WEIGHTS for _ in range(weight)]
+    return "\n".join([*weighted, " ".join(dict.fromkeys(keywords))])
 
 
 def plain_text(markdown: str) -> str:
