@@ -113,6 +113,12 @@ def project(root: Path, tips_content: Path) -> Path:
     return root / "tipbook.yml"
 
 
+def _config(path: Path) -> Any:
+    from tipbook.config import load_config
+
+    return load_config(path)
+
+
 def tree_size(path: Path) -> tuple[int, int]:
     """Total bytes and number of files below `path`."""
     total = files = 0
@@ -155,7 +161,7 @@ def job_build(n: int, work: Path) -> list[Record]:
     root = work / f"build-{n}"
     config = project(root, corpus(work, n))
     result = run([*TIPBOOK, "--config", str(config), "build"], root, "tipbook build")
-    size, files = tree_size(root / "site")
+    size, files = tree_size(_config(config).site_dir)
     return [
         Record("tipbook build: wall time", round(result.wall_s, 2), "s", n),
         Record("tipbook build: peak memory", round(result.peak_mb), "MB", n),
@@ -219,7 +225,7 @@ def job_index(n: int, work: Path) -> list[Record]:
 
     root, config, content = index_project(work, n)
     full = run([*TIPBOOK, "--config", str(config), "index", "--rebuild"], root, "tipbook index")
-    size, files = tree_size(root / "index")
+    size, files = tree_size(_config(config).index_dir)
     save_tip(content, generate_tip(-1))  # next week's tip lands
     one = run([*TIPBOOK, "--config", str(config), "index"], root, "tipbook index (incremental)")
     return [
@@ -230,39 +236,35 @@ def job_index(n: int, work: Path) -> list[Record]:
 
 
 def job_queries(n: int, work: Path) -> list[Record]:
-    """Query latency p50/p95 over `QUERIES`, in process against an up-to-date index."""
+    """Query latency p50/p95 over `QUERIES` on a warm searcher (as `tipbook serve` answers)."""
     need_module("search.query", "search")
-    search_query = importlib.import_module("search.query")
+    from search.indexer import update_index
+    from search.query import TipSearcher
     from tipbook.config import load_config
 
     root = work / f"index-{n}"
     if not (root / "tipbook.yml").is_file():  # the index job did not run first
         root, _, _ = index_project(work, n)
     config = load_config(root / "tipbook.yml")
-    search = _search_function(search_query)
-    search(config, QUERIES[0])  # brings the index up to date and warms the caches
-    timings = []
-    for _ in range(3):
-        for query in QUERIES:
-            start = time.perf_counter()
-            search(config, query)
-            timings.append((time.perf_counter() - start) * 1000)
+    update_index(config)  # not timed: the index job measures indexing
+    searcher = TipSearcher(config.index_dir)
+    try:
+        hits = sum(searcher.search(query).total > 0 for query in QUERIES)  # warms the caches
+        timings = []
+        for _ in range(3):
+            for query in QUERIES:
+                start = time.perf_counter()
+                searcher.search(query)
+                timings.append((time.perf_counter() - start) * 1000)
+    finally:
+        searcher.close()
     timings.sort()
     p95 = timings[min(len(timings) - 1, round(0.95 * len(timings)) - 1)]
-    note = f"{len(QUERIES)} queries × 3"
+    note = f"{len(QUERIES)} queries × 3, {hits} with hits"
     return [
         Record("query latency p50", round(statistics.median(timings), 1), "ms", n, note),
         Record("query latency p95", round(p95, 1), "ms", n, note),
     ]
-
-
-def _search_function(module: Any) -> Callable[[Any, str], Any]:
-    """The search library's query entry point, as `f(config, query)`."""
-    for name in ("search", "run_query", "query"):
-        function = getattr(module, name, None)
-        if callable(function):
-            return lambda config, text, f=function: f(config, text)
-    raise Unavailable("search.query has no search function yet")
 
 
 def job_related(n: int, work: Path) -> list[Record]:
@@ -280,12 +282,13 @@ def job_related(n: int, work: Path) -> list[Record]:
     return [Record("related tips for all tips", round(wall, 2), "s", n, note)]
 
 
-def scaled_mirror(root: Path, n: int) -> Any:
+def scaled_mirror(root: Path, n: int) -> tuple[Any, int]:
     """Build the test mirror (`tests/mirror`) with synthetic posts added up to `n` tips.
 
     The synthetic tips become posts of the category archive (and of the tag archives of their
     themes), so the scraper pages through archives and fetches posts as on the real site.
-    Returns the mirror package's `MirrorServer` class with the mirror built in `root`.
+    Returns the mirror package's `MirrorServer` class (the mirror is built in `root`) and the
+    number of tips the mirror holds (at least the seeds' own).
     """
     tests = str(REPO / "tests")
     if tests not in sys.path:
@@ -311,7 +314,7 @@ def scaled_mirror(root: Path, n: int) -> Any:
         mirror_build.build_mirror(root)
     finally:
         mirror_build.load_seed_tips = original
-    return mirror_server.MirrorServer
+    return mirror_server.MirrorServer, len(every)
 
 
 def _seed_tip(seeds: Any, tip: Any, site_tags: tuple[str, ...]) -> Any:
@@ -338,7 +341,7 @@ def job_scrape(n: int, work: Path) -> list[Record]:
     """Scrape of the local mirror scaled up to `n` tips with `--delay 0`, then a re-run."""
     need_module("tipbook.commands.scrape", "tipbook scrape")
     root = work / f"scrape-{n}"
-    server_class = scaled_mirror(root / "mirror", n)
+    server_class, n = scaled_mirror(root / "mirror", n)
     content = root / "content"
     shutil.copytree(REPO / "content", content, ignore=shutil.ignore_patterns("tips"))
     server = server_class(root / "mirror").start()
@@ -362,6 +365,8 @@ def job_scrape(n: int, work: Path) -> list[Record]:
             str(root / "cache"),
             "--delay",
             "0",
+            "--source-base",
+            "https://cssamerica.com",
         ]
         first = measure(command, root)
         requests = len(server.requests)
