@@ -21,6 +21,7 @@ import shutil
 import statistics
 import sys
 import time
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -424,6 +425,10 @@ def main(argv: list[str]) -> int:
         sys.stdout.write(json.dumps({"records": records}) + "\n")
     except Unavailable as reason:
         sys.stdout.write(json.dumps({"unavailable": str(reason)}) + "\n")
+    except Exception as error:  # a bug in the measured piece: report it, keep the run going
+        traceback.print_exc()
+        reason = f"{job} failed: {type(error).__name__}: {str(error)[:200]} (traceback in the log)"
+        sys.stdout.write(json.dumps({"unavailable": reason}) + "\n")
     return 0
 
 
