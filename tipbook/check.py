@@ -307,6 +307,9 @@ def _check_placeholders(tip: Tip, file: TipFile, add) -> None:  # type: ignore[n
     for name in ("title", "summary", "takeaway"):
         if _PLACEHOLDER_CASE.search(getattr(tip, name)):
             add(name, f"placeholder left in {name}: {fix}", level)
+    text = file.text
+    if "TODO" not in text and "FIXME" not in text and "lorem ipsum" not in text.lower():
+        return  # plain substring tests spare a regular expression per line in nearly every tip
     for number, line in file.body_lines:
         if _PLACEHOLDER_CASE.search(line):
             text = line.strip()
@@ -358,7 +361,7 @@ def _body_lines(text: str):  # type: ignore[no-untyped-def]
             fenced = not fenced
             continue
         if not fenced:
-            yield index + 1, _CODE_SPAN.sub("", line)
+            yield index + 1, _CODE_SPAN.sub("", line) if "`" in line else line
 
 
 def _check_body(
@@ -370,6 +373,8 @@ def _check_body(
     today: dt.date,
     add,  # type: ignore[no-untyped-def]
 ) -> None:
+    if "<" not in file.text and "](" not in file.text and "]:" not in file.text:
+        return  # no HTML and no link anywhere in the file
     published = tip.is_published(today)
     for number, line in file.body_lines:
         if "<" not in line and "](" not in line and "]:" not in line:
