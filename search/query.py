@@ -8,20 +8,22 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import heapq
 import html
 import itertools
+import math
 import re
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS as _ANALYZER_STOP_WORDS
 from whoosh.qparser import FieldAliasPlugin, OrGroup, QueryParser
-from whoosh.scoring import BM25F
 
 from search.indexer import IndexReport, open_index, update_index
 from search.related import stem as _stem
@@ -34,6 +36,8 @@ MAX_LIMIT = 100
 MAX_QUERY_LENGTH = 500
 FEW_HITS = 3  # fewer hits than this and a "did you mean" is worth offering
 SNIPPET_CHARS = 240
+BM25_K1 = 1.2  # term-frequency saturation
+BM25_B = 0.75  # length normalisation
 SNIPPET_SCAN_CHARS = 20_000  # a snippet comes from the first pages of a (very long) tip
 
 _FIELD_PREFIX = re.compile(r"(?:^|(?<=[\s(]))([A-Za-z_]+):(?=\S|$)")
@@ -127,7 +131,7 @@ class TipSearcher:
             return slot
         if slot is not None:
             slot.searcher.close()
-        searcher = open_index(self.index_dir).searcher(weighting=BM25F())
+        searcher = open_index(self.index_dir).searcher()
         return _Slot(current, searcher, _DocSets(searcher))
 
     def _release(self, slot: _Slot) -> None:
@@ -197,24 +201,17 @@ class TipSearcher:
         if allowed is not None:
             matched = matched & allowed
         matched = matched - hidden
-        # A filter makes Whoosh score every match; without one it can skip whole blocks
-        # that cannot reach the top, so filter only when a filter was asked for.
-        if allowed is not None and not allowed:
-            results = []
-        else:
-            results = searcher.search(
-                parsed,
-                limit=limit,
-                filter=set(allowed) if allowed is not None else None,
-                mask=set(hidden) if hidden else None,
-            )
+        ranked = docsets.rank(_scored_terms(parsed, searcher.reader()), matched, limit)
         wanted = _wanted(parsed)
-        hits = [_hit(rank, hit, wanted) for rank, hit in enumerate(results, start=1)]
+        hits = [
+            _hit(rank, score, searcher.stored_fields(docnum), wanted)
+            for rank, (docnum, score) in enumerate(ranked, start=1)
+        ]
         suggestion = _suggest(searcher, query, parsed) if len(matched) < FEW_HITS else None
         return SearchResult(
             query=query,
             total=len(matched),
-            facets=_theme_counts(searcher, matched),
+            facets=_theme_counts(searcher, docsets, matched),
             hits=hits,
             suggestion=suggestion,
             filters={
@@ -325,18 +322,81 @@ class _Slot:
 
 
 class _DocSets:
-    """The set of tips matching each (sub)query, built by set algebra from cached term sets.
+    """Matching and ranking over one searcher, with per-term results cached.
 
-    Counting every match by walking Whoosh's matchers costs as much as scoring them all;
-    postings of single terms, cached per searcher, combine in C-speed set operations.
+    Which tips match: set algebra over the cached sets of single terms (Whoosh decides
+    phrases, prefixes and ranges). How they rank: BM25 over the weighted `content` field
+    (that is BM25F over the tip's parts, see `search.schema`), from cached per-term score
+    tables. Whoosh's own collector scores document by document through a chain of Python
+    calls (~30 µs each), so a common word at 10,000 tips took ~300 ms; reading a term's
+    postings block by block and scoring them in one loop takes a few ms, once per index
+    generation.
     """
 
     MAX_CACHED = 4096
+    MAX_EXPANSION = 64  # terms a prefix or wildcard scores with (the most frequent)
 
     def __init__(self, searcher: Any) -> None:
         self.searcher = searcher
         self.cache: dict[wq.Query, frozenset[int]] = {}
+        self.scores: dict[tuple[str, str], dict[int, float]] = {}
+        self.lengths: dict[tuple[int, str], list[int]] = {}
         self._all: frozenset[int] | None = None
+
+    def rank(
+        self, terms: list[tuple[str, str, float]], matched: frozenset[int], limit: int
+    ) -> list[tuple[int, float]]:
+        """The `limit` best (docnum, score) among `matched`, best first, ties oldest first."""
+        if not matched:
+            return []
+        totals = dict.fromkeys(sorted(matched), 0.0)  # sorted: equal scores keep docnum order
+        for fieldname, text, boost in terms:
+            table = self.term_scores(fieldname, text)
+            if len(table) > len(totals):
+                for docnum in totals:
+                    totals[docnum] += table.get(docnum, 0.0) * boost
+            else:
+                for docnum, score in table.items():
+                    if docnum in totals:
+                        totals[docnum] += score * boost
+        best = heapq.nlargest(limit, totals.items(), key=itemgetter(1))
+        return [(docnum, round(score, 6)) for docnum, score in best]
+
+    def term_scores(self, fieldname: str, text: str) -> dict[int, float]:
+        """BM25 score of one term for every tip that has it (docnum → score)."""
+        key = (fieldname, text)
+        table = self.scores.get(key)
+        if table is not None:
+            return table
+        searcher = self.searcher
+        table = {}
+        df = searcher.doc_frequency(fieldname, text)
+        if df:
+            n = searcher.doc_count_all()
+            idf = math.log(1.0 + (n - df + 0.5) / (df + 0.5))
+            avg = searcher.avg_field_length(fieldname) or 1.0
+            base, per_length = BM25_K1 * (1 - BM25_B), BM25_K1 * BM25_B / avg
+            scale = idf * (BM25_K1 + 1)
+            for segment, offset in searcher.reader().leaf_readers():
+                if (fieldname, text) not in segment:
+                    continue
+                lengths = self._lengths(segment, fieldname)
+                ids, weights = _postings(segment.postings(fieldname, text))
+                for docnum, tf in zip(ids, weights, strict=True):
+                    table[offset + docnum] = scale * tf / (tf + base + per_length * lengths[docnum])
+        if len(self.scores) >= self.MAX_CACHED:
+            self.scores.clear()
+        self.scores[key] = table
+        return table
+
+    def _lengths(self, segment: Any, fieldname: str) -> list[int]:
+        key = (id(segment), fieldname)
+        lengths = self.lengths.get(key)
+        if lengths is None:
+            length = segment.doc_field_length
+            count = segment.doc_count_all()
+            lengths = self.lengths[key] = [length(d, fieldname, 0) for d in range(count)]
+        return lengths
 
     @property
     def all(self) -> frozenset[int]:
@@ -366,6 +426,66 @@ class _DocSets:
                 self.cache.clear()
             found = self.cache[q] = frozenset(q.docs(self.searcher))
         return found
+
+
+def _postings(matcher: Any) -> tuple[list[int], list[float]]:
+    """All (docnums, term frequencies) of a term, a block at a time where Whoosh allows."""
+    leaf = matcher
+    while hasattr(leaf, "child") and not hasattr(leaf, "_read_ids"):
+        leaf = leaf.child  # deleted tips are filtered out later, by the matched set
+    ids: list[int] = []
+    weights: list[float] = []
+    if hasattr(leaf, "_read_ids") and hasattr(leaf, "_next_block"):
+        # Whoosh's own leaf matcher (codec w3): take each decoded block whole.
+        while leaf.is_active():
+            leaf._read_ids()
+            leaf._read_weights()
+            ids.extend(leaf._ids)
+            weights.extend(leaf._weights)
+            leaf._next_block()
+        return ids, weights
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return ids, weights
+
+
+def _scored_terms(parsed: wq.Query, reader: Any) -> list[tuple[str, str, float]]:
+    """(field, term, boost) of every positive term of a query: what ranks the matches."""
+    terms: dict[tuple[str, str], float] = {}
+
+    def add(fieldname: str, text: str, boost: float) -> None:
+        terms[(fieldname, text)] = max(terms.get((fieldname, text), 0.0), boost)
+
+    def walk(q: wq.Query, boost: float) -> None:
+        if isinstance(q, wq.Not):
+            return
+        boost *= getattr(q, "boost", 1.0) or 1.0
+        if isinstance(q, wq.AndNot):
+            walk(q.a, boost)
+        elif isinstance(q, wq.compound.CompoundQuery):
+            for sub in q.subqueries:
+                walk(sub, boost)
+        elif getattr(q, "fieldname", None) not in TEXT_FIELDS:
+            return
+        elif isinstance(q, wq.Phrase):
+            for word in q.words:
+                add(q.fieldname, word, boost)
+        elif isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
+            expanded = [text for _, text in q.expanded_terms(reader)]
+            expanded = [t.decode() if isinstance(t, bytes) else t for t in expanded]
+            if len(expanded) > _DocSets.MAX_EXPANSION:
+                frequency = {t: reader.doc_frequency(q.fieldname, t) for t in expanded}
+                expanded = sorted(expanded, key=lambda t: (-frequency[t], t))
+                expanded = expanded[: _DocSets.MAX_EXPANSION]
+            for text in expanded:
+                add(q.fieldname, text, boost)
+        elif isinstance(q, wq.Term):
+            add(q.fieldname, q.text, boost)
+
+    walk(parsed, 1.0)
+    return [(f, t, b) for (f, t), b in terms.items()]
 
 
 def _filters(
@@ -403,23 +523,20 @@ def _filters(
     return allowed, hidden
 
 
-def _theme_counts(searcher: Any, matched: set[int]) -> dict[str, int]:
-    """Matching tips per theme, most first: one postings walk per theme, not per tip."""
+def _theme_counts(searcher: Any, docsets: _DocSets, matched: frozenset[int]) -> dict[str, int]:
+    """Matching tips per theme, most first: one set intersection per theme."""
     if not matched:
         return {}
-    reader = searcher.reader()
-    counts: Counter[str] = Counter()
-    for term in reader.lexicon("themes"):
+    counts: dict[str, int] = {}
+    for term in searcher.reader().lexicon("themes"):
         theme = term.decode() if isinstance(term, bytes) else term
-        ids = reader.postings("themes", term).all_ids()
-        count = sum(1 for docnum in ids if docnum in matched)
+        count = len(matched & docsets.of(wq.Term("themes", theme)))
         if count:
             counts[theme] = count
     return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
 
 
-def _hit(rank: int, hit: Any, wanted: _Wanted) -> Hit:
-    fields = hit.fields()
+def _hit(rank: int, score: float, fields: dict[str, Any], wanted: _Wanted) -> Hit:
     snippet = ""
     for name in ("body", "takeaway", "summary"):
         snippet = make_snippet(fields.get(name) or "", wanted)
@@ -431,7 +548,7 @@ def _hit(rank: int, hit: Any, wanted: _Wanted) -> Hit:
     themes = [t for t in (fields.get("themes") or "").split(",") if t]
     return Hit(
         rank=rank,
-        score=float(hit.score or 0.0),
+        score=score,
         id=fields["id"],
         title=fields["title"],
         date=fields["date"].date(),
