@@ -142,11 +142,13 @@ def check_file(
     def add(name: str, message: str, level: str = "error", line: int | None = None) -> None:
         problems.append(Problem(shown, line or lines.get(name, 1), level, name, message))
 
+    # validate_tip reports unknown themes in list order at the `themes:` line; point each at
+    # its own list item instead.
     front = file.text.splitlines()
+    unknown = iter([theme for theme in tip.themes if theme not in taxonomy])
     for problem in validate_tip(tip, shown, taxonomy, lines):
         if problem.field == "themes" and problem.message.startswith("unknown theme"):
-            theme = problem.message.split("'")[1] if "'" in problem.message else ""
-            line = _item_line(front, lines.get("themes", 0), theme) or problem.line
+            line = _item_line(front, lines.get("themes", 0), next(unknown, "")) or problem.line
             problem = Problem(shown, line, problem.level, problem.field, problem.message)
         problems.append(problem)
 
@@ -180,8 +182,12 @@ class _Collection:
                 self.by_part.setdefault(part, []).append(file)
 
     @staticmethod
-    def others(files: list[TipFile], file: TipFile) -> list[TipFile]:
-        return [other for other in files if other.key != file.key]
+    def other(files: list[TipFile], file: TipFile) -> TipFile | None:
+        """Another file of a group than `file`, in constant time (groups can be large)."""
+        for candidate in files[:2]:
+            if candidate.key != file.key:
+                return candidate
+        return None
 
 
 def _expand(paths: list[Path], content_dir: Path) -> list[Path]:
@@ -318,31 +324,27 @@ def _check_placeholders(tip: Tip, file: TipFile, add) -> None:  # type: ignore[n
 
 
 def _check_collection(tip: Tip, file: TipFile, collection: _Collection, add) -> None:  # type: ignore[no-untyped-def]
-    others = collection.others(collection.by_slug.get(tip.slug, []), file)
-    if others:
-        add("slug", f"slug {tip.slug!r} is also used by {others[0].shown}: choose another slug")
-    others = collection.others(collection.by_date.get(tip.date, []), file)
-    if others:
+    other = collection.other(collection.by_slug.get(tip.slug, []), file)
+    if other:
+        add("slug", f"slug {tip.slug!r} is also used by {other.shown}: choose another slug")
+    other = collection.other(collection.by_date.get(tip.date, []), file)
+    if other:
         add(
             "date",
-            f"{tip.date.isoformat()} is also the date of {others[0].shown}: one tip per Tuesday; "
+            f"{tip.date.isoformat()} is also the date of {other.shown}: one tip per Tuesday; "
             "move one of them to another week",
             "warning",
         )
-    others = collection.others(collection.by_title.get(slugify(tip.title), []), file)
-    if others:
-        add(
-            "title",
-            f"the title repeats {others[0].shown}'s: give this tip its own title",
-            "warning",
-        )
+    other = collection.other(collection.by_title.get(slugify(tip.title), []), file)
+    if other:
+        add("title", f"the title repeats {other.shown}'s: give this tip its own title", "warning")
     if tip.series:
         part = (tip.series.name.casefold(), tip.series.part)
-        others = collection.others(collection.by_part.get(part, []), file)
-        if others:
+        other = collection.other(collection.by_part.get(part, []), file)
+        if other:
             add(
                 "series",
-                f"part {tip.series.part} of {tip.series.name!r} is also {others[0].shown}: "
+                f"part {tip.series.part} of {tip.series.name!r} is also {other.shown}: "
                 "number the parts 1, 2, 3, …",
                 "warning",
             )
