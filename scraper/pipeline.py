@@ -79,16 +79,15 @@ class _Result:
 
 
 class CrawlState:
-    """Which archives a run walked to the end, so the next run may stop paging early.
+    """Which archives the last run walked to the end, so the next run may stop paging early.
 
-    Stored in the cache folder per content folder: a run killed mid-way leaves its archives
-    marked unfinished, and the next run walks them fully again (from the cache).
+    Kept in the cache folder: a run killed mid-way leaves its archives marked unfinished,
+    and the next run walks them fully again (answered from the cache by 304s).
     """
 
-    def __init__(self, cache_dir: Path | None, content_dir: Path) -> None:
+    def __init__(self, cache_dir: Path | None) -> None:
         self.path = cache_dir / STATE_FILE if cache_dir else None
-        self.scope = str(content_dir.resolve())
-        self.data: dict[str, dict[str, bool]] = {}
+        self.data: dict[str, bool] = {}
         if self.path and self.path.exists():
             try:
                 self.data = json.loads(self.path.read_text(encoding="utf-8"))
@@ -96,12 +95,12 @@ class CrawlState:
                 self.data = {}
 
     def complete(self, archive: str) -> bool:
-        return bool(self.data.get(self.scope, {}).get(url_key(archive)))
+        return self.data.get(url_key(archive)) is True
 
     def mark(self, archive: str, complete: bool) -> None:
         if self.path is None:
             return
-        self.data.setdefault(self.scope, {})[url_key(archive)] = complete
+        self.data[url_key(archive)] = complete
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temp = self.path.with_suffix(".tmp")
         temp.write_text(json.dumps(self.data, indent=1, sort_keys=True), encoding="utf-8")
@@ -144,7 +143,7 @@ class _Run:
         options = self.options
         remove_stale_temp_files(options.content_dir)
         self.existing = ExistingTips.load(options.content_dir)
-        self.state = CrawlState(options.cache_dir, options.content_dir)
+        self.state = CrawlState(options.cache_dir)
         self.fetcher = Fetcher(
             options.settings,
             allowed_origins={origin(url) for url in self.urls},

@@ -44,6 +44,8 @@ class ExistingTips:
 
     by_key: dict[str, Path] = field(default_factory=dict)
     tips: dict[Path, Tip] = field(default_factory=dict)
+    # Files that do not parse (an editor's half-done change): never overwritten.
+    unreadable: set[Path] = field(default_factory=set)
 
     @classmethod
     def load(cls, content_dir: Path) -> ExistingTips:
@@ -52,8 +54,9 @@ class ExistingTips:
             try:
                 tip, _problems = parse_tip(path.read_text(encoding="utf-8"), str(path))
             except (OSError, UnicodeDecodeError):
-                continue
+                tip = None
             if tip is None:
+                found.unreadable.add(path)
                 continue
             found.add(path, tip)
         return found
@@ -86,6 +89,9 @@ def write_tip(
     """Save a scraped tip; return what happened and the file it is in."""
     tip.scrape_hash = body_hash(tip.body)
     found = existing.find(content_dir, tip)
+    target = tip_path(content_dir, tip)
+    if found is None and target in existing.unreadable and not force:
+        return Outcome.KEPT, target  # `tipbook check` tells the editor what is wrong
     if found is None:
         path, _changed = save_tip(content_dir, tip)
         existing.add(path, tip)

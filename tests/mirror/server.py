@@ -44,6 +44,7 @@ class Request:
 class _Handler(BaseHTTPRequestHandler):
     server: MirrorServer
     protocol_version = "HTTP/1.1"
+    _record: Request
 
     def log_message(self, format: str, *args: object) -> None:
         pass  # keep test output quiet; the request log is in `server.requests`
@@ -56,6 +57,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _respond(self, head: bool) -> None:
         record = Request(self.command, self.path, {k.lower(): v for k, v in self.headers.items()})
+        self._record = record
         with self.server.lock:
             self.server.requests.append(record)
             queue = self.server.faults.get(urlsplit(self.path).path) or []
@@ -120,6 +122,7 @@ class _Handler(BaseHTTPRequestHandler):
         return False
 
     def _send(self, status: int, body: bytes, headers: dict[str, str], head: bool) -> None:
+        self._record.status = status  # before answering: a test may read it right after
         self.send_response(status)
         headers = {"Content-Type": "text/html; charset=UTF-8", **headers}
         for name, value in headers.items():
@@ -131,6 +134,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _send_huge(self, size: int, head: bool) -> None:
         # No Content-Length: the client must enforce its limit while reading the stream.
+        self._record.status = 200
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=UTF-8")
         self.send_header("Connection", "close")
