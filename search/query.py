@@ -23,7 +23,7 @@ from typing import Any
 
 from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS as _ANALYZER_STOP_WORDS
-from whoosh.qparser import FieldAliasPlugin, OrGroup, QueryParser
+from whoosh.qparser import FieldAliasPlugin, OrGroup, PlusMinusPlugin, QueryParser
 
 from search.indexer import IndexReport, open_index, update_index
 from search.related import stem as _stem
@@ -277,6 +277,8 @@ def _parse(query: str, schema: Any) -> wq.Query:
         if alias != name:
             aliases.setdefault(name, []).append(alias)
     parser.add_plugin(FieldAliasPlugin(aliases))
+    # +required -excluded, only in front of a word: "co-worker" stays one phrase.
+    parser.add_plugin(PlusMinusPlugin(plusexpr=r"(?<![^\s(])\+", minusexpr=r"(?<![^\s(])-"))
     try:
         parsed = parser.parse(query)
     except Exception as error:  # Whoosh's parser errors have no common base class

@@ -13,7 +13,7 @@ from whoosh.analysis import StemmingAnalyzer
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.lang.porter2 import stem
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # BM25F weights of a tip's parts: a word in the title says more about a tip than the same
 # word deep in its body. BM25F scores a document by its fields' term frequencies summed
 # with these weights, so free-text search runs on one `content` field holding each part
@@ -57,8 +57,9 @@ def build_schema() -> Schema:
         id=ID(stored=True),
         path=ID(unique=True, stored=True),  # below the content folder's parent
         url=STORED,
-        title=TEXT(analyzer=analyzer, stored=True),
-        content=TEXT(analyzer=analyzer),  # the weighted parts: see FIELD_WEIGHTS
+        title=TEXT(analyzer=analyzer, stored=True, multitoken_query="phrase"),
+        # "co-worker" in a query is the phrase "co worker", not "co OR worker".
+        content=TEXT(analyzer=analyzer, multitoken_query="phrase"),  # see FIELD_WEIGHTS
         summary=STORED,
         takeaway=STORED,
         body=STORED,  # plain text, for snippets

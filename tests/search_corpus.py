@@ -72,7 +72,10 @@ TIPS = [
         themes=["empathy"],
         summary="Empathy is a strength, not a weakness.",
         takeaway="Use empathy as a strength. Make it your superpower.",
-        body="In a Service Excellence class a nurse said empathy made her tired. <b>Not so</b>.",
+        body=(
+            "In a Service Excellence class a nurse said empathy made her tired & weak. "
+            "<b>Not so</b>."
+        ),
         series=Series("Superpowers", 1),
     ),
     Tip(
