@@ -138,6 +138,10 @@ def parse_tip(text: str, path: str = "<tip>") -> tuple[Tip | None, list[Problem]
             )
         )
         return None, problems
+    except ValueError as error:
+        # The YAML library builds dates itself and fails on impossible ones (2026-02-30).
+        problem("date", f"not a real date ({error}): write an existing day as YYYY-MM-DD")
+        return None, problems
     meta = dict(post.metadata)
 
     title = meta.get("title")
