@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tipbook.check import CheckReport, check_content
 from tipbook.cli import main
@@ -94,6 +96,8 @@ CASES = [
     ("missing title", broken("title: Listen Before You Answer\n", "title: ''\n"), 2, "error",
      "missing title"),
     ("bad date", broken("date: 2026-11-24", "date: 24/11/2026"), 3, "error", "is not a date"),
+    ("impossible date", broken("date: 2026-11-24", "date: 2026-02-30"), 3, "error",
+     "not a real date"),
     ("bad slug", broken("slug: listen-before", "slug: Listen_Before"), 4, "error",
      "not a valid slug"),
     ("missing slug", broken("slug: listen-before-you-answer\n", ""), 3, "error", "missing slug"),
@@ -398,3 +402,19 @@ def test_the_shipped_content_has_no_error(repo_root: Path) -> None:
     content = repo_root / "content"
     report = check_content(content, load_taxonomy(content / "themes.yml"))
     assert report.errors == [], "\n".join(str(p) for p in report.errors)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    front=st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=120),
+    body=st.text(st.sampled_from(list("[]()<>`:/-#*_ \nabcTODO0123456789.'\"=")), max_size=200),
+)
+def test_any_file_gives_findings_never_a_crash(project: Path, front: str, body: str) -> None:
+    """Whatever an editor saves, `check` answers with findings, not a traceback."""
+    write(project, GOOD_PATH, f"---\n{front}\n---\n\n{body}\n")
+    write(project, "tips/2026/2026-11-17-other.md", broken("at once.", body or "x"))
+    report = check(project)
+    assert report.checked == 2
+    assert all(p.level in ("error", "warning") and p.line >= 0 for p in report.problems)
