@@ -14,6 +14,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from jinja2 import FileSystemBytecodeCache, nodes
+from jinja2.ext import Extension
 from mkdocs.config import config_options
 from mkdocs.config.base import Config as MkDocsBaseConfig
 from mkdocs.config.defaults import MkDocsConfig
@@ -183,6 +185,9 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         if tip is not None and self.collection is not None:
             page.previous_page = self._page_of(self.collection.older(tip))
             page.next_page = self._page_of(self.collection.newer(tip))
+            # Tip pages share their tabs, navigation and script config (same depth, none
+            # active): see overrides/main.html.
+            context["tipbook_shell"] = f"tip:{context['base_url']}"
         return context
 
     def _page_of(self, tip: Tip | None) -> Page | None:
@@ -194,7 +199,62 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         # Theme templates do not change during a build: skip Jinja's per-include file stat.
         env.auto_reload = False
+        # Jinja's default LRU cache re-orders a deque on every include (tens per page);
+        # a plain dict holds the theme's few dozen templates just as well.
+        env.cache = {}
+        # Compiling Material's templates costs about a second per build: keep the bytecode.
+        if self.tipbook_config is not None:
+            folder = self.tipbook_config.cache_dir / "site-templates"
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                env.bytecode_cache = FileSystemBytecodeCache(str(folder))
+            except OSError:
+                pass  # a read-only checkout builds as well, only a little slower
+        env.add_extension(FragmentCache)
         return env
+
+
+TITLE_HOLE = "\x00tipbook-title\x00"
+
+
+class FragmentCache(Extension):
+    """`{% tipbook_cache key, name[, page] %}…{% endtipbook_cache %}`: render a fragment once
+    per build for each key (no key: render every time). Jinja's documented fragment-cache
+    pattern; overrides/main.html uses it for the parts all tip pages share. With `page`,
+    the fragment is rendered with a placeholder title that each page fills with its own
+    (the header is the same on every tip page but for the title it shows)."""
+
+    tags = {"tipbook_cache"}
+
+    def __init__(self, environment: Any) -> None:
+        super().__init__(environment)
+        self.store: dict[tuple[Any, ...], str] = {}
+
+    def parse(self, parser: Any) -> nodes.Node:
+        lineno = next(parser.stream).lineno
+        args = [parser.parse_expression()]
+        while parser.stream.skip_if("comma"):
+            args.append(parser.parse_expression())
+        body = parser.parse_statements(("name:endtipbook_cache",), drop_needle=True)
+        call = self.call_method("_cached", args)
+        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+
+    def _cached(self, key: Any, name: str, page: Any = None, *, caller: Any) -> str:
+        if not key:
+            return caller()
+        title = page.meta.get("title") if page is not None else None
+        found = self.store.get((key, name))
+        if found is None:
+            if title is not None:
+                page.meta["title"] = TITLE_HOLE
+                try:
+                    found = caller()
+                finally:
+                    page.meta["title"] = title
+            else:
+                found = caller()
+            self.store[(key, name)] = found
+        return found.replace(TITLE_HOLE, str(title)) if title is not None else found
 
 
 def _static_title(file: File) -> str:
