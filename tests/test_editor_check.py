@@ -131,6 +131,10 @@ CASES = [
     ("placeholder in a draft", broken("- Say back", "- TODO: say back").replace(
         "takeaway: Listen first.\n", "takeaway: Listen first.\ndraft: true\n"), BODY + 4,
      "warning", "before removing `draft: true`"),
+    ("far ahead", broken("date: 2026-11-24", "date: 2062-11-21"), 3, "warning",
+     "more than a year ahead"),
+    ("date in the title", broken("title: Listen Before You Answer", "title: Listen – 11/24/26 TOW"),
+     2, "warning", "title ends with a date"),
     ("not a Tuesday", broken("date: 2026-11-24", "date: 2026-11-26"), 3, "warning",
      "is a Thursday"),
     ("file name not date and slug", broken("slug: listen-before-you-answer", "slug: listen"),

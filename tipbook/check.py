@@ -24,6 +24,9 @@ from tipbook.taxonomy import Taxonomy
 from tipbook.validate import validate_tip
 
 SUMMARY_MAX = 300
+FAR_AHEAD = dt.timedelta(days=366)  # tips are written weeks ahead, not years
+# Old archive titles carried their date ("… – 1/2/24 TOW"); in tipbook it lives in `date:`.
+_TITLE_DATE = re.compile(r"[-–—]\s*\d{1,2}/\d{1,2}/\d{2,4}(?:\s+TOW)?\s*$|\bTOW\s*$")
 # Placeholders: the marker `tipbook new` writes, and the usual stand-ins for missing text.
 _PLACEHOLDER_CASE = re.compile(r"\b(?:TODO|FIXME)\b|(?i:lorem ipsum)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -153,10 +156,11 @@ def check_file(
         problems.append(problem)
 
     _check_fields(tip, file, add, taxonomy)
-    _check_date(tip, file, content_dir, add)
+    today = today or current_date()
+    _check_date(tip, file, content_dir, today, add)
     _check_placeholders(tip, file, add)
     _check_collection(tip, file, collection, add)
-    _check_body(tip, file, collection, content_dir, site_url, today or current_date(), add)
+    _check_body(tip, file, collection, content_dir, site_url, today, add)
     return problems
 
 
@@ -252,6 +256,12 @@ def _check_fields(tip: Tip, file: TipFile, add, taxonomy: Taxonomy) -> None:  # 
             f"missing slug: add `slug: {tip.slug}` (it names the file and the URL)",
             line=near("date", "title"),
         )
+    if _TITLE_DATE.search(tip.title):
+        add(
+            "title",
+            "the title ends with a date or 'TOW': remove it (the date is in `date:`)",
+            "warning",
+        )
     if "themes" not in lines or not tip.themes:
         add(
             "themes",
@@ -289,7 +299,14 @@ def _check_fields(tip: Tip, file: TipFile, add, taxonomy: Taxonomy) -> None:  # 
             add(key, f"unknown field {key!r} (did you mean {close[0]!r}?): rename it", "warning")
 
 
-def _check_date(tip: Tip, file: TipFile, content_dir: Path, add) -> None:  # type: ignore[no-untyped-def]
+def _check_date(tip: Tip, file: TipFile, content_dir: Path, today: dt.date, add) -> None:  # type: ignore[no-untyped-def]
+    if tip.date > today + FAR_AHEAD:
+        add(
+            "date",
+            f"{tip.date.isoformat()} is more than a year ahead: a typo? (the tip stays off the "
+            "site until then)",
+            "warning",
+        )
     if tip.date.weekday() != TUESDAY and not tip.source:
         # Archive tips keep the date they were published on; new ones go out on Tuesdays.
         add(
