@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -66,7 +67,7 @@ def plain_text(markdown: str) -> str:
     """Markdown inline markup removed: link texts kept, emphasis marks and escapes dropped."""
     text = _MD_LINK.sub(r"\1", markdown)
     text = _MD_MARKS.sub("", text)
-    return one_line(_MD_ESCAPE.sub(r"\1", text))
+    return one_line(html.unescape(_MD_ESCAPE.sub(r"\1", text)))
 
 
 def _blocks(markdown: str) -> list[str]:

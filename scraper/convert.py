@@ -183,12 +183,17 @@ def html_to_markdown(fragment: str, base_url: str, origin_map: dict[str, str] | 
     assert isinstance(root, Tag)
     sanitize(root, base_url, origin_map)
     for string in root.find_all(string=True):
-        if "\u00a0" in string:
-            string.replace_with(str(string).replace("\u00a0", " "))
-    bullets_to_lists(root, soup)
+        text = str(string)
+        # Text that looks like markup must stay text: Markdown would pass `<tag>` through
+        # as HTML and turn `[x](javascript:…)` into a link.
+        cleaned = text.replace("\u00a0", " ").replace("<", "&lt;")
+        cleaned = cleaned.replace("[", "\\[").replace("]", "\\]")
+        if cleaned != text:
+            string.replace_with(cleaned)
     for paragraph in root.find_all("p"):
         if not paragraph.get_text(strip=True):
             paragraph.decompose()
+    bullets_to_lists(root, soup)
     markdown = _Converter().convert_soup(root)
     return tidy_markdown(markdown)
 
