@@ -1,0 +1,206 @@
+"""The site's library, without a build: collecting, grouping, cross-linking, page lists."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+from site_corpus import EXCERPT_TITLE, FUTURE, SERIES, TIPS, TODAY, write_corpus
+
+from tipbook.content import dumps_tip, save_tip
+from tipbook.errors import ContentError
+from tipbook.model import Tip
+from tipbook.site import pages
+from tipbook.site.collect import Collection, collect_tips
+from tipbook.site.crosslink import related_map
+
+
+@pytest.fixture(scope="module")
+def content(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("collect") / "content"
+    write_corpus(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def collection(content: Path) -> Collection:
+    return collect_tips(content, today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def related(collection: Collection) -> dict[str, list[str]]:
+    return related_map(collection)
+
+
+def by_title(collection: Collection, title: str) -> Tip:
+    return next(t for t in collection.tips if t.title == title)
+
+
+class TestCollect:
+    def test_drafts_and_future_tips_are_left_out(self, collection: Collection) -> None:
+        titles = {t.title for t in collection.tips}
+        assert titles == {title for title, _, _ in TIPS}
+
+    def test_drafts_option_includes_them(self, content: Path) -> None:
+        everything = collect_tips(content, drafts=True, today=TODAY)
+        assert len(everything) == len(TIPS) + 2
+        assert everything.this_week is not None and everything.this_week.date == FUTURE
+
+    def test_newest_first_and_this_week(self, collection: Collection) -> None:
+        dates = [t.date for t in collection.tips]
+        assert dates == sorted(dates, reverse=True)
+        assert collection.this_week is not None
+        assert collection.this_week.title == TIPS[0][0]
+
+    def test_groups_by_theme_newest_first(self, collection: Collection) -> None:
+        assert list(collection.by_theme) == collection.taxonomy.ids
+        expected = [title for title, themes, _ in TIPS if "empathy" in themes]
+        assert [t.title for t in collection.by_theme["empathy"]] == expected
+        assert sum(len(v) for v in collection.by_theme.values()) == sum(len(t) for _, t, _ in TIPS)
+
+    def test_groups_by_year_and_tag(self, collection: Collection) -> None:
+        assert list(collection.by_year) == [2024, 2023]
+        assert sum(len(v) for v in collection.by_year.values()) == len(TIPS)
+        assert len(collection.by_tag["service"]) == len(TIPS)
+        assert [t.title for t in collection.by_tag["apology"]] == [
+            "Own the Mistake",
+            "Say Sorry Like You Mean It",
+        ]
+
+    def test_previous_and_next_by_date(self, collection: Collection) -> None:
+        middle = by_title(collection, "Own the Mistake")
+        assert collection.newer(middle).title == "Listen Before You Answer"  # type: ignore[union-attr]
+        assert collection.older(middle).title == "Hand Off Warmly"  # type: ignore[union-attr]
+        assert collection.newer(collection.tips[0]) is None
+        assert collection.older(collection.tips[-1]) is None
+
+    def test_series_in_part_order(self, collection: Collection) -> None:
+        (info,) = collection.series.values()
+        assert info.name == SERIES and info.slug == "customer-for-life"
+        assert [t.title for t in info.parts] == [
+            "The First Step",
+            "The Second Step",
+            "The Third Step",
+        ]
+        position = collection.series_position(by_title(collection, "The Second Step"))
+        assert position is not None and position.label == "Part 2 of 3"
+        assert position.previous.title == "The First Step"  # type: ignore[union-attr]
+        assert position.next.title == "The Third Step"  # type: ignore[union-attr]
+        first = collection.series_position(by_title(collection, "The First Step"))
+        assert first is not None and first.previous is None
+        assert collection.series_position(by_title(collection, "Own the Mistake")) is None
+
+    def test_unknown_theme_names_the_file(self, tmp_path: Path, content: Path) -> None:
+        folder = tmp_path / "content"
+        folder.mkdir()
+        (folder / "themes.yml").write_text((content / "themes.yml").read_text())
+        path, _ = save_tip(folder, Tip(title="Oops", date=dt.date(2024, 1, 2), themes=["empaty"]))
+        with pytest.raises(ContentError) as error:
+            collect_tips(folder)
+        assert path.name in str(error.value) and "did you mean 'empathy'" in str(error.value)
+
+    def test_bad_front_matter_names_the_file(self, tmp_path: Path, content: Path) -> None:
+        folder = tmp_path / "content"
+        (folder / "tips" / "2024").mkdir(parents=True)
+        (folder / "themes.yml").write_text((content / "themes.yml").read_text())
+        bad = folder / "tips" / "2024" / "2024-01-02-bad.md"
+        bad.write_text("---\ntitle: Bad: colon\ndate: 2024-01-02\n---\nBody\n")
+        with pytest.raises(ContentError) as error:
+            collect_tips(folder)
+        assert "2024-01-02-bad.md" in str(error.value) and "YAML" in str(error.value)
+
+
+class TestRelated:
+    def test_five_related_never_itself_and_deterministic(
+        self, collection: Collection, related: dict[str, list[str]]
+    ) -> None:
+        assert set(related) == {t.id for t in collection.tips}
+        for tip_id, others in related.items():
+            assert len(others) == 5
+            assert tip_id not in others and len(set(others)) == 5
+            assert all(collection.get(other) is not None for other in others)
+        assert related_map(collection) == related
+
+    def test_related_only_among_published_tips(self, related: dict[str, list[str]]) -> None:
+        linked = {other for others in related.values() for other in others}
+        assert not any("draft" in i or "future" in i for i in linked)
+
+
+class TestPages:
+    def test_urls_between_pages(self) -> None:
+        assert pages.page_url("index.md") == ""
+        assert pages.page_url("themes/index.md") == "themes/"
+        assert pages.page_url("tips/2024/2024-02-20-x.md") == "tips/2024/2024-02-20-x/"
+        assert pages.url("themes/empathy.md", "tips/2024/a.md") == "../../tips/2024/a/"
+        assert pages.url("tips/2024/a.md", "index.md") == "../../../"
+        assert pages.url("index.md", "themes/index.md") == "themes/"
+        assert pages.url("themes/index.md", "themes/empathy.md") == "empathy/"
+
+    def test_tip_page(self, collection: Collection, related: dict[str, list[str]]) -> None:
+        tip = by_title(collection, "The Second Step")
+        spec = pages.tip_page(collection, tip, related[tip.id])
+        text = spec.full_markdown
+        assert text.startswith("# The Second Step\n")
+        assert '!!! tip "Takeaway"\n    The Second Step — every time.' in text
+        assert "Customer for Life · Part 2 of 3" in text
+        assert 'href="../2023-11-14-the-first-step/"' in text  # previous part
+        assert 'href="../../../series/customer-for-life/"' in text
+        assert text.count('class="tb-list tb-related"') == 1
+        for other in related[tip.id]:
+            assert f"/{other}/" in text
+        assert 'href="../../../themes/retention/" class="tb-chip"' in text
+        assert 'href="https://cssamerica.com/6-tip/"' in text and "Read the original" in text
+        assert spec.meta["tags"] == ["service", "retention"]
+        # The furniture is a fragment: the Markdown MkDocs renders holds placeholders only.
+        assert "Related tips" not in spec.markdown and "Related tips" in text
+
+    def test_excerpt_only_tip_says_so(self, collection: Collection) -> None:
+        tip = by_title(collection, EXCERPT_TITLE)
+        text = pages.tip_page(collection, tip, []).full_markdown
+        assert "Excerpt only" in text and tip.source in text
+        plain = pages.tip_page(collection, by_title(collection, "Own the Mistake"), [])
+        assert "Excerpt only" not in plain.full_markdown
+
+    def test_list_pages(self, collection: Collection) -> None:
+        specs = {spec.src_uri: spec for spec in pages.list_pages(collection, "Handbook")}
+        for theme_id in collection.taxonomy.ids:
+            assert f"themes/{theme_id}.md" in specs
+        chapter = specs["themes/empathy.md"].full_markdown
+        assert "3 tips, newest first." in chapter
+        first, second = (chapter.index(t) for t in ("Listen Before You Answer", "Notice the"))
+        assert first < second
+        home = specs["index.md"].full_markdown
+        assert "This week's tip" in home and "Listen Before You Answer" in home
+        assert '**[Empathy](themes/empathy.md)** <span class="tb-count">3 tips</span>' in home
+        archive = specs["archive/index.md"].markdown
+        assert "| [2024](2024.md) | 4 |" in archive and "| [2023](2023.md) | 8 |" in archive
+        series = specs["series/customer-for-life.md"].markdown
+        assert series.index("1. [The First Step]") < series.index("3. [The Third Step]")
+        assert all(spec.meta.get("search", {}).get("exclude") for spec in specs.values())
+
+    def test_nav_keeps_tips_out(self, collection: Collection) -> None:
+        nav = pages.nav_config([("Editors' guide", "pages/editors-guide.md")], collection)
+        flat = str(nav)
+        assert "tips/" not in flat and "pages/editors-guide.md" in flat
+        assert len(nav) == 6
+
+    def test_atom_feed(self, collection: Collection) -> None:
+        feed = ET.fromstring(pages.atom_feed(collection, "Handbook", "https://example.org/hb/"))
+        ns = {"a": "http://www.w3.org/2005/Atom"}
+        entries = feed.findall("a:entry", ns)
+        assert len(entries) == len(TIPS)
+        first = entries[0]
+        assert first.findtext("a:title", namespaces=ns) == TIPS[0][0]
+        link = first.find("a:link", ns)
+        assert link is not None
+        assert (
+            link.get("href")
+            == "https://example.org/hb/tips/2024/2024-02-20-listen-before-you-answer/"
+        )
+
+    def test_markdown_text_is_escaped(self, collection: Collection, tmp_path: Path) -> None:
+        tip = Tip(title="Use *stars* & <tags> [safely]", date=dt.date(2024, 1, 2))
+        assert "\\*stars\\* &amp; &lt;tags> \\[safely\\]" in pages.md_text(tip.title)
+        assert "title: Use *stars*" in dumps_tip(tip)
