@@ -240,7 +240,7 @@ def check_query(query: str) -> None:
         raise QueryError(f"query too long ({len(query)} characters, at most {MAX_QUERY_LENGTH})")
     if query.count('"') % 2:
         raise QueryError('unbalanced quotes: close the phrase with a second `"`')
-    unquoted = _QUOTED.sub(" ", query)
+    unquoted = _QUOTED.sub("_", query)  # a phrase is one token here: `title:"a b"` is fine
     depth = 0
     for char in unquoted:
         depth += {"(": 1, ")": -1}.get(char, 0)

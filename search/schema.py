@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from whoosh.analysis import StemmingAnalyzer
+from whoosh.analysis import IDTokenizer, LowercaseFilter, StemmingAnalyzer
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.lang.porter2 import stem
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # BM25F weights of a tip's parts: a word in the title says more about a tip than the same
 # word deep in its body. BM25F scores a document by its fields' term frequencies summed
 # with these weights, so free-text search runs on one `content` field holding each part
@@ -65,7 +65,7 @@ def build_schema() -> Schema:
         body=STORED,  # plain text, for snippets
         themes=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
         tags=KEYWORD(stored=True, commas=True, lowercase=True, scorable=True),
-        series=ID(stored=True),
+        series=ID(stored=True, analyzer=IDTokenizer() | LowercaseFilter()),
         series_part=NUMERIC(stored=True),
         date=DATETIME(stored=True, sortable=True),
         draft=BOOLEAN(stored=True),
