@@ -67,7 +67,8 @@ def suggest(ctx: click.Context, path: Path, write: bool) -> None:
     for score in result.scores:
         words = ", ".join(f"{w} ({n})" for w, n in sorted(score.matches.items()))
         mark = "yes" if score.theme in result.suggested else ""
-        table.add_row(score.theme, str(score.score), str(score.threshold), mark, words)
+        style = "" if score.score else "dim"
+        table.add_row(score.theme, str(score.score), str(score.threshold), mark, words, style=style)
     console = Console()
     console.print(table)
     console.print(f"In the file: {', '.join(result.tip.themes) or '(none)'}", highlight=False)
@@ -75,5 +76,7 @@ def suggest(ctx: click.Context, path: Path, write: bool) -> None:
         console.print(f"[green]Added {', '.join(result.added)} to {path}[/]", highlight=False)
     elif result.added:
         console.print(f"Suggested to add: {', '.join(result.added)} (use --write)", highlight=False)
+    elif not result.suggested:
+        console.print("No theme has enough signal words: choose themes by hand (themes list).")
     else:
         console.print("Nothing to add.")
