@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import html
 import re
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from search.indexer import IndexReport
-from search.query import SearchResult
+if TYPE_CHECKING:  # only for annotations: `tipbook index` need not load the query engine
+    from search.indexer import IndexReport
+    from search.query import SearchResult
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
