@@ -137,3 +137,10 @@ class TestCommand:
         assert result.exit_code == 0
         assert "Added empathy, apology" in result.output
         assert load_tip(path).themes == ["empathy", "apology"]
+
+    def test_suggest_without_signals_says_so(self, project: Path) -> None:
+        path = add_tip(project, title="Dog Run", body="A dog ran in the park on Sunday.")
+        result = run(project, "suggest", str(path), "--write")
+        assert result.exit_code == 0
+        assert "No theme has enough signal words" in result.output
+        assert load_tip(path).themes == []

@@ -77,6 +77,8 @@ def suggest(ctx: click.Context, path: Path, write: bool) -> None:
     elif result.added:
         console.print(f"Suggested to add: {', '.join(result.added)} (use --write)", highlight=False)
     elif not result.suggested:
-        console.print("No theme has enough signal words: choose themes by hand (themes list).")
+        console.print(
+            "No theme has enough signal words: choose themes by hand (`tipbook themes list`)."
+        )
     else:
         console.print("Nothing to add.")
