@@ -113,7 +113,9 @@ def excerpt_summary(excerpt: str) -> str:
         return text[: ends[-1]].strip()
     if text.endswith((".", "!", "?", "…")) and len(text) <= SUMMARY_MAX:
         return text
-    return shorten(text[: SUMMARY_MAX - 1].rsplit(" ", 1)[0] + " …", SUMMARY_MAX)
+    if len(text) <= SUMMARY_MAX - 2:
+        return text + " …"
+    return text[: SUMMARY_MAX - 2].rsplit(" ", 1)[0] + " …"
 
 
 def find_takeaway(body: str) -> str:
