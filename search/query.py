@@ -472,8 +472,10 @@ def _scored_terms(parsed: wq.Query, reader: Any) -> list[tuple[str, str, float]]
         elif getattr(q, "fieldname", None) not in TEXT_FIELDS:
             return
         elif isinstance(q, wq.Phrase):
+            # A phrase counts as one unit: the mean of its words, not their sum
+            # ("co-worker" must not weigh twice "customer").
             for word in q.words:
-                add(q.fieldname, word, boost)
+                add(q.fieldname, word, boost / max(1, len(q.words)))
         elif isinstance(q, (wq.Prefix, wq.Wildcard, wq.FuzzyTerm)):
             expanded = [text for _, text in q.expanded_terms(reader)]
             expanded = [t.decode() if isinstance(t, bytes) else t for t in expanded]

@@ -219,3 +219,41 @@ def test_searcher_sees_updates(tmp_path: Path) -> None:
 
 def test_tips_count_matches_the_corpus(searcher: TipSearcher) -> None:
     assert searcher.search("customer OR service OR care OR empathy").total <= len(TIPS)
+
+
+# Judged queries over the shipped content (content/tips): each judged tip must be in the top 3.
+JUDGED = [
+    ("say sorry after a transfer", "Love is never having to say you're sorry"),
+    (
+        "hand the customer off to a co-worker",
+        "Build Up Your Peers to Better the Customer Experience",
+    ),
+    ("customers losing enthusiasm", "Re-Invigorate Your Clients"),
+    ("body language", "Convey Compassion in Customer Service"),
+    ("artificial intelligence chatbot", "Be Better than AI Customer Service"),
+    ("first step to a customer for life", "Customer for Life – The First Step"),
+    ("how do I become an empathy expert", "Why to Become an Empathy Expert"),
+]
+
+
+def _plain(title: str) -> str:
+    return title.replace("\u2019", "'")
+
+
+def test_judged_relevance_over_the_shipped_content(repo_root: Path, tmp_path: Path) -> None:
+    content = repo_root / "content"
+    if not any((content / "tips").rglob("*.md")):
+        pytest.skip("no shipped tips in content/tips yet")
+    update_index(content, tmp_path / "index")
+    searcher = TipSearcher(tmp_path / "index")
+    ranks: dict[str, int | None] = {}
+    try:
+        for query, title in JUDGED:
+            titles = [_plain(hit.title) for hit in searcher.search(query, limit=10).hits]
+            ranks[query] = titles.index(title) + 1 if title in titles else None
+    finally:
+        searcher.close()
+    mrr = sum(1 / rank for rank in ranks.values() if rank) / len(JUDGED)
+    print(f"\njudged relevance: MRR {mrr:.3f} over {len(JUDGED)} queries; ranks {ranks}")
+    missed = {query: rank for query, rank in ranks.items() if not rank or rank > 3}
+    assert not missed, f"judged tips not in the top 3: {missed}"
