@@ -57,17 +57,21 @@ _SERIES_PART = re.compile(
 )
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _FINAL_PART = re.compile(rf"\b(?P<ord>{'|'.join(ORDINALS)})\s+and\s+(final|last)\b", re.I)
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MD_LINK = re.compile(r"!?(?<!\\)\[((?:[^\]\\]|\\.)*)(?<!\\)\]\([^)]*\)")
+_TAG_LIKE = re.compile(r"<[^>]*>")
 _MD_MARKS = re.compile(r"(\*\*|__|\*|`)")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
 _SENTENCE_END = re.compile(r"[.!?…][”\"’)]?(?=\s|$)")
 
 
 def plain_text(markdown: str) -> str:
-    """Markdown inline markup removed: link texts kept, emphasis marks and escapes dropped."""
+    """Markdown inline markup removed: link texts kept, emphasis marks and escapes dropped,
+    nothing that looks like an HTML tag left."""
     text = _MD_LINK.sub(r"\1", markdown)
     text = _MD_MARKS.sub("", text)
-    return one_line(html.unescape(_MD_ESCAPE.sub(r"\1", text)))
+    text = html.unescape(_MD_ESCAPE.sub(r"\1", text))
+    # Summaries and takeaways are shown as text in places that may not escape HTML.
+    return one_line(_TAG_LIKE.sub("", text))
 
 
 def _blocks(markdown: str) -> list[str]:

@@ -119,6 +119,6 @@ def test_no_theme_without_evidence(taxonomy: Taxonomy) -> None:
 
 
 def test_plain_text_drops_markdown() -> None:
-    assert plain_text("**Bold** and *em* [link](https://x.org) \\[x\\] &lt;b&gt;") == (
-        "Bold and em link [x] <b>"
+    assert plain_text("**Bold** and *em* [link](https://x.org) \\[x\\](y) &lt;b&gt;2") == (
+        "Bold and em link [x](y) 2"
     )

@@ -1,0 +1,165 @@
+"""Writing tips: outcomes, editors' files kept, moves, temp files, hostile titles."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import markdown
+from mirror.fixtures import REAL_SITE, MirrorSite, scrape_mirror
+from mirror.server import MirrorServer
+
+from scraper.write import (
+    ExistingTips,
+    Outcome,
+    body_hash,
+    editor_changed,
+    remove_stale_temp_files,
+    write_tip,
+)
+from tipbook.content import iter_tip_files, load_tip
+from tipbook.model import Tip
+
+SOURCE = "https://cssamerica.com/listen-first-3-5-19/"
+
+
+def tip(**changes: object) -> Tip:
+    values: dict[str, object] = {
+        "title": "Listen First",
+        "date": dt.date(2019, 3, 5),
+        "summary": "Listen before you answer.",
+        "source": SOURCE,
+        "body": "Listen before you answer.\n\nListen first.",
+    }
+    values.update(changes)
+    return Tip(**values)  # type: ignore[arg-type]
+
+
+def write(content: Path, new: Tip, force: bool = False) -> tuple[Outcome, Path]:
+    return write_tip(content, new, ExistingTips.load(content), force)
+
+
+def test_new_unchanged_updated(tmp_path: Path) -> None:
+    outcome, path = write(tmp_path, tip())
+    assert outcome is Outcome.NEW
+    assert path == tmp_path / "tips" / "2019" / "2019-03-05-listen-first.md"
+    saved = load_tip(path)
+    assert saved.scrape_hash == body_hash(saved.body) and not editor_changed(saved)
+    mtime = path.stat().st_mtime_ns
+
+    assert write(tmp_path, tip())[0] is Outcome.UNCHANGED
+    assert path.stat().st_mtime_ns == mtime
+
+    assert write(tmp_path, tip(body="Listen before you answer.\n\nListen well."))[0] is (
+        Outcome.UPDATED
+    )
+    assert load_tip(path).body.endswith("Listen well.")
+
+
+def test_an_editor_change_is_kept_unless_forced(tmp_path: Path) -> None:
+    _, path = write(tmp_path, tip())
+    text = path.read_text(encoding="utf-8").replace("Listen first.", "Listen first, always.")
+    path.write_text(text, encoding="utf-8")
+
+    assert write(tmp_path, tip())[0] is Outcome.KEPT
+    assert path.read_text(encoding="utf-8") == text
+    assert write(tmp_path, tip(), force=True)[0] is Outcome.UPDATED
+    assert load_tip(path).body.endswith("Listen first.")
+
+
+def test_a_file_without_scrape_hash_belongs_to_an_editor(tmp_path: Path) -> None:
+    _, path = write(tmp_path, tip())
+    text = "\n".join(
+        line for line in path.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("scrape_hash")
+    )  # fmt: skip
+    path.write_text(text + "\n", encoding="utf-8")
+    assert write(tmp_path, tip())[0] is Outcome.KEPT
+
+
+def test_editor_fields_survive_an_update(tmp_path: Path) -> None:
+    _, path = write(tmp_path, tip())
+    text = path.read_text(encoding="utf-8").replace("---\n\n", "draft: true\nowner: ana\n---\n\n")
+    path.write_text(text, encoding="utf-8")
+    write(tmp_path, tip(body="Listen before you answer.\n\nListen well."))
+    saved = load_tip(path)
+    assert saved.draft and saved.extra == {"owner": "ana"}
+
+
+def test_a_retitled_tip_moves_instead_of_duplicating(tmp_path: Path) -> None:
+    _, old = write(tmp_path, tip())
+    outcome, new = write(tmp_path, tip(title="Listen First, Always"))
+    assert outcome is Outcome.UPDATED and not old.exists()
+    assert list(iter_tip_files(tmp_path)) == [new]
+
+
+def test_an_excerpt_does_not_replace_the_full_tip(tmp_path: Path) -> None:
+    _, path = write(tmp_path, tip())
+    before = path.read_bytes()
+    outcome, _ = write(tmp_path, tip(body="Listen before …", excerpt_only=True))
+    assert outcome is Outcome.UNCHANGED and path.read_bytes() == before
+
+
+def test_stale_temp_files_are_removed(tmp_path: Path) -> None:
+    _, path = write(tmp_path, tip())
+    stale = path.parent / f".{path.name}.abc123.tmp"
+    stale.write_text("half a fi", encoding="utf-8")
+    assert remove_stale_temp_files(tmp_path) == 1
+    assert not stale.exists() and path.exists()
+
+
+def test_hostile_titles_cannot_escape_or_break_the_yaml(tmp_path: Path) -> None:
+    titles = [
+        "../../etc/passwd",
+        "Why: the \"customer\" said 'no' # really",
+        "- starts like a list: item",
+        "{braces} & [brackets]: *stars* | pipes",
+        "---",
+        "Multi\nline\ttitle",
+    ]
+    for number, title in enumerate(titles):
+        new = tip(title=title, source=f"{SOURCE}{number}/")
+        _, path = write(tmp_path, new)
+        assert path.resolve().is_relative_to((tmp_path / "tips").resolve())
+        assert load_tip(path).title == " ".join(title.split())
+
+
+def test_hostile_page_scraped_end_to_end(
+    tmp_path: Path, scrape_content_dir: Path, offhost_server: MirrorServer
+) -> None:
+    """A post whose title and body try everything, through the real pipeline."""
+    folder = tmp_path / "site" / "evil-post"
+    folder.mkdir(parents=True)
+    (folder / "index.html").write_text(
+        """<!DOCTYPE html><html><head><meta charset="utf-8">
+<title>x</title></head><body class="single">
+<article class="post"><h1 class="entry-title">../../../etc/passwd: "quoted" #1 – 3/5/19</h1>
+<div class="entry-meta"><time datetime="2019-03-05T06:00:00-05:00"></time></div>
+<div class="entry-content">
+<p onclick="x()">Body <a href="javascript:alert(1)">link</a> text long enough to summarise.</p>
+<script>alert(2)</script><iframe src="https://evil.example/"></iframe>
+<p>&lt;img src=x onerror=alert(3)&gt; [click](javascript:alert(4))</p>
+</div></article></body></html>""",
+        encoding="utf-8",
+    )
+    server = MirrorServer(tmp_path / "site").start()
+    try:
+        site = MirrorSite(server, offhost_server, None)  # type: ignore[arg-type]
+        report = scrape_mirror(site, scrape_content_dir, None, urls=[server.url("/evil-post/")])
+    finally:
+        server.stop()
+    assert report.ok
+    [path] = list(iter_tip_files(scrape_content_dir))
+    assert path.parent == scrape_content_dir / "tips" / "2019"
+    saved = load_tip(path)
+    assert saved.title == '../../../etc/passwd: "quoted" #1'
+    assert saved.slug == "etc-passwd-quoted-1"
+    assert saved.source == f"{REAL_SITE}/evil-post/"
+    text = path.read_text(encoding="utf-8")
+    for marker in ("<script", "<iframe", "onclick", "<img"):
+        assert marker not in text
+    # Rendered as the site renders it, the body holds no markup and no script link.
+    html = markdown.markdown(saved.body)
+    assert "<script" not in html and "<img" not in html and "<iframe" not in html
+    assert "href=" not in html
+    assert "&lt;img src=x onerror=alert(3)&gt;" in html
