@@ -1,0 +1,314 @@
+"""Building the handbook for real: pages, links, counts, callouts, series, related, feed,
+search index, drafts, strictness; the shipped content and a synthetic corpus too."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import posixpath
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+from xml.etree import ElementTree as ET
+
+import lxml.html
+import pytest
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+from site_corpus import EXCERPT_TITLE, REPO_ROOT, TIPS, site_config, write_corpus
+
+from tipbook.cli import main
+from tipbook.config import Config
+from tipbook.errors import TipbookError
+from tipbook.site import build_site
+from tipbook.site.collect import collect_tips
+
+pytestmark = pytest.mark.slow
+
+
+def crawl(site: Path) -> tuple[int, list[str]]:
+    """Check every internal link of every HTML page; return (links checked, broken ones)."""
+    broken: list[str] = []
+    checked = 0
+    for page in site.rglob("*.html"):
+        base = page.parent.relative_to(site).as_posix()
+        if page.name != "index.html" and page.name != "404.html":
+            base = posixpath.dirname(page.relative_to(site).as_posix())
+        tree = lxml.html.fromstring(page.read_bytes())
+        for element, _attr, link, _pos in tree.iterlinks():
+            parts = urlsplit(link)
+            if parts.scheme or parts.netloc or not parts.path or element.tag == "form":
+                continue
+            if page.name == "404.html":
+                target = parts.path.lstrip("/")  # error pages link from the site root
+            else:
+                target = posixpath.normpath(posixpath.join(base, parts.path))
+            path = site / target
+            if path.is_dir():
+                path = path / "index.html"
+            checked += 1
+            if not path.is_file():
+                broken.append(f"{page.relative_to(site)} → {link}")
+    return checked, broken
+
+
+def html_of(site: Path, url: str) -> BeautifulSoup:
+    return BeautifulSoup((site / url / "index.html").read_bytes(), "lxml")
+
+
+def tip_dir(title: str) -> str:
+    return next(p for p in TIP_URLS if p.endswith(title.lower().replace(" ", "-") + "/"))
+
+
+TIP_URLS: list[str] = []
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Config]:
+    root = tmp_path_factory.mktemp("built")
+    tips = write_corpus(root / "content")
+    config = site_config(root)
+    result = build_site(config)
+    assert result.tips == len(TIPS)
+    TIP_URLS[:] = [
+        f"tips/{t.date.year}/{t.id}/" for t in tips if not t.draft and t.date.year < 2099
+    ]
+    return result.site_dir, config
+
+
+class TestPages:
+    def test_every_page_is_there(self, built: tuple[Path, Config]) -> None:
+        site, config = built
+        collection = collect_tips(config.content_dir)
+        expected = ["", "themes/", "archive/", "archive/2024/", "archive/2023/", "series/"]
+        expected += ["series/customer-for-life/", "tags/", *TIP_URLS]
+        expected += [f"themes/{theme}/" for theme in collection.taxonomy.ids]
+        for url in expected:
+            assert (site / url / "index.html").is_file(), url
+        for name in ("404.html", "feed.xml", "sitemap.xml", "search/search_index.json"):
+            assert (site / name).is_file(), name
+
+    def test_home(self, built: tuple[Path, Config]) -> None:
+        site, _ = built
+        home = html_of(site, "")
+        week = home.select(".tb-week")[0]
+        assert "This week's tip" in week.get_text()
+        assert week.select("h2 a")[0].get_text() == TIPS[0][0]
+        cards = {
+            card.select("a")[0].get_text(): card.select(".tb-count")[0].get_text()
+            for card in home.select(".grid.cards li")
+        }
+        assert cards["Empathy"] == "3 tips" and cards["Compassion"] == "2 tips"
+        latest = [a.get_text() for a in home.select("ul.tb-list li > a")]
+        assert latest == [title for title, _, _ in TIPS][:10]
+        assert home.select("label.tb-search[for=__search]")
+        assert home.select('link[type="application/atom+xml"]')
+
+    def test_chapter_lists_its_tips_newest_first(self, built: tuple[Path, Config]) -> None:
+        site, _ = built
+        chapter = html_of(site, "themes/apology")
+        assert "how you apologize and recover" in chapter.select(".tb-lead")[0].get_text()
+        items = chapter.select("ul.tb-list li")
+        assert [li.select("a")[0].get_text() for li in items] == [
+            "Own the Mistake",
+            "Say Sorry Like You Mean It",
+        ]
+        assert items[0].select("time")[0].get("datetime") == "2024-02-06"
+        assert "keeps customers" in items[0].select(".tb-summary")[0].get_text()
+
+    def test_archive_counts(self, built: tuple[Path, Config]) -> None:
+        site, _ = built
+        rows = html_of(site, "archive").select("table tbody tr")
+        assert [[td.get_text() for td in row.select("td")] for row in rows] == [
+            ["2024", "4"],
+            ["2023", "8"],
+        ]
+        assert len(html_of(site, "archive/2023").select("ul.tb-list li")) == 8
+
+    def test_tip_page(self, built: tuple[Path, Config]) -> None:
+        site, _ = built
+        url = tip_dir("The Second Step")
+        page = html_of(site, url)
+        callout = page.select(".admonition.tip")[0]
+        assert callout.select(".admonition-title")[0].get_text() == "Takeaway"
+        assert "The Second Step — every time." in callout.get_text()
+        chips = page.select(".tb-meta a.tb-chip")
+        assert [c.get_text() for c in chips] == ["Customer Retention"]
+        assert chips[0].get("href") == "../../../themes/retention/"
+        series = page.select(".tb-series")[0]
+        assert "Customer for Life · Part 2 of 3" in series.get_text()
+        assert series.select("a.tb-part-prev")[0].get_text() == "Part 1: The First Step"
+        assert series.select("a.tb-part-next")[0].get_text() == "Part 3: The Third Step"
+        related = page.select("ul.tb-related li a")
+        assert len(related) == 5
+        assert all(a.get("href") != "./" and "second-step" not in a.get("href") for a in related)
+        assert (
+            page.select("a.md-footer__link--prev")[0].get("href").endswith("the-first-step/")
+        )  # previous by date is the older tip
+        assert page.select("a.md-footer__link--next")[0].get("href").endswith("the-third-step/")
+        assert page.select("a.tb-original")[0].get("href") == "https://cssamerica.com/6-tip/"
+        assert sorted(t.get_text().strip() for t in page.select(".md-tag")) == [
+            "retention",
+            "service",
+        ]
+
+    def test_excerpt_only_tip(self, built: tuple[Path, Config]) -> None:
+        site, _ = built
+        page = html_of(site, tip_dir(EXCERPT_TITLE))
+        notice = page.select(".admonition.tb-excerpt")[0]
+        assert "Only an excerpt" in notice.get_text()
+        assert notice.select("a")[0].get("href").startswith("https://cssamerica.com/")
+
+    def test_series_page_in_part_order(self, built: tuple[Path, Config]) -> None:
+        site, _ = built
+        items = html_of(site, "series/customer-for-life").select("ol li a")
+        assert [a.get_text() for a in items] == [
+            "The First Step",
+            "The Second Step",
+            "The Third Step",
+        ]
+
+    def test_tags_index(self, built: tuple[Path, Config]) -> None:
+        site, _ = built
+        text = html_of(site, "tags").get_text()
+        assert "service" in text and "Own the Mistake" in text
+
+    def test_feed(self, built: tuple[Path, Config]) -> None:
+        site, config = built
+        ns = {"a": "http://www.w3.org/2005/Atom"}
+        feed = ET.parse(site / "feed.xml").getroot()
+        entries = feed.findall("a:entry", ns)
+        assert [e.findtext("a:title", namespaces=ns) for e in entries] == [t for t, _, _ in TIPS]
+        for entry in entries:
+            link = entry.find("a:link", ns).get("href")  # type: ignore[union-attr]
+            path = urlsplit(link).path.lstrip("/")
+            assert (site / path / "index.html").is_file(), link
+
+    def test_sitemap_lists_every_tip(self, built: tuple[Path, Config]) -> None:
+        site, _ = built
+        sitemap = (site / "sitemap.xml").read_text()
+        for url in TIP_URLS:
+            assert url in sitemap
+
+    def test_search_index_has_tip_words_not_boilerplate(self, built: tuple[Path, Config]) -> None:
+        site, _ = built
+        docs = json.loads((site / "search/search_index.json").read_text())["docs"]
+        hits = [d["location"] for d in docs if "marmalade" in d["text"]]
+        assert hits and all(h.startswith(tip_dir("Own the Mistake")) for h in hits)
+        assert any("own the mistake" in d["title"].lower() for d in docs)
+        assert not any(
+            "Related tips" in d["text"] or "Read the original" in d["text"] for d in docs
+        )
+        assert not any(d["location"].startswith(("themes/", "archive/")) for d in docs)
+
+    def test_drafts_and_future_tips_stay_out(self, built: tuple[Path, Config]) -> None:
+        site, _ = built
+        everything = " ".join(p.read_text() for p in site.rglob("*.html"))
+        assert "xylophone" not in everything and "A Draft Nobody" not in everything
+        assert "A Tip From the Future" not in everything
+
+    def test_no_broken_internal_link(self, built: tuple[Path, Config]) -> None:
+        site, _ = built
+        checked, broken = crawl(site)
+        assert checked > 500 and broken == []
+
+
+def test_drafts_flag_builds_drafts(tmp_path: Path) -> None:
+    write_corpus(tmp_path / "content")
+    result = build_site(site_config(tmp_path), drafts=True)
+    assert result.tips == len(TIPS) + 2
+    assert list((tmp_path / "site" / "tips" / "2099").glob("*/index.html"))
+    home = html_of(result.site_dir, "")
+    assert "A Tip From the Future" in home.select(".tb-week")[0].get_text()
+
+
+class TestStrict:
+    @pytest.fixture()
+    def project(self, tmp_path: Path) -> Config:
+        write_corpus(tmp_path / "content")
+        return site_config(tmp_path)
+
+    def tip_file(self, config: Config, slug: str) -> Path:
+        return next(config.content_dir.glob(f"tips/*/*-{slug}.md"))
+
+    def test_broken_internal_link_names_the_file(self, project: Config) -> None:
+        path = self.tip_file(project, "own-the-mistake")
+        path.write_text(path.read_text() + "\nSee [the guide](../../pages/missing.md).\n")
+        with pytest.raises(TipbookError) as error:
+            build_site(project)
+        message = str(error.value)
+        assert "tips/2024/2024-02-06-own-the-mistake.md" in message
+        assert "missing.md" in message
+
+    def test_unknown_theme_names_the_file(self, project: Config) -> None:
+        path = self.tip_file(project, "hand-off-warmly")
+        path.write_text(path.read_text().replace("  - teamwork\n", "  - teamwrok\n"))
+        with pytest.raises(TipbookError) as error:
+            build_site(project)
+        assert "2024-01-23-hand-off-warmly.md" in str(error.value)
+        assert "did you mean 'teamwork'" in str(error.value)
+
+    def test_bad_front_matter_names_the_file(self, project: Config) -> None:
+        path = self.tip_file(project, "the-first-step")
+        path.write_text(path.read_text().replace("title: The First Step", "title: The: First"))
+        with pytest.raises(TipbookError) as error:
+            build_site(project)
+        assert "2023-11-14-the-first-step.md" in str(error.value) and "YAML" in str(error.value)
+
+
+class TestCommand:
+    @pytest.fixture()
+    def project(self, tmp_path: Path) -> Path:
+        write_corpus(tmp_path / "content")
+        shutil.copy(REPO_ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+        shutil.copytree(REPO_ROOT / "overrides", tmp_path / "overrides")
+        (tmp_path / "tipbook.yml").write_text(
+            "site_name: Test Handbook\ncontent_dir: content\nsite_dir: public\n"
+        )
+        return tmp_path
+
+    def run(self, project: Path, *args: str):  # type: ignore[no-untyped-def]
+        return CliRunner().invoke(main, ["--config", str(project / "tipbook.yml"), *args])
+
+    def test_build_and_site_dir_option(self, project: Path) -> None:
+        result = self.run(project, "build")
+        assert result.exit_code == 0, result.output
+        assert f"for {len(TIPS)} tips" in result.output
+        assert "Test Handbook" in (project / "public" / "index.html").read_text()
+        other = project / "elsewhere"
+        assert self.run(project, "build", "--site-dir", str(other)).exit_code == 0
+        assert (other / "index.html").is_file()
+
+    def test_failure_is_one_message_without_traceback(self, project: Path) -> None:
+        path = next(project.glob("content/tips/*/*-own-the-mistake.md"))
+        path.write_text(path.read_text().replace("  - apology\n", "  - apologies\n"))
+        result = self.run(project, "build")
+        assert result.exit_code == 1
+        assert "own-the-mistake.md" in result.output and "apologies" in result.output
+        assert "Traceback" not in result.output
+
+
+def test_shipped_content_builds_without_broken_links(tmp_path: Path) -> None:
+    config = site_config(tmp_path, REPO_ROOT / "content")
+    result = build_site(config)
+    assert result.tips == len(collect_tips(config.content_dir))
+    checked, broken = crawl(result.site_dir)
+    assert checked and broken == []
+    if (REPO_ROOT / "content" / "pages" / "editors-guide.md").is_file():
+        home = (result.site_dir / "index.html").read_text()
+        assert 'href="pages/editors-guide/"' in home  # in the navigation
+
+
+def test_synthetic_corpus(tmp_path: Path) -> None:
+    from benchmarks.generate import generate_corpus
+
+    tips = generate_corpus(tmp_path / "content", 60)
+    config = dataclasses.replace(site_config(tmp_path))
+    result = build_site(config)
+    assert result.tips == len(tips)
+    collection = collect_tips(config.content_dir)
+    for theme_id, members in collection.by_theme.items():
+        items = html_of(result.site_dir, f"themes/{theme_id}").select("ul.tb-list li")
+        assert len(items) == len(members)
+    checked, broken = crawl(result.site_dir)
+    assert checked > 1000 and broken == []
