@@ -228,7 +228,9 @@ def run(plan: Plan, out: Path = RESULTS, work: Path = WORK, console: Console | N
     for job, n in plan.jobs():
         with console.status(f"{job} at {n:,} tips…"):
             job_started = time.perf_counter()
-            records.extend(run_job(job, n, work, log))
+            load = round(os.getloadavg()[0], 2)  # other work on the machine skews timings
+            for record in run_job(job, n, work, log):
+                records.append({**record, "load_1min": load})
         console.log(f"{job} at {n:,} tips: {time.perf_counter() - job_started:.1f} s")
     records.extend(derived(records, plan))
     results = {
@@ -236,6 +238,7 @@ def run(plan: Plan, out: Path = RESULTS, work: Path = WORK, console: Console | N
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": machine(),
         "total_s": round(time.perf_counter() - started, 1),
+        "load_average_end": [round(x, 2) for x in os.getloadavg()],
         "figures": records,
     }
     out.parent.mkdir(parents=True, exist_ok=True)
