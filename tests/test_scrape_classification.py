@@ -107,7 +107,7 @@ def test_themes_from_site_tags_and_signal_words(taxonomy: Taxonomy) -> None:
         "Retain through Responsiveness",
         "Loyal customers renew when you keep them informed.",
     )
-    assert themes == ["caring", "retention"]
+    assert themes == ["caring", "retention", "responsiveness"]
     assert str(reasons[0]) == "caring: site tag 'caring'"
     assert str(reasons[1]).startswith("retention: ")
     assert "retain×1" in str(reasons[1]) and "renew×1" in str(reasons[1])
