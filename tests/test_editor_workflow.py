@@ -41,13 +41,13 @@ TIP_DATE = dt.date(2026, 11, 24)  # the first Tuesday after the newest tip (2026
 UNIQUE = "turnstile"  # a body word no other tip has: search must find the tip by it
 STORY = f"""\
 Last week a visitor at the museum was stuck at the {UNIQUE} for ten minutes because her
-ticket had been sold twice. The attendant said the system had been acting up all morning.
-That was true, and it did not help her at all.
+ticket had been sold twice. She waited while the attendant said the system had been acting
+up all morning. That was true, and it did not help her at all; waiting longer made it worse.
 
 Customers do not care whose fault it is. They care that someone owns it:
 
 - Apologize for what happened to them, not for the system.
-- Say what you will do, and do it while they are still with you.
+- Say what you will do, and do it quickly, while they are still with you.
 - Leave the excuse out: it sounds like blame, even when it is an explanation.
 
 TODO: add the follow-up story about the refund.
@@ -157,7 +157,8 @@ def test_an_editors_week(project: Path, monkeypatch: pytest.MonkeyPatch) -> None
     path.write_text(text, encoding="utf-8")
     result = tipbook("themes", "suggest", str(path), "--write")
     assert result.exit_code == 0, result.output
-    assert "apology" in load_tip(path).themes
+    themes = load_tip(path).themes
+    assert "apology" in themes and len(themes) > 1  # the classifier added at least one
     result = tipbook("check")
     assert result.exit_code == 0, result.output
     assert findings(result) == []
@@ -168,7 +169,8 @@ def test_an_editors_week(project: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert not page.exists()
     home = (site / "index.html").read_text(encoding="utf-8")
     assert TITLE not in home and "Know What Your Customer Values" in home
-    assert TITLE not in (site / "themes/apology/index.html").read_text(encoding="utf-8")
+    for theme in themes:
+        assert TITLE not in (site / f"themes/{theme}/index.html").read_text(encoding="utf-8")
     assert UNIQUE not in (site / "search/search_index.json").read_text(encoding="utf-8")
     assert search(UNIQUE)["total"] == 0
 
@@ -179,8 +181,9 @@ def test_an_editors_week(project: Path, monkeypatch: pytest.MonkeyPatch) -> None
     home = (site / "index.html").read_text(encoding="utf-8")
     week = home.split("This week", 1)[1][:2000]
     assert TITLE.replace("'", "&#x27;") in week or TITLE in week
+    for theme in themes:
+        assert TITLE in (site / f"themes/{theme}/index.html").read_text(encoding="utf-8"), theme
     chapter = (site / "themes/apology/index.html").read_text(encoding="utf-8")
-    assert TITLE in chapter
     assert chapter.index(TITLE) < chapter.index("Thank the Customer Who Complains")  # newest first
     index = json.loads((site / "search/search_index.json").read_text(encoding="utf-8"))
     hits = [doc for doc in index["docs"] if UNIQUE in doc["text"]]
