@@ -155,7 +155,7 @@ def check_file(
             problem = Problem(shown, line, problem.level, problem.field, problem.message)
         problems.append(problem)
 
-    _check_fields(tip, file, add, taxonomy)
+    _check_fields(tip, file, add)
     today = today or current_date()
     _check_date(tip, file, content_dir, today, add)
     _check_placeholders(tip, file, add)
@@ -243,7 +243,7 @@ def _item_line(front: list[str], key_line: int, value: str) -> int:
     return 0
 
 
-def _check_fields(tip: Tip, file: TipFile, add, taxonomy: Taxonomy) -> None:  # type: ignore[no-untyped-def]
+def _check_fields(tip: Tip, file: TipFile, add) -> None:  # type: ignore[no-untyped-def]
     lines = file.lines
 
     def near(*keys: str) -> int:
