@@ -280,7 +280,7 @@ class Fetcher:
                 self._load_robots(url, state)
                 state.robots_loaded = True
         if state.robots_error:
-            raise FetchError(original, state.robots_error)
+            raise FetchError(original, state.robots_error, transient=True)
         if state.robots is not None and not state.robots.can_fetch(url, self._agent_token):
             raise FetchError(original, "disallowed by robots.txt; not fetched")
 
@@ -298,6 +298,11 @@ class Fetcher:
                     f"{robots_url} answered HTTP {error.status}: not crawling the host "
                     "until it answers (RFC 9309)"
                 )
+                return
+            if error.transient:
+                # The host is down or overloaded: every URL on it would fail the same way,
+                # after the same retries. Say so once per URL, without asking again.
+                state.robots_error = error.reason
                 return
             raise FetchError(url, error.reason, error.status, error.transient) from None
         if 400 <= response.status < 500:

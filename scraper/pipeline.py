@@ -134,6 +134,8 @@ class _Run:
         if options.offline and options.cache_dir is None:
             raise UsageError("--offline needs a cache folder (--cache-dir)")
         self.taxonomy: Taxonomy = load_taxonomy(options.themes_file)
+        # Offline, requests cost nothing: re-extract everything the cache holds.
+        self.full = options.full or options.offline
         self.jobs: dict[str, _Job] = {}
         self.written: dict[str, Tip] = {}  # canonical key → tip written this run
         self.written_records: dict[str, TipRecord] = {}
@@ -169,7 +171,7 @@ class _Run:
         page_url: str | None = start
         visited: set[str] = set()
         pages = 0
-        may_stop = not options.full and self.state.complete(start)
+        may_stop = not self.full and self.state.complete(start)
         self.state.mark(start, False)
         while page_url and page_url not in visited:
             if options.max_pages and pages >= options.max_pages:
@@ -230,7 +232,7 @@ class _Run:
     def _fetch_posts(self) -> None:
         jobs = []
         for job in self.jobs.values():
-            if job.explicit or self.options.full or not self.existing.knows(job.url):
+            if job.explicit or self.full or not self.existing.knows(job.url):
                 jobs.append(job)
             else:
                 self.report.known += 1

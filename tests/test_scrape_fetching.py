@@ -213,6 +213,13 @@ def test_unreachable_host_fails_with_a_clear_reason(tmp_path: Path) -> None:
     recorder = Recorder()
     fetcher = Fetcher(fetch_settings(retries=1), allowed_origins={origin(url)},
                       sleep=recorder.sleep, clock=recorder.clock)  # fmt: skip
-    with fetcher, pytest.raises(FetchError) as caught:
-        fetcher.get(url)
-    assert caught.value.url == url and "cannot connect" in caught.value.reason
+    with fetcher:
+        with pytest.raises(FetchError) as caught:
+            fetcher.get(url)
+        assert caught.value.url == url and "cannot connect" in caught.value.reason
+        waited = list(recorder.sleeps)
+        other = url.replace("/tag/empathy/", "/tag/caring/")
+        with pytest.raises(FetchError, match="cannot connect"):
+            fetcher.get(other)  # the host is known to be down: no new attempts
+    assert recorder.sleeps == waited
+    assert fetcher.request_count == 2  # robots.txt, tried twice
