@@ -81,13 +81,19 @@ class FetchError(Exception):
     """
 
     def __init__(
-        self, url: str, reason: str, status: int | None = None, transient: bool = False
+        self,
+        url: str,
+        reason: str,
+        status: int | None = None,
+        transient: bool = False,
+        disallowed: bool = False,
     ) -> None:
         super().__init__(f"{url}: {reason}")
         self.url = url
         self.reason = reason
         self.status = status
         self.transient = transient
+        self.disallowed = disallowed  # robots.txt or another host: not ours to fetch
 
     @property
     def gone(self) -> bool:
@@ -225,7 +231,9 @@ class Fetcher:
         for _hop in range(MAX_REDIRECTS + 1):
             if not self.is_allowed_host(current):
                 where = "redirects to" if current != url else "is on"
-                raise FetchError(url, f"{where} another host ({origin(current)}); not fetched")
+                raise FetchError(
+                    url, f"{where} another host ({origin(current)}); not fetched", disallowed=True
+                )
             self._check_robots(url, current)
             response = self._fetch_one(current)
             if response.status in REDIRECT_STATUSES:
@@ -282,7 +290,7 @@ class Fetcher:
         if state.robots_error:
             raise FetchError(original, state.robots_error, transient=True)
         if state.robots is not None and not state.robots.can_fetch(url, self._agent_token):
-            raise FetchError(original, "disallowed by robots.txt; not fetched")
+            raise FetchError(original, "disallowed by robots.txt; not fetched", disallowed=True)
 
     @property
     def _agent_token(self) -> str:

@@ -268,11 +268,14 @@ class _Run:
         else:
             error = result.error
             note = error.reason if error else result.extract_error
-            if error is not None and not (error.gone or error.transient):
+            if error is not None and not (error.gone or error.transient or error.disallowed):
                 self.report.failures.append(PageProblem(job.url, error.reason, "post"))
                 return
         if tip is None:
             tip, problem = self._excerpt_tip(job, note)
+            if tip is None and result.error is not None and result.error.disallowed:
+                self._skip(job.url, result.error.reason, "post")  # by choice, not a failure
+                return
             if tip is None:
                 self.report.failures.append(PageProblem(job.url, problem, "post"))
                 return

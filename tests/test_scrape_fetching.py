@@ -223,3 +223,38 @@ def test_unreachable_host_fails_with_a_clear_reason(tmp_path: Path) -> None:
             fetcher.get(other)  # the host is known to be down: no new attempts
     assert recorder.sleeps == waited
     assert fetcher.request_count == 2  # robots.txt, tried twice
+
+
+def test_a_post_robots_txt_forbids_is_never_fetched(
+    tmp_path: Path, scrape_content_dir: Path, offhost_server
+) -> None:
+    """Through the pipeline: the excerpt stands in for a disallowed post; no request to it."""
+    from mirror.fixtures import MirrorSite, scrape_mirror
+    from mirror.server import MirrorServer
+
+    site_dir = tmp_path / "site"
+    (site_dir / "tag" / "x").mkdir(parents=True)
+    (site_dir / "robots.txt").write_text("User-agent: *\nDisallow: /members/\n", encoding="utf-8")
+    (site_dir / "tag" / "x" / "index.html").write_text(
+        """<html><body class="archive"><ul>
+<li><a href="/members/secret-tip-3-5-19/">Secret Tip - 3/5/19</a>
+<p>The excerpt of the members-only tip, long enough to be read. <a href="/members/secret-tip-3-5-19/">Read more</a></p></li>
+<li><a href="/members/other-1-1-19/">No date here</a>
+<p>Another excerpt. <a href="/members/other-1-1-19/">Read more</a></p></li>
+</ul></body></html>""",  # noqa: E501
+        encoding="utf-8",
+    )
+    server = MirrorServer(site_dir).start()
+    try:
+        site = MirrorSite(server, offhost_server, None)  # type: ignore[arg-type]
+        report = scrape_mirror(site, scrape_content_dir, None, urls=[server.url("/tag/x/")])
+    finally:
+        server.stop()
+    assert not any(p.startswith("/members/") for p in server.paths())
+    [record] = report.tips
+    assert record.excerpt_only and record.note == "disallowed by robots.txt; not fetched"
+    assert report.ok  # a post we may not fetch is skipped, not failed
+    # The other has no date for an excerpt tip: skipped, with the reason.
+    assert [(s.url, s.reason) for s in report.skipped] == [
+        (server.url("/members/other-1-1-19/"), "disallowed by robots.txt; not fetched")
+    ]
