@@ -138,3 +138,21 @@ def test_killed_mid_run_leaves_no_partial_file_and_resumes(
     assert not list(content.rglob("*.tmp"))  # temp files of the killed run are cleaned up
     for path in iter_tip_files(content):
         load_tip(path)
+
+
+def test_no_url_crawls_the_configured_start_urls_and_offline_asks_nothing(
+    mirror_site: MirrorSite, project: Path
+) -> None:
+    config = project / "tipbook.yml"
+    urls = "".join(f"\n    - {url}" for url in mirror_site.start_urls)
+    config.write_text(config.read_text(encoding="utf-8") + f"  start_urls:{urls}\n", "utf-8")
+
+    code, output = run(project, "--source-base", REAL_SITE)
+    assert code == 0, output
+    assert len(list(iter_tip_files(project / "content"))) == 39  # all but the external article
+
+    mirror_site.server.clear_log()
+    code, output = run(project, "--source-base", REAL_SITE, "--offline")
+    assert code == 0, output
+    assert mirror_site.server.requests == []
+    assert "0 request(s)" in output
