@@ -35,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.write(markdown(results))
         return 0
     plan = PLANS["tiny" if args.tiny else "quick" if args.quick else "full"]
-    run(plan, out=args.out, work=args.work)
+    run(plan, out=args.out.resolve(), work=args.work.resolve())
     return 0
 
 

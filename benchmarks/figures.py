@@ -418,7 +418,7 @@ def _stdout_to_stderr() -> Iterator[None]:
 
 def main(argv: list[str]) -> int:
     """`python -m benchmarks.figures JOB N WORK_DIR`: print the job's records as JSON."""
-    job, n, work = argv[0], int(argv[1]), Path(argv[2])
+    job, n, work = argv[0], int(argv[1]), Path(argv[2]).resolve()
     work.mkdir(parents=True, exist_ok=True)
     try:
         with _stdout_to_stderr():
