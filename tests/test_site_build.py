@@ -312,3 +312,44 @@ def test_synthetic_corpus(tmp_path: Path) -> None:
         assert len(items) == len(members)
     checked, broken = crawl(result.site_dir)
     assert checked > 1000 and broken == []
+
+
+def test_preview_serves_drafts_and_rebuilds_an_edited_tip(tmp_path: Path) -> None:
+    import threading
+    import time
+
+    import httpx
+
+    from tipbook.site.preview import make_preview_server
+
+    write_corpus(tmp_path / "content")
+    config = site_config(tmp_path)
+    server, builder, site = make_preview_server(config, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve, daemon=True)  # binds, watches, serves
+    thread.start()
+    try:
+        while not server.serve_thread.is_alive():
+            time.sleep(0.05)
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        home = httpx.get(base, timeout=10)
+        assert home.status_code == 200 and "A Tip From the Future" in home.text
+        assert "livereload" in home.text  # the browser reloads itself after a rebuild
+
+        path = next(config.content_dir.glob("tips/*/*-own-the-mistake.md"))
+        untouched = site / "tips/2023/2023-11-14-the-first-step/index.html"
+        before = untouched.stat().st_mtime_ns
+        path.write_text(path.read_text().replace("marmalade", "gooseberry"))
+        url = base + "tips/2024/2024-02-06-own-the-mistake/"
+        deadline = time.monotonic() + 30
+        while builder.builds < 2 or "gooseberry" not in httpx.get(url, timeout=10).text:
+            assert time.monotonic() < deadline, "the preview did not rebuild the edited tip"
+            time.sleep(0.2)
+        assert builder.builds == 2
+        assert untouched.stat().st_mtime_ns == before  # only the edited tip was rendered
+        index = json.loads((site / "search/search_index.json").read_text())["docs"]
+        assert any("gooseberry" in d["text"] for d in index)
+        assert not any("marmalade" in d["text"] for d in index)
+    finally:
+        server.shutdown(wait=True)
+        thread.join(timeout=10)
+        shutil.rmtree(site, ignore_errors=True)

@@ -11,6 +11,7 @@ import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from tipbook.config import Config
 from tipbook.errors import TipbookError, display_path
@@ -39,7 +40,9 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def load_mkdocs_config(config: Config, site_dir: Path | None = None, drafts: bool = False):
+def load_mkdocs_config(
+    config: Config, site_dir: Path | None = None, drafts: bool = False, preview: bool = False
+) -> Any:
     """MkDocs' configuration from the root `mkdocs.yml`, wired to this tipbook config."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's end-of-life banner
     from mkdocs.config import load_config as load_mkdocs
@@ -59,8 +62,7 @@ def load_mkdocs_config(config: Config, site_dir: Path | None = None, drafts: boo
         raise TipbookError(
             f"{display_path(path)}: the tipbook plugin is missing: add `- tipbook` under plugins"
         )
-    plugin.tipbook_config = config
-    plugin.config.drafts = drafts
+    plugin.prepare(config, drafts=drafts, preview=preview)
     return mkdocs_config
 
 

@@ -137,25 +137,44 @@ def collect_tips(
     drafts: bool = False,
     today: dt.date | None = None,
     taxonomy: Taxonomy | None = None,
+    cache: dict[Path, tuple[tuple[int, int], Tip | None, list[Problem]]] | None = None,
 ) -> Collection:
     """Load, validate and group the tips below `content_dir`.
 
     Drafts and tips dated after `today` are left out unless `drafts` is true. Any invalid
     file (bad front matter, an unknown theme, a misnamed file) raises one `ContentError`
     naming every file and the fix, so one run shows all of them.
+
+    `cache` (the live preview keeps one between rebuilds) maps each file to what it held at
+    a given modification time and size, so only edited files are read and parsed again.
     """
     taxonomy = taxonomy or load_taxonomy(content_dir / "themes.yml")
     today = today or current_date()  # $TIPBOOK_TODAY can set it (tests, previews)
     located: list[tuple[str, Tip]] = []
     problems: list[Problem] = []
     src_uris: dict[str, str] = {}
+    seen: set[Path] = set()
     for path in iter_tip_files(content_dir):
-        tip, found = validate_file(path, taxonomy)
+        if cache is None:
+            tip, found = validate_file(path, taxonomy)
+        else:
+            seen.add(path)
+            stat = path.stat()
+            stamp = (stat.st_mtime_ns, stat.st_size)
+            hit = cache.get(path)
+            if hit is not None and hit[0] == stamp:
+                _, tip, found = hit
+            else:
+                tip, found = validate_file(path, taxonomy)
+                cache[path] = (stamp, tip, found)
         problems.extend(p for p in found if p.is_error)
         if tip is None:
             continue
         located.append((display_path(path), tip))
         src_uris[tip.id] = path.relative_to(content_dir).as_posix()
+    if cache is not None:
+        for gone in set(cache) - seen:
+            del cache[gone]
     problems.extend(p for p in validate_collection(located) if p.is_error)
     if problems:
         raise ContentError(problems)

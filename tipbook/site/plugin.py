@@ -46,8 +46,12 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
     """Turns content/ into the handbook's pages (see the module docstring)."""
 
     def __init__(self) -> None:
-        # Set by `build_site` / the preview so `tipbook --config X build` is honoured.
         self.tipbook_config: Config | None = None
+        self.drafts = False
+        self.preview = False
+        self._serving = False
+        self._override: tuple[Config, bool, bool] | None = None
+        self._tip_cache: dict[Path, Any] = {}
         self.collection: Collection | None = None
         self.related: dict[str, list[str]] = {}
         self._related_key: tuple[Any, ...] | None = None
@@ -55,13 +59,23 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         self._specs: dict[str, pages.PageSpec] = {}
         self._files: Files | None = None
 
-    # Defining on_startup makes MkDocs keep this instance across `serve` rebuilds, so the
-    # related-tips map is reused while the tips' text is unchanged.
+    def prepare(self, tipbook_config: Config, *, drafts: bool, preview: bool = False) -> None:
+        """Settings for the next build from `build_site` or the preview (instead of reading
+        tipbook.yml and the plugin's options), so `tipbook --config X build` is honoured."""
+        self._override = (tipbook_config, drafts, preview)
+
+    # Defining on_startup makes MkDocs keep this instance across `serve` rebuilds, so a
+    # preview rebuild reuses the parsed tips and the related-tips map.
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.command = command
+        self._serving = command == "serve"
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
-        tb = self.tipbook_config or self._load_tipbook_config(config)
+        override, self._override = self._override, None
+        if override is not None:
+            tb, self.drafts, self.preview = override
+        else:
+            tb = self._load_tipbook_config(config)
+            self.drafts, self.preview = self.config.drafts, self._serving
         self.tipbook_config = tb
         config.site_name = tb.site_name
         if tb.site_description and not config.site_description:
@@ -91,7 +105,11 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         tb = self.tipbook_config
         assert tb is not None
         try:
-            collection = collect_tips(tb.content_dir, drafts=self.config.drafts)
+            collection = collect_tips(
+                tb.content_dir,
+                drafts=self.drafts,
+                cache=self._tip_cache if self.preview else None,
+            )
         except TipbookError as error:
             raise PluginError(error.message) from None
         self.collection = collection
@@ -143,10 +161,16 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
     def _related_for(self, collection: Collection) -> dict[str, list[str]]:
         from tipbook.site.crosslink import related_map
 
-        key = tuple(
-            (t.id, t.title, t.summary, t.takeaway, t.body, tuple(t.themes), t.series)
-            for t in collection.tips
-        )
+        if self.preview:
+            # While previewing, an edit to a tip's text keeps the related lists of the last
+            # full computation (a second or more at 1,000 tips); adding or removing a tip
+            # recomputes them. `tipbook build` always computes them afresh.
+            key: tuple[Any, ...] = tuple(t.id for t in collection.tips)
+        else:
+            key = tuple(
+                (t.id, t.title, t.summary, t.takeaway, t.body, tuple(t.themes), t.series)
+                for t in collection.tips
+            )
         if key != self._related_key:
             self.related = related_map(collection)
             self._related_key = key
@@ -194,7 +218,10 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         if tip is None or self._files is None or self.collection is None:
             return None
         file = self._files.get_file_from_path(self.collection.src_uri(tip))
-        return file.page if file is not None else None
+        page = file.page if file is not None else None
+        if page is not None and page.markdown is None:
+            page.title = tip.title  # not rendered in this (dirty) rebuild: title from the tip
+        return page
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         # Theme templates do not change during a build: skip Jinja's per-include file stat.

@@ -1,0 +1,85 @@
+"""The live preview: build the handbook (drafts included), serve it on loopback and
+rebuild on every change, with the browser reloading itself (MkDocs' livereload server).
+
+A rebuild after an edit is MkDocs' "dirty" build: only pages whose source changed are
+rendered again, plus the generated lists (home, chapters, archives, series), which are
+cheap; the tips' parsed front matter and the related-tips map are kept between rebuilds.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+from tipbook.config import Config
+from tipbook.site import load_mkdocs_config
+
+log = logging.getLogger("tipbook.preview")
+
+
+class PreviewBuilder:
+    """Builds the preview site: a full build first, dirty rebuilds after that."""
+
+    def __init__(self, config: Config, site_dir: Path, serve_url: str, drafts: bool) -> None:
+        self.config = config
+        self.site_dir = site_dir
+        self.serve_url = serve_url
+        self.drafts = drafts
+        self.builds = 0
+        self.last_seconds = 0.0
+
+    def __call__(self) -> None:
+        from mkdocs.commands.build import build
+
+        started = time.perf_counter()
+        mkdocs_config = load_mkdocs_config(self.config, self.site_dir, self.drafts, preview=True)
+        mkdocs_config.site_url = self.serve_url
+        # Previewing shows problems as warnings instead of stopping (a dirty rebuild itself
+        # logs a warning); `tipbook build` stays strict.
+        mkdocs_config.strict = False
+        if self.builds == 0:
+            mkdocs_config.plugins.on_startup(command="serve", dirty=True)
+        build(mkdocs_config, serve_url=self.serve_url, dirty=self.builds > 0)
+        self.builds += 1
+        self.last_seconds = time.perf_counter() - started
+        log.info("Preview built in %.2f s", self.last_seconds)
+
+
+def make_preview_server(config: Config, host: str, port: int, drafts: bool = True):  # type: ignore[no-untyped-def]
+    """A ready (not yet serving) livereload server watching content/, mkdocs.yml and
+    overrides/; returns (server, builder, site_dir). The first build has been done."""
+    from mkdocs.livereload import LiveReloadServer, _serve_url
+
+    site_dir = Path(tempfile.mkdtemp(prefix="tipbook-preview-"))
+    serve_url = _serve_url(host, port, "/")
+    builder = PreviewBuilder(config, site_dir, serve_url, drafts)
+    builder()
+    server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir))
+
+    def error_page(code: int) -> bytes | None:
+        page = site_dir / f"{code}.html"
+        return page.read_bytes() if code in (404, 500) and page.is_file() else None
+
+    server.error_handler = error_page
+    server.watch(str(config.content_dir))
+    server.watch(str(config.mkdocs_file))
+    if (config.root / "overrides").is_dir():
+        server.watch(str(config.root / "overrides"))
+    return server, builder, site_dir
+
+
+def serve_preview(
+    config: Config, host: str = "127.0.0.1", port: int = 8000, drafts: bool = True
+) -> None:
+    """Serve a live-reloading preview of the handbook until interrupted (Ctrl+C)."""
+    server, _builder, site_dir = make_preview_server(config, host, port, drafts)
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        log.info("Stopping the preview")
+    finally:
+        server.shutdown()
+        shutil.rmtree(site_dir, ignore_errors=True)
