@@ -1,15 +1,17 @@
 """Write scraped tips into the content folder without ever losing an editor's work.
 
-Each scraped tip records `scrape_hash`, the hash of the body as scraped. A file whose body
-no longer matches its hash (or that has no hash: an editor wrote it) was changed by an
-editor and is kept unless `force` is given. Writes go through `tipbook.content.save_tip`
-(temp file + rename, unchanged files untouched, so mtimes stay). A tip whose title, and so
-its file name, changed moves: the new file is written, then the old one removed.
+Each scraped tip records `scrape_hash`, the hash of its body and of the fields the scraper
+fills, as scraped. A file that no longer matches its hash (or that has no hash: an editor
+wrote it) was changed by an editor and is kept unless `force` is given. Writes go through
+`tipbook.content.save_tip` (temp file + rename, unchanged files untouched, so mtimes stay).
+A tip whose title, and so its file name, changed moves: the new file is written, then the
+old one removed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -33,9 +35,34 @@ def body_hash(body: str) -> str:
     return hashlib.sha256(normalize_body(body).encode("utf-8")).hexdigest()[:HASH_LENGTH]
 
 
+def scrape_fingerprint(tip: Tip) -> str:
+    """The hash the scraper records: the body and every field it writes.
+
+    So an editor's change to the text *or* to a field it fills (title, themes, summary, …)
+    marks the file as the editor's. `draft` and unknown keys are the editor's anyway.
+    """
+    fields = {
+        "title": tip.title,
+        "date": tip.date.isoformat(),
+        "slug": tip.slug,
+        "themes": tip.themes,
+        "tags": tip.tags,
+        "summary": tip.summary,
+        "takeaway": tip.takeaway,
+        "series": tip.series.to_dict() if tip.series else None,
+        "source": tip.source,
+        "excerpt_only": tip.excerpt_only,
+    }
+    data = json.dumps(fields, sort_keys=True, ensure_ascii=False) + "\n" + normalize_body(tip.body)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:HASH_LENGTH]
+
+
 def editor_changed(tip: Tip) -> bool:
-    """True when the body differs from what the scraper last wrote (or it never wrote it)."""
-    return not tip.scrape_hash or body_hash(tip.body) != tip.scrape_hash
+    """True when the file differs from what the scraper last wrote (or it never wrote it)."""
+    if not tip.scrape_hash:
+        return True
+    # Files from before fields were fingerprinted carry a hash of the body alone.
+    return tip.scrape_hash not in (scrape_fingerprint(tip), body_hash(tip.body))
 
 
 @dataclass
@@ -87,12 +114,12 @@ def write_tip(
     content_dir: Path, tip: Tip, existing: ExistingTips, force: bool = False
 ) -> tuple[Outcome, Path]:
     """Save a scraped tip; return what happened and the file it is in."""
-    tip.scrape_hash = body_hash(tip.body)
     found = existing.find(content_dir, tip)
     target = tip_path(content_dir, tip)
     if found is None and target in existing.unreadable and not force:
         return Outcome.KEPT, target  # `tipbook check` tells the editor what is wrong
     if found is None:
+        tip.scrape_hash = scrape_fingerprint(tip)
         path, _changed = save_tip(content_dir, tip)
         existing.add(path, tip)
         return Outcome.NEW, path
@@ -104,6 +131,7 @@ def write_tip(
         return Outcome.UNCHANGED, old_path
     tip.draft = tip.draft or old.draft
     tip.extra = {**old.extra, **tip.extra}
+    tip.scrape_hash = scrape_fingerprint(tip)
     path, changed = save_tip(content_dir, tip)
     if path != old_path:
         old_path.unlink(missing_ok=True)

@@ -15,6 +15,7 @@ from scraper.write import (
     body_hash,
     editor_changed,
     remove_stale_temp_files,
+    scrape_fingerprint,
     write_tip,
 )
 from tipbook.content import iter_tip_files, load_tip
@@ -44,7 +45,7 @@ def test_new_unchanged_updated(tmp_path: Path) -> None:
     assert outcome is Outcome.NEW
     assert path == tmp_path / "tips" / "2019" / "2019-03-05-listen-first.md"
     saved = load_tip(path)
-    assert saved.scrape_hash == body_hash(saved.body) and not editor_changed(saved)
+    assert saved.scrape_hash == scrape_fingerprint(saved) and not editor_changed(saved)
     mtime = path.stat().st_mtime_ns
 
     assert write(tmp_path, tip())[0] is Outcome.UNCHANGED
@@ -65,6 +66,23 @@ def test_an_editor_change_is_kept_unless_forced(tmp_path: Path) -> None:
     assert path.read_text(encoding="utf-8") == text
     assert write(tmp_path, tip(), force=True)[0] is Outcome.UPDATED
     assert load_tip(path).body.endswith("Listen first.")
+
+
+def test_an_editor_change_to_a_field_is_kept_too(tmp_path: Path) -> None:
+    _, path = write(tmp_path, tip(themes=["communication"]))
+    text = path.read_text(encoding="utf-8").replace("  - communication", "  - teamwork")
+    path.write_text(text, encoding="utf-8")
+    assert write(tmp_path, tip(themes=["communication"]))[0] is Outcome.KEPT
+    assert load_tip(path).themes == ["teamwork"]
+
+
+def test_files_with_a_body_only_hash_still_update(tmp_path: Path) -> None:
+    _, path = write(tmp_path, tip())
+    old = load_tip(path)
+    text = path.read_text(encoding="utf-8").replace(old.scrape_hash, body_hash(old.body))
+    path.write_text(text, encoding="utf-8")  # as written by the first scraper version
+    assert not editor_changed(load_tip(path))
+    assert write(tmp_path, tip(summary="Listen, then answer."))[0] is Outcome.UPDATED
 
 
 def test_a_file_without_scrape_hash_belongs_to_an_editor(tmp_path: Path) -> None:
