@@ -197,3 +197,21 @@ def test_update_index_takes_the_configuration(tmp_path: Path, content: Path) -> 
     report = update_index(config)
     assert report.index_dir == tmp_path / "build" / "idx"
     assert report.total == len(TIPS)
+
+
+def test_a_manifest_older_than_the_index_causes_no_duplicates(
+    content: Path, index_dir: Path
+) -> None:
+    update_index(content, index_dir)
+    manifest_file = current_generation(index_dir) / MANIFEST_FILE
+    before = manifest_file.read_text()
+    new_tip = by_title("Apply Selfless Service").with_changes(
+        title="Greet Every Visitor", slug="greet-every-visitor", body="Greet with a smile."
+    )
+    save_tip(content, new_tip)
+    update_index(content, index_dir)
+    manifest_file.write_text(before)  # as if the process died between commit and manifest
+    report = update_index(content, index_dir)
+    assert report.added == 1  # seen as new again…
+    assert report.total == len(TIPS) + 1  # …but replaced, not added twice
+    assert ids(index_dir, "greet") == [new_tip.id]
