@@ -27,6 +27,15 @@ _TITLE_DATE = re.compile(
 _TITLE_TOW = re.compile(r"\s*[–—-]?\s*\bTOW\s*$")
 _URL_DATE = re.compile(r"/(?P<y>(19|20)\d{2})/(?P<m>\d{1,2})/(?P<d>\d{1,2})/")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTHS = {m: i for i, m in enumerate(_MONTH_KEYS, 1)}
+_MONTH_NAME = r"(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_WRITTEN_DATE = re.compile(
+    rf"\b{_MONTH_NAME}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})\b", re.I
+)
+_WRITTEN_DATE_DMY = re.compile(
+    rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH_NAME}\s+(?P<year>\d{{4}})\b", re.I
+)
 _SITE_SUFFIX = re.compile(r"\s+[|·»]\s+[^|·»]+$")
 
 # Elements that are never part of an article's text.
@@ -137,6 +146,18 @@ def parse_iso_date(value: str) -> dt.date | None:
         return None
     try:
         return dt.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def parse_written_date(text: str) -> dt.date | None:
+    """A date written out, as meta lines do: "November 13, 2018" or "13 November 2018"."""
+    match = _WRITTEN_DATE.search(text) or _WRITTEN_DATE_DMY.search(text)
+    if not match:
+        return None
+    month = _MONTHS.get(match["month"][:3].lower())
+    try:
+        return dt.date(int(match["year"]), month, int(match["day"])) if month else None
     except ValueError:
         return None
 
@@ -259,6 +280,10 @@ def _find_date(soup: BeautifulSoup, article: Tag | None, url: str) -> tuple[dt.d
             date = parse_iso_date(str(meta["content"]))
             if date:
                 return date, "meta"
+    for meta_line in scope.select(".entry-meta, .posted-on, .post-meta, .byline, .date"):
+        date = parse_written_date(meta_line.get_text(" "))
+        if date:
+            return date, "meta"
     match = _URL_DATE.search(urlsplit(url).path)
     if match:
         try:

@@ -238,12 +238,18 @@ class _Run:
                 self.report.known += 1
         total = len(jobs)
         workers = max(1, self.options.settings.concurrency)
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tipbook-fetch") as pool:
+        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tipbook-fetch")
+        try:
             futures = [pool.submit(self._fetch_post, job) for job in jobs]
             for done, future in enumerate(as_completed(futures), start=1):
                 result = future.result()
-                self._write_result(result)
+                self._write_result(result)  # in this thread only: one writer
                 self.progress("tip", result.job.url, done, total)
+        except BaseException:
+            # Ctrl-C (or a bug): drop the queued fetches instead of waiting for them all.
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown()
 
     def _fetch_post(self, job: _Job) -> _Result:
         """Fetch and extract one post (runs in a worker thread; writes nothing)."""

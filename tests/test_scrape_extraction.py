@@ -106,6 +106,15 @@ def test_date_falls_back_to_meta_then_title() -> None:
     assert (extracted.date, extracted.date_source) == (dt.date(2019, 3, 6), "title")
 
 
+def test_date_from_a_written_meta_line() -> None:
+    html = """<html><body class="single"><article><h1 class="entry-title">Tip</h1>
+    <div class="entry-meta">Posted on November 13, 2018 in Tips</div>
+    <div class="entry-content"><p>Text of the tip that is long enough.</p></div></article>
+    </body></html>"""
+    extracted = extract_article(html, BASE + "/tip/")
+    assert (extracted.date, extracted.date_source) == (dt.date(2018, 11, 13), "meta")
+
+
 def test_a_page_without_an_article_is_an_error() -> None:
     with pytest.raises(ExtractError, match="no article text"):
         extract_article("<html><body><nav><a href='/'>Home</a></nav></body></html>", BASE)
