@@ -175,12 +175,21 @@ def _open_current(index_dir: Path) -> _Generation:
         )
     try:
         index = whoosh_index.open_dir(str(path))
-        index.doc_count()  # reads the table of contents: a damaged one fails here
+        _doc_count(index)  # reads the table of contents: a damaged one fails here
     except Exception as error:  # Whoosh raises many kinds on damaged files
         raise IndexUnavailable(
             f"the search index in {shown} is damaged ({type(error).__name__}: {error})"
         ) from None
     return _Generation(path, index, manifest)
+
+
+def _doc_count(index: Any) -> int:
+    """Tips in the index, from its table of contents alone.
+
+    Whoosh's `Index.doc_count()` opens a reader on every segment (~20 ms each at 10,000
+    tips) just to add up numbers the table of contents already holds.
+    """
+    return sum(segment.doc_count() for segment in index._read_toc().segments)
 
 
 def _scan(content_dir: Path) -> dict[str, _File]:
@@ -268,7 +277,7 @@ def _update(current: _Generation, files: dict[str, _File], report: IndexReport) 
             raise
         writer.commit()
         manifest_dirty = True
-    report.total = current.index.doc_count()
+    report.total = _doc_count(current.index)
     if manifest_dirty:
         current.manifest["files"] = known
         _write_manifest(current.path, known, current.index.latest_generation())
