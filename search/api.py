@@ -72,7 +72,7 @@ class SearchService:
         try:
             options = parse_parameters(params)
             # Content trouble must not stop searching what is indexed.
-            with contextlib.suppress(TipbookError):
+            with contextlib.suppress(TipbookError, OSError):
                 self.refresh()
             result = self.searcher.search(**options)
         except ApiError as error:

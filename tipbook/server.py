@@ -100,7 +100,11 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         except ValueError as error:
             self._send_json(HTTPStatus.BAD_REQUEST, _error(400, f"bad query string: {error}"))
             return
-        status, body = self.server.service.handle(params)
+        try:
+            status, body = self.server.service.handle(params)
+        except Exception as error:  # a bug must cost one request, not the connection
+            self.log_error("search failed: %r", error)
+            status, body = 500, _error(500, "search failed; see the server's log")
         self._send_json(HTTPStatus(status), body)
 
     def _send_json(self, status: HTTPStatus, body: dict[str, Any]) -> None:
