@@ -41,6 +41,7 @@ FIGURES: dict[str, list[tuple[str, str]]] = {
     "index": [
         ("index: full build", "s"),
         ("index: one new tip (incremental)", "s"),
+        ("index: one new tip (update_index)", "s"),
         ("index: size", "MB"),
     ],
     "queries": [("query latency p50", "ms"), ("query latency p95", "ms")],
