@@ -174,3 +174,19 @@ def test_bench_harness_runs_every_figure(tmp_path: Path, repo_root: Path) -> Non
         cwd=repo_root,
     ).stdout
     assert table.count("\n| ") == len(results["figures"]) + 2  # header, rule, one row each
+
+
+def test_targets_are_judged_at_their_sizes() -> None:
+    from benchmarks.runner import with_targets
+
+    records = with_targets(
+        [
+            {"figure": "query latency p95", "value": 62.0, "unit": "ms", "n": 10000, "note": ""},
+            {"figure": "query latency p95", "value": 62.0, "unit": "ms", "n": 1000, "note": ""},
+            {"figure": "related tips for all tips", "value": 1.2, "unit": "s", "n": 1000,
+             "note": "every tip has 5"},
+        ]
+    )  # fmt: skip
+    assert records[0]["target_met"] is False and "target ≤ 50: MISSED" in records[0]["note"]
+    assert "target" not in records[1]  # no target was set at 1,000 tips
+    assert records[2]["note"] == "every tip has 5; target ≤ 3: met"
