@@ -18,7 +18,7 @@ from pathlib import Path
 
 from scraper.discover import url_key
 from tipbook.content import TIPS_DIR, iter_tip_files, parse_tip, save_tip, tip_path
-from tipbook.model import Tip, normalize_body
+from tipbook.model import SLUG_MAX_LENGTH, Tip, normalize_body
 
 HASH_LENGTH = 16
 
@@ -102,12 +102,24 @@ class ExistingTips:
         return url_key(url) in self.by_key
 
     def find(self, content_dir: Path, tip: Tip) -> tuple[Path, Tip] | None:
-        """The existing file of `tip`: by its source URL, else at its own path."""
-        path = self.by_key.get(url_key(tip.source)) if tip.source else None
-        if path is None:
+        """The existing file of `tip` (by source URL, else at its path), or None.
+
+        Also settles the tip's slug: a path that holds *another* source's tip is never
+        this tip's, so the tip takes the next free slug (`-2`, `-3`, …) instead.
+        """
+        own = self.by_key.get(url_key(tip.source)) if tip.source else None
+        base, number = tip.slug, 1
+        while True:
             candidate = tip_path(content_dir, tip)
-            path = candidate if candidate in self.tips else None
-        return (path, self.tips[path]) if path is not None else None
+            other = self.tips.get(candidate)
+            if candidate == own or candidate in self.unreadable or other is None:
+                break
+            if not (other.source and tip.source) or url_key(other.source) == url_key(tip.source):
+                own = own or candidate  # an editor's file without source at this path
+                break
+            number += 1
+            tip.slug = f"{base[: SLUG_MAX_LENGTH - 4]}-{number}"
+        return (own, self.tips[own]) if own is not None else None
 
 
 def write_tip(
@@ -116,7 +128,7 @@ def write_tip(
     """Save a scraped tip; return what happened and the file it is in."""
     found = existing.find(content_dir, tip)
     target = tip_path(content_dir, tip)
-    if found is None and target in existing.unreadable and not force:
+    if target in existing.unreadable and not force:
         return Outcome.KEPT, target  # `tipbook check` tells the editor what is wrong
     if found is None:
         tip.scrape_hash = scrape_fingerprint(tip)

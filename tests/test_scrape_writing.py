@@ -111,6 +111,17 @@ def test_a_retitled_tip_moves_instead_of_duplicating(tmp_path: Path) -> None:
     assert list(iter_tip_files(tmp_path)) == [new]
 
 
+def test_two_tips_with_one_date_and_title_both_survive(tmp_path: Path) -> None:
+    existing = ExistingTips.load(tmp_path)
+    first = write_tip(tmp_path, tip(title="Holiday Poem"), existing)
+    second = write_tip(tmp_path, tip(title="Holiday Poem", source=SOURCE + "again/"), existing)
+    assert first == (Outcome.NEW, tmp_path / "tips" / "2019" / "2019-03-05-holiday-poem.md")
+    assert second == (Outcome.NEW, tmp_path / "tips" / "2019" / "2019-03-05-holiday-poem-2.md")
+    assert write(tmp_path, tip(title="Holiday Poem", source=SOURCE + "again/"))[0] is (
+        Outcome.UNCHANGED
+    )
+
+
 def test_an_excerpt_does_not_replace_the_full_tip(tmp_path: Path) -> None:
     _, path = write(tmp_path, tip())
     before = path.read_bytes()
