@@ -12,6 +12,7 @@ figures as unavailable, with the reason, instead of failing the run.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib
 import importlib.util
 import json
@@ -27,6 +28,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from benchmarks import generate
 from benchmarks.generate import generate_corpus, generate_tip, generate_tips
 from benchmarks.measure import Measurement, measure
 
@@ -79,13 +81,17 @@ class Unavailable(Exception):
 
 
 def corpus(work: Path, n: int) -> Path:
-    """The content dir of `n` synthetic tips, generated once per work dir and reused."""
+    """The content dir of `n` synthetic tips, generated once and reused while its inputs
+    (the generator, its vocabulary, the themes) stay the same."""
     content = work / "corpus" / str(n) / "content"
     marker = content / ".complete"
-    if not marker.is_file():
+    digest = hashlib.sha1(str(n).encode())
+    for source in (generate.__file__, generate.WORDS_FILE, generate.THEMES_FILE):
+        digest.update(Path(source).read_bytes())
+    if not marker.is_file() or marker.read_text(encoding="utf-8") != digest.hexdigest():
         shutil.rmtree(content, ignore_errors=True)
         generate_corpus(content, n)
-        marker.write_text(f"{n}\n", encoding="utf-8")
+        marker.write_text(digest.hexdigest(), encoding="utf-8")
     return content
 
 
