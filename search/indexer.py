@@ -96,21 +96,28 @@ def update_index(
     content_dir, index_dir = Path(content_dir), Path(index_dir)
     started = time.perf_counter()
     report = IndexReport(index_dir=index_dir)
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with _update_lock(index_dir, wait):
-        files = _scan(content_dir)
-        reason = "rebuild requested" if rebuild else ""
-        current = None
-        if not reason:
-            try:
-                current = _open_current(index_dir)
-            except IndexUnavailable as error:
-                reason = str(error)
-        if current is None:
-            report.rebuilt, report.reason = True, reason
-            _rebuild(index_dir, files, report)
-        else:
-            _update(current, files, report)
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        with _update_lock(index_dir, wait):
+            files = _scan(content_dir)
+            reason = "rebuild requested" if rebuild else ""
+            current = None
+            if not reason:
+                try:
+                    current = _open_current(index_dir)
+                except IndexUnavailable as error:
+                    reason = str(error)
+            if current is None:
+                report.rebuilt, report.reason = True, reason
+                _rebuild(index_dir, files, report)
+            else:
+                _update(current, files, report)
+    except OSError as error:
+        raise TipbookError(
+            f"cannot write the search index in {display_path(index_dir)} "
+            f"({error.strerror or error}): check the folder's permissions and free space, "
+            "or set index_dir in tipbook.yml"
+        ) from None
     report.seconds = time.perf_counter() - started
     return report
 

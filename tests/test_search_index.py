@@ -215,3 +215,12 @@ def test_a_manifest_older_than_the_index_causes_no_duplicates(
     assert report.added == 1  # seen as new again…
     assert report.total == len(TIPS) + 1  # …but replaced, not added twice
     assert ids(index_dir, "greet") == [new_tip.id]
+
+
+def test_an_unwritable_index_folder_is_a_clear_error(content: Path, tmp_path: Path) -> None:
+    from tipbook.errors import TipbookError
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the index folder should be", encoding="utf-8")
+    with pytest.raises(TipbookError, match="cannot write the search index"):
+        update_index(content, blocker / "index")
