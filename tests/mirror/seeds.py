@@ -23,6 +23,9 @@ META_LINE = "Posted on in Customer Service Tip of the Week Please leave a commen
 FOOTER_LINE = re.compile(r"^Signup for FREE Tips!\s+Contact Us")
 BULLET = "•"
 READ_MORE = " Read more"
+# The captures show the first page of each tag archive only. Older pages list older posts;
+# this one, about empathy, is also on the empathy archive (so a tip sits on two tags).
+OLDER_ARCHIVE_PAGES = {"Why to Become an Empathy Expert": ["empathy"]}
 # Seed 004 has no date anywhere: the mirror publishes it under this dated URL.
 EXTERNAL_DATE = dt.date(2016, 5, 10)
 EXTERNAL_IMAGE_ALT = "business-people-writing"
@@ -178,6 +181,8 @@ def load_seed_tips(seeds_dir: Path = SEEDS_DIR) -> list[SeedTip]:
             known.in_category = True
         if tip.kind == "widget" and not known.excerpt:
             known.excerpt = tip.excerpt
+    for tip in merged.values():
+        tip.tags += [t for t in OLDER_ARCHIVE_PAGES.get(tip.title, []) if t not in tip.tags]
     return sorted(merged.values(), key=lambda t: t.date, reverse=True)
 
 
