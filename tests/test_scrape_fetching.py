@@ -258,3 +258,22 @@ def test_a_post_robots_txt_forbids_is_never_fetched(
     assert [(s.url, s.reason) for s in report.skipped] == [
         (server.url("/members/other-1-1-19/"), "disallowed by robots.txt; not fetched")
     ]
+
+
+def test_robots_crawl_delay_is_honoured_when_longer(tmp_path: Path) -> None:
+    from mirror.server import MirrorServer
+
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text("<p>a</p>", encoding="utf-8")
+    (tmp_path / "robots.txt").write_text("User-agent: *\nCrawl-delay: 3\n", encoding="utf-8")
+    server = MirrorServer(tmp_path).start()
+    recorder = Recorder()
+    try:
+        fetcher = Fetcher(fetch_settings(delay=1.0), allowed_origins={origin(server.base_url)},
+                          sleep=recorder.sleep, clock=recorder.clock)  # fmt: skip
+        with fetcher:
+            fetcher.get(server.url("/a/"))
+            fetcher.get(server.url("/a/"))
+    finally:
+        server.stop()
+    assert recorder.sleeps == [1.0, 3.0]  # robots.txt was read at the configured pace
