@@ -91,11 +91,22 @@ def run_scrape(options: ScrapeOptions, console: Console, verbose: bool = False) 
 
 
 def print_summary(report: ScrapeReport, console: Console, verbose: bool = False) -> None:
-    """The summary table, then every failure with its URL and reason."""
-    if verbose:
-        for tip in report.tips:
-            flag = " (excerpt only)" if tip.excerpt_only else ""
-            console.print(f"{tip.outcome:9} {tip.path}{flag}", highlight=False, soft_wrap=True)
+    """Changed and kept files (every tip with `verbose`), the summary table, then every
+    skipped or failed page with its URL and reason."""
+    for tip in report.tips:
+        if not verbose and tip.outcome == "unchanged":
+            continue  # the files that changed (or were kept) are what a maintainer reviews
+        flag = " (excerpt only)" if tip.excerpt_only else ""
+        console.print(f"{tip.outcome:9} {tip.path}{flag}", highlight=False, soft_wrap=True)
+        if tip.outcome == "kept":
+            console.print(
+                "          an editor changed it: kept (--force overwrites)",
+                highlight=False,
+                soft_wrap=True,
+            )
+        if verbose:
+            if tip.note:
+                console.print(f"          {tip.note}", highlight=False, soft_wrap=True)
             for reason in tip.reasons:
                 console.print(f"          theme {reason}", highlight=False, soft_wrap=True)
     for note in report.notes:
