@@ -197,13 +197,17 @@ class _Run:
                 if not self.fetcher.is_allowed_host(entry.url):
                     self._skip(entry.url, "on another host; not followed", "link")
                     continue
-                job = self._job(self.fetcher.cached_target(entry.url))
+                target = self.fetcher.cached_target(entry.url)
+                # A tip met earlier in this run is as good as known: the widget repeats the
+                # newest tips on every page, and must not keep the walk going.
+                seen = url_key(target) in self.jobs or self.existing.knows(target)
+                job = self._job(target)
                 job.title = job.title or entry.title
                 if entry.excerpt and (not job.excerpt or entry.from_widget):
                     job.excerpt = entry.excerpt
                 job.tags += [t for t in entry.tags if t not in job.tags]
                 job.archives.add(start)
-                if not self.existing.knows(job.url):
+                if not seen:
                     all_known = False
             if may_stop and all_known:
                 self.report.notes.append(

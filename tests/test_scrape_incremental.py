@@ -117,6 +117,9 @@ def test_a_new_tip_on_page_one_is_picked_up(
     report = scrape_mirror(mirror_site, scrape_content_dir, cache)
 
     assert [r.path for r in report.tips if r.outcome == "new"] == [SUPERPOWER]
+    # Category pages 1-2 (the new tip is on page 1 and in every page's widget), then
+    # page 1 of each tag archive.
+    assert report.archive_pages == 5
     assert load_tip(scrape_content_dir / SUPERPOWER).tags == ["empathy"]
 
 
