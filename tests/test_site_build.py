@@ -353,3 +353,52 @@ def test_preview_serves_drafts_and_rebuilds_an_edited_tip(tmp_path: Path) -> Non
         server.shutdown(wait=True)
         thread.join(timeout=10)
         shutil.rmtree(site, ignore_errors=True)
+
+
+def test_two_process_build_writes_the_same_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker process's pages are byte-identical to a one-process build's."""
+    from tipbook.site import parallel
+
+    write_corpus(tmp_path / "content")
+    config = site_config(tmp_path)
+    monkeypatch.setenv("TIPBOOK_BUILD_PROCESSES", "1")
+    serial = build_site(config, site_dir=tmp_path / "serial").site_dir
+    monkeypatch.delenv("TIPBOOK_BUILD_PROCESSES")
+    monkeypatch.setattr(parallel, "MIN_PAGES", 1)
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+    forked = build_site(config, site_dir=tmp_path / "forked").site_dir
+
+    def files(site: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()
+        }
+
+    one, two = files(serial), files(forked)
+    assert one.keys() == two.keys()
+    index = "search/search_index.json"
+    differ = [name for name in one if one[name] != two[name] and name != index]
+    assert differ == []
+    # The search index holds the same entries (in another order).
+    entries = [
+        sorted(json.dumps(d, sort_keys=True) for d in json.loads(s[index])["docs"])
+        for s in (one, two)
+    ]
+    assert entries[0] == entries[1] and any("marmalade" in e for e in entries[1])
+
+
+def test_two_process_build_fails_on_a_broken_link_in_a_worker_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tipbook.site import parallel
+
+    monkeypatch.setattr(parallel, "MIN_PAGES", 1)
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+    write_corpus(tmp_path / "content")
+    config = site_config(tmp_path)
+    for path in config.content_dir.glob("tips/*/*.md"):  # one of them is the worker's
+        path.write_text(path.read_text() + "\nSee [nothing](missing.md).\n")
+    with pytest.raises(TipbookError) as error:
+        build_site(config)
+    assert str(error.value).count("missing.md") >= len(TIPS)

@@ -83,6 +83,9 @@ def build_site(config: Config, site_dir: Path | None = None, drafts: bool = Fals
     logger.addHandler(handler)
     propagate, logger.propagate = logger.propagate, False
     try:
+        # As `mkdocs build` does: plugins that persist between builds in one process
+        # (Material's search after a preview, say) start over as a plain build.
+        mkdocs_config.plugins.on_startup(command="build", dirty=False)
         build(mkdocs_config)
     except (Abort, MkDocsException) as error:
         messages = [_with_content_path(m, config) for m in handler.messages]
@@ -90,6 +93,7 @@ def build_site(config: Config, site_dir: Path | None = None, drafts: bool = Fals
             messages = [str(error)]
         raise TipbookError("the build failed:\n" + "\n".join(dict.fromkeys(messages))) from None
     finally:
+        mkdocs_config.plugins.on_shutdown()
         logger.removeHandler(handler)
         logger.propagate = propagate
     plugin = mkdocs_config.plugins[PLUGIN_NAME]

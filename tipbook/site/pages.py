@@ -448,8 +448,10 @@ def list_pages(collection: Collection, site_name: str) -> list[PageSpec]:
 
 def nav_config(static_pages: list[tuple[str, str]], collection: Collection) -> list[Any]:
     """MkDocs `nav`: a handful of entries. Tip pages stay out of it, so no page renders a
-    sidebar listing every tip (that is what makes a plain blog build quadratic)."""
-    chapters = [THEMES_INDEX, *(theme_uri(t) for t in collection.taxonomy.ids)]
+    sidebar listing every tip (that is what makes a plain blog build quadratic). Every
+    entry has its title, so the navigation reads right before any page is rendered."""
+    chapters: list[Any] = [{"Chapters": THEMES_INDEX}]
+    chapters += [{theme.title: theme_uri(theme.id)} for theme in collection.taxonomy]
     nav: list[Any] = [
         {"Home": HOME},
         {"Chapters": chapters},

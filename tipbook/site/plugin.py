@@ -28,7 +28,7 @@ from mkdocs.structure.pages import Page
 from tipbook.config import Config, load_config
 from tipbook.errors import TipbookError, display_path
 from tipbook.model import Tip
-from tipbook.site import pages
+from tipbook.site import pages, parallel
 from tipbook.site.collect import Collection, collect_tips
 
 log = logging.getLogger("mkdocs.plugins.tipbook")
@@ -52,6 +52,8 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         self._serving = False
         self._override: tuple[Config, bool, bool] | None = None
         self._tip_cache: dict[Path, Any] = {}
+        self._worker: parallel.Worker | None = None
+        self._worker_uris: frozenset[str] = frozenset()
         self.collection: Collection | None = None
         self.related: dict[str, list[str]] = {}
         self._related_key: tuple[Any, ...] | None = None
@@ -176,6 +178,29 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
             self._related_key = key
         return self.related
 
+    @event_priority(-100)  # after every other plugin has seen the navigation
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
+        self._worker, self._worker_uris = None, frozenset()
+        if self.preview or not parallel.should_fork(len(self._tips_by_uri)):
+            return nav
+        uris = sorted(self._tips_by_uri)[1::2]
+        self._worker = parallel.fork_worker(
+            config, files, nav, uris, self.on_env, first_uris=[pages.TAGS_INDEX]
+        )
+        self._worker_uris = self._worker.uris
+        return nav
+
+    @event_priority(100)  # before Material's search plugin writes the index
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self._worker is not None:
+            worker, self._worker = self._worker, None
+            worker.join(config, log)
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self._worker is not None:
+            worker, self._worker = self._worker, None
+            worker.discard()
+
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         # A tip page's Markdown is composed from the already-parsed `Tip`: handing it to
         # MkDocs as the file's content saves MkDocs a second read and YAML parse per tip.
@@ -184,7 +209,9 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         if tip is not None and self.collection is not None:
             spec = pages.tip_page(self.collection, tip, self.related.get(tip.id, []))
             self._specs[page.file.src_uri] = spec
-            page.file.content_string = spec.markdown
+            # A page the worker process renders needs no Markdown here.
+            skip = page.file.src_uri in self._worker_uris
+            page.file.content_string = "" if skip else spec.markdown
         return page
 
     @event_priority(50)  # before Material's tags plugin reads `page.meta.tags`
@@ -196,6 +223,10 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         if spec is None:
             return markdown
         page.meta = dict(spec.meta)
+        if uri in self._worker_uris:
+            # Rendered by the worker process: here only its metadata is read (tags,
+            # title); the empty template makes MkDocs skip writing it, search skips it.
+            page.meta.update(template=parallel.SKIP_TEMPLATE, search={"exclude": True})
         return spec.markdown
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:

@@ -1,0 +1,155 @@
+"""A two-process build: a forked worker renders half of the tip pages.
+
+MkDocs renders pages one after another; on a machine with two or more CPUs, tipbook forks
+once after the navigation is built. The worker process reads, renders and writes every other
+tip page (Markdown, template, search entries) while the main process does the rest; the
+main process skips the worker's pages (it still reads their metadata, so tags, the sitemap
+and the neighbours' footers see them), then merges the worker's search entries and repeats
+its warnings, so a strict build fails the same way. A worker that fails fails the build.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+from mkdocs.commands.build import _build_page, _populate_page
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
+
+MIN_PAGES = 200  # below this, forking costs more than it saves
+SKIP_TEMPLATE = "tipbook-skip.html"  # renders nothing: MkDocs then writes nothing
+
+
+def available_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def should_fork(pages: int) -> bool:
+    """Fork only where it helps: several CPUs, enough pages, and `os.fork` (POSIX)."""
+    if os.environ.get("TIPBOOK_BUILD_PROCESSES") == "1":
+        return False
+    return hasattr(os, "fork") and available_cpus() >= 2 and pages >= MIN_PAGES
+
+
+@dataclass
+class Worker:
+    """The forked worker as the main process sees it."""
+
+    pid: int
+    result_path: str
+    uris: frozenset[str]
+    merged: bool = field(default=False)
+
+    def join(self, config: Any, log: logging.Logger) -> None:
+        """Wait for the worker; merge its search entries and repeat its warnings."""
+        if self.merged:
+            return
+        self.merged = True
+        _, status = os.waitpid(self.pid, 0)
+        try:
+            with open(self.result_path, encoding="utf-8") as handle:
+                result = json.load(handle)
+        except (OSError, ValueError):
+            result = {"error": f"the worker process ended with status {status}"}
+        finally:
+            if os.path.exists(self.result_path):
+                os.unlink(self.result_path)
+        for level, message in result.get("records", []):
+            log.log(level, message)
+        if result.get("error"):
+            raise PluginError(f"building tip pages in a second process failed: {result['error']}")
+        search = search_plugin(config)
+        if search is not None:
+            search.search_index.entries.extend(result.get("entries", []))
+
+    def discard(self) -> None:
+        """Wait for the worker and drop its result (the build failed anyway)."""
+        if not self.merged:
+            self.merged = True
+            os.waitpid(self.pid, 0)
+            if os.path.exists(self.result_path):
+                os.unlink(self.result_path)
+
+
+def search_plugin(config: Any) -> Any:
+    """Material's search plugin instance, if enabled."""
+    for plugin in config.plugins.values():
+        if hasattr(plugin, "search_index") and hasattr(plugin, "on_page_context"):
+            return plugin
+    return None
+
+
+class _Records(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[tuple[int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.levelno, record.getMessage()))
+
+
+def fork_worker(
+    config: Any,
+    files: Files,
+    nav: Navigation,
+    uris: list[str],
+    prepare_env: Any,
+    first_uris: list[str],
+) -> Worker:
+    """Fork a worker that populates and builds the pages at `uris` and exits.
+
+    `first_uris` are pages the worker reads (not writes) first because other pages depend
+    on them (the tags index registers its listing with Material's tags plugin).
+    """
+    fd, result_path = tempfile.mkstemp(prefix="tipbook-worker-", suffix=".json")
+    os.close(fd)
+    pid = os.fork()
+    if pid:
+        return Worker(pid, result_path, frozenset(uris))
+    # --- in the worker process: never return from here ---
+    status = 0
+    result: dict[str, Any] = {}
+    handler = _Records()
+    logger = logging.getLogger("mkdocs")
+    logger.handlers = [handler]
+    logger.propagate = False
+    try:
+        search = search_plugin(config)
+        before = len(search.search_index.entries) if search is not None else 0
+        for uri in first_uris:
+            file = files.get_file_from_path(uri)
+            if file is not None and file.page is not None:
+                _populate_page(file.page, config, files)
+        pages = [files.get_file_from_path(uri).page for uri in uris]  # type: ignore[union-attr]
+        for page in pages:
+            _populate_page(page, config, files)  # type: ignore[arg-type]
+        env = prepare_env(config.theme.get_env(), config=config, files=files)
+        inclusion = InclusionLevel.is_included
+        doc_files = files.documentation_pages(inclusion=inclusion)
+        for page in pages:
+            _build_page(page, config, doc_files, nav, env)  # type: ignore[arg-type]
+        for page in pages:
+            page.validate_anchor_links(  # type: ignore[union-attr]
+                files=files, log_level=config.validation.links.anchors
+            )
+        if search is not None:
+            result["entries"] = search.search_index.entries[before:]
+    except BaseException as error:  # report anything, then exit: never run the parent's code
+        result["error"] = f"{error}\n{traceback.format_exc(limit=5)}"
+        status = 1
+    result["records"] = handler.records
+    try:
+        with open(result_path, "w", encoding="utf-8") as out:
+            json.dump(result, out)
+    finally:
+        os._exit(status)
