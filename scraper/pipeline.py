@@ -299,10 +299,10 @@ class _Run:
             # what the archives said, keep the fuller text, and write it once more.
             merged = tip if (previous.excerpt_only and not tip.excerpt_only) else previous
             merged.tags = sorted(set(previous.tags) | set(tip.tags))
-            merged.themes, _ = assign_themes(self.taxonomy, merged.tags, merged.title, merged.body)
             tip = merged
+        # Themes last, once per tip: from its final tags and text.
+        tip.themes, reasons = assign_themes(self.taxonomy, tip.tags, tip.title, tip.body)
         outcome, path = write_tip(self.options.content_dir, tip, self.existing, self.options.force)
-        _themes, reasons = assign_themes(self.taxonomy, tip.tags, tip.title, tip.body)
         record = TipRecord(
             url=tip.source or job.url,
             title=tip.title,
@@ -351,11 +351,9 @@ class _Run:
         if not body:
             return None, "the page has no article text"
         tags = sorted({t.lower() for t in (*job.tags, *page.tags)})
-        themes, _reasons = assign_themes(self.taxonomy, tags, title, body)
         tip = Tip(
             title=title,
             date=date,
-            themes=themes,
             tags=tags,
             summary=summarize(body, job.excerpt),
             takeaway=find_takeaway(body),
@@ -375,11 +373,9 @@ class _Run:
         excerpt = job.excerpt.strip()
         body = excerpt if excerpt.endswith((".", "!", "?", "…", "”")) else excerpt + " …"
         tags = sorted({t.lower() for t in job.tags})
-        themes, _reasons = assign_themes(self.taxonomy, tags, title, body)
         tip = Tip(
             title=title,
             date=date,
-            themes=themes,
             tags=tags,
             summary=summarize("", excerpt),
             series=detect_series(title, excerpt),
