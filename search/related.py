@@ -31,7 +31,7 @@ from tipbook.model import Tip
 # (Summaries usually repeat the body's opening, so they need no extra weight.)
 FIELD_WEIGHTS = (("title", 3), ("summary", 1), ("takeaway", 2), ("body", 1))
 TOP_TERMS = 20  # terms per tip used to find and score candidates
-POSTINGS_DEPTH = 40  # tips kept per term, those that weigh it most
+POSTINGS_DEPTH = 30  # tips kept per term, those that weigh it most
 MAX_DF_RATIO = 0.5  # terms in more than half of the tips say nothing about any one of them
 SCORE_DECIMALS = 2  # scores this close count as a tie, broken by series and themes
 SHORTLIST = 4  # × k best raw scores re-ranked with the tie-breakers
@@ -70,17 +70,38 @@ def terms(text: str) -> list[str]:
     return [stem(w) for w in words if w not in STOP_WORDS and len(w) > 1]
 
 
-def term_frequencies(tip: Tip) -> Counter[str]:
+def term_frequencies(tip: Tip) -> dict[str, int]:
     """Weighted term counts over the tip's title, summary, takeaway and body."""
     # One pass over the text with each field repeated by its weight, then each distinct
-    # word stemmed once: far cheaper than stemming every occurrence.
+    # word looked up once in a word → term table: far cheaper than stemming every word.
     parts = [getattr(tip, field) for field, weight in FIELD_WEIGHTS for _ in range(weight)]
-    words = Counter(_WORD.findall(_URL.sub(" ", " ".join(parts).lower().replace("\u2019", "'"))))
-    counts: Counter[str] = Counter()
+    text = " ".join(parts).lower()
+    if "http" in text or "](" in text:
+        text = _URL.sub(" ", text)
+    words = Counter(_WORD.findall(text.replace("\u2019", "'")))
+    counts: dict[str, int] = {}
+    table = _TERMS
     for word, n in words.items():
-        if word not in STOP_WORDS and len(word) > 1:
-            counts[stem(word)] += n
+        term = table.get(word, _UNSEEN)
+        if term is _UNSEEN:
+            term = _term_of(word)
+            if len(table) < _MAX_TERMS:
+                table[word] = term
+        if term:
+            counts[term] = counts.get(term, 0) + n
     return counts
+
+
+_UNSEEN = object()
+_MAX_TERMS = 500_000  # words remembered; past that, new words are stemmed every time
+_TERMS: dict[str, str | None] = {}
+
+
+def _term_of(word: str) -> str | None:
+    """The term a word counts as, or None for a stop word."""
+    if word in STOP_WORDS or len(word) < 2:
+        return None
+    return stem(word)
 
 
 def related_tips(tips: Sequence[Tip], k: int = 5) -> dict[str, list[str]]:
@@ -150,7 +171,7 @@ class _Ranker:
         return [self.ids[other] for other in best]
 
 
-def _vectors(counts: list[Counter[str]]) -> list[dict[str, float]]:
+def _vectors(counts: list[dict[str, int]]) -> list[dict[str, float]]:
     """Pruned TF-IDF vectors: each tip's `TOP_TERMS` heaviest terms that others share.
 
     Norms are taken over the full vector, so the dot product of two pruned vectors is the
