@@ -137,3 +137,19 @@ def test_large_collection_gets_full_lists() -> None:
     ]
     related = related_tips(tips)
     assert all(len(v) == 5 and tid not in v for tid, v in related.items())
+
+
+def test_work_per_tip_is_bounded_not_all_pairs() -> None:
+    # Every tip shares every word: an all-pairs engine would compare each with all others.
+    from search.related import POSTINGS_DEPTH, TOP_TERMS, _postings, _vectors
+
+    words = [f"topic{i}" for i in range(60)]
+    rnd = random.Random(3)
+    tips = [tip(i, "Same words", " ".join(rnd.choices(words, k=200))) for i in range(400)]
+    vectors = _vectors([term_frequencies(t) for t in tips])
+    postings = _postings(vectors)
+    assert max(len(v) for v in vectors) <= TOP_TERMS
+    assert max(len(p) for p in postings.values()) <= POSTINGS_DEPTH
+    # So each tip meets at most TOP_TERMS × POSTINGS_DEPTH candidates, not 399.
+    assert TOP_TERMS * POSTINGS_DEPTH < 400 * 399
+    assert all(len(v) == 5 for v in related_tips(tips).values())
