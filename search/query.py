@@ -44,7 +44,6 @@ _FIELD_PREFIX = re.compile(r"(?:^|(?<=[\s(]))([A-Za-z_]+):(?=\S|$)")
 _QUOTED = re.compile(r'"[^"]*"')
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _WORD = re.compile(r"[a-z]+")
-_TOKEN = re.compile(r"\w+(?:\.?\w+)*")  # Whoosh's default tokenizer, for the same words
 
 
 class QueryError(UsageError):
@@ -569,9 +568,23 @@ class _Wanted:
 
     terms: set[str] = field(default_factory=set)
     prefixes: tuple[str, ...] = ()
+    _candidates: re.Pattern[str] | None = None
 
     def matches(self, stemmed: str) -> bool:
         return stemmed in self.terms or (bool(self.prefixes) and stemmed.startswith(self.prefixes))
+
+    @property
+    def candidates(self) -> re.Pattern[str] | None:
+        """A regex for the words that may stem to a wanted term (checked after).
+
+        A stem is nearly always the start of its word, bar a last letter ("empathi" from
+        "empathy"), so only words starting with a stem's first letters need stemming.
+        """
+        if self._candidates is None and (self.terms or self.prefixes):
+            starts = {t[: max(2, len(t) - 2)] for t in self.terms} | set(self.prefixes)
+            alternatives = "|".join(sorted(map(re.escape, starts), key=len, reverse=True))
+            self._candidates = re.compile(rf"\b(?:{alternatives})\w*", re.IGNORECASE)
+        return self._candidates
 
 
 def _wanted(parsed: wq.Query) -> _Wanted:
@@ -609,13 +622,16 @@ def make_snippet(text: str, wanted: _Wanted, width: int = SNIPPET_CHARS) -> str:
     """The stretch of `text` holding the most distinct query terms, as HTML with <mark>s.
 
     Whoosh's highlighter re-analyses the whole stored text of every hit (about 10 ms a
-    tip); matching cached stems against the query's terms does the same in a fraction.
+    tip); here a regex finds the few words that could match and only those are stemmed.
     """
     if not text:
         return ""
+    candidates = wanted.candidates
+    if candidates is None:
+        return ""
     text = " ".join(text[:SNIPPET_SCAN_CHARS].split())
     spans: list[tuple[int, int, str]] = []
-    for match in _TOKEN.finditer(text):
+    for match in candidates.finditer(text):
         word = match.group().lower()
         if word in _ANALYZER_STOP_WORDS:
             continue
