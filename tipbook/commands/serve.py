@@ -43,7 +43,7 @@ def command(
     config = get_config(ctx)
     host = host or config.serve.host
     port = config.serve.port if port is None else port
-    console = Console(stderr=True, highlight=False)
+    console = Console(stderr=True, highlight=False, soft_wrap=True)
     if drafts:
         try:
             from tipbook.site.preview import serve_preview
