@@ -40,7 +40,7 @@ BM25_K1 = 1.2  # term-frequency saturation
 BM25_B = 0.75  # length normalisation
 SNIPPET_SCAN_CHARS = 20_000  # a snippet comes from the first pages of a (very long) tip
 
-_FIELD_PREFIX = re.compile(r"(?:^|(?<=[\s(]))([A-Za-z_]+):(?=\S|$)")
+_FIELD_PREFIX = re.compile(r"(?:^|(?<=[\s(]))([A-Za-z_]+):")
 _QUOTED = re.compile(r'"[^"]*"')
 _OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 _WORD = re.compile(r"[a-z]+")
@@ -250,7 +250,10 @@ def check_query(query: str) -> None:
     for name in _FIELD_PREFIX.findall(unquoted):
         if name.lower() not in FIELD_ALIASES:
             known = ", ".join(f"{n}:" for n in sorted(set(FIELD_ALIASES) - {"themes", "tags"}))
-            raise QueryError(f"unknown field `{name}:`: use one of {known}")
+            raise QueryError(
+                f"unknown field `{name}:`: use one of {known}, "
+                "or drop the colon to search for the word"
+            )
     if re.search(r"(?:^|[\s(])[A-Za-z_]+:(?:\s|$|\))", unquoted):
         raise QueryError("a field name with nothing after it: write e.g. `title:sorry`")
     words = unquoted.replace("(", " ").replace(")", " ").split()
@@ -285,7 +288,8 @@ def _parse(query: str, schema: Any) -> wq.Query:
     parsed = _lift_nots(parsed)
     if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
         raise QueryError(
-            "the query has only very common words (the, and, …): add a more specific word"
+            "nothing to search for: the query has only very common words (the, and, …) or "
+            "punctuation; add a more specific word"
         )
     return parsed
 
