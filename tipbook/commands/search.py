@@ -44,7 +44,7 @@ def command(
     from rich.console import Console
 
     from search.query import search_collection
-    from search.render import result_renderable
+    from search.render import index_summary, result_renderable
 
     report, result = search_collection(
         get_config(ctx),
@@ -57,6 +57,8 @@ def command(
     errors = Console(stderr=True, soft_wrap=True, highlight=False)
     for problem in report.problems:
         errors.print(f"[yellow]{problem}[/] (left out of the index)")
+    if report.rebuilt or report.changed:
+        errors.print(f"[dim]{index_summary(report)}[/]")
     if as_json:
         click.echo(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
