@@ -22,6 +22,8 @@ from tipbook.errors import TipbookError
 
 PARAMETERS = {"q", "theme", "since", "until", "limit"}
 MAX_THEMES = 20
+MAX_CONCURRENT = 4  # searches at once (each holds an open searcher); more wait their turn
+MAX_WAIT = 10.0  # seconds a request waits for its turn before a 503
 
 
 class ApiError(Exception):
@@ -52,6 +54,7 @@ class SearchService:
         self.searcher = TipSearcher(self.index_dir)
         self._updating = threading.Lock()
         self._checked = float("-inf")
+        self._slots = threading.BoundedSemaphore(MAX_CONCURRENT)
 
     def refresh(self, force: bool = False) -> None:
         """Update the index if the last check is older than `refresh_seconds`."""
@@ -74,7 +77,12 @@ class SearchService:
             # Content trouble must not stop searching what is indexed.
             with contextlib.suppress(TipbookError, OSError):
                 self.refresh()
-            result = self.searcher.search(**options)
+            if not self._slots.acquire(timeout=MAX_WAIT):
+                raise ApiError(503, "the server is busy: try again in a moment")
+            try:
+                result = self.searcher.search(**options)
+            finally:
+                self._slots.release()
         except ApiError as error:
             return error.status, error.to_dict()
         except QueryError as error:

@@ -217,3 +217,25 @@ def test_serve_on_a_busy_port_is_a_clear_error(root: Path, server: SiteServer) -
 def test_api_json_is_utf8(client: httpx.Client) -> None:
     raw = client.get("/api/search", params={"q": "sorry"}).content
     assert json.loads(raw.decode("utf-8"))["hits"][0]["title"].startswith("Love is never")
+
+
+def test_searches_are_bounded_and_excess_waits_then_503(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import search.api as api
+
+    monkeypatch.setattr(api, "MAX_WAIT", 0.05)
+    service = api.SearchService(None, root / ".tipbook" / "index")
+    try:
+        assert service.handle({"q": ["empathy"]})[0] == 200
+        taken = 0
+        while service._slots.acquire(blocking=False):  # every search slot busy
+            taken += 1
+        assert taken == api.MAX_CONCURRENT
+        status, body = service.handle({"q": ["empathy"]})
+        assert status == 503 and "busy" in body["error"]["message"]
+        for _ in range(taken):
+            service._slots.release()
+        assert service.handle({"q": ["empathy"]})[0] == 200
+    finally:
+        service.close()
