@@ -225,7 +225,8 @@ def test_searches_are_bounded_and_excess_waits_then_503(
     import search.api as api
 
     monkeypatch.setattr(api, "MAX_WAIT", 0.05)
-    service = api.SearchService(None, root / ".tipbook" / "index")
+    service = api.SearchService(root / "content", root / ".tipbook" / "index")
+    service.refresh(force=True)
     try:
         assert service.handle({"q": ["empathy"]})[0] == 200
         taken = 0
