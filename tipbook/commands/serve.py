@@ -49,7 +49,13 @@ def command(
             from tipbook.site.preview import serve_preview
         except ImportError:
             raise TipbookError("--drafts preview is not available yet in this tipbook") from None
-        serve_preview(config, host, port, drafts=True)
+        try:
+            serve_preview(config, host, port, drafts=True)
+        except OSError as error:
+            raise TipbookError(
+                f"cannot listen on {host}:{port} ({error.strerror or error}): "
+                "pass another --port, or stop what is using it"
+            ) from None
         return
     server = serve(config, host, port, site_dir)
     if host not in LOOPBACK:
