@@ -183,7 +183,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         self._worker, self._worker_uris = None, frozenset()
         if self.preview or not parallel.should_fork(len(self._tips_by_uri)):
             return nav
-        uris = sorted(self._tips_by_uri)[1::2]
+        uris = parallel.worker_share(sorted(self._tips_by_uri))
         self._worker = parallel.fork_worker(
             config, files, nav, uris, self.on_env, first_uris=[pages.TAGS_INDEX]
         )
@@ -227,6 +227,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
             # Rendered by the worker process: here only its metadata is read (tags,
             # title); the empty template makes MkDocs skip writing it, search skips it.
             page.meta.update(template=parallel.SKIP_TEMPLATE, search={"exclude": True})
+            return ""
         return spec.markdown
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
