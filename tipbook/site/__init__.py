@@ -86,6 +86,9 @@ def build_site(config: Config, site_dir: Path | None = None, drafts: bool = Fals
         # As `mkdocs build` does: plugins that persist between builds in one process
         # (Material's search after a preview, say) start over as a plain build.
         mkdocs_config.plugins.on_startup(command="build", dirty=False)
+        for plugin in mkdocs_config.plugins.values():
+            if getattr(plugin, "search_index_prev", None) is not None:
+                plugin.search_index_prev = None  # Material search's index from a preview
         build(mkdocs_config)
     except (Abort, MkDocsException) as error:
         messages = [_with_content_path(m, config) for m in handler.messages]
