@@ -65,6 +65,7 @@ class Plan:
     index: tuple[int, ...]
     related: tuple[int, ...]
     scrape: int
+    repeat: int = 1  # runs of each site build, the fastest counts
 
     def jobs(self) -> list[tuple[str, int]]:
         index_jobs = [(job, n) for n in self.index for job in ("index", "queries")]
@@ -79,16 +80,16 @@ class Plan:
 
 
 FULL = Plan("full", build=(1000, 5000), plain=1000, index=(1000, 10000),
-            related=(1000, 5000, 10000), scrape=500)  # fmt: skip
+            related=(1000, 5000, 10000), scrape=500, repeat=2)  # fmt: skip
 QUICK = Plan("quick", build=(100, 300), plain=100, index=(200, 1000), related=(200, 1000),
              scrape=60)  # fmt: skip
 TINY = Plan("tiny", build=(8, 16), plain=8, index=(12,), related=(12,), scrape=0)
 PLANS = {plan.name: plan for plan in (FULL, QUICK, TINY)}
 
 
-def run_job(job: str, n: int, work: Path, log: Path) -> list[dict[str, Any]]:
+def run_job(job: str, n: int, work: Path, log: Path, repeat: int = 1) -> list[dict[str, Any]]:
     """Run one job in its own process; its records, or its figures marked unavailable."""
-    command = [sys.executable, "-m", "benchmarks.figures", job, str(n), str(work)]
+    command = [sys.executable, "-m", "benchmarks.figures", job, str(n), str(work), str(repeat)]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO),
            os.environ.get("PYTHONPATH")]))}  # fmt: skip
     with log.open("a", encoding="utf-8") as stderr:
@@ -257,7 +258,7 @@ def run(plan: Plan, out: Path = RESULTS, work: Path = WORK, console: Console | N
         with console.status(f"{job} at {n:,} tips…"):
             job_started = time.perf_counter()
             load = round(os.getloadavg()[0], 2)  # other work on the machine skews timings
-            for record in run_job(job, n, work, log):
+            for record in run_job(job, n, work, log, plan.repeat):
                 records.append({**record, "load_1min": load})
         console.log(f"{job} at {n:,} tips: {time.perf_counter() - job_started:.1f} s")
     records.extend(derived(records, plan))
