@@ -3,7 +3,8 @@
 `resource.getrusage(RUSAGE_CHILDREN)` reports the largest resident set of any child a
 process has waited for, so each measured command runs under its own small wrapper process
 (`python -m benchmarks.measure -- CMD ...`) whose only child is that command: the peak is
-the command's own, whatever else the caller ran before.
+the command's own, whatever else the caller ran before. The wrapper also samples the memory
+of the command's whole process tree, for commands that fork workers.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 import resource
 import subprocess
 import sys
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,13 +69,65 @@ def _tail(text: str, lines: int = 6) -> str:
     return "\n".join(text.strip().splitlines()[-lines:])
 
 
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+SAMPLE_EVERY = 0.05  # s between two samples of the process tree's memory
+
+
+def tree_rss(root: int) -> int:
+    """Resident bytes of process `root` and all its descendants now (Linux /proc; else 0)."""
+    parents: dict[int, list[int]] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return 0
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
+                ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        parents.setdefault(ppid, []).append(int(entry))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(parents.get(pid, []))
+        try:
+            with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
+                total += int(statm.read().split()[1]) * PAGE
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
 def main(argv: list[str]) -> int:
-    """The wrapper: run argv after `--`, print one JSON line about it."""
+    """The wrapper: run argv after `--`, print one JSON line about it.
+
+    The peak is the larger of the biggest single process (`ru_maxrss`) and the biggest sum
+    over the command's process tree seen while sampling, so a build that forks workers is
+    charged for all of them at once.
+    """
     command = argv[argv.index("--") + 1 :] if "--" in argv else argv
     start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak_tree = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak_tree
+        while not stop.wait(SAMPLE_EVERY):
+            peak_tree = max(peak_tree, tree_rss(process.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stdout, stderr = process.communicate()
     wall = time.perf_counter() - start
+    stop.set()
+    sampler.join()
+    done = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
+    peak_kb = max(peak_kb, peak_tree // 1024)
     output = _tail(done.stdout + "\n" + done.stderr) if done.returncode else ""
     report = {
         "wall_s": wall,

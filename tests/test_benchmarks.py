@@ -190,3 +190,18 @@ def test_targets_are_judged_at_their_sizes() -> None:
     assert records[0]["target_met"] is False and "target ≤ 50: MISSED" in records[0]["note"]
     assert "target" not in records[1]  # no target was set at 1,000 tips
     assert records[2]["note"] == "every tip has 5; target ≤ 3: met"
+
+
+def test_measure_counts_a_whole_process_tree(tmp_path: Path) -> None:
+    from benchmarks.measure import measure
+
+    # 100 MB in the command and 100 MB more in a worker it starts: both at once.
+    worker = "y = bytearray(100_000_000); import time; time.sleep(0.6)"
+    command = (
+        "import subprocess, sys; x = bytearray(100_000_000); "
+        f"subprocess.run([sys.executable, '-c', {worker!r}])"
+    )
+    result = measure([sys.executable, "-c", command], tmp_path)
+    assert result.ok and result.peak_mb > 180 and result.wall_s > 0.5
+    failed = measure([sys.executable, "-c", "import sys; sys.exit('no such tip')"], tmp_path)
+    assert not failed.ok and "no such tip" in failed.output
