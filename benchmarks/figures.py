@@ -162,7 +162,8 @@ def best_of(repeat: int, command: list[str], cwd: Path, what: str) -> tuple[Meas
     the machine) with its peak memory, and a note saying how many runs it was the best of."""
     runs = [run(command, cwd, what) for _ in range(max(1, repeat))]
     best = min(runs, key=lambda m: m.wall_s)
-    return best, (f"best of {len(runs)}" if len(runs) > 1 else "")
+    note = f"CPU {best.cpu_s:.1f} s" + (f", best of {len(runs)}" if len(runs) > 1 else "")
+    return best, note
 
 
 MB = 1024 * 1024

@@ -28,6 +28,7 @@ class Measurement:
     peak_mb: float
     returncode: int
     output: str  # the tail of stdout and stderr, for the reason when it failed
+    cpu_s: float = 0.0  # user + system time of the command and every process it started
 
     @property
     def ok(self) -> bool:
@@ -61,7 +62,11 @@ def measure(
     except (IndexError, json.JSONDecodeError):
         return Measurement(0.0, 0.0, done.returncode or 1, _tail(done.stdout + done.stderr))
     return Measurement(
-        report["wall_s"], report["peak_mb"], report["returncode"], report.get("output", "")
+        report["wall_s"],
+        report["peak_mb"],
+        report["returncode"],
+        report.get("output", ""),
+        report.get("cpu_s", 0.0),
     )
 
 
@@ -126,14 +131,15 @@ def main(argv: list[str]) -> int:
     stop.set()
     sampler.join()
     done = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
-    peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # KiB on Linux
-    peak_kb = max(peak_kb, peak_tree // 1024)
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_kb = max(usage.ru_maxrss, peak_tree // 1024)  # ru_maxrss is in KiB on Linux
     output = _tail(done.stdout + "\n" + done.stderr) if done.returncode else ""
     report = {
         "wall_s": wall,
         "peak_mb": peak_kb / 1024,
         "returncode": done.returncode,
         "output": output,
+        "cpu_s": usage.ru_utime + usage.ru_stime,
     }
     sys.stdout.write(json.dumps(report) + "\n")
     return 0

@@ -202,6 +202,6 @@ def test_measure_counts_a_whole_process_tree(tmp_path: Path) -> None:
         f"subprocess.run([sys.executable, '-c', {worker!r}])"
     )
     result = measure([sys.executable, "-c", command], tmp_path)
-    assert result.ok and result.peak_mb > 180 and result.wall_s > 0.5
+    assert result.ok and result.peak_mb > 180 and result.wall_s > 0.5 and result.cpu_s > 0
     failed = measure([sys.executable, "-c", "import sys; sys.exit('no such tip')"], tmp_path)
     assert not failed.ok and "no such tip" in failed.output
