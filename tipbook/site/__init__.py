@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -73,36 +75,48 @@ def build_site(config: Config, site_dir: Path | None = None, drafts: bool = Fals
     raises one `TipbookError` naming every file and the fix.
     """
     from mkdocs.commands.build import build
-    from mkdocs.exceptions import Abort, MkDocsException
 
     started = time.perf_counter()
     site_dir = Path(site_dir or config.site_dir).resolve()
     mkdocs_config = load_mkdocs_config(config, site_dir, drafts)
+    try:
+        with mkdocs_errors(config):
+            # As `mkdocs build` does: plugins that persist between builds in one process
+            # (Material's search after a preview, say) start over as a plain build.
+            mkdocs_config.plugins.on_startup(command="build", dirty=False)
+            for plugin in mkdocs_config.plugins.values():
+                if getattr(plugin, "search_index_prev", None) is not None:
+                    plugin.search_index_prev = None  # Material search's preview index
+            build(mkdocs_config)
+    finally:
+        mkdocs_config.plugins.on_shutdown()
+    plugin = mkdocs_config.plugins[PLUGIN_NAME]
+    tips = len(plugin.collection) if plugin.collection is not None else 0
+    return BuildResult(site_dir, tips, plugin.page_count, time.perf_counter() - started)
+
+
+@contextmanager
+def mkdocs_errors(config: Config, quiet: bool = True) -> Iterator[None]:
+    """Turn a failed MkDocs build into one `TipbookError` listing MkDocs' warnings and
+    errors (each naming its file); with `quiet`, MkDocs logs nothing else meanwhile."""
+    from mkdocs.exceptions import Abort, MkDocsException
+
     logger = logging.getLogger("mkdocs")
     handler = _Collect()
     logger.addHandler(handler)
-    propagate, logger.propagate = logger.propagate, False
+    propagate = logger.propagate
+    if quiet:
+        logger.propagate = False
     try:
-        # As `mkdocs build` does: plugins that persist between builds in one process
-        # (Material's search after a preview, say) start over as a plain build.
-        mkdocs_config.plugins.on_startup(command="build", dirty=False)
-        for plugin in mkdocs_config.plugins.values():
-            if getattr(plugin, "search_index_prev", None) is not None:
-                plugin.search_index_prev = None  # Material search's index from a preview
-        build(mkdocs_config)
+        yield
     except (Abort, MkDocsException) as error:
         messages = [_with_content_path(m, config) for m in handler.messages]
         if not messages:
             messages = [str(error)]
         raise TipbookError("the build failed:\n" + "\n".join(dict.fromkeys(messages))) from None
     finally:
-        mkdocs_config.plugins.on_shutdown()
         logger.removeHandler(handler)
         logger.propagate = propagate
-    plugin = mkdocs_config.plugins[PLUGIN_NAME]
-    tips = len(plugin.collection) if plugin.collection is not None else 0
-    pages = sum(1 for _ in site_dir.rglob("index.html"))
-    return BuildResult(site_dir, tips, pages, time.perf_counter() - started)
 
 
 def _with_content_path(message: str, config: Config) -> str:

@@ -53,6 +53,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         self._override: tuple[Config, bool, bool] | None = None
         self._tip_cache: dict[Path, Any] = {}
         self._worker: parallel.Worker | None = None
+        self.page_count = 0
         self._worker_uris: frozenset[str] = frozenset()
         self.collection: Collection | None = None
         self.related: dict[str, list[str]] = {}
@@ -181,6 +182,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
     @event_priority(-100)  # after every other plugin has seen the navigation
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         self._worker, self._worker_uris = None, frozenset()
+        self.page_count = len(files.documentation_pages())
         if self.preview or not parallel.should_fork(len(self._tips_by_uri)):
             return nav
         uris = parallel.worker_share(sorted(self._tips_by_uri))

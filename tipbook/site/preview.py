@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from tipbook.config import Config
-from tipbook.site import load_mkdocs_config
+from tipbook.site import load_mkdocs_config, mkdocs_errors
 
 log = logging.getLogger("tipbook.preview")
 
@@ -56,7 +56,12 @@ def make_preview_server(config: Config, host: str, port: int, drafts: bool = Tru
     site_dir = Path(tempfile.mkdtemp(prefix="tipbook-preview-"))
     serve_url = _serve_url(host, port, "/")
     builder = PreviewBuilder(config, site_dir, serve_url, drafts)
-    builder()
+    try:
+        with mkdocs_errors(config, quiet=False):
+            builder()
+    except BaseException:
+        shutil.rmtree(site_dir, ignore_errors=True)
+        raise
     server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir))
 
     def error_page(code: int) -> bytes | None:
@@ -74,12 +79,33 @@ def make_preview_server(config: Config, host: str, port: int, drafts: bool = Tru
 def serve_preview(
     config: Config, host: str = "127.0.0.1", port: int = 8000, drafts: bool = True
 ) -> None:
-    """Serve a live-reloading preview of the handbook until interrupted (Ctrl+C)."""
-    server, _builder, site_dir = make_preview_server(config, host, port, drafts)
+    """Serve a live-reloading preview of the handbook until interrupted (Ctrl+C).
+
+    Progress ("Serving on …", each rebuild, warnings) goes to standard error.
+    """
+    console = logging.StreamHandler()
+    console.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    console.addFilter(_DirtyNotice())
+    loggers = [logging.getLogger("mkdocs"), log]
+    for logger in loggers:
+        logger.addHandler(console)
+        logger.setLevel(logging.INFO)
     try:
-        server.serve()
-    except KeyboardInterrupt:
-        log.info("Stopping the preview")
+        server, _builder, site_dir = make_preview_server(config, host, port, drafts)
+        try:
+            server.serve()
+        except KeyboardInterrupt:
+            log.info("Stopping the preview")
+        finally:
+            server.shutdown()
+            shutil.rmtree(site_dir, ignore_errors=True)
     finally:
-        server.shutdown()
-        shutil.rmtree(site_dir, ignore_errors=True)
+        for logger in loggers:
+            logger.removeHandler(console)
+
+
+class _DirtyNotice(logging.Filter):
+    """Drops MkDocs' warning that every quick ("dirty") rebuild is one: that is the point."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build" not in record.getMessage()
