@@ -232,6 +232,55 @@ def job_plain(n: int, work: Path) -> list[Record]:
     ]
 
 
+def job_preview(n: int, work: Path) -> list[Record]:
+    """`tipbook serve --drafts`: the first preview build, then the rebuild after one edit.
+
+    Runs the preview's own builder (what its live-reload server calls on every change)
+    in this process: a full build, then one tip's body is edited and the rebuild timed.
+    """
+    need_module("tipbook.site.preview", "the live preview")
+    from tipbook.content import iter_tip_files
+    from tipbook.site.preview import PreviewBuilder
+
+    root = work / f"preview-{n}"
+    config = _config(project(root, corpus(work, n)))
+    builder = PreviewBuilder(config, root / "preview-site", "http://127.0.0.1:8000/", True)
+    with _quiet_logs():
+        start = time.perf_counter()
+        builder()
+        first = time.perf_counter() - start
+        edited = next(iter(sorted(iter_tip_files(config.content_dir), reverse=True)))
+        text = edited.read_text(encoding="utf-8")
+        edited.write_text(text + "\nOne more sentence from the editor.\n", encoding="utf-8")
+        start = time.perf_counter()
+        builder()
+        again = time.perf_counter() - start
+    # The figure only counts if the edit really shows on the rebuilt page.
+    shown = any(
+        "One more sentence from the editor." in page.read_text(encoding="utf-8", errors="replace")
+        for page in (root / "preview-site").rglob(f"*{edited.stem.split('-', 3)[3]}*/index.html")
+    )
+    note = "the edited page re-rendered" if shown else "the edit did NOT show on the page"
+    return [
+        Record("preview: first build", round(first, 2), "s", n, "drafts included"),
+        Record("preview: rebuild after editing one tip", round(again, 2), "s", n, note),
+    ]
+
+
+@contextlib.contextmanager
+def _quiet_logs() -> Iterator[None]:
+    """MkDocs logs every page at INFO while previewing; keep warnings only."""
+    import logging
+
+    logger = logging.getLogger("mkdocs")
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 def index_project(work: Path, n: int) -> tuple[Path, Path, Path]:
     """The index job's project: (root, config, content)."""
     root = work / f"index-{n}"
@@ -433,6 +482,7 @@ def job_scrape(n: int, work: Path) -> list[Record]:
 JOBS: dict[str, Callable[[int, Path], list[Record]]] = {
     "build": job_build,
     "plain": job_plain,
+    "preview": job_preview,
     "index": job_index,
     "queries": job_queries,
     "related": job_related,

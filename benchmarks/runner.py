@@ -38,6 +38,10 @@ FIGURES: dict[str, list[tuple[str, str]]] = {
         ("plain Material blog build: peak memory", "MB"),
         ("plain Material blog build: output size", "MB"),
     ],
+    "preview": [
+        ("preview: first build", "s"),
+        ("preview: rebuild after editing one tip", "s"),
+    ],
     "index": [
         ("index: full build", "s"),
         ("index: one new tip (incremental)", "s"),
@@ -73,6 +77,7 @@ class Plan:
             ("build", self.build[0]),
             ("plain", self.plain),
             ("build", self.build[1]),
+            ("preview", self.build[0]),
             *index_jobs,
             *[("related", n) for n in self.related],
             ("scrape", self.scrape),
@@ -182,6 +187,7 @@ TARGETS: dict[tuple[str, int], tuple[str, float]] = {
     ("index: one new tip (update_index)", 10000): ("≤", 1.0),
     ("query latency p95", 10000): ("≤", 50.0),
     ("related tips for all tips", 1000): ("≤", 3.0),
+    ("preview: rebuild after editing one tip", 1000): ("≤", 3.0),
 }
 
 

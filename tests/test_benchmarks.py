@@ -123,6 +123,7 @@ def test_new_tip_is_next_week() -> None:
 JOB_MODULES = {
     "build": "tipbook.commands.build",
     "plain": "mkdocs",
+    "preview": "tipbook.site.preview",
     "index": "tipbook.commands.index",
     "queries": "search.query",
     "related": "search.related",
