@@ -45,11 +45,23 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
+def spare_cpus() -> float:
+    """CPUs not busy with other work (the load average says how busy): a second process
+    only helps when it gets a CPU of its own, else the two just take turns."""
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):
+        load = 0.0
+    return available_cpus() - load
+
+
 def should_fork(pages: int) -> bool:
-    """Fork only where it helps: several CPUs, enough pages, and `os.fork` (POSIX)."""
-    if os.environ.get("TIPBOOK_BUILD_PROCESSES") == "1":
+    """Fork only where it helps: a spare CPU, enough pages, and `os.fork` (POSIX).
+    `TIPBOOK_BUILD_PROCESSES=1` builds in one process, `=2` forks whenever it can."""
+    wanted = os.environ.get("TIPBOOK_BUILD_PROCESSES", "")
+    if wanted == "1" or not hasattr(os, "fork") or pages < MIN_PAGES:
         return False
-    return hasattr(os, "fork") and available_cpus() >= 2 and pages >= MIN_PAGES
+    return wanted == "2" or spare_cpus() >= 0.5
 
 
 @dataclass
