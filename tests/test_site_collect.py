@@ -136,7 +136,8 @@ class TestPages:
         assert pages.url("themes/empathy.md", "tips/2024/a.md") == "../../tips/2024/a/"
         assert pages.url("tips/2024/a.md", "index.md") == "../../../"
         assert pages.url("index.md", "themes/index.md") == "themes/"
-        assert pages.url("themes/index.md", "themes/empathy.md") == "empathy/"
+        assert pages.url("themes/index.md", "themes/empathy.md") == "../themes/empathy/"
+        assert pages.url("index.md", "index.md") == "./"
 
     def test_tip_page(self, collection: Collection, related: dict[str, list[str]]) -> None:
         tip = by_title(collection, "The Second Step")
@@ -145,7 +146,7 @@ class TestPages:
         assert text.startswith("# The Second Step\n")
         assert '!!! tip "Takeaway"\n    The Second Step — every time.' in text
         assert "Customer for Life · Part 2 of 3" in text
-        assert 'href="../2023-11-14-the-first-step/"' in text  # previous part
+        assert 'href="../../../tips/2023/2023-11-14-the-first-step/"' in text  # previous part
         assert 'href="../../../series/customer-for-life/"' in text
         assert text.count('class="tb-list tb-related"') == 1
         for other in related[tip.id]:
@@ -173,7 +174,8 @@ class TestPages:
         assert first < second
         home = specs["index.md"].full_markdown
         assert "This week's tip" in home and "Listen Before You Answer" in home
-        assert '**[Empathy](themes/empathy.md)** <span class="tb-count">3 tips</span>' in home
+        card = '<a href="themes/empathy/">Empathy</a></strong> <span class="tb-count">3 tips'
+        assert card in home
         archive = specs["archive/index.md"].markdown
         assert "| [2024](2024.md) | 4 |" in archive and "| [2023](2023.md) | 8 |" in archive
         series = specs["series/customer-for-life.md"].markdown

@@ -112,11 +112,10 @@ def url(from_uri: str, to_uri: str) -> str:
     Generated lists and page furniture are written as HTML (see `tip_list`), so they link by
     URL; they are made from the collection itself, so they cannot point at a missing page.
     """
+    # Up to the site root, then down to the target: as valid as the shortest path and a
+    # string concatenation instead of `posixpath.relpath` (ten links on each tip page).
     target = page_url(to_uri) if to_uri.endswith(".md") else to_uri
-    relative = posixpath.relpath(target or ".", page_url(from_uri) or ".")
-    if to_uri.endswith(".md"):
-        relative = "./" if relative == "." else relative + "/"
-    return relative
+    return "../" * page_url(from_uri).count("/") + target or "./"
 
 
 def md_text(text: str) -> str:
@@ -272,21 +271,17 @@ def _part_link(from_uri: str, collection: Collection, tip: Tip, css: str) -> str
 
 
 def theme_cards(collection: Collection, from_uri: str) -> str:
-    """The chapters as Material grid cards with their tip counts."""
-    lines = ['<div class="grid cards tb-cards" markdown>', ""]
+    """The chapters as Material grid cards with their tip counts (the HTML Material's
+    `<div class="grid cards" markdown>` renders to, so no page needs md_in_html)."""
+    items = []
     for theme in collection.taxonomy:
         count = len(collection.by_theme.get(theme.id, []))
-        lines += [
-            f"-   **[{md_text(theme.title)}]({href(from_uri, theme_uri(theme.id))})**"
-            f' <span class="tb-count">{_plural(count, "tip")}</span>',
-            "",
-            "    ---",
-            "",
-            f"    {md_text(theme.description)}",
-            "",
-        ]
-    lines.append("</div>")
-    return "\n".join(lines)
+        link = _a(from_uri, theme_uri(theme.id), theme.title)
+        items.append(
+            f'<li>\n<p><strong>{link}</strong> <span class="tb-count">{_plural(count, "tip")}'
+            f"</span></p>\n<hr>\n<p>{esc(theme.description)}</p>\n</li>"
+        )
+    return '<div class="grid cards tb-cards">\n<ul>\n' + "\n".join(items) + "\n</ul>\n</div>"
 
 
 def home_page(collection: Collection, site_name: str) -> PageSpec:
@@ -301,28 +296,22 @@ def home_page(collection: Collection, site_name: str) -> PageSpec:
     ]
     week = collection.this_week
     if week is not None:
-        parts += [
-            '<div class="tb-week" markdown>',
-            "",
+        target = collection.src_uri(week)
+        box = [
+            '<div class="tb-week">',
             f'<p class="tb-eyebrow">This week\'s tip · {long_date(week.date)}</p>',
-            "",
-            f"## {_tip_link(collection, uri, week)}",
-            "",
+            f"<h2>{_a(uri, target, week.title)}</h2>",
         ]
         if week.summary:
-            parts += [md_text(week.summary), ""]
+            box.append(f"<p>{esc(week.summary)}</p>")
         if week.takeaway:
-            parts += ['!!! tip "Takeaway"', f"    {md_text(week.takeaway)}", ""]
-        parts += [
-            f"[Read this week's tip]({href(uri, collection.src_uri(week))})"
-            "{ .md-button .md-button--primary }",
-            "",
-            "</div>",
-            "",
-        ]
+            box.append(_admonition("tip", "Takeaway", esc(week.takeaway)))
+        button = _a(uri, target, "Read this week's tip", "md-button md-button--primary")
+        box += [f"<p>{button}</p>", "</div>"]
+        parts.append(frag("\n".join(box)))
     else:
         parts += ["No tips have been published yet.", ""]
-    parts += ["## Chapters", "", theme_cards(collection, uri), ""]
+    parts += ["## Chapters", frag(theme_cards(collection, uri))]
     latest = collection.tips[:LATEST_COUNT]
     if latest:
         parts += ["## Latest tips", frag(tip_list(collection, uri, latest))]
@@ -338,17 +327,16 @@ def home_page(collection: Collection, site_name: str) -> PageSpec:
 
 def themes_index_page(collection: Collection) -> PageSpec:
     uri = THEMES_INDEX
+    frag = _Fragments()
     text = "\n".join(
         [
             "# Chapters",
             "",
             "Every tip belongs to one or more chapters of the handbook.",
-            "",
-            theme_cards(collection, uri),
-            "",
+            frag(theme_cards(collection, uri)),
         ]
     )
-    return PageSpec(uri, "Chapters", text, dict(LIST_META))
+    return PageSpec(uri, "Chapters", text, dict(LIST_META), frag.items)
 
 
 def theme_page(collection: Collection, theme_id: str) -> PageSpec:
