@@ -60,6 +60,7 @@ def test_home_shows_this_weeks_tip(page, site_url: str, artifacts_dir: Path) -> 
     assert "this week's tip" in week.inner_text().lower()
     assert week.locator("h2 a").inner_text() == TIPS[0][0]
     assert page.locator(".grid.cards li").count() == 9
+    page.wait_for_timeout(600)  # let Material finish fading the tabs in for the screenshot
     page.screenshot(path=artifacts_dir / "site-home.png", full_page=True)
     week.locator("a.md-button").click()
     page.wait_for_url("**-listen-before-you-answer/")
