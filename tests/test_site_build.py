@@ -129,6 +129,10 @@ class TestPages:
         site, _ = built
         url = tip_dir("The Second Step")
         page = html_of(site, url)
+        # The header is rendered once for all tip pages, with each page's own title in it.
+        topic = page.select(".md-header__topic .md-ellipsis")[-1].get_text().strip()
+        assert topic == "The Second Step"
+        assert page.select("title")[0].get_text().startswith("The Second Step - ")
         callout = page.select(".admonition.tip")[0]
         assert callout.select(".admonition-title")[0].get_text() == "Takeaway"
         assert "The Second Step — every time." in callout.get_text()
