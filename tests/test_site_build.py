@@ -371,7 +371,7 @@ def test_two_process_build_writes_the_same_site(
     serial = build_site(config, site_dir=tmp_path / "serial").site_dir
     monkeypatch.delenv("TIPBOOK_BUILD_PROCESSES")
     monkeypatch.setattr(parallel, "MIN_PAGES", 1)
-    monkeypatch.setattr(parallel, "spare_cpus", lambda: 2.0)
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
     forked = build_site(config, site_dir=tmp_path / "forked").site_dir
 
     def files(site: Path) -> dict[str, bytes]:
@@ -398,7 +398,7 @@ def test_two_process_build_fails_on_a_broken_link_in_a_worker_page(
     from tipbook.site import parallel
 
     monkeypatch.setattr(parallel, "MIN_PAGES", 1)
-    monkeypatch.setattr(parallel, "spare_cpus", lambda: 2.0)
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
     write_corpus(tmp_path / "content")
     config = site_config(tmp_path)
     for path in config.content_dir.glob("tips/*/*.md"):  # one of them is the worker's

@@ -45,23 +45,17 @@ def available_cpus() -> int:
         return os.cpu_count() or 1
 
 
-def spare_cpus() -> float:
-    """CPUs not busy with other work (the load average says how busy): a second process
-    only helps when it gets a CPU of its own, else the two just take turns."""
-    try:
-        load = os.getloadavg()[0]
-    except (AttributeError, OSError):
-        load = 0.0
-    return available_cpus() - load
-
-
 def should_fork(pages: int) -> bool:
-    """Fork only where it helps: a spare CPU, enough pages, and `os.fork` (POSIX).
-    `TIPBOOK_BUILD_PROCESSES=1` builds in one process, `=2` forks whenever it can."""
+    """Fork where it can help: two or more CPUs, enough pages, and `os.fork` (POSIX).
+
+    Not the load average: a build must not switch between one and two processes with what
+    else runs at that moment, or its time would not scale with the number of tips.
+    `TIPBOOK_BUILD_PROCESSES=1` builds in one process, `=2` forks even on one CPU.
+    """
     wanted = os.environ.get("TIPBOOK_BUILD_PROCESSES", "")
     if wanted == "1" or not hasattr(os, "fork") or pages < MIN_PAGES:
         return False
-    return wanted == "2" or spare_cpus() >= 0.5
+    return wanted == "2" or available_cpus() >= 2
 
 
 @dataclass
