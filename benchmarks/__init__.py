@@ -1,0 +1,1 @@
+"""Benchmarks: a synthetic tip generator and the `make bench` harness (see README)."""
