@@ -5,7 +5,10 @@
   every list page and the feed as virtual files, keep tip pages out of the navigation.
 - `on_page_markdown`: a tip page's Markdown is composed from its `Tip` (callout, series,
   related) only when MkDocs renders that page, so a dirty rebuild composes one page.
+- `on_nav`: with two CPUs, fork a worker process for half the tip pages (`parallel`).
 - `on_page_context`: Material's footer links a tip to the previous and next tip by date.
+- `on_post_page`: generated lists and page furniture go in as ready HTML fragments.
+- `on_env`: a fragment cache for the template parts all tip pages share.
 """
 
 from __future__ import annotations
@@ -123,10 +126,10 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         for file in list(files):
             uri = file.src_uri
             if uri.startswith(f"{pages.TIPS_DIR}/"):
-                if uri not in self._tips_by_uri:
-                    files.remove(file)  # a draft or a future tip, or not a tip at all
-                else:
+                if uri in self._tips_by_uri:
                     file.inclusion = InclusionLevel.NOT_IN_NAV
+                elif file.is_documentation_page():
+                    files.remove(file)  # a draft or a future tip
             elif uri.startswith(f"{STATIC_PAGES_DIR}/") and file.is_documentation_page():
                 static_pages.append((_static_title(file), uri))
 
