@@ -38,6 +38,10 @@ def test_generator_is_deterministic_and_prefix_stable(tmp_path: Path) -> None:
     assert files_a == files_b and len(files_a) == 15
     for rel in files_a:
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes()
+    # tipbook's own (atomic, fsynced) writer gives the very same files.
+    generate_corpus(tmp_path / "durable", 15, durable=True)
+    for rel in files_a:
+        assert (tmp_path / "durable" / rel).read_bytes() == (tmp_path / "a" / rel).read_bytes()
     # A smaller corpus is the newest part of a bigger one; another seed is another corpus.
     assert generate_tips(40)[:15] == first
     assert generate_tips(15, seed=1) != first
