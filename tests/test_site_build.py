@@ -123,7 +123,10 @@ class TestPages:
             ["2024", "4"],
             ["2023", "8"],
         ]
-        assert len(html_of(site, "archive/2023").select("ul.tb-list li")) == 8
+        year = html_of(site, "archive/2023")
+        assert len(year.select("ul.tb-list li")) == 8
+        assert year.select(".tb-count a")[0].get("href") == "../../archive/"
+        assert "](" not in year.get_text()  # no Markdown left unrendered
 
     def test_tip_page(self, built: tuple[Path, Config]) -> None:
         site, _ = built

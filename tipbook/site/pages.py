@@ -348,7 +348,7 @@ def theme_page(collection: Collection, theme_id: str) -> PageSpec:
     parts = [
         f"# {md_text(theme.title)}",
         "",
-        f'<p class="tb-lead">{md_text(theme.description)}</p>',
+        f'<p class="tb-lead">{esc(theme.description)}</p>',
         "",
         f'<p class="tb-count">{_plural(len(tips), "tip")}, newest first.</p>',
         "",
@@ -380,7 +380,7 @@ def year_page(collection: Collection, year: int) -> PageSpec:
         f"# {year}",
         "",
         f'<p class="tb-count">{_plural(len(tips), "tip")}, newest first · '
-        f"[All years]({href(uri, ARCHIVE_INDEX)})</p>",
+        f"{_a(uri, ARCHIVE_INDEX, 'All years')}</p>",
         "",
         frag(tip_list(collection, uri, tips)),
     ]
