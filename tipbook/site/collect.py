@@ -11,11 +11,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tipbook.content import iter_tip_files
+from tipbook.content import field_lines, iter_tip_files, parse_tip
 from tipbook.errors import ContentError, Problem, display_path
 from tipbook.model import Tip, current_date, slugify
 from tipbook.taxonomy import Taxonomy, load_taxonomy
-from tipbook.validate import validate_collection, validate_file
+from tipbook.validate import validate_collection, validate_tip
 
 
 @dataclass(frozen=True)
@@ -154,9 +154,13 @@ def collect_tips(
     problems: list[Problem] = []
     src_uris: dict[str, str] = {}
     seen: set[Path] = set()
+    # `display_path` resolves the path and the working directory: once for the folder, not
+    # twice per file (a third of the time of loading 5,000 tips).
+    shown_dir = Path(display_path(content_dir))
     for path in iter_tip_files(content_dir):
+        shown = str(shown_dir / path.relative_to(content_dir))
         if cache is None:
-            tip, found = validate_file(path, taxonomy)
+            tip, found = _validate(path, shown, taxonomy)
         else:
             seen.add(path)
             stat = path.stat()
@@ -165,12 +169,12 @@ def collect_tips(
             if hit is not None and hit[0] == stamp:
                 _, tip, found = hit
             else:
-                tip, found = validate_file(path, taxonomy)
+                tip, found = _validate(path, shown, taxonomy)
                 cache[path] = (stamp, tip, found)
         problems.extend(p for p in found if p.is_error)
         if tip is None:
             continue
-        located.append((display_path(path), tip))
+        located.append((shown, tip))
         src_uris[tip.id] = path.relative_to(content_dir).as_posix()
     if cache is not None:
         for gone in set(cache) - seen:
@@ -180,3 +184,15 @@ def collect_tips(
         raise ContentError(problems)
     tips = [tip for _, tip in located if drafts or tip.is_published(today)]
     return Collection(tips, taxonomy, {t.id: src_uris[t.id] for t in tips})
+
+
+def _validate(path: Path, shown: str, taxonomy: Taxonomy) -> tuple[Tip | None, list[Problem]]:
+    """`tipbook.validate.validate_file`, with the path to show computed by the caller."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        return None, [Problem(shown, 0, "error", "", f"cannot read file: {error}")]
+    tip, problems = parse_tip(text, shown)
+    if tip is not None:
+        problems += validate_tip(tip, shown, taxonomy, field_lines(text))
+    return tip, problems
