@@ -29,13 +29,13 @@ SKIP_TEMPLATE = "tipbook-skip.html"  # renders nothing: MkDocs then writes nothi
 
 
 # The main process also renders the lists, the sitemap and the search index and reads the
-# worker's pages' metadata: the worker takes five tip pages in nine to finish together.
-WORKER_SLOTS = (0, 2, 4, 6, 8)  # of every 9
+# worker's pages' metadata, but the worker pays for the copy-on-write of the forked memory:
+# measured, they finish together when each takes half of the tip pages.
 
 
 def worker_share(uris: list[str]) -> list[str]:
-    """The tip pages the worker renders: five in nine, spread over the whole list."""
-    return [uri for index, uri in enumerate(uris) if index % 9 in WORKER_SLOTS]
+    """The tip pages the worker renders: every other one."""
+    return uris[::2]
 
 
 def available_cpus() -> int:

@@ -27,6 +27,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 
 from tipbook.config import Config, load_config
 from tipbook.errors import TipbookError, display_path
@@ -214,9 +215,12 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         if tip is not None and self.collection is not None:
             spec = pages.tip_page(self.collection, tip, self.related.get(tip.id, []))
             self._specs[page.file.src_uri] = spec
-            # A page the worker process renders needs no Markdown here.
+            # A page the worker process renders needs no Markdown here: not even an empty
+            # document through Python-Markdown (a millisecond per page to set up).
             skip = page.file.src_uri in self._worker_uris
             page.file.content_string = "" if skip else spec.markdown
+            if skip:
+                page.render = _render_nothing.__get__(page)  # type: ignore[method-assign]
         return page
 
     @event_priority(50)  # before Material's tags plugin reads `page.meta.tags`
@@ -319,6 +323,14 @@ class FragmentCache(Extension):
                 found = caller()
             self.store[(key, name)] = found
         return found.replace(TITLE_HOLE, str(title)) if title is not None else found
+
+
+def _render_nothing(page: Page, config: MkDocsConfig, files: Files) -> None:
+    """`Page.render` for a page the worker process renders: empty content, no headings."""
+    page.content = ""
+    page.toc = get_toc([])
+    page.present_anchor_ids = set()
+    page.links_to_anchors = {}
 
 
 def _static_title(file: File) -> str:
