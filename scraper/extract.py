@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 
+from scraper.convert import DANGEROUS_TAGS
 from scraper.discover import canonicalize_url, soup_of, tags_in
 from tipbook.model import one_line
 
@@ -39,31 +40,7 @@ _WRITTEN_DATE_DMY = re.compile(
 _SITE_SUFFIX = re.compile(r"\s+[|·»]\s+[^|·»]+$")
 
 # Elements that are never part of an article's text.
-_DROP_TAGS = [
-    "script",
-    "style",
-    "noscript",
-    "template",
-    "iframe",
-    "frame",
-    "frameset",
-    "object",
-    "embed",
-    "applet",
-    "form",
-    "input",
-    "button",
-    "select",
-    "textarea",
-    "nav",
-    "aside",
-    "footer",
-    "header",
-    "svg",
-    "canvas",
-    "link",
-    "meta",
-]
+_DROP_TAGS = [*DANGEROUS_TAGS, "nav", "aside", "footer", "header"]
 # class / id words of boilerplate blocks (WordPress themes, Jetpack, news templates).
 _BOILERPLATE_WORD = re.compile(
     r"(?:^|[-_\s])(share|sharing|sharedaddy|social|related|relatedposts|comments?|respond|"

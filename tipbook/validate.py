@@ -42,9 +42,15 @@ def validate_tip(
     return problems
 
 
-def validate_file(path: Path, taxonomy: Taxonomy) -> tuple[Tip | None, list[Problem]]:
-    """Parse and validate one file; never raises for bad content."""
-    shown = display_path(path)
+def validate_file(
+    path: Path, taxonomy: Taxonomy, shown: str | None = None
+) -> tuple[Tip | None, list[Problem]]:
+    """Parse and validate one file; never raises for bad content.
+
+    `shown` is the path to print; callers that walk thousands of files pass it in, because
+    `display_path` resolves paths on disk.
+    """
+    shown = shown or display_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:

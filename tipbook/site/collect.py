@@ -11,11 +11,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tipbook.content import field_lines, iter_tip_files, parse_tip
+from tipbook.content import iter_tip_files
 from tipbook.errors import ContentError, Problem, display_path
 from tipbook.model import Tip, current_date, slugify
 from tipbook.taxonomy import Taxonomy, load_taxonomy
-from tipbook.validate import validate_collection, validate_tip
+from tipbook.validate import validate_collection, validate_file
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ def collect_tips(
     for path in iter_tip_files(content_dir):
         shown = str(shown_dir / path.relative_to(content_dir))
         if cache is None:
-            tip, found = _validate(path, shown, taxonomy)
+            tip, found = validate_file(path, taxonomy, shown)
         else:
             seen.add(path)
             stat = path.stat()
@@ -169,7 +169,7 @@ def collect_tips(
             if hit is not None and hit[0] == stamp:
                 _, tip, found = hit
             else:
-                tip, found = _validate(path, shown, taxonomy)
+                tip, found = validate_file(path, taxonomy, shown)
                 cache[path] = (stamp, tip, found)
         problems.extend(p for p in found if p.is_error)
         if tip is None:
@@ -184,15 +184,3 @@ def collect_tips(
         raise ContentError(problems)
     tips = [tip for _, tip in located if drafts or tip.is_published(today)]
     return Collection(tips, taxonomy, {t.id: src_uris[t.id] for t in tips})
-
-
-def _validate(path: Path, shown: str, taxonomy: Taxonomy) -> tuple[Tip | None, list[Problem]]:
-    """`tipbook.validate.validate_file`, with the path to show computed by the caller."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        return None, [Problem(shown, 0, "error", "", f"cannot read file: {error}")]
-    tip, problems = parse_tip(text, shown)
-    if tip is not None:
-        problems += validate_tip(tip, shown, taxonomy, field_lines(text))
-    return tip, problems
