@@ -389,17 +389,10 @@ def scaled_mirror(root: Path, n: int) -> tuple[Any, int]:
         _seed_tip(mirror_seeds, tip, mirror_build.TAGS)
         for tip in generate_tips(max(0, n - len(seeds)))
     ]
-    every = sorted([*seeds, *extra], key=lambda t: t.date, reverse=True)
-    # The mirror builds from the seeds alone; hand it the scaled-up list instead.
-    original = mirror_build.load_seed_tips
-    mirror_build.load_seed_tips = lambda *args: list(every)
-    try:
-        shutil.rmtree(root, ignore_errors=True)
-        root.mkdir(parents=True)
-        mirror_build.build_mirror(root)
-    finally:
-        mirror_build.load_seed_tips = original
-    return mirror_server.MirrorServer, len(every)
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    mirror = mirror_build.build_mirror(root, extra_tips=extra)
+    return mirror_server.MirrorServer, len(mirror.tips)
 
 
 def _seed_tip(seeds: Any, tip: Any, site_tags: tuple[str, ...]) -> Any:

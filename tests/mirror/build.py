@@ -21,6 +21,7 @@ import html
 import json
 import re
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -434,13 +435,16 @@ def _external_page(tip: SeedTip, offhost_base: str) -> str:
 """
 
 
-def build_mirror(out_dir: Path, offhost_base: str = "") -> Mirror:
+def build_mirror(
+    out_dir: Path, offhost_base: str = "", extra_tips: Sequence[SeedTip] = ()
+) -> Mirror:
     """Write the mirror's files under `out_dir` and describe them.
 
     `offhost_base` is another server's URL: the test extras (an off-host link, hostile
-    markup) point there. Without it the posts hold exactly the seeds' text.
+    markup) point there. Without it the posts hold exactly the seeds' text. `extra_tips`
+    are more posts (e.g. the benchmarks' synthetic ones) listed with the seeds' by date.
     """
-    tips = load_seed_tips()
+    tips = sorted([*load_seed_tips(), *extra_tips], key=lambda t: t.date, reverse=True)
     posts = [t for t in tips if t.kind == "post"]
     external = next(t for t in tips if t.kind == "external")
     widgets = widget_lists()
