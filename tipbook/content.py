@@ -47,6 +47,18 @@ class _Dumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
+class _YAMLHandler(frontmatter.YAMLHandler):
+    """python-frontmatter's YAML handler with libyaml's safe loader when PyYAML has it: the
+    same documents and values, parsed several times faster than by the pure-Python loader."""
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        kwargs.setdefault("Loader", getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return super().load(fm, **kwargs)
+
+
+_FRONT_MATTER = _YAMLHandler()
+
+
 def tip_to_metadata(tip: Tip) -> dict[str, Any]:
     """The front matter of a tip, in canonical key order; optional keys only when set."""
     meta: dict[str, Any] = {
@@ -122,7 +134,10 @@ def parse_tip(text: str, path: str = "<tip>") -> tuple[Tip | None, list[Problem]
         problem("", "no front matter: start the file with a '---' line, the fields, then '---'")
         return None, problems
     try:
-        post = frontmatter.loads(text)
+        # The handler only where python-frontmatter would pick YAML itself (it skips its
+        # detection when given one), so a file without front matter reads as before.
+        handler = _FRONT_MATTER if _FRONT_MATTER.detect(text.strip()) else None
+        post = frontmatter.loads(text, handler=handler)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1

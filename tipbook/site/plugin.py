@@ -32,7 +32,7 @@ from mkdocs.structure.toc import get_toc
 from tipbook.config import Config, load_config
 from tipbook.errors import TipbookError, display_path
 from tipbook.model import Tip
-from tipbook.site import pages, parallel
+from tipbook.site import fastrender, pages, parallel
 from tipbook.site.collect import Collection, collect_tips
 
 log = logging.getLogger("mkdocs.plugins.tipbook")
@@ -221,6 +221,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
             page.file.content_string = "" if skip else spec.markdown
             if skip:
                 page.render = _render_nothing.__get__(page)  # type: ignore[method-assign]
+        fastrender.use_shared_markdown(page)
         return page
 
     @event_priority(50)  # before Material's tags plugin reads `page.meta.tags`
