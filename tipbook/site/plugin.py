@@ -200,7 +200,8 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if self._worker is not None:
             worker, self._worker = self._worker, None
-            worker.join(config, log)
+            pages_in_order = self._files.documentation_pages() if self._files else []
+            worker.join(config, log, [file.url for file in pages_in_order])
 
     def on_build_error(self, *, error: Exception) -> None:
         if self._worker is not None:
