@@ -19,7 +19,8 @@ import heapq
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from operator import itemgetter
 
@@ -112,20 +113,53 @@ def related_tips(tips: Sequence[Tip], k: int = 5) -> dict[str, list[str]]:
     A tip whose text matches too few others is completed from its series and its themes, so
     every tip gets `k` related tips when the collection has them.
     """
-    unique = {tip.id: tip for tip in sorted(tips, key=lambda t: t.id)}
-    ids = list(unique)
-    docs = [unique[i] for i in ids]
-    if k <= 0 or not docs:
-        return {i: [] for i in ids}
+    index = RelatedIndex(tips, k)
+    with _collector_paused():
+        return {tip_id: index.of(tip_id) for tip_id in index.ids}
 
+
+class RelatedIndex:
+    """What `related_tips` computes, with each tip's list ranked when first asked for.
+
+    The vectors and postings of the whole collection are built at once; ranking a tip
+    against its candidates waits for `of`, so a build that renders its tip pages in two
+    processes ranks each tip in the process that renders it. Each tip's answer depends on
+    the collection only, never on which tips were asked for before: deterministic.
+    """
+
+    def __init__(self, tips: Sequence[Tip], k: int = 5) -> None:
+        unique = {tip.id: tip for tip in sorted(tips, key=lambda t: t.id)}
+        self.ids = list(unique)
+        self.k = k
+        self._position = {tip_id: index for index, tip_id in enumerate(self.ids)}
+        self._found: dict[str, list[str]] = {}
+        self._vectors: list[dict[str, float]] = []
+        self._ranker: _Ranker | None = None
+        docs = [unique[i] for i in self.ids]
+        if k > 0 and docs:
+            with _collector_paused():
+                self._vectors = _vectors([term_frequencies(tip) for tip in docs])
+                self._ranker = _Ranker(docs, self.ids, _postings(self._vectors), k)
+
+    def of(self, tip_id: str) -> list[str]:
+        """The ids of the `k` tips most related to `tip_id` ([] for an unknown id)."""
+        found = self._found.get(tip_id)
+        if found is None:
+            me = self._position.get(tip_id)
+            if me is None or self._ranker is None:
+                return []
+            found = self._found[tip_id] = self._ranker.related(me, self._vectors[me])
+        return found
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
     # Scoring allocates millions of small objects that all stay alive: the cyclic garbage
     # collector would rescan them again and again (quadratic), and they hold no cycles.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        vectors = _vectors([term_frequencies(tip) for tip in docs])
-        ranker = _Ranker(docs, ids, _postings(vectors), k)
-        return {ids[me]: ranker.related(me, vector) for me, vector in enumerate(vectors)}
+        yield
     finally:
         if gc_was_enabled:
             gc.enable()

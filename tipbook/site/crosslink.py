@@ -8,6 +8,8 @@ makes its answer safe for the site: never the tip itself, only tips in this buil
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+
 from tipbook.site.collect import Collection
 
 RELATED_COUNT = 5
@@ -15,15 +17,38 @@ RELATED_COUNT = 5
 
 def related_map(collection: Collection, k: int = RELATED_COUNT) -> dict[str, list[str]]:
     """Map every tip id of the collection to the ids of its `k` most related tips."""
-    from search.related import related_tips  # heavy (whoosh's stemmer): import when needed
+    lazy = RelatedMap(collection, k)
+    return {tip.id: lazy[tip.id] for tip in collection.tips}
 
-    ranked = related_tips(collection.tips, k=k)
-    result: dict[str, list[str]] = {}
-    for tip in collection.tips:
-        ids = [
-            other
-            for other in dict.fromkeys(ranked.get(tip.id, []))
-            if other != tip.id and collection.get(other) is not None
-        ]
-        result[tip.id] = ids[:k]
-    return result
+
+class RelatedMap(Mapping[str, list[str]]):
+    """`related_map`'s answer, each tip's list ranked when first looked up: the site build
+    ranks a tip in the process that renders its page (see `search.related.RelatedIndex`)."""
+
+    def __init__(self, collection: Collection, k: int = RELATED_COUNT) -> None:
+        from search.related import RelatedIndex  # heavy (whoosh's stemmer): import when needed
+
+        self._collection = collection
+        self._k = k
+        self._index = RelatedIndex(collection.tips, k=k)
+        self._ids = list(dict.fromkeys(tip.id for tip in collection.tips))
+        self._found: dict[str, list[str]] = {}
+
+    def __getitem__(self, tip_id: str) -> list[str]:
+        found = self._found.get(tip_id)
+        if found is None:
+            if self._collection.get(tip_id) is None:
+                raise KeyError(tip_id)
+            ids = [
+                other
+                for other in dict.fromkeys(self._index.of(tip_id))
+                if other != tip_id and self._collection.get(other) is not None
+            ]
+            found = self._found[tip_id] = ids[: self._k]
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)

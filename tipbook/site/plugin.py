@@ -1,8 +1,9 @@
 """The MkDocs plugin: thin glue between MkDocs' build events and tipbook's site library.
 
 - `on_config`: settings from tipbook.yml (site name, content folder, site folder).
-- `on_files`: collect the tips (drafts and future tips out), compute related tips once, add
-  every list page and the feed as virtual files, keep tip pages out of the navigation.
+- `on_files`: collect the tips (drafts and future tips out), prepare the related tips once
+  (each tip's ranked when its page is composed), add every list page and the feed as
+  virtual files, keep tip pages out of the navigation.
 - `on_page_markdown`: a tip page's Markdown is composed from its `Tip` (callout, series,
   related) only when MkDocs renders that page, so a dirty rebuild composes one page.
 - `on_nav`: with two CPUs, fork a worker process for half the tip pages (`parallel`).
@@ -14,6 +15,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +62,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         self.page_count = 0
         self._worker_uris: frozenset[str] = frozenset()
         self.collection: Collection | None = None
-        self.related: dict[str, list[str]] = {}
+        self.related: Mapping[str, list[str]] = {}
         self._related_key: tuple[Any, ...] | None = None
         self._tips_by_uri: dict[str, Tip] = {}
         self._specs: dict[str, pages.PageSpec] = {}
@@ -165,8 +167,8 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         if spec is not None:
             self._specs[uri] = spec
 
-    def _related_for(self, collection: Collection) -> dict[str, list[str]]:
-        from tipbook.site.crosslink import related_map
+    def _related_for(self, collection: Collection) -> Mapping[str, list[str]]:
+        from tipbook.site.crosslink import RelatedMap
 
         if self.preview:
             # While previewing, an edit to a tip's text keeps the related lists of the last
@@ -179,7 +181,8 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
                 for t in collection.tips
             )
         if key != self._related_key:
-            self.related = related_map(collection)
+            # Ranked per tip when its page is composed (in whichever process renders it).
+            self.related = RelatedMap(collection)
             self._related_key = key
         return self.related
 
@@ -214,11 +217,13 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         # (After MkDocs' --dirty check, which still compares the file's real mtime.)
         tip = self._tips_by_uri.get(page.file.src_uri)
         if tip is not None and self.collection is not None:
-            spec = pages.tip_page(self.collection, tip, self.related.get(tip.id, []))
-            self._specs[page.file.src_uri] = spec
             # A page the worker process renders needs no Markdown here: not even an empty
-            # document through Python-Markdown (a millisecond per page to set up).
+            # document through Python-Markdown (a millisecond per page to set up); only its
+            # metadata, which does not depend on the related tips: the worker ranks those.
             skip = page.file.src_uri in self._worker_uris
+            related = [] if skip else self.related.get(tip.id, [])
+            spec = pages.tip_page(self.collection, tip, related)
+            self._specs[page.file.src_uri] = spec
             page.file.content_string = "" if skip else spec.markdown
             if skip:
                 page.render = _render_nothing.__get__(page)  # type: ignore[method-assign]
