@@ -227,6 +227,18 @@ def test_drafts_flag_builds_drafts(tmp_path: Path) -> None:
     assert list((tmp_path / "site" / "tips" / "2099").glob("*/index.html"))
     home = html_of(result.site_dir, "")
     assert "A Tip From the Future" in home.select(".tb-week")[0].get_text()
+    # Previews mark what readers cannot see yet: on the tip's own page and in lists.
+    pages = sorted((result.site_dir / "tips").glob("*/*/index.html"))
+    marked = [
+        page.parent.parent.name
+        for page in pages
+        if BeautifulSoup(page.read_bytes(), "lxml").select(".tb-draft")
+    ]
+    assert len(marked) == 2 and "2099" in marked  # the draft and the future tip
+    future = next(p for p in pages if p.parent.parent.name == "2099")
+    assert "scheduled for" in BeautifulSoup(future.read_bytes(), "lxml").get_text()
+    badges = {b.get_text() for b in home.select(".tb-draft-badge")}
+    assert "scheduled" in badges
 
 
 class TestStrict:

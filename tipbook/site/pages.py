@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from tipbook.model import Tip
+from tipbook.model import Tip, current_date
 from tipbook.site.collect import Collection, SeriesInfo
 
 HOME = "index.md"
@@ -188,13 +188,21 @@ def tip_list(
     Markdown's inline parsing costs about a millisecond per entry; raw HTML passes through.
     """
     items = []
+    today = current_date()
     for tip in tips:
+        draft = ""
+        if tip.draft or tip.date > today:  # only in previews: mark what is not published yet
+            draft = (
+                ' <span class="tb-draft-badge">draft</span>'
+                if tip.draft
+                else (' <span class="tb-draft-badge">scheduled</span>')
+            )
         summary = ""
         if summaries and tip.summary:
             summary = f'<span class="tb-summary">{esc(tip.summary)}</span>'
         items.append(
             f"<li>{_a(from_uri, collection.src_uri(tip), tip.title)} "
-            f"{_time(tip.date, short_date(tip.date))}{summary}</li>"
+            f"{_time(tip.date, short_date(tip.date))}{draft}{summary}</li>"
         )
     return f'<ul class="{css}">\n' + "\n".join(items) + "\n</ul>"
 
@@ -234,6 +242,11 @@ def tip_page(collection: Collection, tip: Tip, related: list[str]) -> PageSpec:
         )
         text = "Only an excerpt of this tip survives in the archive." + link
         parts.append(frag(_admonition("info tb-excerpt", "Excerpt only", text)))
+    if not tip.is_published():
+        # Only previews (`--drafts`) hold such pages: say plainly why readers don't see it yet.
+        why = "a draft" if tip.draft else f"scheduled for {long_date(tip.date)}"
+        text = f"This tip is {esc(why)}: only previews show it, the published handbook does not."
+        parts.append(frag(_admonition("warning tb-draft", "Not published yet", text)))
     if tip.takeaway:
         # Markdown, not a fragment: the takeaway is the tip's own words, so search finds it.
         parts += ['!!! tip "Takeaway"', f"    {md_text(tip.takeaway)}", ""]
