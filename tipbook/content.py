@@ -211,14 +211,22 @@ def parse_tip(text: str, path: str = "<tip>") -> tuple[Tip | None, list[Problem]
     return tip, problems
 
 
-def load_tip(path: Path) -> Tip:
-    """Load one tip file; raise `ContentError` naming the file and every problem."""
-    shown = display_path(path)
+def read_tip(path: Path, shown: str) -> tuple[str, Tip | None, list[Problem]]:
+    """Read and parse one tip file, never raising: its text, the tip and every problem.
+
+    `shown` is the path to print in problems (computed by callers that walk many files).
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        raise ContentError([Problem(shown, 0, "error", "", f"cannot read file: {error}")]) from None
+        return "", None, [Problem(shown, 0, "error", "", f"cannot read file: {error}")]
     tip, problems = parse_tip(text, shown)
+    return text, tip, problems
+
+
+def load_tip(path: Path) -> Tip:
+    """Load one tip file; raise `ContentError` naming the file and every problem."""
+    _, tip, problems = read_tip(path, display_path(path))
     errors = [p for p in problems if p.is_error]
     if tip is None or errors:
         raise ContentError(errors or problems)

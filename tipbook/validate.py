@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
 
-from tipbook.content import field_lines, parse_tip
+from tipbook.content import field_lines, read_tip
 from tipbook.errors import Problem, display_path
 from tipbook.model import Tip
 from tipbook.taxonomy import Taxonomy
@@ -51,11 +51,7 @@ def validate_file(
     `display_path` resolves paths on disk.
     """
     shown = shown or display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        return None, [Problem(shown, 0, "error", "", f"cannot read file: {error}")]
-    tip, problems = parse_tip(text, shown)
+    text, tip, problems = read_tip(path, shown)
     if tip is not None:
         problems += validate_tip(tip, shown, taxonomy, field_lines(text))
     return tip, problems
