@@ -17,7 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from scraper.discover import url_key
-from tipbook.content import TIPS_DIR, iter_tip_files, parse_tip, save_tip, tip_path
+from tipbook.content import TIPS_DIR, iter_tip_files, read_tip, save_tip, tip_path
 from tipbook.model import SLUG_MAX_LENGTH, Tip, normalize_body
 
 HASH_LENGTH = 16
@@ -78,10 +78,7 @@ class ExistingTips:
     def load(cls, content_dir: Path) -> ExistingTips:
         found = cls()
         for path in iter_tip_files(content_dir):
-            try:
-                tip, _problems = parse_tip(path.read_text(encoding="utf-8"), str(path))
-            except (OSError, UnicodeDecodeError):
-                tip = None
+            _text, tip, _problems = read_tip(path, str(path))
             if tip is None:
                 found.unreadable.add(path)
                 continue
