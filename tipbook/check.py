@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
-from tipbook.content import KNOWN_KEYS, TIPS_DIR, field_lines, iter_tip_files, parse_tip
+from tipbook.content import KNOWN_KEYS, TIPS_DIR, field_lines, iter_tip_files, read_tip
 from tipbook.errors import Problem, display_path
 from tipbook.model import TUESDAY, Tip, current_date, slugify
 from tipbook.taxonomy import Taxonomy
@@ -219,12 +219,7 @@ def _expand(paths: list[Path], content_dir: Path) -> list[Path]:
 def _parse(path: Path, key: Path, cwd: Path) -> TipFile:
     # As `display_path` shows it, without resolving the path a second time.
     shown = str(key.relative_to(cwd)) if key.is_relative_to(cwd) else str(key)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        problem = Problem(shown, 0, "error", "", f"cannot read file: {error}")
-        return TipFile(path, shown, "", None, [problem], {}, key)
-    tip, problems = parse_tip(text, shown)
+    text, tip, problems = read_tip(path, shown)
     return TipFile(path, shown, text, tip, problems, field_lines(text), key)
 
 
