@@ -186,6 +186,14 @@ def _error(status: int, message: str) -> dict[str, Any]:
     return {"error": {"status": status, "message": message}}
 
 
+def listen_error(host: str, port: int, error: OSError) -> TipbookError:
+    """The error for an address this machine cannot listen on, with the fix."""
+    return TipbookError(
+        f"cannot listen on {host}:{port} ({error.strerror or error}): "
+        "pass another --port, or stop what is using it"
+    )
+
+
 def make_server(
     site_dir: Path,
     host: str = "127.0.0.1",
@@ -212,10 +220,7 @@ def make_server(
     except OSError as error:
         if service is not None:
             service.close()
-        raise TipbookError(
-            f"cannot listen on {host}:{port} ({error.strerror or error}): "
-            "pass another --port, or stop what is using it"
-        ) from None
+        raise listen_error(host, port, error) from None
     server.quiet = quiet  # type: ignore[attr-defined]
     return server
 

@@ -38,7 +38,7 @@ def command(
     from rich.console import Console
 
     from tipbook.errors import TipbookError
-    from tipbook.server import LOOPBACK, serve
+    from tipbook.server import LOOPBACK, listen_error, serve
 
     config = get_config(ctx)
     host = host or config.serve.host
@@ -52,10 +52,7 @@ def command(
         try:
             serve_preview(config, host, port, drafts=True)
         except OSError as error:
-            raise TipbookError(
-                f"cannot listen on {host}:{port} ({error.strerror or error}): "
-                "pass another --port, or stop what is using it"
-            ) from None
+            raise listen_error(host, port, error) from None
         return
     server = serve(config, host, port, site_dir)
     if host not in LOOPBACK:
