@@ -29,7 +29,7 @@ from search.indexer import IndexReport, open_index, update_index
 from search.related import stem as _stem
 from search.schema import DEFAULT_FIELD, FIELD_ALIASES, TEXT_FIELDS
 from tipbook.errors import UsageError
-from tipbook.model import current_date
+from tipbook.model import current_date, one_line
 
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
@@ -551,7 +551,7 @@ def _hit(rank: int, score: float, fields: dict[str, Any], wanted: _Wanted) -> Hi
             break
     if not snippet:
         summary = fields.get("summary") or fields.get("body", "")
-        snippet = html.escape(_shorten(" ".join(summary.split()), SNIPPET_CHARS), quote=False)
+        snippet = html.escape(_shorten(one_line(summary), SNIPPET_CHARS), quote=False)
     themes = [t for t in (fields.get("themes") or "").split(",") if t]
     return Hit(
         rank=rank,
