@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tipbook.content import iter_tip_files, load_tip, save_tip, tip_path
+from tipbook.content import iter_tip_files, load_tip, read_tip, save_tip, tip_path
 from tipbook.errors import TipbookError, UsageError, display_path
 from tipbook.model import TUESDAY, Series, Tip, current_date, next_tuesday, slugify
 from tipbook.taxonomy import Taxonomy, ThemeScore
@@ -200,11 +200,9 @@ def suggest_themes(
 
 def theme_counts(content_dir: Path, taxonomy: Taxonomy) -> Counter[str]:
     """How many tips list each theme (tips that cannot be read are skipped: see `check`)."""
-    from tipbook.content import parse_tip
-
     counts: Counter[str] = Counter()
     for path in iter_tip_files(content_dir):
-        tip, _ = parse_tip(path.read_text(encoding="utf-8"), str(path))
+        _, tip, _ = read_tip(path, str(path))
         if tip is not None:
             counts.update(theme for theme in set(tip.themes) if theme in taxonomy)
     return counts
