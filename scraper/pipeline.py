@@ -30,6 +30,7 @@ from scraper.extract import ExtractedPage, ExtractError, clean_title, extract_ar
 from scraper.fetch import Fetcher, FetchError, FetchSettings, Response, origin
 from scraper.report import PageProblem, ScrapeReport, TipRecord
 from scraper.write import ExistingTips, remove_stale_temp_files, write_tip
+from tipbook.content import write_text_atomic
 from tipbook.errors import UsageError
 from tipbook.model import Tip
 from tipbook.taxonomy import Taxonomy, load_taxonomy
@@ -101,10 +102,7 @@ class CrawlState:
         if self.path is None:
             return
         self.data[url_key(archive)] = complete
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temp = self.path.with_suffix(".tmp")
-        temp.write_text(json.dumps(self.data, indent=1, sort_keys=True), encoding="utf-8")
-        temp.replace(self.path)
+        write_text_atomic(self.path, json.dumps(self.data, indent=1, sort_keys=True))
 
 
 def validate_urls(urls: list[str]) -> list[str]:
