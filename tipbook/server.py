@@ -77,7 +77,7 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
 
     def do_HEAD(self) -> None:
         if self._is_api():
-            self._send_json(HTTPStatus.METHOD_NOT_ALLOWED, _error(405, "use GET"))
+            self._send_error(HTTPStatus.METHOD_NOT_ALLOWED, "use GET")
             return
         super().do_HEAD()
 
@@ -88,23 +88,25 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
     def _api(self) -> None:
         parts = urllib.parse.urlsplit(self.path)
         if parts.path not in (SEARCH_PATH, SEARCH_PATH + "/"):
-            self._send_json(HTTPStatus.NOT_FOUND, _error(404, f"no API at {parts.path}"))
+            self._send_error(HTTPStatus.NOT_FOUND, f"no API at {parts.path}")
             return
         if self.server.service is None:
-            self._send_json(HTTPStatus.SERVICE_UNAVAILABLE, _error(503, "search is off"))
+            self._send_error(HTTPStatus.SERVICE_UNAVAILABLE, "search is off")
             return
         try:
             params = urllib.parse.parse_qs(
                 parts.query, keep_blank_values=True, strict_parsing=False, max_num_fields=50
             )
         except ValueError as error:
-            self._send_json(HTTPStatus.BAD_REQUEST, _error(400, f"bad query string: {error}"))
+            self._send_error(HTTPStatus.BAD_REQUEST, f"bad query string: {error}")
             return
         try:
             status, body = self.server.service.handle(params)
         except Exception as error:  # a bug must cost one request, not the connection
             self.log_error("search failed: %r", error)
-            status, body = 500, _error(500, "search failed; see the server's log")
+            message = "search failed; see the server's log"
+            self._send_error(HTTPStatus.INTERNAL_SERVER_ERROR, message)
+            return
         self._send_json(HTTPStatus(status), body)
 
     def _send_json(self, status: HTTPStatus, body: dict[str, Any]) -> None:
@@ -116,6 +118,10 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
+
+    def _send_error(self, status: HTTPStatus, message: str) -> None:
+        """The API's JSON error document (as `search.api.ApiError`), with its status."""
+        self._send_json(status, {"error": {"status": int(status), "message": message}})
 
     def translate_path(self, path: str) -> str:
         """The file for a URL path, never outside the site folder ('' when it would be)."""
@@ -180,10 +186,6 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         if getattr(self.server, "quiet", False):
             return
         super().log_message(format, *args)
-
-
-def _error(status: int, message: str) -> dict[str, Any]:
-    return {"error": {"status": status, "message": message}}
 
 
 def listen_error(host: str, port: int, error: OSError) -> TipbookError:
