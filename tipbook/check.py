@@ -146,11 +146,11 @@ def check_file(
         problems.append(Problem(shown, line or lines.get(name, 1), level, name, message))
 
     # validate_tip reports unknown themes in list order at the `themes:` line; point each at
-    # its own list item instead.
-    front = file.text.splitlines()
+    # its own list item instead (the file's lines are split only then: it is rare).
     unknown = iter([theme for theme in tip.themes if theme not in taxonomy])
     for problem in validate_tip(tip, shown, taxonomy, lines):
         if problem.field == "themes" and problem.message.startswith("unknown theme"):
+            front = file.text.splitlines()
             line = _item_line(front, lines.get("themes", 0), next(unknown, "")) or problem.line
             problem = Problem(shown, line, problem.level, problem.field, problem.message)
         problems.append(problem)
