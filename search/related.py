@@ -68,7 +68,7 @@ def stem(word: str) -> str:
 def terms(text: str) -> list[str]:
     """The stemmed, stop-word-free terms of a text (links and URLs dropped)."""
     words = _WORD.findall(_URL.sub(" ", text.lower().replace("\u2019", "'")))
-    return [stem(w) for w in words if w not in STOP_WORDS and len(w) > 1]
+    return [term for term in map(_term_of, words) if term]
 
 
 def term_frequencies(tip: Tip) -> dict[str, int]:
