@@ -25,7 +25,7 @@ from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS as _ANALYZER_STOP_WORDS
 from whoosh.qparser import FieldAliasPlugin, OrGroup, PlusMinusPlugin, QueryParser
 
-from search.indexer import IndexReport, open_index, update_index
+from search.indexer import CURRENT_FILE, IndexReport, open_index, update_index
 from search.related import stem as _stem
 from search.schema import DEFAULT_FIELD, FIELD_ALIASES, TEXT_FIELDS
 from tipbook.errors import UsageError
@@ -120,7 +120,7 @@ class TipSearcher:
         with self._lock:
             slot = self._pool.pop() if self._pool else None
         try:
-            current = (self.index_dir / "CURRENT").read_bytes()
+            current = (self.index_dir / CURRENT_FILE).read_bytes()
         except OSError:
             current = b""  # no index: open_index below says what to do
         if slot is not None and slot.current == current:
