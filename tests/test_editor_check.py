@@ -175,6 +175,34 @@ def test_each_finding(project: Path, text: str, line: int, level: str, words: st
     ), found
 
 
+# Files that are not a tip at all: each gets one finding naming its actual fault and the fix,
+# not a cascade of "missing title" and "None is not a date".
+MALFORMED = [
+    ("front matter never closed",
+     GOOD.replace("Listen first.\n---\n", "Listen first.\n", 1).encode(), 1,
+     "the front matter is never closed: add a line with only '---'"),
+    ("empty file", b"", 1, "the file is empty"),
+    ("blank lines only", b"\n  \n", 1, "the file is empty"),
+    ("binary file", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 0, "not a text file"),
+    ("not UTF-8", GOOD.replace("calms", "calms\u2014").encode("cp1252"), 0, "not a text file"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("data", "line", "words"), [case[1:] for case in MALFORMED], ids=[c[0] for c in MALFORMED]
+)
+def test_each_malformed_file_gets_the_message_for_its_fault(
+    project: Path, data: bytes, line: int, words: str
+) -> None:
+    path = project / "content" / GOOD_PATH
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    report = check(project)
+    assert [(p.line, p.level) for p in report.problems] == [(line, "error")], report.problems
+    assert words in report.problems[0].message
+    assert not report.ok
+
+
 def test_code_is_not_checked(project: Path) -> None:
     text = appended("```html\n<script>TODO</script>\n```")
     assert findings(project, text.replace("at once.", "at `<iframe>` once.")) == []

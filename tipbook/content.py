@@ -112,6 +112,12 @@ def field_lines(text: str) -> dict[str, int]:
     return lines
 
 
+def _front_matter_closed(text: str) -> bool:
+    """True when a second `---` line ends the front matter the first one opened."""
+    lines = text.lstrip().splitlines()
+    return any(line.rstrip() == "---" for line in lines[1:])
+
+
 def body_first_line(text: str) -> int:
     """Line number (1-based) of the body's first line, for findings about the body."""
     lines = text.splitlines()
@@ -130,8 +136,24 @@ def parse_tip(text: str, path: str = "<tip>") -> tuple[Tip | None, list[Problem]
     def problem(field: str, message: str, level: str = "error") -> None:
         problems.append(Problem(path, lines.get(field, 1), level, field, message))
 
+    if not text.strip():
+        problem(
+            "",
+            'the file is empty: write the tip (`tipbook new "TITLE"` starts one from the '
+            "template) or delete the file",
+        )
+        return None, problems
     if not text.lstrip().startswith("---"):
         problem("", "no front matter: start the file with a '---' line, the fields, then '---'")
+        return None, problems
+    if not _front_matter_closed(text):
+        # Without its closing line the whole file would read as a body: say so, instead of
+        # "missing title" and "date: None" about fields that are there.
+        problem(
+            "",
+            "the front matter is never closed: add a line with only '---' after the last "
+            "field, before the tip's text",
+        )
         return None, problems
     try:
         # The handler only where python-frontmatter would pick YAML itself (it skips its
@@ -217,9 +239,20 @@ def read_tip(path: Path, shown: str) -> tuple[str, Tip | None, list[Problem]]:
     `shown` is the path to print in problems (computed by callers that walk many files).
     """
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+        data = path.read_bytes()
+    except OSError as error:
         return "", None, [Problem(shown, 0, "error", "", f"cannot read file: {error}")]
+    try:
+        if b"\0" in data:
+            raise UnicodeDecodeError("utf-8", data, data.index(b"\0"), len(data), "NUL byte")
+        # As `read_text` reads it: universal newlines.
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError:
+        message = (
+            "not a text file (binary, or not UTF-8): a tip is Markdown saved as UTF-8; "
+            "save it as such, or move the file out of the tips folder"
+        )
+        return "", None, [Problem(shown, 0, "error", "", message)]
     tip, problems = parse_tip(text, shown)
     return text, tip, problems
 
