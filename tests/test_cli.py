@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from tipbook import __version__
@@ -77,3 +78,24 @@ def test_broken_config_is_one_clear_message(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     assert "tipbook.yml: not valid YAML" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["check"], ["build"], ["search", "empathy"], ["index"], ["themes", "list"], ["serve"],
+     ["new", "A Tip"]],
+    ids=lambda args: args[0],
+)  # fmt: skip
+def test_commands_outside_a_project_say_so_and_create_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str]
+) -> None:
+    outside = tmp_path / "not-a-project"
+    outside.mkdir()
+    monkeypatch.chdir(outside)
+    monkeypatch.delenv("TIPBOOK_CONFIG", raising=False)
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"Error: no tipbook.yml in {outside} or any folder above it" in result.output
+    assert "--config FILE" in result.output
+    assert list(outside.iterdir()) == []  # no index, no site, no content folder

@@ -13,7 +13,7 @@ import pkgutil
 import click
 
 from tipbook import __version__, commands
-from tipbook.config import Config, load_config
+from tipbook.config import Config, load_config, project_config_file
 
 
 class CommandFolder(click.Group):
@@ -64,15 +64,23 @@ class LazyConfig:
         self.path = path
         self._config: Config | None = None
 
-    def get(self) -> Config:
+    def get(self, project: bool = True) -> Config:
         if self._config is None:
-            self._config = load_config(self.path)  # type: ignore[arg-type]
+            path = self.path
+            if path is None and project:
+                path = project_config_file()  # outside a project: one clear error
+            self._config = load_config(path)  # type: ignore[arg-type]
         return self._config
 
 
-def get_config(ctx: click.Context) -> Config:
-    """The configuration for the running command (commands call this, tests pass `--config`)."""
+def get_config(ctx: click.Context, project: bool = True) -> Config:
+    """The configuration for the running command (commands call this, tests pass `--config`).
+
+    Every command works on a project: without a `tipbook.yml` here or above, it ends with
+    one message saying so, before touching the disk. `project=False` (scrape, which can
+    write to any `--content-dir`) falls back to defaults relative to the current folder.
+    """
     root = ctx.find_root()
     if not isinstance(root.obj, LazyConfig):
         root.obj = LazyConfig(None)
-    return root.obj.get()
+    return root.obj.get(project)

@@ -88,6 +88,22 @@ def find_config_file(start: Path | None = None) -> Path | None:
     return None
 
 
+def project_config_file(start: Path | None = None) -> Path:
+    """The project's `tipbook.yml` (as `find_config_file`); none is one clear `ConfigError`.
+
+    Commands that read or write a handbook call this first, so that outside a project they
+    stop with this message instead of working on defaults and creating folders there.
+    """
+    path = find_config_file(start)
+    if path is None:
+        here = display_path(start) if start else str(Path.cwd())
+        raise ConfigError(
+            f"no {CONFIG_FILE} in {here} or any folder above it: this is not a tipbook "
+            f"project; run the command in the handbook's folder, or pass --config FILE"
+        )
+    return path
+
+
 def load_config(path: Path | None = None) -> Config:
     """Load and validate the configuration; without a file, defaults relative to the cwd."""
     path = path or find_config_file()

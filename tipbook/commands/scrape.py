@@ -62,6 +62,6 @@ def command(ctx: click.Context, urls: tuple[str, ...], verbose: bool, **flags: o
 
     from scraper.console import build_options, run_scrape
 
-    options = build_options(get_config(ctx), urls, **flags)  # type: ignore[arg-type]
+    options = build_options(get_config(ctx, project=False), urls, **flags)  # type: ignore[arg-type]
     report = run_scrape(options, Console(), verbose=verbose)
     ctx.exit(0 if report.ok else 1)
