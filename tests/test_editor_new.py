@@ -173,6 +173,30 @@ class TestCommand:
         assert result.exit_code == 0, result.output
         assert load_tip(Path(result.stdout.strip())).series == Series("Steps", 2)
 
+    def test_an_existing_series_part_is_refused_with_the_next_free_part(
+        self, project: Path
+    ) -> None:
+        for part, day in ((1, 3), (2, 10), (3, 17)):
+            series = Series("Customer for Life", part)
+            add_tip(project, f"Step {part}", dt.date(2026, 11, day), series=series)
+        result = run(project, "new", "Step Again", "--series", "customer for life", "--part", "3")
+        assert result.exit_code == 1
+        assert "part 3 of 'customer for life' is already" in result.stderr
+        assert "2026-11-17-step-3.md" in result.stderr
+        assert "the next free part is --part 4" in result.stderr
+        assert not list((project / "content/tips/2026").glob("*step-again*"))  # nothing written
+        result = run(project, "new", "Step Four", "--series", "Customer for Life", "--part", "4")
+        assert result.exit_code == 0, result.output
+        assert load_tip(Path(result.stdout.strip())).series == Series("Customer for Life", 4)
+
+    def test_a_gap_in_a_series_is_offered_too(self, project: Path) -> None:
+        for part, day in ((1, 3), (3, 17)):
+            series = Series("Steps", part)
+            add_tip(project, f"Step {part}", dt.date(2026, 11, day), series=series)
+        result = run(project, "new", "Again", "--series", "Steps", "--part", "1")
+        assert result.exit_code == 1
+        assert "the next free part is --part 4 (or 2, unused)" in result.stderr
+
     def test_warns_about_a_day_other_than_tuesday(self, project: Path) -> None:
         result = run(project, "new", "Midweek", "--date", "2026-12-03")
         assert result.exit_code == 0

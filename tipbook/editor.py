@@ -137,6 +137,8 @@ def new_tip(
             raise TipbookError(
                 f"the slug {slug!r} is taken by {display_path(other_path)}: choose another title"
             )
+    if series is not None:
+        _check_series_part(content_dir, existing, series)
     tip = Tip(
         title=title,
         date=date,
@@ -153,6 +155,30 @@ def new_tip(
         raise TipbookError(f"{display_path(path)} already exists: edit it instead")
     save_tip(content_dir, tip)
     return NewTip(path, tip, warnings)
+
+
+def _check_series_part(
+    content_dir: Path, existing: list[tuple[dt.date, str, Path]], series: Series
+) -> None:
+    """Refuse a series part another tip already is, suggesting the next free part.
+
+    Only here are tip files parsed (to read their series): `new` without --series stays a
+    walk over file names. Names compare as `check` compares them, ignoring case.
+    """
+    taken: dict[int, Path] = {}
+    name = series.name.casefold()
+    for _, _, path in existing:
+        _, tip, _ = read_tip(path, str(path))
+        if tip is not None and tip.series and tip.series.name.casefold() == name:
+            taken.setdefault(tip.series.part, path)
+    if series.part in taken:
+        free = next(part for part in range(1, len(taken) + 2) if part not in taken)
+        after = max(taken) + 1
+        hint = f"--part {after}" if free > max(taken) else f"--part {after} (or {free}, unused)"
+        raise TipbookError(
+            f"part {series.part} of {series.name!r} is already "
+            f"{display_path(taken[series.part])}: the next free part is {hint}"
+        )
 
 
 @dataclass
