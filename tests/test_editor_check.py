@@ -376,6 +376,63 @@ class TestCommand:
         assert "did you mean 'empathy'" in document["errors"][0]["message"]
         assert document["warnings"] == []
 
+    def old_tips(self, project: Path, count: int = 5) -> list[Path]:
+        """Archive tips dated in 2019, each with no themes (one repeated warning)."""
+        paths = []
+        for number in range(count):
+            day = (dt.date(2019, 1, 1) + dt.timedelta(weeks=number)).isoformat()
+            text = GOOD.replace("2026-11-24", day).replace("themes:\n  - empathy", "themes: []")
+            text = text.replace("listen-before-you-answer", f"old-{number}")
+            text = text.replace("Listen Before You Answer", f"Old Tip {number}")
+            text = text.replace("tags: []", "tags: []\nsource: https://cssamerica.com/old/")
+            paths.append(write(project, f"tips/2019/{day}-old-{number}.md", text))
+        return paths
+
+    def test_own_tips_first_and_repeated_warnings_folded(self, project: Path) -> None:
+        self.old_tips(project)
+        draft = broken("summary: A", "summary: TODO A").replace(
+            "takeaway: Listen first.\n", "draft: true\n"
+        )
+        write(project, GOOD_PATH, draft)
+        result = self.run(project)
+        assert result.exit_code == 0, result.output  # warnings only, as before
+        lines = result.stdout.splitlines()
+        assert all(GOOD_PATH in line for line in lines[:2]), lines  # the draft's findings
+        assert len(lines) == 3, lines
+        assert lines[2].startswith("5 other tips: warning: themes: no themes")
+        assert "`tipbook themes suggest FILE --write`" in lines[2]
+        assert "`tipbook check --all` lists them" in lines[2]
+        assert "5 of them folded" in result.stderr
+        # --all lists every finding, the editor's own still first; exit code unchanged.
+        result = self.run(project, "--all")
+        lines = result.stdout.splitlines()
+        assert result.exit_code == 0 and len(lines) == 7
+        assert all(GOOD_PATH in line for line in lines[:2])
+        assert sum("no themes" in line for line in lines) == 5
+        # An error on an old tip is never folded, and still makes the exit code 1.
+        old = self.old_tips(project)[0]
+        old.write_text(old.read_text().replace("summary: A", "summary: TODO A"))
+        result = self.run(project)
+        assert result.exit_code == 1
+        lines = result.stdout.splitlines()
+        assert all(GOOD_PATH in line for line in lines[:2])
+        assert "old-0.md" in lines[2] and ": error: summary: placeholder" in lines[2]
+
+    @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+    def test_tips_changed_in_git_come_first(self, project: Path) -> None:
+        paths = self.old_tips(project, 6)
+        git = ["git", "-c", "user.name=Ed", "-c", "user.email=ed@example.org"]
+        subprocess.run([*git, "init", "-q"], cwd=project, check=True)
+        subprocess.run([*git, "add", "."], cwd=project, check=True)
+        subprocess.run([*git, "commit", "-qm", "archive"], cwd=project, check=True)
+        changed = paths[3]
+        changed.write_text(changed.read_text().replace("Let them finish", "Let them speak"))
+        result = self.run(project)
+        lines = result.stdout.splitlines()
+        assert lines[0].startswith(f"content/tips/2019/{changed.name}:5: warning: themes")
+        assert lines[1].startswith("5 other tips: warning: themes: no themes")
+        assert len(lines) == 2
+
     def test_a_missing_path_is_a_usage_error(self, project: Path) -> None:
         result = self.run(project, "content/tips/nope.md")
         assert result.exit_code == 2

@@ -13,6 +13,7 @@ import datetime as dt
 import difflib
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
@@ -67,10 +68,15 @@ class TipFile:
 
 @dataclass
 class CheckReport:
-    """Every finding of one `check` run, and how many files were checked."""
+    """Every finding of one `check` run, and how many files were checked.
+
+    `own` holds the shown paths of the editor's own tips among those checked: drafts, tips
+    dated after today, and files new or changed in git (see `changed_files`).
+    """
 
     checked: int
     problems: list[Problem] = field(default_factory=list)
+    own: set[str] = field(default_factory=set)
 
     @property
     def errors(self) -> list[Problem]:
@@ -98,11 +104,13 @@ def check_content(
     paths: list[Path] | None = None,
     site_url: str = "",
     today: dt.date | None = None,
+    changed: Iterable[Path] = (),
 ) -> CheckReport:
     """Check the tips at `paths` (files or folders; default: every tip) against the collection.
 
     Duplicates and links are judged against every tip in `content_dir`, but only the
-    files asked for get findings.
+    files asked for get findings. `changed` (files new or changed in git) marks, with
+    drafts and scheduled tips, the editor's own tips in `report.own`.
     """
     everything = list(iter_tip_files(content_dir))
     targets = _expand(paths, content_dir) if paths is not None else everything
@@ -120,10 +128,120 @@ def check_content(
     today = today or current_date()
     problems: list[Problem] = []
     checked = 0
+    changed_keys = {path.resolve() for path in changed}
+    own: set[str] = set()
     for key in dict.fromkeys(target_keys):
         checked += 1
-        problems += check_file(parsed[key], taxonomy, collection, root, site_url, today)
-    return CheckReport(checked, sorted(set(problems)))
+        file = parsed[key]
+        problems += check_file(file, taxonomy, collection, root, site_url, today)
+        tip = file.tip
+        if key in changed_keys or (tip is not None and not tip.is_published(today)):
+            own.add(file.shown)
+    return CheckReport(checked, sorted(set(problems)), own)
+
+
+# Folding: a warning repeated on at least this many tips that are not the editor's own is
+# shown as one line with a count (the archive's old tips would otherwise bury the new one).
+FOLD_AT = 3
+# The parts of a message that name one tip (quoted text, dates, numbers, weekdays, files):
+# without them, the messages of one rule are the same text.
+_PARTICULAR = re.compile(
+    r"'[^']*'|\"[^\"]*\"|\S+\.md\b|\d[\d-]*|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b"
+)
+
+
+@dataclass(frozen=True)
+class FoldedFindings:
+    """One rule's warnings on many tips, shown as one line with the count and the fix."""
+
+    level: str
+    field: str
+    message: str  # the first finding's message, which says how to fix it
+    problems: tuple[Problem, ...]
+
+    def __str__(self) -> str:
+        what = f"{self.field}: {self.message}" if self.field else self.message
+        alike = "" if all(p.message == self.message for p in self.problems) else " (and alike)"
+        return (
+            f"{len(self.problems)} other tips: {self.level}: {what}{alike} "
+            "[`tipbook check --all` lists them]"
+        )
+
+
+def rule_of(problem: Problem) -> tuple[str, str, str]:
+    """What makes findings "the same warning": level, field and the message's fixed words."""
+    return problem.level, problem.field, _PARTICULAR.sub("…", problem.message)
+
+
+def arrange(
+    report: CheckReport, fold: bool = True
+) -> tuple[list[Problem], list[Problem], list[FoldedFindings]]:
+    """The findings in the order an editor reads them: (own tips' findings, the others'
+    findings, folded warnings). Own tips come first, errors before warnings; warnings that
+    repeat on `FOLD_AT` or more other tips are folded into one `FoldedFindings` per rule."""
+    own = [p for p in report.problems if p.path in report.own]
+    others = [p for p in report.problems if p.path not in report.own]
+    own.sort(key=lambda p: (not p.is_error, p))
+    others.sort(key=lambda p: (not p.is_error, p))
+    if not fold:
+        return own, others, []
+    groups: dict[tuple[str, str, str], list[Problem]] = {}
+    for problem in others:
+        if not problem.is_error:
+            groups.setdefault(rule_of(problem), []).append(problem)
+    folded = []
+    for (level, name, _), members in groups.items():
+        if len({p.path for p in members}) < FOLD_AT:
+            continue
+        folded.append(FoldedFindings(level, name, members[0].message, tuple(members)))
+    hidden = {p for group in folded for p in group.problems}
+    return own, [p for p in others if p not in hidden], folded
+
+
+def changed_files(content_dir: Path) -> list[Path]:
+    """Tip files new or changed against git (untracked, modified, staged, renamed), when
+    `content_dir` is in a git work tree; [] otherwise or when git is not installed."""
+    import shutil
+    import subprocess
+
+    git = shutil.which("git")
+    if git is None or not content_dir.is_dir():
+        return []
+    try:
+        top = subprocess.run(
+            [git, "rev-parse", "--show-toplevel"],
+            cwd=content_dir,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        ).stdout.strip()
+        status = subprocess.run(
+            [git, "status", "--porcelain=v1", "-z", "--untracked-files=all", "--", "."],
+            cwd=content_dir,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        ).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []  # not a repository (or git failed): no tip counts as changed
+    entries = status.split("\0")
+    files: list[Path] = []
+    index = 0
+    while index < len(entries):
+        entry = entries[index]
+        index += 1
+        if len(entry) < 4:
+            continue
+        code, name = entry[:2], entry[3:]
+        if code[0] in "RC":
+            index += 1  # a rename's second field is the old name
+        if "D" in code and code[0] != "R":
+            continue
+        if name.endswith(".md"):
+            files.append(Path(top) / name)
+    return files
 
 
 def check_file(
