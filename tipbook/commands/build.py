@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -16,23 +17,46 @@ from tipbook.cli import get_config
     help="Where to write the site (default: site_dir in tipbook.yml).",
 )
 @click.option("--drafts", is_flag=True, help="Include drafts and tips dated in the future.")
+@click.option(
+    "--site-url",
+    metavar="URL",
+    help="The address readers use, for the feed and sitemap (default: site_url in tipbook.yml).",
+)
 @click.pass_context
-def command(ctx: click.Context, site_dir: Path | None, drafts: bool) -> None:
+def command(ctx: click.Context, site_dir: Path | None, drafts: bool, site_url: str | None) -> None:
     """Build the handbook site from content/; fail on any broken link or invalid tip.
+
+    Reports what the site leaves out: tips scheduled for a later day (with their dates),
+    drafts, and tips in no chapter. Scheduled tips go live with the first build on or
+    after their date (`tipbook serve` rebuilds by itself on that day).
 
     \b
     Examples:
       tipbook build                       # content/ → site/
       tipbook build --site-dir /tmp/site  # somewhere else
       tipbook build --drafts              # preview drafts and future tips too
+      tipbook build --site-url https://tips.example.org/   # for publishing there
     """
     from rich.console import Console
 
     from tipbook.errors import display_path
     from tipbook.site import build_site
+    from tipbook.site.report import checked_site_url, site_url_warning
 
-    result = build_site(get_config(ctx), site_dir=site_dir, drafts=drafts)
-    Console().print(
+    config = get_config(ctx)
+    if site_url is not None:
+        config = replace(config, site_url=checked_site_url(site_url))
+    result = build_site(config, site_dir=site_dir, drafts=drafts)
+    console = Console(highlight=False, soft_wrap=True)
+    console.print(
         f"Built {result.pages:,} pages for {result.tips:,} tips in "
         f"{display_path(result.site_dir)} ({result.seconds:.1f} s)"
     )
+    if result.held_back:
+        for line in result.held_back.lines(config.content_dir):
+            console.print(line, markup=False)
+    warning = site_url_warning(config.site_url)
+    if warning:
+        Console(stderr=True, highlight=False, soft_wrap=True).print(
+            f"[yellow]warning:[/] {warning}"
+        )

@@ -31,6 +31,7 @@ class BuildResult:
     tips: int
     pages: int
     seconds: float
+    held_back: Any = None  # a `report.HeldBack`: the tips this build did not publish
 
 
 class _Collect(logging.Handler):
@@ -78,6 +79,8 @@ def build_site(config: Config, site_dir: Path | None = None, drafts: bool = Fals
     """
     from mkdocs.commands.build import build
 
+    from tipbook.site.report import held_back
+
     started = time.perf_counter()
     site_dir = Path(site_dir or config.site_dir).resolve()
     mkdocs_config = load_mkdocs_config(config, site_dir, drafts)
@@ -94,7 +97,9 @@ def build_site(config: Config, site_dir: Path | None = None, drafts: bool = Fals
         mkdocs_config.plugins.on_shutdown()
     plugin = mkdocs_config.plugins[PLUGIN_NAME]
     tips = len(plugin.collection) if plugin.collection is not None else 0
-    return BuildResult(site_dir, tips, plugin.page_count, time.perf_counter() - started)
+    seconds = time.perf_counter() - started
+    held = held_back(plugin.collection) if plugin.collection is not None else None
+    return BuildResult(site_dir, tips, plugin.page_count, seconds, held)
 
 
 @contextmanager

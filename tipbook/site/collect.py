@@ -57,6 +57,8 @@ class Collection:
     by_year: dict[int, list[Tip]] = field(default_factory=dict)
     by_tag: dict[str, list[Tip]] = field(default_factory=dict)
     series: dict[str, SeriesInfo] = field(default_factory=dict)  # series slug → series
+    # Valid tips this build leaves out (drafts, tips dated after today): for the build's report.
+    held_back: list[Tip] = field(default_factory=list)
     _older: dict[str, Tip | None] = field(default_factory=dict)
     _newer: dict[str, Tip | None] = field(default_factory=dict)
     _by_id: dict[str, Tip] = field(default_factory=dict)
@@ -183,4 +185,5 @@ def collect_tips(
     if problems:
         raise ContentError(problems)
     tips = [tip for _, tip in located if drafts or tip.is_published(today)]
-    return Collection(tips, taxonomy, {t.id: src_uris[t.id] for t in tips})
+    held_back = [tip for _, tip in located if not (drafts or tip.is_published(today))]
+    return Collection(tips, taxonomy, {t.id: src_uris[t.id] for t in tips}, held_back=held_back)

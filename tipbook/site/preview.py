@@ -30,6 +30,7 @@ class PreviewBuilder:
         self.drafts = drafts
         self.builds = 0
         self.last_seconds = 0.0
+        self.held_back_lines: list[str] = []  # the last report logged
 
     def __call__(self) -> None:
         from mkdocs.commands.build import build
@@ -46,6 +47,19 @@ class PreviewBuilder:
         self.builds += 1
         self.last_seconds = time.perf_counter() - started
         log.info("Preview built in %.2f s", self.last_seconds)
+        self._report(mkdocs_config.plugins["tipbook"].collection)
+
+    def _report(self, collection) -> None:  # type: ignore[no-untyped-def]
+        """Log what the published site would hold back, when that changed since last time."""
+        from tipbook.site.report import held_back
+
+        if collection is None:
+            return
+        lines = held_back(collection).lines(self.config.content_dir)
+        if lines != self.held_back_lines:
+            self.held_back_lines = lines
+            for line in lines:
+                log.info("%s", line)
 
 
 def make_preview_server(config: Config, host: str, port: int, drafts: bool = True):  # type: ignore[no-untyped-def]
