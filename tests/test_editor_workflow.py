@@ -196,3 +196,114 @@ def test_an_editors_week(project: Path, monkeypatch: pytest.MonkeyPatch) -> None
     guide = (site / "pages/editors-guide/index.html").read_text(encoding="utf-8")
     assert 'id="what-check-reports"' in guide
     assert "pages/editors-guide/" in home
+
+
+def finished_tip(path: Path) -> None:
+    """Write the tip as the editor would: the text, summary and takeaway; no draft line."""
+    text = path.read_text(encoding="utf-8")
+    front, _ = text.split("\n---\n", 1)
+    front = front.replace("draft: true\n", "").replace("\ndraft: true", "")
+    front = re.sub(r"summary: .*", "summary: Customers care that someone owns the problem.", front)
+    front = re.sub(r"takeaway: .*", "takeaway: Own the mistake, not the excuse.", front)
+    body = STORY.replace("TODO: add the follow-up story about the refund.\n\n", "")
+    path.write_text(f"{front}\n---\n\n{body}", encoding="utf-8")
+
+
+def test_the_editors_draft_is_not_buried_under_old_warnings(project: Path) -> None:
+    # An archive of scraped tips, each with a warning (no themes: in no chapter).
+    for week in range(25):
+        date = dt.date(2019, 1, 1) + dt.timedelta(weeks=week)
+        save_tip(
+            project / "content",
+            Tip(f"Archive Tip {week}", date, summary="An old tip.", takeaway="Old.",
+                source=f"https://cssamerica.com/archive-tip-{week}/", body="Old text."),
+        )  # fmt: skip
+    result = tipbook("new", TITLE, "--theme", "apology")
+    assert result.exit_code == 0, result.output
+    draft = Path(result.stdout.strip()).relative_to(project).as_posix()
+
+    result = tipbook("check")
+    assert result.exit_code == 0, result.output  # warnings only: exit code as before
+    lines = result.stdout.splitlines()
+    own = [line for line in lines if line.startswith(draft)]
+    assert own and lines[: len(own)] == own  # the draft's findings, first
+    assert any("placeholder left in summary" in line for line in own)
+    assert lines[len(own) :] == [line for line in lines if line.startswith("25 other tips")]
+    assert "no themes" in lines[-1] and "`tipbook check --all` lists them" in lines[-1]
+    # --all: every finding, the draft's still first.
+    lines = tipbook("check", "--all").stdout.splitlines()
+    assert lines[: len(own)] == own and len(lines) == len(own) + 25
+
+
+def get(url: str) -> tuple[int, str]:
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+def test_a_scheduled_tip_is_reported_then_published_on_its_date_by_the_running_server(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    import time
+
+    from tipbook.config import load_config
+    from tipbook.schedule import Publisher
+    from tipbook.server import serve
+
+    result = tipbook("new", TITLE, "--theme", "apology")
+    path = Path(result.stdout.strip())
+    finished_tip(path)
+    assert tipbook("check", str(path)).exit_code == 0
+
+    # Thursday's build leaves next Tuesday's tip out, and says so with its date.
+    result = tipbook("build")
+    assert result.exit_code == 0, result.output
+    assert "Scheduled: 1 tip(s), left out until their date (a build on or after" in result.stdout
+    assert f"2026-11-24  {TITLE}  (content/tips/2026/{path.name})" in result.stdout
+    assert (
+        "site_url is http://127.0.0.1:8000/: the feed and sitemap will point at this machine"
+        in (result.stderr)
+    )
+    # A draft is reported too (as a draft, not as scheduled).
+    assert tipbook("new", "Still Writing This", "--date", "2026-12-01").exit_code == 0
+    result = tipbook("build")
+    assert "Drafts: 1 tip(s), left out until `draft: true` is removed:" in result.stdout
+    assert "2026-12-01  Still Writing This" in result.stdout
+
+    # `tipbook serve` as the command runs it: the server and its publisher, no restart.
+    config = load_config(project / "tipbook.yml")
+    server = serve(config, "127.0.0.1", 0)
+    server.quiet = True  # type: ignore[attr-defined]
+    publisher = Publisher(config, server.site_dir, interval=0.1)
+    assert publisher.next_date == TIP_DATE  # the draft dated 2026-12-01 is not scheduled
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    publisher.start()
+    url = f"{server.url}tips/2026/2026-11-24-own-the-mistake-not-the-excuse/"
+    try:
+        assert get(url)[0] == 404
+        monkeypatch.setenv("TIPBOOK_TODAY", "2026-11-23")  # Monday: still nothing to publish
+        time.sleep(0.5)
+        assert publisher.builds == 0 and get(url)[0] == 404
+        monkeypatch.setenv("TIPBOOK_TODAY", "2026-11-24")  # Tuesday: the tip goes live
+        deadline = time.monotonic() + 120
+        while get(url)[0] != 200 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        status, page = get(url)
+        assert status == 200 and "Own the mistake, not the excuse." in page
+        assert TITLE in get(server.url)[1].split("This week", 1)[1][:2000]
+        assert publisher.builds == 1
+        assert publisher.next_date is None  # nothing else is scheduled
+        time.sleep(0.5)
+        assert publisher.builds == 1  # and no rebuild without a reason
+        found = json.loads(get(f"{server.url}api/search?q={UNIQUE}")[1])
+        assert found["total"] == 1 and found["hits"][0]["title"] == TITLE
+    finally:
+        publisher.stop()
+        server.shutdown()
+        server.server_close()

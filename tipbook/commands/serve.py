@@ -58,9 +58,30 @@ def command(
     if host not in LOOPBACK:
         console.print(f"[yellow]Listening on {host}: other machines can reach this server.[/]")
     console.print(f"Serving {server.site_dir} on {server.url} (search: {server.url}api/search?q=…)")
+    publisher = start_publisher(config, server.site_dir, console)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         console.print("Stopped.")
     finally:
+        publisher.stop()
         server.server_close()
+
+
+def start_publisher(config, site_dir: Path, console):  # type: ignore[no-untyped-def]
+    """Rebuild the served site by itself when a scheduled tip's date comes (tipbook.schedule)."""
+    import logging
+
+    from tipbook.schedule import Publisher
+
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    logger = logging.getLogger("tipbook.schedule")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    publisher = Publisher(config, site_dir)
+    upcoming = publisher.next_date
+    if upcoming is not None:
+        console.print(f"Next scheduled tip: {upcoming:%A %d %B %Y}; the site is rebuilt that day.")
+    publisher.start()
+    return publisher

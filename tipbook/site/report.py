@@ -40,18 +40,28 @@ class HeldBack:
 
     def lines(self, content_dir: Path) -> list[str]:
         """The report as lines of text, each tip with its date and file."""
-        where = "in this preview, marked" if self.shown else "left out"
+        preview = "shown marked in this preview only"
         groups = [
-            (self.scheduled, f"scheduled ({where}; published on their date by the next build)"),
-            (self.drafts, f"draft ({where} until `draft: true` is removed)"),
-            (self.unchaptered, "in no chapter (published, but in no theme: add `themes:`)"),
+            (
+                self.scheduled,
+                "Scheduled",
+                preview
+                if self.shown
+                else "left out until their date (a build on or after it publishes them)",
+            ),
+            (
+                self.drafts,
+                "Drafts",
+                preview if self.shown else "left out until `draft: true` is removed",
+            ),
+            (self.unchaptered, "In no chapter", "on the site but under no theme (add `themes:`)"),
         ]
         shown_dir = Path(display_path(content_dir))
         lines: list[str] = []
-        for tips, what in groups:
+        for tips, label, why in groups:
             if not tips:
                 continue
-            lines.append(f"{len(tips)} tip(s) {what}:")
+            lines.append(f"{label}: {len(tips)} tip(s), {why}:")
             for tip in tips[:SHOWN_PER_GROUP]:
                 path = shown_dir / tip.relative_path
                 lines.append(f"  {tip.date.isoformat()}  {tip.title}  ({path})")

@@ -1,0 +1,126 @@
+"""Scheduled tips go live on their date by themselves: the running server's publisher.
+
+A tip dated after today is left out of the site until a build runs on or after its date.
+`tipbook serve` starts a `Publisher`, which wakes up every `interval` seconds, asks its
+clock what day it is and, once the next scheduled tip's date has come, rebuilds the site
+with `tipbook.site.build_site`, the same (atomic) build as `tipbook build`. Nothing else
+changes for the server: it keeps serving the site folder, which now holds the new pages.
+(The search API needs nothing: it hides tips dated after today when it answers.)
+
+For a static host, a daily `tipbook build` (cron, CI) does the same: see the README.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from tipbook.config import Config
+from tipbook.content import read_tip
+from tipbook.editor import existing_tips
+from tipbook.errors import TipbookError
+from tipbook.model import current_date
+
+log = logging.getLogger("tipbook.schedule")
+CHECK_INTERVAL = 60.0  # seconds between two looks at the clock: dates change once a day
+
+
+def next_publication(content_dir: Path, today: dt.date) -> dt.date | None:
+    """The date of the first tip scheduled after `today` that is not a draft (None: none).
+
+    Dates come from the file names, so only the few files dated after today are parsed
+    (to leave out drafts), however many tips the archive holds.
+    """
+    dates = []
+    for date, _, path in existing_tips(content_dir):
+        if date > today:
+            _, tip, _ = read_tip(path, str(path))
+            if tip is not None and not tip.draft and tip.date > today:
+                dates.append(tip.date)
+    return min(dates, default=None)
+
+
+class Publisher:
+    """Rebuilds the site when the clock reaches the next scheduled tip's date.
+
+    `clock` must name the day the build itself calls today (`current_date`, which honours
+    `$TIPBOOK_TODAY`): the build decides what is published, this only decides when to build.
+    `build` defaults to `build_site(config, site_dir)`; `check()` runs one look at the clock.
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        site_dir: Path | None = None,
+        clock: Callable[[], dt.date] = current_date,
+        interval: float = CHECK_INTERVAL,
+        build: Callable[[], Any] | None = None,
+    ) -> None:
+        self.config = config
+        self.site_dir = site_dir
+        self.clock = clock
+        self.interval = interval
+        self._build = build or self._build_site
+        self.built_on = clock()  # the site being served is taken to be current as of today
+        self.builds = 0
+        self.last_error: str | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _build_site(self) -> Any:
+        from tipbook.site import build_site
+
+        return build_site(self.config, site_dir=self.site_dir)
+
+    @property
+    def next_date(self) -> dt.date | None:
+        """When the next rebuild is due: the next scheduled tip's date after the last build."""
+        return next_publication(self.config.content_dir, self.built_on)
+
+    def check(self) -> bool:
+        """Rebuild if a scheduled tip's date has come since the last build; True if it did.
+
+        A failed build (a tip broken meanwhile) is logged and retried at the next check;
+        the site already served stays as it was.
+        """
+        today = self.clock()
+        due = self.next_date
+        if due is None or due > today:
+            return False
+        try:
+            result = self._build()
+        except TipbookError as error:
+            if error.message != self.last_error:
+                log.error("Publishing the tip of %s failed: %s", due.isoformat(), error.message)
+            self.last_error = error.message
+            return False
+        self.last_error = None
+        self.built_on = today
+        self.builds += 1
+        log.info(
+            "Published the tips scheduled up to %s: the site was rebuilt%s",
+            today.isoformat(),
+            f" ({result.seconds:.1f} s)" if hasattr(result, "seconds") else "",
+        )
+        return True
+
+    def start(self) -> None:
+        """Check the clock every `interval` seconds in a background thread until `stop()`."""
+        self._thread = threading.Thread(target=self._run, name="tipbook-publisher", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.check()
+            except Exception:  # the server must outlive any publishing trouble
+                log.exception("Publishing scheduled tips failed")
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
