@@ -17,9 +17,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
+# `make serve PORT=8080` (or HOST=0.0.0.0) overrides serve.port / serve.host of tipbook.yml.
+PORT ?=
+HOST ?=
+
 serve: install  ## build the handbook from content/ and serve it on http://127.0.0.1:8000
 	$(BIN)/tipbook build
-	$(BIN)/tipbook serve
+	$(BIN)/tipbook serve $(if $(PORT),--port $(PORT)) $(if $(HOST),--host $(HOST))
 
 build: install
 	$(BIN)/tipbook build

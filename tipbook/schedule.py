@@ -73,7 +73,12 @@ class Publisher:
 
     def _build_site(self) -> Any:
         from tipbook.site import build_site
+        from tipbook.site.collect import collect_tips
 
+        # Nobody watches this build: a tip broken since the last one must cost the new
+        # tip's publication (reported, retried), never the site being served. Validating
+        # first stops before the site folder is touched, whatever the build does on failure.
+        collect_tips(self.config.content_dir)
         return build_site(self.config, site_dir=self.site_dir)
 
     @property

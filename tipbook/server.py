@@ -192,7 +192,7 @@ def listen_error(host: str, port: int, error: OSError) -> TipbookError:
     """The error for an address this machine cannot listen on, with the fix."""
     return TipbookError(
         f"cannot listen on {host}:{port} ({error.strerror or error}): "
-        "pass another --port, or stop what is using it"
+        "pass another --port (`make serve PORT=8080`), or stop what is using it"
     )
 
 

@@ -1,0 +1,134 @@
+"""Publishing: the address the site is built for, what a build holds back, and scheduled
+tips going live on their date without anyone rebuilding by hand."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from site_corpus import FUTURE, REPO_ROOT, site_config, write_corpus
+
+from tipbook.cli import main
+from tipbook.errors import UsageError
+from tipbook.schedule import Publisher, next_publication
+from tipbook.site import build_site
+from tipbook.site.report import checked_site_url, site_url_warning
+
+
+@pytest.mark.parametrize(
+    ("url", "warned"),
+    [
+        ("http://127.0.0.1:8000/", "will point at this machine"),
+        ("http://localhost/", "will point at this machine"),
+        ("http://[::1]:8000/", "will point at this machine"),
+        ("", "no site_url"),
+        ("https://tips.example.org/", None),
+        ("http://10.0.0.5/handbook/", None),  # an intranet address readers can reach
+    ],
+)
+def test_loopback_site_url_is_warned(url: str, warned: str | None) -> None:
+    warning = site_url_warning(url)
+    if warned is None:
+        assert warning is None
+    else:
+        assert warning is not None and warned in warning and "--site-url" in warning
+
+
+def test_site_url_option_is_checked() -> None:
+    assert checked_site_url("https://tips.example.org/x") == "https://tips.example.org/x/"
+    for bad in ("tips.example.org", "ftp://tips.example.org/", "https://"):
+        with pytest.raises(UsageError, match="not a web address"):
+            checked_site_url(bad)
+
+
+@pytest.fixture()
+def project(tmp_path: Path) -> Path:
+    write_corpus(tmp_path / "content")
+    shutil.copy(REPO_ROOT / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    shutil.copytree(REPO_ROOT / "overrides", tmp_path / "overrides")
+    (tmp_path / "tipbook.yml").write_text(
+        "site_name: Test Handbook\nsite_url: http://127.0.0.1:8000/\ncontent_dir: content\n"
+    )
+    return tmp_path
+
+
+def test_build_for_another_address_and_its_report(project: Path) -> None:
+    args = ["--config", str(project / "tipbook.yml"), "build"]
+    result = CliRunner().invoke(main, [*args, "--site-url", "https://tips.example.org/hb"])
+    assert result.exit_code == 0, result.output
+    sitemap = (project / "site" / "sitemap.xml").read_text()
+    assert "<loc>https://tips.example.org/hb/</loc>" in sitemap and "127.0.0.1" not in sitemap
+    feed = (project / "site" / "feed.xml").read_text()
+    assert "https://tips.example.org/hb/tips/" in feed and "127.0.0.1" not in feed
+    assert "will point at this machine" not in result.stderr
+    # What was held back: the future tip with its date, the draft; every tip has a chapter.
+    assert "Scheduled: 1 tip(s)" in result.stdout
+    assert f"{FUTURE.isoformat()}  A Tip From the Future" in result.stdout
+    assert "Drafts: 1 tip(s)" in result.stdout and "A Draft Nobody Should See" in result.stdout
+    assert "In no chapter" not in result.stdout
+    # tipbook.yml's own loopback address: built, with the warning.
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0
+    assert "site_url is http://127.0.0.1:8000/: the feed and sitemap will point at" in result.stderr
+    assert "<loc>http://127.0.0.1:8000/</loc>" in (project / "site" / "sitemap.xml").read_text()
+    # A bad address is a usage error, and nothing is built.
+    result = CliRunner().invoke(main, [*args, "--site-url", "tips.example.org"])
+    assert result.exit_code == 2 and "not a web address" in result.output
+
+
+def test_a_tip_in_no_chapter_is_reported(project: Path) -> None:
+    path = next(project.glob("content/tips/*/*-own-the-mistake.md"))
+    path.write_text(path.read_text().replace("themes:\n  - apology\n", "themes: []\n"))
+    result = build_site(site_config(project))
+    assert [tip.title for tip in result.held_back.unchaptered] == ["Own the Mistake"]
+    lines = result.held_back.lines(project / "content")
+    assert any(line.startswith("In no chapter: 1 tip(s)") for line in lines)
+
+
+def test_the_publisher_rebuilds_on_the_date_and_survives_a_broken_tip(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = site_config(project)
+    monkeypatch.setenv("TIPBOOK_TODAY", "2099-01-05")
+    build_site(config)
+    page = config.site_dir / f"tips/2099/{FUTURE.isoformat()}-a-tip-from-the-future/index.html"
+    assert not page.exists()
+    publisher = Publisher(config, config.site_dir)
+    assert (
+        publisher.next_date == FUTURE == next_publication(config.content_dir, FUTURE.replace(day=5))
+    )
+    assert publisher.check() is False  # not yet: nothing to do
+    # On the day, a tip broken meanwhile: the build fails, the site served stays whole.
+    monkeypatch.setenv("TIPBOOK_TODAY", FUTURE.isoformat())
+    broken = next(project.glob("content/tips/*/*-own-the-mistake.md"))
+    good = broken.read_text()
+    broken.write_text(good.replace("  - apology\n", "  - apologies\n"))
+    assert publisher.check() is False
+    assert publisher.last_error and "apologies" in publisher.last_error
+    assert (config.site_dir / "index.html").is_file() and not page.exists()
+    # Fixed: the next look at the clock publishes the tip, once.
+    broken.write_text(good)
+    assert publisher.check() is True and page.is_file()
+    assert publisher.check() is False and publisher.builds == 1
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
+def test_make_serve_takes_a_port(repo_root: Path) -> None:
+    def dry_run(*args: str) -> str:
+        command = ["make", "-n", "-C", str(repo_root), "serve", *args]
+        return subprocess.run(command, capture_output=True, text=True, check=True).stdout
+
+    assert "tipbook serve --port 8123" in dry_run("PORT=8123")
+    assert "--host 0.0.0.0" in dry_run("HOST=0.0.0.0")
+    assert "--port" not in dry_run()  # serve.port from tipbook.yml
+
+
+def test_the_readme_says_how_to_publish(repo_root: Path) -> None:
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    publish = readme.split("\n## Publish\n", 1)[1].split("\n## ", 1)[0]
+    for words in ("site_url", "--site-url", "site/", "proxy_pass http://127.0.0.1:8000",
+                  "tipbook build", "5 0 * * *", "schedule:", "make serve PORT="):  # fmt: skip
+        assert words in publish, words
