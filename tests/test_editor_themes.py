@@ -118,6 +118,25 @@ class TestCommand:
         assert rows["empathy"].split("│")[3].strip() == "1"
         assert rows["caring"].split("│")[3].strip() == "0"
 
+    def test_list_keeps_scheduled_tips_and_drafts_apart(
+        self, project: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("TIPBOOK_TODAY", "2026-11-19")
+        add_tip(project, title="Published", date=dt.date(2026, 11, 17), themes=["empathy"])
+        add_tip(project, title="Next Week", date=dt.date(2026, 11, 24), themes=["empathy"])
+        add_tip(project, title="Later", date=dt.date(2026, 12, 1), themes=["empathy", "caring"])
+        add_tip(project, title="Drafted", date=dt.date(2026, 12, 8), themes=["empathy"], draft=True)
+        result = run(project, "list")
+        assert result.exit_code == 0, result.output
+        header = result.output.splitlines()[1]
+        assert [cell.strip() for cell in header.split("┃")[1:-1]] == [
+            "id", "title", "published", "scheduled", "drafts"
+        ]  # fmt: skip
+        rows = {line.split("│")[1].strip(): line for line in result.output.splitlines()[3:-1]}
+        cells = [cell.strip() for cell in rows["empathy"].split("│")[3:6]]
+        assert cells == ["1", "2", "1"]
+        assert [cell.strip() for cell in rows["caring"].split("│")[3:6]] == ["0", "1", ""]
+
     def test_suggest_shows_scores_and_words(self, project: Path) -> None:
         path = add_tip(project)
         result = CliRunner().invoke(

@@ -226,9 +226,30 @@ def suggest_themes(
 
 def theme_counts(content_dir: Path, taxonomy: Taxonomy) -> Counter[str]:
     """How many tips list each theme (tips that cannot be read are skipped: see `check`)."""
-    counts: Counter[str] = Counter()
+    tally = theme_tally(content_dir, taxonomy)
+    return tally.published + tally.scheduled + tally.drafts
+
+
+@dataclass
+class ThemeTally:
+    """Tips per theme, apart by state: on the site, dated after today, drafts."""
+
+    published: Counter[str] = field(default_factory=Counter)
+    scheduled: Counter[str] = field(default_factory=Counter)
+    drafts: Counter[str] = field(default_factory=Counter)
+
+
+def theme_tally(content_dir: Path, taxonomy: Taxonomy, today: dt.date | None = None) -> ThemeTally:
+    """How many tips list each theme, published, scheduled (not a draft, dated after
+    `today`) and drafts apart: a chapter shows only the first (unreadable tips: skipped)."""
+    today = today or current_date()
+    tally = ThemeTally()
     for path in iter_tip_files(content_dir):
         _, tip, _ = read_tip(path, str(path))
-        if tip is not None:
-            counts.update(theme for theme in set(tip.themes) if theme in taxonomy)
-    return counts
+        if tip is None:
+            continue
+        counts = (
+            tally.drafts if tip.draft else tally.scheduled if tip.date > today else tally.published
+        )
+        counts.update(theme for theme in set(tip.themes) if theme in taxonomy)
+    return tally

@@ -23,7 +23,10 @@ def command() -> None:
 @command.command("list")
 @click.pass_context
 def list_themes(ctx: click.Context) -> None:
-    """Every theme id with its title and how many tips list it.
+    """Every theme id with its title and its tips: published, scheduled and drafts apart.
+
+    A chapter shows only its published tips; scheduled ones (dated after today) join it on
+    their date, drafts once `draft: true` is removed.
 
     \b
     Example:
@@ -31,16 +34,27 @@ def list_themes(ctx: click.Context) -> None:
     """
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
-    from tipbook.editor import theme_counts
+    from tipbook.editor import theme_tally
     from tipbook.taxonomy import load_taxonomy
 
     config = get_config(ctx)
     taxonomy = load_taxonomy(config.themes_file)
-    counts = theme_counts(config.content_dir, taxonomy)
-    table = Table("id", "title", "tips")
+    tally = theme_tally(config.content_dir, taxonomy)
+    table = Table()
+    table.add_column("id", no_wrap=True, min_width=max((len(t.id) for t in taxonomy), default=2))
+    table.add_column("title")
+    for state in ("published", "scheduled", "drafts"):
+        table.add_column(state, justify="right", no_wrap=True, min_width=len(state))
     for theme in taxonomy:
-        table.add_row(theme.id, theme.title, str(counts[theme.id]))
+        table.add_row(
+            theme.id,
+            Text(theme.title, no_wrap=True, overflow="ellipsis"),  # one line per theme
+            str(tally.published[theme.id]),
+            str(tally.scheduled[theme.id] or ""),
+            str(tally.drafts[theme.id] or ""),
+        )
     Console().print(table)
 
 
