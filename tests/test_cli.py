@@ -99,3 +99,24 @@ def test_commands_outside_a_project_say_so_and_create_nothing(
     assert f"Error: no tipbook.yml in {outside} or any folder above it" in result.output
     assert "--config FILE" in result.output
     assert list(outside.iterdir()) == []  # no index, no site, no content folder
+
+
+def test_every_option_is_explained_in_help() -> None:
+    import click
+
+    def commands(group: click.Group, prefix: str):  # type: ignore[no-untyped-def]
+        for name in group.list_commands(None):  # type: ignore[arg-type]
+            command = group.get_command(None, name)  # type: ignore[arg-type]
+            yield f"{prefix} {name}", command
+            if isinstance(command, click.Group):
+                yield from commands(command, f"{prefix} {name}")
+
+    for name, command in commands(main, "tipbook"):
+        for option in command.params:
+            if isinstance(option, click.Option):
+                assert option.help, f"`{name} --help` does not explain {option.opts[0]}"
+    result = CliRunner().invoke(main, ["search", "--help"], terminal_width=200)
+    theme = next(line for line in result.output.splitlines() if "--theme ID" in line)
+    assert "repeat it" in theme
+    limit = next(line for line in result.output.splitlines() if "--limit N" in line)
+    assert "How many hits to show, 1–100" in limit and "default: 10" in limit

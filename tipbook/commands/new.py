@@ -12,19 +12,35 @@ from tipbook.cli import get_config
 @click.option(
     "--date",
     type=click.DateTime(formats=["%Y-%m-%d"]),
-    help="Publication date, YYYY-MM-DD (default: the first Tuesday after the newest tip).",
+    metavar="YYYY-MM-DD",
+    help="Publication date (default: the first Tuesday after the newest tip, never past).",
 )
-@click.option("--theme", "themes", multiple=True, metavar="ID", help="A theme id (repeatable).")
+@click.option(
+    "--theme",
+    "themes",
+    multiple=True,
+    metavar="ID",
+    help="A theme id from `tipbook themes list`; repeat it for several.",
+)
 @click.option("--series", metavar="NAME", help="The series the tip belongs to (with --part).")
-@click.option("--part", type=click.IntRange(min=1), help="The tip's part number in --series.")
+@click.option(
+    "--part",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="The tip's part number in --series (a part another tip is, is refused).",
+)
 @click.option("--edit", is_flag=True, help="Open the new file in $EDITOR.")
 @click.pass_context
 def command(ctx: click.Context, title: str, date, themes, series, part, edit: bool) -> None:  # type: ignore[no-untyped-def]
     """Create a draft tip from the template and print its path.
 
+    The tip is a draft (`draft: true`) with TODO placeholders; `tipbook check` lists what
+    is left to do. A date, slug or series part another tip has is refused (exit 1).
+
     \b
-    Example:
+    Examples:
       tipbook new "Listen Before You Answer" --theme empathy --date 2026-12-01
+      tipbook new "The Fourth Step" --series "Customer for Life" --part 4
     """
     from rich.console import Console
 

@@ -13,10 +13,33 @@ MAX_LIMIT = 100  # as search.query.MAX_LIMIT (not imported: keeps `--help` fast)
 
 @click.command()
 @click.argument("query")
-@click.option("--theme", "themes", multiple=True, metavar="ID", help="Only tips in this theme.")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only tips on or after.")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only tips on or before.")
-@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=10, show_default=True)
+@click.option(
+    "--theme",
+    "themes",
+    multiple=True,
+    metavar="ID",
+    help="Only tips in this theme; repeat it for several (a tip in any of them matches).",
+)
+@click.option(
+    "--since",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Only tips dated on or after this day.",
+)
+@click.option(
+    "--until",
+    type=click.DateTime(["%Y-%m-%d"]),
+    metavar="YYYY-MM-DD",
+    help="Only tips dated on or before this day.",
+)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, MAX_LIMIT),
+    default=10,
+    show_default=True,
+    metavar="N",
+    help=f"How many hits to show, 1–{MAX_LIMIT} (the total and theme counts cover every match).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the stable JSON result document.")
 @click.pass_context
 def command(
@@ -32,11 +55,13 @@ def command(
 
     Words are stemmed ("apologize" finds "apology"); "quoted phrases", AND, OR, NOT,
     title:WORD, theme:ID and prefixes (empath*) work. See the README's Search section.
+    Drafts and tips dated after today are never found. Exit 2 for a malformed query.
 
     \b
     Examples:
       tipbook search "say sorry after a transfer"
       tipbook search 'empath* NOT title:apology' --theme empathy --since 2015-01-01
+      tipbook search sorry --theme apology --theme empathy   # in either theme
       tipbook search "body language" --json --limit 3
     """
     import json

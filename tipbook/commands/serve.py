@@ -10,8 +10,17 @@ from tipbook.cli import get_config
 
 
 @click.command()
-@click.option("--host", help="Address to listen on (default: serve.host, 127.0.0.1).")
-@click.option("--port", type=click.IntRange(0, 65535), help="Port (default: serve.port, 8000).")
+@click.option(
+    "--host",
+    metavar="ADDRESS",
+    help="Address to listen on (default: serve.host, 127.0.0.1: this machine only).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    metavar="N",
+    help="Port to listen on (default: serve.port, 8000; 0 picks a free one).",
+)
 @click.option(
     "--site-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -26,12 +35,14 @@ def command(
 ) -> None:
     """Serve the built site and GET /api/search?q=… (JSON) until Ctrl-C.
 
-    Listens on loopback unless --host says otherwise; run `tipbook build` first.
+    Listens on loopback unless --host says otherwise; run `tipbook build` first. When a
+    scheduled tip's date comes, the site is rebuilt by itself (no restart). To publish,
+    put it behind a reverse proxy: see the README's Publish section.
 
     \b
     Examples:
       tipbook build && tipbook serve
-      tipbook serve --port 8080
+      tipbook serve --port 8080     # or: make serve PORT=8080
       curl 'http://127.0.0.1:8000/api/search?q=empathy&limit=3'
       tipbook serve --drafts        # preview drafts and future tips while editing
     """
