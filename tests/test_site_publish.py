@@ -132,3 +132,18 @@ def test_the_readme_says_how_to_publish(repo_root: Path) -> None:
     for words in ("site_url", "--site-url", "site/", "proxy_pass http://127.0.0.1:8000",
                   "tipbook build", "5 0 * * *", "schedule:", "make serve PORT="):  # fmt: skip
         assert words in publish, words
+
+
+def test_the_preview_reports_what_the_published_site_would_hold_back(project: Path) -> None:
+    from tipbook.site.preview import make_preview_server
+
+    config = site_config(project)
+    server, builder, site = make_preview_server(config, "127.0.0.1", 0)
+    try:
+        lines = builder.held_back_lines
+        assert "Scheduled: 1 tip(s), shown marked in this preview only:" in lines
+        assert "Drafts: 1 tip(s), shown marked in this preview only:" in lines
+        assert any(f"{FUTURE.isoformat()}  A Tip From the Future" in line for line in lines)
+    finally:
+        server.shutdown()
+        shutil.rmtree(site, ignore_errors=True)
