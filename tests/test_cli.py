@@ -120,3 +120,23 @@ def test_every_option_is_explained_in_help() -> None:
     assert "repeat it" in theme
     limit = next(line for line in result.output.splitlines() if "--limit N" in line)
     assert "How many hits to show, 1–100" in limit and "default: 10" in limit
+
+
+def test_the_readme_command_table_lists_every_option(repo_root: Path) -> None:
+    import click
+
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    table = readme.split("<!-- commands:", 1)[1].split("\n\n", 1)[0]
+    rows = [line.split(" | ")[0] for line in table.splitlines() if line.startswith("| `tipbook")]
+    for name in main.list_commands(None):  # type: ignore[arg-type]
+        command = main.get_command(None, name)  # type: ignore[arg-type]
+        synopsis = " ".join(row for row in rows if f"`tipbook {name}" in row)
+        assert synopsis, f"README's command table has no row for `tipbook {name}`"
+        subcommands = command.commands.values() if isinstance(command, click.Group) else []
+        for each in [command, *subcommands]:
+            for option in each.params:
+                if isinstance(option, click.Option) and option.name != "help":
+                    named = (
+                        re.search(rf"(?<![\w-]){opt}(?![\w-])", synopsis) for opt in option.opts
+                    )
+                    assert any(named), f"README's row for `tipbook {name}` lacks {option.opts[-1]}"
