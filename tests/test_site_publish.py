@@ -115,6 +115,34 @@ def test_the_publisher_rebuilds_on_the_date_and_survives_a_broken_tip(
     assert publisher.check() is False and publisher.builds == 1
 
 
+def test_a_server_started_on_an_old_site_publishes_what_is_due_at_once(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime as dt
+    import os
+    import time
+
+    config = site_config(project)
+    monkeypatch.setenv("TIPBOOK_TODAY", "2024-02-15")  # last Thursday's build…
+    build_site(config)
+    thursday = time.mktime(dt.date(2024, 2, 15).timetuple()) + 12 * 3600
+    os.utime(config.site_dir / "index.html", (thursday, thursday))
+    page = config.site_dir / "tips/2024/2024-02-20-listen-before-you-answer/index.html"
+    assert not page.exists()
+    monkeypatch.setenv("TIPBOOK_TODAY", "2024-02-22")  # …served again after Tuesday
+    publisher = Publisher(config, config.site_dir, interval=0.05)
+    assert publisher.next_date == dt.date(2024, 2, 20)
+    publisher.start()  # the first look at the clock is at once
+    try:
+        deadline = time.monotonic() + 60
+        while publisher.builds == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        publisher.stop()
+    assert publisher.builds == 1 and page.is_file()
+    assert publisher.next_date == FUTURE
+
+
 @pytest.mark.skipif(shutil.which("make") is None, reason="make is not installed")
 def test_make_serve_takes_a_port(repo_root: Path) -> None:
     def dry_run(*args: str) -> str:

@@ -44,6 +44,18 @@ def next_publication(content_dir: Path, today: dt.date) -> dt.date | None:
     return min(dates, default=None)
 
 
+def built_date(site_dir: Path, default: dt.date) -> dt.date:
+    """The day the site in `site_dir` was built (its home page's modification day).
+
+    A server started on Tuesday with last week's site must publish Tuesday's tip at once,
+    not wait for the next scheduled one.
+    """
+    try:
+        return dt.date.fromtimestamp((Path(site_dir) / "index.html").stat().st_mtime)
+    except OSError:
+        return default
+
+
 class Publisher:
     """Rebuilds the site when the clock reaches the next scheduled tip's date.
 
@@ -65,7 +77,7 @@ class Publisher:
         self.clock = clock
         self.interval = interval
         self._build = build or self._build_site
-        self.built_on = clock()  # the site being served is taken to be current as of today
+        self.built_on = min(clock(), built_date(site_dir or config.site_dir, clock()))
         self.builds = 0
         self.last_error: str | None = None
         self._stop = threading.Event()
@@ -119,11 +131,13 @@ class Publisher:
         self._thread.start()
 
     def _run(self) -> None:
-        while not self._stop.wait(self.interval):
+        while True:  # a first look at once: the site served may be days old
             try:
                 self.check()
             except Exception:  # the server must outlive any publishing trouble
                 log.exception("Publishing scheduled tips failed")
+            if self._stop.wait(self.interval):
+                return
 
     def stop(self) -> None:
         self._stop.set()

@@ -92,7 +92,9 @@ def start_publisher(config, site_dir: Path, console):  # type: ignore[no-untyped
     logger.setLevel(logging.INFO)
     publisher = Publisher(config, site_dir)
     upcoming = publisher.next_date
-    if upcoming is not None:
+    if upcoming is not None and upcoming <= publisher.clock():
+        console.print(f"The site predates the tip of {upcoming:%A %d %B %Y}: rebuilding it now.")
+    elif upcoming is not None:
         console.print(f"Next scheduled tip: {upcoming:%A %d %B %Y}; the site is rebuilt that day.")
     publisher.start()
     return publisher
