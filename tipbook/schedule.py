@@ -61,7 +61,7 @@ class Publisher:
 
     `clock` must name the day the build itself calls today (`current_date`, which honours
     `$TIPBOOK_TODAY`): the build decides what is published, this only decides when to build.
-    `build` defaults to `build_site(config, site_dir)`; `check()` runs one look at the clock.
+    `check()` runs one look at the clock; `start()` looks every `interval` seconds.
     """
 
     def __init__(
@@ -70,13 +70,11 @@ class Publisher:
         site_dir: Path | None = None,
         clock: Callable[[], dt.date] = current_date,
         interval: float = CHECK_INTERVAL,
-        build: Callable[[], Any] | None = None,
     ) -> None:
         self.config = config
         self.site_dir = site_dir
         self.clock = clock
         self.interval = interval
-        self._build = build or self._build_site
         self.built_on = min(clock(), built_date(site_dir or config.site_dir, clock()))
         self.builds = 0
         self.last_error: str | None = None
@@ -109,7 +107,7 @@ class Publisher:
         if due is None or due > today:
             return False
         try:
-            result = self._build()
+            result = self._build_site()
         except TipbookError as error:
             if error.message != self.last_error:
                 log.error("Publishing the tip of %s failed: %s", due.isoformat(), error.message)
