@@ -17,13 +17,16 @@ import logging
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tipbook.config import Config
 from tipbook.content import read_tip
 from tipbook.editor import existing_tips
 from tipbook.errors import TipbookError
 from tipbook.model import current_date
+
+if TYPE_CHECKING:
+    from tipbook.site import BuildResult
 
 log = logging.getLogger("tipbook.schedule")
 CHECK_INTERVAL = 60.0  # seconds between two looks at the clock: dates change once a day
@@ -81,7 +84,7 @@ class Publisher:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def _build_site(self) -> Any:
+    def _build_site(self) -> BuildResult:
         from tipbook.site import build_site
         from tipbook.site.collect import collect_tips
 
@@ -117,9 +120,9 @@ class Publisher:
         self.built_on = today
         self.builds += 1
         log.info(
-            "Published the tips scheduled up to %s: the site was rebuilt%s",
+            "Published the tips scheduled up to %s: the site was rebuilt (%.1f s)",
             today.isoformat(),
-            f" ({result.seconds:.1f} s)" if hasattr(result, "seconds") else "",
+            result.seconds,
         )
         return True
 
