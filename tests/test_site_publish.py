@@ -175,3 +175,32 @@ def test_the_preview_reports_what_the_published_site_would_hold_back(project: Pa
     finally:
         server.shutdown()
         shutil.rmtree(site, ignore_errors=True)
+
+
+def test_tipbook_serve_says_when_the_next_scheduled_tip_goes_live(project: Path) -> None:
+    import os
+    import sys
+
+    config = site_config(project)
+    build_site(config)  # into project/site, where tipbook.yml there serves it from
+    script = Path(sys.executable).parent / "tipbook"
+    env = {**os.environ, "TIPBOOK_TODAY": "2024-03-01"}
+    env.pop("TIPBOOK_CONFIG", None)
+    server = subprocess.Popen(
+        [str(script), "serve", "--port", "0"],
+        cwd=project,
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert server.stderr is not None
+        lines = [server.stderr.readline() for _ in range(2)]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert lines[0].startswith("Serving ") and "http://127.0.0.1:" in lines[0]
+    assert lines[1].strip() == (
+        f"Next scheduled tip: {FUTURE:%A %d %B %Y}; the site is rebuilt that day."
+    )
