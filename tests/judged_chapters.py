@@ -5,8 +5,8 @@ accept, judged by reading the tip (for excerpt-only tips, its title and excerpt)
 what any classifier said. A chapter the classifier gives that is not listed is a miss.
 
 `measure` classifies every judged tip as the scraper does (site tags + signal words, then
-the nearest chapter for a tip no signal places), the nearest chapter learnt from the
-other tips only (leave one out), so a tip never votes for its own chapter.
+the nearest chapter for a tip no signal places); when the nearest chapter also learns from
+the tips (as `themes suggest` does), only from the other tips (leave one out).
 """
 
 from __future__ import annotations
@@ -119,22 +119,22 @@ def shipped_tips(content_dir: Path) -> list[Tip]:
 
 
 def measure(
-    taxonomy: Taxonomy, tips: list[Tip], nearest: bool = True
+    taxonomy: Taxonomy, tips: list[Tip], learn_from_tips: bool = True
 ) -> tuple[Precision, Precision]:
     """(site tags + signal words only, and with the nearest chapter), on the judged tips.
 
-    The scraper's view of each tip: its site tags, title and text; its `themes` in the file
-    are what the other tips teach the nearest chapter, never its own answer.
+    Each tip is seen as the scraper sees it: site tags, title and text. The nearest chapter
+    knows the chapters' own words (as the scraper uses it) and, with `learn_from_tips` (as
+    `themes suggest` uses it), the other tips' `themes`, never the tip's own answer.
     """
     signal, combined = Precision(), Precision()
     for tip in tips:
         judged = JUDGED.get(tip.id)
         if judged is None:
             continue
-        others = ChapterSimilarity(taxonomy, [t for t in tips if t.id != tip.id])
-        chosen, reasons = assign_themes(
-            taxonomy, tip.tags, tip.title, tip.body, others if nearest else None
-        )
+        others = [t for t in tips if t.id != tip.id] if learn_from_tips else []
+        chapters = ChapterSimilarity(taxonomy, others)
+        chosen, reasons = assign_themes(taxonomy, tip.tags, tip.title, tip.body, chapters)
         by_nearest = [r.theme for r in reasons if r.nearest is not None]
         themes = [theme for theme in chosen if theme not in by_nearest]
         for result, given in ((signal, themes), (combined, chosen)):
