@@ -33,6 +33,7 @@ MIN_SIMILARITY = 0.04
 SIGNAL_WEIGHT = 2  # a chapter's signal words say more about it than its description
 WORDS_SHOWN = 6  # shared words quoted as the reason
 SIMILAR_SHOWN = 2  # the chapter's tips most like this one, quoted as the reason
+SIMILAR_TERMS = 20  # a chapter's tip is compared by its heaviest terms only (see `nearest`)
 
 _WORD = re.compile(r"[a-z][a-z'’]*[a-z]")
 
@@ -77,8 +78,11 @@ class ChapterSimilarity:
         sums: dict[str, Counter[str]] = {t: Counter() for t in own}
         for (tip, themes), counts in zip(examples, tip_counts, strict=True):
             vector = self._vector(counts)
+            # Finding a chapter's tips most like a tip scans the chapter: compared on their
+            # heaviest terms only, that stays cheap in a chapter of thousands.
+            heaviest = dict(heapq.nlargest(SIMILAR_TERMS, vector.items(), key=lambda i: i[1]))
             for theme in themes:
-                self._members[theme].append((tip, vector))
+                self._members[theme].append((tip, heaviest))
                 sums[theme].update(vector)
         self._chapters: dict[str, dict[str, float]] = {}
         for theme, counts in own.items():
@@ -108,8 +112,8 @@ class ChapterSimilarity:
             return None
         query = self._vector(term_frequencies(tip))
         scored = (
-            (sum(w * vector.get(t, 0.0) for t, w in query.items()), other.id, other.title)
-            for other, vector in self._members[best.theme]
+            (sum(w * query.get(t, 0.0) for t, w in heaviest.items()), other.id, other.title)
+            for other, heaviest in self._members[best.theme]
             if other.id != tip.id
         )
         similar = heapq.nlargest(SIMILAR_SHOWN, scored)
