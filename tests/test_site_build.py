@@ -242,7 +242,8 @@ def test_drafts_flag_builds_drafts(tmp_path: Path) -> None:
     assert result.tips == len(TIPS) + 2
     assert list((tmp_path / "site" / "tips" / "2099").glob("*/index.html"))
     home = html_of(result.site_dir, "")
-    assert "A Tip From the Future" in home.select(".tb-week")[0].get_text()
+    featured = home.select(".tb-week")[0].get_text()
+    assert "A Tip From the Future" in featured and "Next tip, scheduled" in featured
     # Previews mark what readers cannot see yet: on the tip's own page and in lists.
     pages = sorted((result.site_dir / "tips").glob("*/*/index.html"))
     marked = [
