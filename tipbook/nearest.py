@@ -35,7 +35,7 @@ WORDS_SHOWN = 6  # shared words quoted as the reason
 SIMILAR_SHOWN = 2  # the chapter's tips most like this one, quoted as the reason
 SIMILAR_TERMS = 20  # a chapter's tip is compared by its heaviest terms only (see `nearest`)
 
-_WORD = re.compile(r"[a-z][a-z'’]*[a-z]")
+_WORD = re.compile(r"[a-z][a-z']*[a-z]")  # as `search.related` reads words
 
 
 @dataclass(frozen=True)
@@ -93,24 +93,16 @@ class ChapterSimilarity:
 
     def rank(self, tip: Tip) -> list[ChapterMatch]:
         """Every chapter's similarity to the tip with the shared words, nearest first."""
-        query = self._vector(term_frequencies(tip))
-        surface = _surface_words(tip)
-        order = {theme_id: i for i, theme_id in enumerate(self.taxonomy.ids)}
-        matches = []
-        for theme, chapter in self._chapters.items():
-            shares = {t: w * chapter[t] for t, w in query.items() if t in chapter}
-            top = heapq.nlargest(WORDS_SHOWN, shares.items(), key=lambda item: (item[1], item[0]))
-            words = tuple(surface.get(term, term) for term, _ in top)
-            matches.append(ChapterMatch(theme, round(sum(shares.values()), 4), words))
-        return sorted(matches, key=lambda m: (-m.similarity, order[m.theme]))
+        return self._rank(self._vector(term_frequencies(tip)), tip)
 
     def nearest(self, tip: Tip) -> ChapterMatch | None:
         """The chapter most like the tip, with its most similar tips; None when nothing is
         close enough to be worth proposing (see `MIN_SIMILARITY`)."""
-        best = self.rank(tip)[0] if self._chapters else None
-        if best is None or best.similarity < MIN_SIMILARITY:
-            return None
         query = self._vector(term_frequencies(tip))
+        ranked = self._rank(query, tip)
+        if not ranked or ranked[0].similarity < MIN_SIMILARITY:
+            return None
+        best = ranked[0]
         scored = (
             (sum(w * query.get(t, 0.0) for t, w in heaviest.items()), other.id, other.title)
             for other, heaviest in self._members[best.theme]
@@ -124,6 +116,17 @@ class ChapterSimilarity:
             tuple((tip_id, title) for score, tip_id, title in similar if score > 0),
         )
 
+    def _rank(self, query: dict[str, float], tip: Tip) -> list[ChapterMatch]:
+        surface = _surface_words(tip)
+        order = {theme_id: i for i, theme_id in enumerate(self.taxonomy.ids)}
+        matches = []
+        for theme, chapter in self._chapters.items():
+            shares = {t: w * chapter[t] for t, w in query.items() if t in chapter}
+            top = heapq.nlargest(WORDS_SHOWN, shares.items(), key=lambda item: (item[1], item[0]))
+            words = tuple(surface.get(term, term) for term, _ in top)
+            matches.append(ChapterMatch(theme, round(sum(shares.values()), 4), words))
+        return sorted(matches, key=lambda m: (-m.similarity, order[m.theme]))
+
     def _vector(self, counts: dict[str, int]) -> dict[str, float]:
         idf, unseen = self._idf, self._unseen_idf
         weights = {t: (1.0 + math.log(n)) * idf.get(t, unseen) for t, n in counts.items() if n}
@@ -136,9 +139,9 @@ def _own_counts(theme: Theme) -> Counter[str]:
     signals = " ".join(s.replace("*", "") for s in theme.signals)
     parts = ((theme.title, TITLE_WEIGHT), (theme.description, 1), (signals, SIGNAL_WEIGHT))
     for text, weight in parts:
-        for word in _WORD.findall(text.lower()):
+        for word in _WORD.findall(text.lower().replace("’", "'")):
             if word not in STOP_WORDS:
-                counts[stem(word.replace("’", "'"))] += weight
+                counts[stem(word)] += weight
     return counts
 
 
@@ -150,8 +153,7 @@ def _unit(weights: dict[str, float]) -> dict[str, float]:
 def _surface_words(tip: Tip) -> dict[str, str]:
     """Stem → the first word of the tip that has it, so a reason quotes the tip's words."""
     found: dict[str, str] = {}
-    for word in _WORD.findall(f"{tip.title} {tip.body}".lower()):
-        word = word.replace("’", "'")
+    for word in _WORD.findall(f"{tip.title} {tip.body}".lower().replace("’", "'")):
         if word in STOP_WORDS or len(word) < 2:
             continue
         found.setdefault(stem(word), word)
