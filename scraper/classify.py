@@ -5,16 +5,19 @@
   with one;
 - series: from titles like "Customer for Life – The Third Step" or "…, Part 2";
 - themes: the site's own tags mapped through `content/themes.yml`, plus the themes whose
-  signal words the text holds (`Taxonomy.classify`); `explain_themes` says which words.
+  signal words the text holds (`Taxonomy.classify`); a tip neither places goes to its
+  nearest chapter (`tipbook.nearest`). Each theme comes with its reason (`ThemeReason`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 from dataclasses import dataclass
 
-from tipbook.model import Series, one_line
+from tipbook.model import Series, Tip, one_line
+from tipbook.nearest import ChapterMatch, ChapterSimilarity
 from tipbook.taxonomy import Taxonomy
 
 SUMMARY_MAX = 300
@@ -168,13 +171,17 @@ def _series_name(name: str) -> str:
 
 @dataclass(frozen=True)
 class ThemeReason:
-    """Why a tip has a theme: a site tag, or the signal words found (word → count)."""
+    """Why a tip has a theme: a site tag, the signal words found (word → count), or, when
+    neither places the tip, the nearest chapter with the words and tips behind it."""
 
     theme: str
     tag: str = ""
     words: tuple[tuple[str, int], ...] = ()
+    nearest: ChapterMatch | None = None
 
     def __str__(self) -> str:
+        if self.nearest is not None:
+            return str(self.nearest)
         if self.tag:
             return f"{self.theme}: site tag '{self.tag}'"
         found = ", ".join(f"{word}×{count}" for word, count in self.words)
@@ -182,9 +189,17 @@ class ThemeReason:
 
 
 def assign_themes(
-    taxonomy: Taxonomy, tags: list[str], title: str, body: str
+    taxonomy: Taxonomy,
+    tags: list[str],
+    title: str,
+    body: str,
+    chapters: ChapterSimilarity | None = None,
 ) -> tuple[list[str], list[ThemeReason]]:
-    """Themes from the site's tags plus the classifier, in taxonomy order, with reasons."""
+    """Themes from the site's tags plus the classifier, in taxonomy order, with reasons.
+
+    With `chapters`, a tip that no tag and no signal word places gets its nearest chapter
+    (when one is near enough), so it is not left out of every chapter.
+    """
     reasons: dict[str, ThemeReason] = {}
     for tag in tags:
         for theme in taxonomy.themes_for_tags([tag]):
@@ -194,5 +209,10 @@ def assign_themes(
         if score.score and score.suggested and score.theme not in reasons:
             words = tuple(sorted(score.matches.items(), key=lambda item: (-item[1], item[0])))
             reasons[score.theme] = ThemeReason(score.theme, words=words)
+    if not reasons and chapters is not None:
+        # The date is not used: the chapters compare words only.
+        match = chapters.nearest(Tip(title=title, date=dt.date.min, body=body))
+        if match is not None:
+            reasons[match.theme] = ThemeReason(match.theme, nearest=match)
     themes = [theme for theme in taxonomy.ids if theme in reasons]
     return themes, [reasons[t] for t in themes]

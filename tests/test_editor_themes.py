@@ -157,9 +157,60 @@ class TestCommand:
         assert "Added empathy, apology" in result.output
         assert load_tip(path).themes == ["empathy", "apology"]
 
-    def test_suggest_without_signals_says_so(self, project: Path) -> None:
-        path = add_tip(project, title="Dog Run", body="A dog ran in the park on Sunday.")
+    def test_suggest_without_signals_or_a_near_chapter_says_so(self, project: Path) -> None:
+        path = add_tip(
+            project, title="Dog Run", summary="A day out.", body="A dog ran in the park on Sunday."
+        )
         result = run(project, "suggest", str(path), "--write")
         assert result.exit_code == 0
-        assert "No theme has enough signal words" in result.output
+        assert "No theme has enough signal words and no chapter is near enough" in result.output
         assert load_tip(path).themes == []
+
+    def test_suggest_shows_and_writes_the_nearest_chapter(self, project: Path) -> None:
+        add_tip(project, title="Promises Kept", themes=["responsiveness"], body=KEPT_PROMISE)
+        path = add_tip(project, title="Tell Them First", date=dt.date(2026, 12, 1), body=NO_SIGNAL)
+        result = CliRunner().invoke(
+            main,
+            ["--config", str(project / "tipbook.yml"), "themes", "suggest", str(path), "--write"],
+            terminal_width=200,
+        )
+        assert result.exit_code == 0, result.output
+        output = " ".join(result.output.split())
+        assert "No signal word places this tip. Nearest chapter: responsiveness" in output
+        assert "shared words:" in output and "promises" in output
+        assert "its tips most like this one: “Promises Kept” (2026-11-24)" in output
+        assert "Added responsiveness" in output
+        assert load_tip(path).themes == ["responsiveness"]
+
+
+KEPT_PROMISE = """\
+The parts were late, and the customer heard nothing about what was happening. Promises
+about time are promises: say what is happening before the customer has to ask.
+"""
+# The responsiveness chapter's subject without one of its signal words.
+NO_SIGNAL = """\
+Tell customers what is happening with their order before they have to ask. Honour your
+promises about time, and the speed of your answers shows them they matter.
+"""
+
+
+def test_nearest_chapter_only_for_a_tip_in_no_chapter(project: Path, taxonomy: Taxonomy) -> None:
+    """An editor's own themes always win: the nearest chapter is shown, never added."""
+    add_tip(project, title="Promises Kept", themes=["responsiveness"], body=KEPT_PROMISE)
+    chosen = add_tip(
+        project,
+        title="Tell Them First",
+        date=dt.date(2026, 12, 1),
+        body=NO_SIGNAL,
+        themes=["teamwork"],
+    )
+    result = suggest_themes(chosen, taxonomy, project / "content", write=True)
+    assert result.nearest is not None and result.nearest.theme == "responsiveness"
+    assert result.suggested == [] and not result.written
+    assert load_tip(chosen).themes == ["teamwork"]
+    # A chapter is also its tips: the same words in a teamwork tip now pull a new tip there,
+    # and that tip is named as the reason (never the tip itself).
+    open_tip = add_tip(project, title="Tell Them Early", date=dt.date(2026, 12, 8), body=NO_SIGNAL)
+    result = suggest_themes(open_tip, taxonomy, project / "content")
+    assert result.suggested == ["teamwork"] and result.nearest is not None
+    assert [tip_id for tip_id, _ in result.nearest.similar] == [chosen.stem]

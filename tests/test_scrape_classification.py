@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from judged_chapters import JUDGED, measure, shipped_tips
 
 from scraper.classify import (
     assign_themes,
@@ -16,6 +17,7 @@ from scraper.classify import (
     summarize,
 )
 from tipbook.model import Series
+from tipbook.nearest import ChapterSimilarity
 from tipbook.taxonomy import Taxonomy, load_taxonomy
 
 
@@ -116,6 +118,66 @@ def test_themes_from_site_tags_and_signal_words(taxonomy: Taxonomy) -> None:
 def test_no_theme_without_evidence(taxonomy: Taxonomy) -> None:
     themes, reasons = assign_themes(taxonomy, [], "Holiday Poem 2023", "The days are longer.")
     assert themes == [] and reasons == []
+
+
+# Says what the responsiveness chapter is about without one of its signal words.
+KEEP_INFORMED = (
+    "Tell Them First",
+    "Tell customers what is happening with their order before they have to ask. Honour your "
+    "promises about time, and the speed of your answers shows them they matter.",
+)
+
+
+def test_a_tip_no_signal_word_places_goes_to_its_nearest_chapter(
+    taxonomy: Taxonomy, repo_root: Path
+) -> None:
+    title, body = KEEP_INFORMED
+    assert assign_themes(taxonomy, [], title, body) == ([], [])  # signal words alone: nothing
+    chapters = ChapterSimilarity(taxonomy, shipped_tips(repo_root / "content"))
+    themes, reasons = assign_themes(taxonomy, [], title, body, chapters)
+    assert themes == ["responsiveness"]
+    reason = reasons[0]
+    assert reason.nearest is not None and reason.nearest.similarity > 0
+    # Explained by the tip's own words it shares with the chapter, and the chapter's tips.
+    assert {"promises", "happening"} & set(reason.nearest.words)
+    assert str(reason).startswith("responsiveness: nearest chapter (")
+    assert "shared words" in str(reason) and "; like “" in str(reason)
+    similar = {tip_id for tip_id, _ in reason.nearest.similar}
+    in_chapter = {t.id for t in shipped_tips(repo_root / "content") if "responsiveness" in t.themes}
+    assert similar and similar <= in_chapter
+
+
+def test_signal_words_win_over_the_nearest_chapter(taxonomy: Taxonomy, repo_root: Path) -> None:
+    chapters = ChapterSimilarity(taxonomy, shipped_tips(repo_root / "content"))
+    body = "Tell them what is happening, quickly: call back and follow up promptly."
+    themes, reasons = assign_themes(taxonomy, [], "Sorry, and Thank You", body, chapters)
+    assert themes == ["responsiveness"] and reasons[0].nearest is None
+
+
+def test_nothing_near_leaves_the_tip_for_an_editor(taxonomy: Taxonomy, repo_root: Path) -> None:
+    chapters = ChapterSimilarity(taxonomy, shipped_tips(repo_root / "content"))
+    themes, _ = assign_themes(taxonomy, [], "Rain", "Rain fell on the hills at noon.", chapters)
+    assert themes == []
+
+
+def test_chapters_with_no_tips_yet_still_have_their_own_words(taxonomy: Taxonomy) -> None:
+    # A first scrape into an empty folder: only the chapters' titles, descriptions, signals.
+    themes, reasons = assign_themes(taxonomy, [], *KEEP_INFORMED, ChapterSimilarity(taxonomy))
+    assert themes == ["responsiveness"] and reasons[0].nearest is not None
+    assert reasons[0].nearest.similar == ()
+
+
+def test_precision_on_the_judged_tips(taxonomy: Taxonomy, repo_root: Path) -> None:
+    """Every tip placed without giving up much precision (figures in the README)."""
+    tips = shipped_tips(repo_root / "content")
+    assert {t.id for t in tips} == set(JUDGED)  # every shipped tip is judged
+    for learn_from_tips in (False, True):  # the scraper's way, then `themes suggest`'s
+        signal, combined = measure(taxonomy, tips, learn_from_tips)
+        print(f"\nsignal words only: {signal}\nwith nearest chapter: {combined}")
+        assert signal.precision >= 0.9
+        assert combined.coverage >= 0.85 and combined.placed > signal.placed
+        assert combined.precision >= 0.75
+        assert combined.nearest_given and combined.nearest_right / combined.nearest_given >= 0.3
 
 
 def test_plain_text_drops_markdown() -> None:

@@ -92,7 +92,10 @@ class TestPages:
         site, _ = built
         home = html_of(site, "")
         week = home.select(".tb-week")[0]
-        assert "This week's tip" in week.get_text()
+        # The newest tip is from February 2024: "latest", with its date, not "this week's".
+        assert "Latest tip · Tuesday, 20 February 2024" in week.get_text()
+        assert "this week" not in week.get_text().lower()
+        assert week.select("time")[0].get("datetime") == "2024-02-20"
         assert week.select("h2 a")[0].get_text() == TIPS[0][0]
         cards = {
             card.select("a")[0].get_text(): card.select(".tb-count")[0].get_text()
@@ -116,17 +119,25 @@ class TestPages:
         assert items[0].select("time")[0].get("datetime") == "2024-02-06"
         assert "keeps customers" in items[0].select(".tb-summary")[0].get_text()
 
-    def test_archive_counts(self, built: tuple[Path, Config]) -> None:
+    def test_archive_lists_every_tip_by_year_and_month(self, built: tuple[Path, Config]) -> None:
         site, _ = built
-        rows = html_of(site, "archive").select("table tbody tr")
-        assert [[td.get_text() for td in row.select("td")] for row in rows] == [
-            ["2024", "4"],
-            ["2023", "8"],
-        ]
+        archive = html_of(site, "archive")
+        article = archive.select("article")[0]
+        assert [h.get_text() for h in article.select("h2")] == ["2024", "2023"]
+        months = [h.get_text() for h in article.select("h3")]
+        assert months[:2] == ["February 2024", "January 2024"] and months[-1] == "September 2023"
+        items = article.select("ul.tb-archive li")
+        assert [li.select("a")[0].get_text() for li in items] == [t for t, _, _ in TIPS]
+        first = items[0]
+        assert first.select("a")[0].get("href") == "../" + TIP_URLS[0]
+        assert first.select("time")[0].get("datetime") == "2024-02-20"
+        assert first.select("small")[0].get_text() == "Communication · Empathy"
+        # The year pages stay, with every tip's summary, linked from the archive.
         year = html_of(site, "archive/2023")
         assert len(year.select("ul.tb-list li")) == 8
+        assert article.select(".tb-count a")[1].get("href") == "../archive/2023/"
         assert year.select(".tb-count a")[0].get("href") == "../../archive/"
-        assert "](" not in year.get_text()  # no Markdown left unrendered
+        assert "](" not in year.get_text() + article.get_text()  # no Markdown left unrendered
 
     def test_tip_page(self, built: tuple[Path, Config]) -> None:
         site, _ = built
@@ -139,9 +150,14 @@ class TestPages:
         callout = page.select(".admonition.tip")[0]
         assert callout.select(".admonition-title")[0].get_text() == "Takeaway"
         assert "The Second Step — every time." in callout.get_text()
+        # One row of chips: the chapter, then the site tag that is not a chapter ("retention"
+        # is one, so it is not repeated); Material's own row of tags is hidden.
         chips = page.select(".tb-meta a.tb-chip")
-        assert [c.get_text() for c in chips] == ["Customer Retention"]
+        assert [c.get_text() for c in chips] == ["Customer Retention", "service"]
         assert chips[0].get("href") == "../../../themes/retention/"
+        assert chips[1].get("href") == "../../../tags/#tag:service"
+        assert html_of(site, "tags").select('[id="tag:service"]')
+        assert all(nav.has_attr("hidden") for nav in page.select("nav.md-tags"))
         series = page.select(".tb-series")[0]
         assert "Customer for Life · Part 2 of 3" in series.get_text()
         assert series.select("a.tb-part-prev")[0].get_text() == "Part 1: The First Step"
@@ -226,7 +242,8 @@ def test_drafts_flag_builds_drafts(tmp_path: Path) -> None:
     assert result.tips == len(TIPS) + 2
     assert list((tmp_path / "site" / "tips" / "2099").glob("*/index.html"))
     home = html_of(result.site_dir, "")
-    assert "A Tip From the Future" in home.select(".tb-week")[0].get_text()
+    featured = home.select(".tb-week")[0].get_text()
+    assert "A Tip From the Future" in featured and "Next tip, scheduled" in featured
     # Previews mark what readers cannot see yet: on the tip's own page and in lists.
     pages = sorted((result.site_dir / "tips").glob("*/*/index.html"))
     marked = [

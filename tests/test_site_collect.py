@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -46,13 +47,20 @@ class TestCollect:
     def test_drafts_option_includes_them(self, content: Path) -> None:
         everything = collect_tips(content, drafts=True, today=TODAY)
         assert len(everything) == len(TIPS) + 2
-        assert everything.this_week is not None and everything.this_week.date == FUTURE
+        assert everything.latest is not None and everything.latest.date == FUTURE
+        assert everything.this_week is None  # scheduled, not this week's
 
-    def test_newest_first_and_this_week(self, collection: Collection) -> None:
+    def test_newest_first_and_this_week(self, collection: Collection, content: Path) -> None:
         dates = [t.date for t in collection.tips]
         assert dates == sorted(dates, reverse=True)
-        assert collection.this_week is not None
-        assert collection.this_week.title == TIPS[0][0]
+        assert collection.latest is not None and collection.latest.title == TIPS[0][0]
+        # TODAY is the Friday of the week after the newest tip: it is not this week's.
+        assert collection.this_week is None
+        newest = collection.latest.date
+        for day in (newest, newest + dt.timedelta(days=5)):  # Tuesday, Sunday
+            week = collect_tips(content, today=day).this_week  # Monday to Sunday
+            assert week is not None and week.title == TIPS[0][0], day
+        assert collect_tips(content, today=newest + dt.timedelta(days=6)).this_week is None
 
     def test_groups_by_theme_newest_first(self, collection: Collection) -> None:
         assert list(collection.by_theme) == collection.taxonomy.ids
@@ -173,14 +181,60 @@ class TestPages:
         first, second = (chapter.index(t) for t in ("Listen Before You Answer", "Notice the"))
         assert first < second
         home = specs["index.md"].full_markdown
-        assert "This week's tip" in home and "Listen Before You Answer" in home
+        assert "Latest tip · <time" in home and "This week" not in home
+        assert "Listen Before You Answer" in home and "Read the latest tip" in home
         card = '<a href="themes/empathy/">Empathy</a></strong> <span class="tb-count">3 tips'
         assert card in home
-        archive = specs["archive/index.md"].markdown
-        assert "| [2024](2024.md) | 4 |" in archive and "| [2023](2023.md) | 8 |" in archive
+        archive = specs["archive/index.md"].full_markdown
+        assert archive.index("## 2024") < archive.index("## 2023")
+        assert archive.count("<li>") == len(TIPS)  # every tip, on one page
+        assert archive.index('<h3 id="2024-02">February 2024</h3>') < archive.index(
+            '<h3 id="2024-01">January 2024</h3>'
+        )
         series = specs["series/customer-for-life.md"].markdown
         assert series.index("1. [The First Step]") < series.index("3. [The Third Step]")
         assert all(spec.meta.get("search", {}).get("exclude") for spec in specs.values())
+
+    def test_home_says_this_weeks_tip_only_in_its_week(self, content: Path) -> None:
+        newest = dt.date(2024, 2, 20)  # the corpus's newest tip, a Tuesday
+        home = html.unescape(
+            pages.home_page(collect_tips(content, today=newest), "H").full_markdown
+        )
+        assert "This week's tip · <time" in home and "Read this week's tip" in home
+        home = pages.home_page(collect_tips(content, today=dt.date(2024, 2, 26)), "H")
+        assert "This week" not in home.full_markdown
+        assert 'Latest tip · <time class="tb-date" datetime="2024-02-20">' in home.full_markdown
+
+    def test_takeaway_is_not_repeated_by_the_last_paragraph(self, collection: Collection) -> None:
+        tip = by_title(collection, "Own the Mistake")
+        takeaway = "Own the mistake, not the excuse — every time."
+        endings = [
+            "Own the mistake, not the excuse — every time.",
+            "**Own the mistake**, not the excuse:   every\ntime!",  # spacing, marks differ
+        ]
+        for ending in endings:
+            twice = tip.with_changes(takeaway=takeaway, body=f"{tip.body}\n\n{ending}")
+            markdown = pages.tip_page(collection, twice, []).markdown
+            assert markdown.count("not the excuse") == 1, ending
+            assert tip.body.splitlines()[0] in markdown  # the rest of the body stays
+        # A closing line that says something else, or a body that is only the takeaway, stays.
+        other = tip.with_changes(takeaway=takeaway, body=f"{tip.body}\n\nOwn the mistake.")
+        assert "\nOwn the mistake.\n" in pages.tip_page(collection, other, []).markdown
+        assert pages.without_repeated_takeaway(takeaway, takeaway) == takeaway
+        assert pages.without_repeated_takeaway("One.\n\nTwo.", "") == "One.\n\nTwo."
+
+    def test_chips_show_tags_that_are_not_chapters(self, collection: Collection) -> None:
+        tip = by_title(collection, "Own the Mistake").with_changes(
+            themes=["apology", "retention"],
+            tags=["apology", "Customer Retention", "loyalty", "complaints", "Front desk"],
+        )
+        # "apology" is a chapter, "Customer Retention" a chapter's title, "loyalty" and
+        # "complaints" map onto its chapters in themes.yml: only "Front desk" adds something.
+        assert pages.own_tags(collection, tip) == ["Front desk"]
+        meta = pages.tip_page(collection, tip, []).fragments
+        row = next(f for f in meta.values() if 'class="tb-meta"' in f)
+        assert row.count('class="tb-chip"') == 2 and row.count('class="tb-chip tb-tag"') == 1
+        assert 'href="../../../tags/#tag:front-desk"' in row
 
     def test_nav_keeps_tips_out(self, collection: Collection) -> None:
         nav = pages.nav_config([("Editors' guide", "pages/editors-guide.md")], collection)

@@ -117,3 +117,19 @@ def test_duplicate_slugs_and_dates(taxonomy: Taxonomy) -> None:
         ("b.md", "error", "slug"),
         ("b.md", "warning", "date"),
     }
+
+
+def test_every_shipped_tip_is_in_a_chapter(taxonomy: Taxonomy, repo_root: Path) -> None:
+    from tipbook.content import iter_tip_files, load_tip
+
+    tips = [load_tip(path) for path in iter_tip_files(repo_root / "content")]
+    assert len(tips) >= 40
+    assert [tip.id for tip in taxonomy.in_no_chapter(tips)] == []
+
+
+def test_tips_in_no_chapter_are_found(taxonomy: Taxonomy) -> None:
+    day = dt.date(2019, 2, 12)
+    placed = Tip(title="A", date=day, themes=["empathy"])
+    none = Tip(title="B", date=day)
+    unknown = Tip(title="C", date=day, themes=["empaty"])  # `check` names it; no chapter has it
+    assert taxonomy.in_no_chapter([placed, none, unknown]) == [none, unknown]

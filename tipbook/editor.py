@@ -16,6 +16,7 @@ from pathlib import Path
 from tipbook.content import iter_tip_files, load_tip, read_tip, save_tip, tip_path
 from tipbook.errors import TipbookError, UsageError, display_path
 from tipbook.model import TUESDAY, Series, Tip, current_date, next_tuesday, slugify
+from tipbook.nearest import ChapterMatch, ChapterSimilarity
 from tipbook.taxonomy import Taxonomy, ThemeScore
 
 # Every placeholder the template writes starts with this marker, so `check` finds them all.
@@ -183,13 +184,20 @@ def _check_series_part(
 
 @dataclass
 class ThemeSuggestion:
-    """The classifier's scores for one tip, and the themes it would give it."""
+    """The classifier's scores for one tip, and the themes it would give it.
+
+    `nearest` is set when no signal word places the tip: the chapter it is most like, with
+    the words and tips behind it (suggested only for a tip in no chapter yet).
+    """
 
     path: Path
     tip: Tip
     scores: list[ThemeScore]
     suggested: list[str]
     written: bool = False
+    nearest: ChapterMatch | None = None
+    # No signal word and no chapter near enough: the editor has to choose by hand.
+    unplaced: bool = False
 
     @property
     def added(self) -> list[str]:
@@ -203,13 +211,23 @@ def suggest_themes(
 
     Themes already in the file are kept (an editor may have chosen one the signals miss);
     `write` only adds, and keeps the file's canonical place and format via `save_tip`.
+    When no signal word fires, the nearest chapter (learnt from the other tips in
+    `content_dir`) is shown, and suggested when the file lists no theme: an editor's own
+    non-empty `themes` always win.
     """
     tip = load_tip(path)
     # The template's own TODO lines are not the tip's words: leave them out of the scores.
     body = "\n".join(line for line in tip.body.splitlines() if PLACEHOLDER not in line)
     scores = taxonomy.score(tip.title, body)
     suggested = taxonomy.classify(tip.title, body)
-    result = ThemeSuggestion(path, tip, scores, suggested)
+    nearest = None
+    if not suggested:
+        chapters = ChapterSimilarity(taxonomy, _other_tips(content_dir, path))
+        nearest = chapters.nearest(tip.with_changes(body=body))
+        if nearest is not None and not tip.themes:
+            suggested = [nearest.theme]
+    unplaced = not suggested and not tip.themes
+    result = ThemeSuggestion(path, tip, scores, suggested, nearest=nearest, unplaced=unplaced)
     if write and result.added:
         if tip_path(content_dir, tip).resolve() != path.resolve():
             raise TipbookError(
@@ -222,6 +240,18 @@ def suggest_themes(
         save_tip(content_dir, tip.with_changes(themes=known + unknown))
         result.written = True
     return result
+
+
+def _other_tips(content_dir: Path, path: Path) -> list[Tip]:
+    """Every readable tip below `content_dir` except the one at `path`."""
+    me = path.resolve()
+    tips = []
+    for other in iter_tip_files(content_dir):
+        if other.resolve() != me:
+            _, tip, _ = read_tip(other, str(other))
+            if tip is not None:
+                tips.append(tip)
+    return tips
 
 
 def theme_counts(content_dir: Path, taxonomy: Taxonomy) -> Counter[str]:

@@ -3,7 +3,8 @@
 Themes are the handbook's chapters. Editors change them without code: each theme has an
 id, a title, a description and the words and phrases ("signals") that point to it. The
 classifier only counts those signals, so every theme it proposes can be explained by the
-words it quotes back.
+words it quotes back. A tip no signal word places gets its nearest chapter instead
+(`tipbook.nearest`), explained by the words and tips it shares with the chapter.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, TypeVar
 
 import yaml
 
@@ -20,6 +23,7 @@ from tipbook.errors import ContentError, Problem, display_path
 
 THEMES_FILE = "themes.yml"
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
+T = TypeVar("T", bound=Any)  # a tip: anything with a `themes` list
 TITLE_WEIGHT = 3  # a signal in the title says more about the tip than one in the body
 
 
@@ -83,6 +87,11 @@ class Taxonomy:
         if hint:
             return f"unknown theme {unknown!r} (did you mean {hint!r}?)"
         return f"unknown theme {unknown!r} (known themes: {', '.join(self.ids)})"
+
+    def in_no_chapter(self, tips: Iterable[T]) -> list[T]:
+        """The tips (anything with `themes`) that list no theme of this taxonomy: no chapter
+        lists them, so browsing by chapter misses them."""
+        return [tip for tip in tips if not any(t in self.by_id for t in tip.themes)]
 
     def themes_for_tags(self, tags: list[str]) -> list[str]:
         """Theme ids that a source site's tags map onto, in taxonomy order."""

@@ -65,6 +65,9 @@ def list_themes(ctx: click.Context) -> None:
 def suggest(ctx: click.Context, path: Path, write: bool) -> None:
     """Score a tip against every theme, with the words that triggered each score.
 
+    A tip no signal word places is given its nearest chapter: the one whose description,
+    signal words and tips it is most like, shown with the shared words and similar tips.
+
     \b
     Example:
       tipbook themes suggest content/tips/2026/2026-12-01-listen-before-you-answer.md --write
@@ -85,14 +88,26 @@ def suggest(ctx: click.Context, path: Path, write: bool) -> None:
         table.add_row(score.theme, str(score.score), str(score.threshold), mark, words, style=style)
     console = Console()
     console.print(table)
+    if result.nearest is not None:
+        match = result.nearest
+        console.print(
+            f"No signal word places this tip. Nearest chapter: [bold]{match.theme}[/] "
+            f"(similarity {match.similarity:.2f})",
+            highlight=False,
+        )
+        console.print(f"  shared words: {', '.join(match.words)}", highlight=False, markup=False)
+        if match.similar:
+            like = "; ".join(f"“{title}” ({tip_id[:10]})" for tip_id, title in match.similar)
+            console.print(f"  its tips most like this one: {like}", highlight=False, markup=False)
     console.print(f"In the file: {', '.join(result.tip.themes) or '(none)'}", highlight=False)
     if result.written:
         console.print(f"[green]Added {', '.join(result.added)} to {path}[/]", highlight=False)
     elif result.added:
         console.print(f"Suggested to add: {', '.join(result.added)} (use --write)", highlight=False)
-    elif not result.suggested:
+    elif result.unplaced:
         console.print(
-            "No theme has enough signal words: choose themes by hand (`tipbook themes list`)."
+            "No theme has enough signal words and no chapter is near enough: "
+            "choose themes by hand (`tipbook themes list`)."
         )
     else:
         console.print("Nothing to add.")

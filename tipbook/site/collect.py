@@ -59,6 +59,7 @@ class Collection:
     series: dict[str, SeriesInfo] = field(default_factory=dict)  # series slug → series
     # Valid tips this build leaves out (drafts, tips dated after today): for the build's report.
     held_back: list[Tip] = field(default_factory=list)
+    today: dt.date | None = None  # the day the build is "as of" (None: `current_date()`)
     _older: dict[str, Tip | None] = field(default_factory=dict)
     _newer: dict[str, Tip | None] = field(default_factory=dict)
     _by_id: dict[str, Tip] = field(default_factory=dict)
@@ -103,9 +104,19 @@ class Collection:
         return self._by_id.get(tip_id)
 
     @property
-    def this_week(self) -> Tip | None:
-        """The newest tip of the build: the home page's "this week's tip"."""
+    def latest(self) -> Tip | None:
+        """The newest tip of the build."""
         return self.tips[0] if self.tips else None
+
+    @property
+    def this_week(self) -> Tip | None:
+        """The newest tip when it is from the current calendar week (Monday to Sunday of
+        the build's day, which `$TIPBOOK_TODAY` sets), else None: an archive whose newest
+        tip is older has no "this week's tip"."""
+        latest = self.latest
+        if latest is None or not same_week(latest.date, self.today or current_date()):
+            return None
+        return latest
 
     def older(self, tip: Tip) -> Tip | None:
         """The previous tip by date (None for the oldest)."""
@@ -131,6 +142,11 @@ class Collection:
     def src_uri(self, tip: Tip) -> str:
         """The tip's file below the content folder, e.g. `tips/2013/2013-08-13-slug.md`."""
         return self.src_uris.get(tip.id) or tip.relative_path.as_posix()
+
+
+def same_week(day: dt.date, today: dt.date) -> bool:
+    """True when `day` is in the calendar week (Monday to Sunday) of `today`."""
+    return day.isocalendar()[:2] == today.isocalendar()[:2]
 
 
 def collect_tips(
@@ -186,4 +202,6 @@ def collect_tips(
         raise ContentError(problems)
     tips = [tip for _, tip in located if drafts or tip.is_published(today)]
     held_back = [tip for _, tip in located if not (drafts or tip.is_published(today))]
-    return Collection(tips, taxonomy, {t.id: src_uris[t.id] for t in tips}, held_back=held_back)
+    return Collection(
+        tips, taxonomy, {t.id: src_uris[t.id] for t in tips}, held_back=held_back, today=today
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import posixpath
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -32,6 +33,8 @@ FEED_COUNT = 20  # entries in the Atom feed
 NO_SEARCH = "data-search-exclude"
 NAV_PAGES = frozenset({HOME, THEMES_INDEX, ARCHIVE_INDEX, SERIES_INDEX, TAGS_INDEX})
 LIST_META: dict[str, Any] = {"search": {"exclude": True}}
+# Material's tags plugin: the anchor of a tag on the tags index (its `tags_slugify_format`).
+TAG_ANCHOR = "tag:{slug}"
 
 
 FRAGMENT = "<!-- tipbook:fragment:{} -->"
@@ -190,13 +193,7 @@ def tip_list(
     items = []
     today = current_date()
     for tip in tips:
-        draft = ""
-        if tip.draft or tip.date > today:  # only in previews: mark what is not published yet
-            draft = (
-                ' <span class="tb-draft-badge">draft</span>'
-                if tip.draft
-                else (' <span class="tb-draft-badge">scheduled</span>')
-            )
+        draft = _draft_badge(tip, today)
         summary = ""
         if summaries and tip.summary:
             summary = f'<span class="tb-summary">{esc(tip.summary)}</span>'
@@ -205,6 +202,15 @@ def tip_list(
             f"{_time(tip.date, short_date(tip.date))}{draft}{summary}</li>"
         )
     return f'<ul class="{css}">\n' + "\n".join(items) + "\n</ul>"
+
+
+def _draft_badge(tip: Tip, today: dt.date) -> str:
+    """Only in previews: marks a tip readers cannot see yet."""
+    if tip.draft:
+        return ' <span class="tb-draft-badge">draft</span>'
+    if tip.date > today:
+        return ' <span class="tb-draft-badge">scheduled</span>'
+    return ""
 
 
 def _admonition(kind: str, title: str, body_html: str) -> str:
@@ -228,6 +234,11 @@ def tip_page(collection: Collection, tip: Tip, related: list[str]) -> PageSpec:
         for t in dict.fromkeys(tip.themes)
         if t in taxonomy
     )
+    # The site's own tags join the same row, only those that are not one of its chapters.
+    tags_url = url(uri, TAGS_INDEX)
+    for tag in own_tags(collection, tip):
+        link = f"{tags_url}#{TAG_ANCHOR.format(slug=tag_slug(tag))}"
+        chips += f' <a href="{esc(link)}" class="tb-chip tb-tag">{esc(tag)}</a>'
     frag = _Fragments()
     dated = _time(tip.date, long_date(tip.date))
     parts = [
@@ -250,7 +261,7 @@ def tip_page(collection: Collection, tip: Tip, related: list[str]) -> PageSpec:
     if tip.takeaway:
         # Markdown, not a fragment: the takeaway is the tip's own words, so search finds it.
         parts += ['!!! tip "Takeaway"', f"    {md_text(tip.takeaway)}", ""]
-    parts += [tip.body, ""]
+    parts += [without_repeated_takeaway(tip.body, tip.takeaway), ""]
     after = [f'<div class="tb-after" {NO_SEARCH}>']
     position = collection.series_position(tip)
     if position is not None:
@@ -274,8 +285,59 @@ def tip_page(collection: Collection, tip: Tip, related: list[str]) -> PageSpec:
     parts.append(frag("\n".join(after)))
     meta: dict[str, Any] = {"title": tip.title, "description": tip.summary or tip.takeaway}
     if tip.tags:
+        # Kept for Material's tags index; its own row of tags is hidden, as the chips above
+        # already show the tags that add something.
         meta["tags"] = list(tip.tags)
+        meta["hide"] = ["tags"]
     return PageSpec(uri, tip.title, "\n".join(parts), meta, frag.items)
+
+
+def own_tags(collection: Collection, tip: Tip) -> list[str]:
+    """The tip's site tags that say more than its chapters: not a chapter's id or title, and
+    not a tag that maps onto one of its chapters (`themes.yml`'s `tags`)."""
+    taxonomy = collection.taxonomy
+    chapters = {t for t in tip.themes if t in taxonomy}
+    names = {n.lower() for t in chapters for n in (t, taxonomy.by_id[t].title)}
+    return [
+        tag
+        for tag in dict.fromkeys(tip.tags)
+        if tag.lower() not in names and not set(taxonomy.themes_for_tags([tag])) & chapters
+    ]
+
+
+def tag_slug(tag: str) -> str:
+    """The slug Material's tags plugin gives a tag (its default `tags_slugify`)."""
+    from pymdownx.slugs import slugify  # Material's own dependency, used the way it uses it
+
+    return slugify(case="lower")(tag, "-")
+
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+_WORDS = re.compile(r"\w+")
+
+
+def _words(text: str) -> list[str]:
+    """A text's words, lowercase, with Markdown marks, link targets and punctuation gone."""
+    return _WORDS.findall(html.unescape(_LINK_TARGET.sub(" ", text)).lower().replace("_", " "))
+
+
+def without_repeated_takeaway(body: str, takeaway: str) -> str:
+    """The body without its last paragraph when that paragraph only repeats the takeaway
+    (same words, whatever the spacing, punctuation or emphasis): the callout shows it.
+
+    Done when the page is rendered, not in the file: the editor's text stays whole, and a
+    takeaway edited later never leaves the body without its closing line.
+    """
+    if not takeaway:
+        return body
+    cuts = list(_BLANK_LINE.finditer(body))
+    if not cuts:
+        return body  # the takeaway is the whole body: keep it
+    last = cuts[-1]
+    if _words(body[last.end() :]) == _words(takeaway):
+        return body[: last.start()]
+    return body
 
 
 def _part_link(from_uri: str, collection: Collection, tip: Tip, css: str) -> str:
@@ -307,19 +369,20 @@ def home_page(collection: Collection, site_name: str) -> PageSpec:
         f"Search {_plural(len(collection), 'tip')} by any word…</label>",
         "",
     ]
-    week = collection.this_week
+    week = collection.latest
     if week is not None:
         target = collection.src_uri(week)
+        label, read = _featured_label(collection, week)
         box = [
             '<div class="tb-week">',
-            f'<p class="tb-eyebrow">This week\'s tip · {long_date(week.date)}</p>',
+            f'<p class="tb-eyebrow">{label} · {_time(week.date, long_date(week.date))}</p>',
             f"<h2>{_a(uri, target, week.title)}</h2>",
         ]
         if week.summary:
             box.append(f"<p>{esc(week.summary)}</p>")
         if week.takeaway:
             box.append(_admonition("tip", "Takeaway", esc(week.takeaway)))
-        button = _a(uri, target, "Read this week's tip", "md-button md-button--primary")
+        button = _a(uri, target, read, "md-button md-button--primary")
         box += [f"<p>{button}</p>", "</div>"]
         parts.append(frag("\n".join(box)))
     else:
@@ -329,13 +392,22 @@ def home_page(collection: Collection, site_name: str) -> PageSpec:
     if latest:
         parts += ["## Latest tips", frag(tip_list(collection, uri, latest))]
     parts += [
-        f"Browse every tip [by year]({href(uri, ARCHIVE_INDEX)}), "
+        f"Browse [every tip]({href(uri, ARCHIVE_INDEX)}) by year and month, "
         f"[by series]({href(uri, SERIES_INDEX)}) or [by tag]({href(uri, TAGS_INDEX)}), "
         f"or follow new tips with the [feed]({FEED}).",
         "",
     ]
     meta = {"hide": ["navigation", "toc"], **LIST_META}
     return PageSpec(uri, site_name, "\n".join(parts), meta, frag.items)
+
+
+def _featured_label(collection: Collection, tip: Tip) -> tuple[str, str]:
+    """The home page's words for its newest tip: "This week's tip" only when it is."""
+    if tip.date > (collection.today or current_date()):  # previews: not published yet
+        return "Next tip, scheduled", "Read the next tip"
+    if collection.this_week is tip:
+        return "This week's tip", "Read this week's tip"
+    return "Latest tip", "Read the latest tip"
 
 
 def themes_index_page(collection: Collection) -> PageSpec:
@@ -371,18 +443,58 @@ def theme_page(collection: Collection, theme_id: str) -> PageSpec:
 
 
 def archive_index_page(collection: Collection) -> PageSpec:
+    """Every tip on one page, newest first, by year and month: title, date and chapters.
+
+    One line of HTML per tip (no summary: the year pages have those), so the page stays
+    about 220 bytes a tip (1.1 MB at 5,000 tips, far less gzipped), linear in the tips.
+    """
     uri = ARCHIVE_INDEX
+    frag = _Fragments()
     parts = [
         "# Archive",
         "",
-        f"{_plural(len(collection), 'tip')}, by year.",
+        f'<p class="tb-count">{_plural(len(collection), "tip")}, newest first, by year and '
+        "month. Each year's page adds every tip's summary.</p>",
         "",
-        "| Year | Tips |",
-        "| --- | ---: |",
     ]
     for year, tips in collection.by_year.items():
-        parts.append(f"| [{year}]({href(uri, year_uri(year))}) | {len(tips):,} |")
-    return PageSpec(uri, "Archive", "\n".join(parts) + "\n", dict(LIST_META))
+        parts += [
+            f"## {year}",
+            "",
+            f'<p class="tb-count">{_plural(len(tips), "tip")} · '
+            f"{_a(uri, year_uri(year), f'{year} with summaries')}</p>",
+            frag(archive_list(collection, uri, tips)),
+        ]
+    return PageSpec(uri, "Archive", "\n".join(parts) + "\n", dict(LIST_META), frag.items)
+
+
+def archive_list(collection: Collection, from_uri: str, tips: list[Tip]) -> str:
+    """Tips (newest first) under a heading per month: title link, date and chapters."""
+    chapter_names = {theme.id: esc(theme.title) for theme in collection.taxonomy}
+    today = current_date()
+    out: list[str] = []
+    month: tuple[int, int] | None = None
+    for tip in tips:
+        if (tip.date.year, tip.date.month) != month:
+            if month is not None:
+                out.append("</ul>")
+            month = (tip.date.year, tip.date.month)
+            name = f"{_MONTHS[tip.date.month - 1]} {tip.date.year}"
+            out.append(f'<h3 id="{tip.date:%Y-%m}">{name}</h3>\n<ul class="tb-archive">')
+        chapters = " · ".join(
+            chapter_names[t] for t in dict.fromkeys(tip.themes) if t in chapter_names
+        )
+        out.append(
+            f"<li>{_a(from_uri, collection.src_uri(tip), tip.title)} "
+            f'<time datetime="{tip.date.isoformat()}">{tip.date.day} '
+            f"{_MONTHS[tip.date.month - 1][:3]}</time>{_draft_badge(tip, today)}"
+            # Bare tags styled by the list's class: 5,000 lines, each byte counts.
+            + (f" <small>{chapters}</small>" if chapters else "")
+            + "</li>"
+        )
+    if month is not None:
+        out.append("</ul>")
+    return "\n".join(out)
 
 
 def year_page(collection: Collection, year: int) -> PageSpec:
@@ -493,7 +605,7 @@ def atom_feed(collection: Collection, site_name: str, site_url: str, description
     sub(feed, "id", base)
     sub(feed, "link", href=base)
     sub(feed, "link", rel="self", href=base + FEED)
-    newest = collection.this_week
+    newest = collection.latest
     updated = newest.date if newest else dt.date(2006, 1, 1)
     sub(feed, "updated", f"{updated.isoformat()}T00:00:00Z")
     sub(sub(feed, "author"), "name", site_name)
