@@ -51,10 +51,10 @@ class PreviewBuilder:
 def make_preview_server(config: Config, host: str, port: int, drafts: bool = True):  # type: ignore[no-untyped-def]
     """A ready (not yet serving) livereload server watching content/, mkdocs.yml and
     overrides/; returns (server, builder, site_dir). The first build has been done."""
-    from mkdocs.livereload import LiveReloadServer, _serve_url
+    from mkdocs.livereload import LiveReloadServer
 
     site_dir = Path(tempfile.mkdtemp(prefix="tipbook-preview-"))
-    serve_url = _serve_url(host, port, "/")
+    serve_url = f"http://{host}:{port}/"  # as `mkdocs serve` writes it
     builder = PreviewBuilder(config, site_dir, serve_url, drafts)
     try:
         with mkdocs_errors(config, quiet=False):
