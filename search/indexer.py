@@ -33,6 +33,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
 from search.schema import SCHEMA_VERSION, build_schema, plain_text, weighted_content
+from search.whoosh_internals import toc_doc_count
 from tipbook.content import TIPS_DIR, parse_tip, write_text_atomic
 from tipbook.errors import Problem, TipbookError, display_path
 from tipbook.model import Tip
@@ -191,12 +192,8 @@ def _open_current(index_dir: Path) -> _Generation:
 
 
 def _doc_count(index: Any) -> int:
-    """Tips in the index, from its table of contents alone.
-
-    Whoosh's `Index.doc_count()` opens a reader on every segment (~20 ms each at 10,000
-    tips) just to add up numbers the table of contents already holds.
-    """
-    return sum(segment.doc_count() for segment in index._read_toc().segments)
+    """Tips in the index (see `toc_doc_count`: far cheaper than `Index.doc_count()`)."""
+    return toc_doc_count(index)
 
 
 def _scan(content_dir: Path) -> dict[str, _File]:
