@@ -6,9 +6,8 @@ import datetime as dt
 
 import click
 
+from search.options import DEFAULT_LIMIT, MAX_LIMIT  # light: keeps `--help` fast
 from tipbook.cli import get_config
-
-MAX_LIMIT = 100  # as search.query.MAX_LIMIT (not imported: keeps `--help` fast)
 
 
 @click.command()
@@ -16,7 +15,9 @@ MAX_LIMIT = 100  # as search.query.MAX_LIMIT (not imported: keeps `--help` fast)
 @click.option("--theme", "themes", multiple=True, metavar="ID", help="Only tips in this theme.")
 @click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only tips on or after.")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]), help="Only tips on or before.")
-@click.option("--limit", type=click.IntRange(1, MAX_LIMIT), default=10, show_default=True)
+@click.option(
+    "--limit", type=click.IntRange(1, MAX_LIMIT), default=DEFAULT_LIMIT, show_default=True
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the stable JSON result document.")
 @click.pass_context
 def command(
@@ -43,17 +44,17 @@ def command(
 
     from rich.console import Console
 
-    from search.query import search_collection
-    from search.render import index_summary, result_renderable
+    from search.options import SearchOptions
+    from search.searcher import search_collection
+    from tipbook.commands._search_output import index_summary, result_renderable
 
-    report, result = search_collection(
-        get_config(ctx),
-        query,
+    options = SearchOptions(
         themes=themes,
         since=since.date() if since else None,
         until=until.date() if until else None,
         limit=limit,
     )
+    report, result = search_collection(get_config(ctx), query, options)
     errors = Console(stderr=True, soft_wrap=True, highlight=False)
     for problem in report.problems:
         errors.print(f"[yellow]{problem}[/] (left out of the index)")
