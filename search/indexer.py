@@ -134,7 +134,7 @@ class _Generation:
     @property
     def trusted(self) -> bool:
         """True when the manifest was written after the index's last commit."""
-        return self.manifest.get("generation") == self.index.latest_generation()
+        return bool(self.manifest.get("generation") == self.index.latest_generation())
 
 
 @dataclass(frozen=True)
@@ -359,7 +359,7 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def _document(info: _File, data: bytes, digest: str, report: IndexReport) -> dict | None:
+def _document(info: _File, data: bytes, digest: str, report: IndexReport) -> dict[str, Any] | None:
     """The index fields of one tip file; None (with the problems noted) when unusable."""
     shown = display_path(Path(info.path))
     try:
@@ -412,7 +412,7 @@ def _write_manifest(path: Path, files: dict[str, list[Any]], generation: int) ->
 
 
 def _whoosh_version() -> str:
-    return whoosh.versionstring()
+    return str(whoosh.versionstring())
 
 
 @contextlib.contextmanager

@@ -61,7 +61,7 @@ def test_stock_and_fast_builds_write_the_same_site(
 
     def counted(*args: object, **kwargs: object) -> parallel.Worker:
         forks.append(1)
-        return fork_worker(*args, **kwargs)  # type: ignore[arg-type]
+        return fork_worker(*args, **kwargs)
 
     monkeypatch.setattr(parallel, "fork_worker", counted)
     monkeypatch.setattr(parallel, "MIN_PAGES", 1)

@@ -18,7 +18,7 @@ where `speedups.active()` says they may; otherwise the build is MkDocs' own.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -327,7 +327,7 @@ class FragmentCache(Extension):
         call = self.call_method("_cached", args)
         return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
 
-    def _cached(self, key: Any, name: str, page: Any = None, *, caller: Any) -> str:
+    def _cached(self, key: Any, name: str, page: Any = None, *, caller: Callable[[], str]) -> str:
         if not key:
             return caller()
         title = page.meta.get("title") if page is not None else None
