@@ -223,12 +223,11 @@ def search_entries(config: Any) -> list[dict[str, Any]] | None:
 
 
 def can_share_search(config: Any) -> bool:
-    """Whether a worker's search entries can reach the index: search is off, or Material's
-    plugin keeps them where `search_entries` looks."""
-    if "search" not in config.plugins:
+    """Whether a worker's search entries can reach the index: no search plugin, or
+    Material's keeps them where `search_entries` looks (reported when it does not)."""
+    if not any(name.rsplit("/", 1)[-1] == "search" for name in config.plugins):
         return True
-    entries = search_entries(config)
-    if not isinstance(entries, list):
+    if not isinstance(search_entries(config), list):
         fall_back("Material's search plugin keeps its entries elsewhere than it did")
         return False
     return True
