@@ -38,10 +38,12 @@ chromium:  ## Debian's Chromium for the browser tests (installed when missing an
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
-test: install chromium  ## lint, then run the whole test suite
+test: install chromium  ## lint, type-check (the packages in pyproject's [tool.mypy]), then run the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
 bench: install  ## the full benchmarks (several minutes): results in benchmarks/results.json

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from search.indexer import IndexUnavailable, update_index
-from search.query import DEFAULT_LIMIT, MAX_LIMIT, MAX_QUERY_LENGTH, QueryError, TipSearcher
+from search.query import DEFAULT_LIMIT, MAX_QUERY_LENGTH, QueryError, TipSearcher
 from tipbook.errors import TipbookError
 
 PARAMETERS = {"q", "theme", "since", "until", "limit"}
@@ -118,8 +118,7 @@ def parse_parameters(params: Mapping[str, Sequence[str]]) -> dict[str, Any]:
         limit = int(limit_text)
     except ValueError:
         raise ApiError(400, f"limit must be a whole number, not {limit_text[:20]!r}") from None
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ApiError(400, f"limit must be between 1 and {MAX_LIMIT}")
+    # Its range, and the dates' order, are checked once, by `SearchOptions` (then a 400).
     return {
         "query": query,
         "themes": themes,

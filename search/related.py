@@ -62,7 +62,7 @@ STOP_WORDS = frozenset(_STOP_TEXT.split())
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Porter stem of one lowercase word, memoised: a collection has few distinct words."""
-    return porter_stem(word)
+    return str(porter_stem(word))  # (Whoosh has no type hints)
 
 
 def terms(text: str) -> list[str]:
@@ -93,7 +93,7 @@ def term_frequencies(tip: Tip) -> dict[str, int]:
     return counts
 
 
-_UNSEEN = object()
+_UNSEEN = "\x00"  # no word: a table miss (a str, as the table's values are)
 _MAX_TERMS = 500_000  # words remembered; past that, new words are stemmed every time
 _TERMS: dict[str, str | None] = {}
 

@@ -11,7 +11,7 @@ import pytest
 from search_corpus import TIPS, by_title, write_corpus
 
 from search.indexer import CURRENT_FILE, MANIFEST_FILE, current_generation, update_index
-from search.query import TipSearcher, search_tips
+from search.query import SearchOptions, TipSearcher, search_tips
 from tipbook.config import load_config
 from tipbook.content import save_tip
 
@@ -29,7 +29,7 @@ def index_dir(tmp_path: Path) -> Path:
 
 
 def ids(index_dir: Path, query: str) -> list[str]:
-    return [hit.id for hit in search_tips(index_dir, query, limit=50).hits]
+    return [hit.id for hit in search_tips(index_dir, query, SearchOptions(limit=50)).hits]
 
 
 def test_first_update_builds_everything(content: Path, index_dir: Path) -> None:
@@ -176,7 +176,7 @@ def test_concurrent_updates_and_searches_stay_consistent(content: Path, index_di
     def work(rebuild: bool) -> None:
         try:
             totals.append(update_index(content, index_dir, rebuild=rebuild).total)
-            totals.append(search_tips(index_dir, "customer", limit=1).total)
+            totals.append(search_tips(index_dir, "customer", SearchOptions(limit=1)).total)
         except BaseException as error:  # collected: a thread's failure must fail the test
             errors.append(error)
 

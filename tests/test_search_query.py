@@ -11,7 +11,7 @@ from search_corpus import DRAFT, FUTURE, TIPS, by_title, write_corpus
 
 from search.indexer import update_index
 from search.query import MAX_LIMIT, QueryError, SearchResult, TipSearcher, make_snippet
-from search.query import _Wanted as Wanted
+from search.snippets import Wanted
 from tipbook.content import save_tip
 
 SORRY = by_title("Love is never having to say you're sorry")

@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 from search_corpus import by_title, write_corpus
 
-from search.query import search_tips
+from search.query import SearchOptions, search_tips
 from tipbook.cli import main
 from tipbook.server import SiteServer, make_server
 
@@ -125,7 +125,9 @@ def test_api_answers_like_search_json(client: httpx.Client, server: SiteServer, 
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json; charset=utf-8"
     document = response.json()
-    expected = search_tips(root / ".tipbook" / "index", "body language", limit=3).to_dict()
+    expected = search_tips(
+        root / ".tipbook" / "index", "body language", SearchOptions(limit=3)
+    ).to_dict()
     assert document == expected
     assert document["hits"][0]["id"] == COMPASSION.id
 

@@ -118,16 +118,6 @@ def _front_matter_closed(text: str) -> bool:
     return any(line.rstrip() == "---" for line in lines[1:])
 
 
-def body_first_line(text: str) -> int:
-    """Line number (1-based) of the body's first line, for findings about the body."""
-    lines = text.splitlines()
-    closing = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
-    index = closing + 1
-    while index < len(lines) and not lines[index].strip():
-        index += 1
-    return index + 1
-
-
 def parse_tip(text: str, path: str = "<tip>") -> tuple[Tip | None, list[Problem]]:
     """Parse a tip file's text; return the tip (None when unusable) and every problem found."""
     problems: list[Problem] = []

@@ -24,7 +24,7 @@ def command(ctx: click.Context, rebuild: bool) -> None:
     from rich.console import Console
 
     from search.indexer import update_index
-    from search.render import index_summary
+    from tipbook.commands._search_output import index_summary
 
     report = update_index(get_config(ctx), rebuild=rebuild)
     console = Console(stderr=True, soft_wrap=True, highlight=False)

@@ -6,9 +6,8 @@ import datetime as dt
 
 import click
 
+from search.options import DEFAULT_LIMIT, MAX_LIMIT  # light: keeps `--help` fast
 from tipbook.cli import get_config
-
-MAX_LIMIT = 100  # as search.query.MAX_LIMIT (not imported: keeps `--help` fast)
 
 
 @click.command()
@@ -35,7 +34,7 @@ MAX_LIMIT = 100  # as search.query.MAX_LIMIT (not imported: keeps `--help` fast)
 @click.option(
     "--limit",
     type=click.IntRange(1, MAX_LIMIT),
-    default=10,
+    default=DEFAULT_LIMIT,
     show_default=True,
     metavar="N",
     help=f"How many hits to show, 1–{MAX_LIMIT} (the total and theme counts cover every match).",
@@ -68,17 +67,17 @@ def command(
 
     from rich.console import Console
 
-    from search.query import search_collection
-    from search.render import index_summary, result_renderable
+    from search.options import SearchOptions
+    from search.searcher import search_collection
+    from tipbook.commands._search_output import index_summary, result_renderable
 
-    report, result = search_collection(
-        get_config(ctx),
-        query,
+    options = SearchOptions(
         themes=themes,
         since=since.date() if since else None,
         until=until.date() if until else None,
         limit=limit,
     )
+    report, result = search_collection(get_config(ctx), query, options)
     errors = Console(stderr=True, soft_wrap=True, highlight=False)
     for problem in report.problems:
         errors.print(f"[yellow]{problem}[/] (left out of the index)")

@@ -48,7 +48,6 @@ def command(
     """
     from rich.console import Console
 
-    from tipbook.errors import TipbookError
     from tipbook.server import LOOPBACK, listen_error, serve
 
     config = get_config(ctx)
@@ -56,10 +55,8 @@ def command(
     port = config.serve.port if port is None else port
     console = Console(stderr=True, highlight=False, soft_wrap=True)
     if drafts:
-        try:
-            from tipbook.site.preview import serve_preview
-        except ImportError:
-            raise TipbookError("--drafts preview is not available yet in this tipbook") from None
+        from tipbook.site.preview import serve_preview
+
         try:
             serve_preview(config, host, port, drafts=True)
         except OSError as error:

@@ -18,6 +18,7 @@ from typing import Any
 
 from tipbook.config import Config
 from tipbook.errors import TipbookError, display_path
+from tipbook.site import speedups
 
 PLUGIN_NAME = "tipbook"
 TRASH = ".tipbook-old-"  # the site folder's old contents, being deleted
@@ -89,9 +90,7 @@ def build_site(config: Config, site_dir: Path | None = None, drafts: bool = Fals
             # As `mkdocs build` does: plugins that persist between builds in one process
             # (Material's search after a preview, say) start over as a plain build.
             mkdocs_config.plugins.on_startup(command="build", dirty=False)
-            for plugin in mkdocs_config.plugins.values():
-                if getattr(plugin, "search_index_prev", None) is not None:
-                    plugin.search_index_prev = None  # Material search's preview index
+            speedups.forget_previous_search(mkdocs_config.plugins.values())
             build(mkdocs_config)
     finally:
         mkdocs_config.plugins.on_shutdown()

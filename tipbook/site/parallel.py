@@ -1,11 +1,12 @@
 """A two-process build: a forked worker renders half of the tip pages.
 
 MkDocs renders pages one after another; on a machine with two or more CPUs, tipbook forks
-once after the navigation is built. The worker process reads, renders and writes every other
-tip page (Markdown, template, search entries) while the main process does the rest; the
+once after the navigation is built. The worker process reads, renders and writes 9 in 16 of
+the tip pages (Markdown, template, search entries) while the main process does the rest; the
 main process skips the worker's pages (it still reads their metadata, so tags, the sitemap
 and the neighbours' footers see them), then merges the worker's search entries and repeats
 its warnings, so a strict build fails the same way. A worker that fails fails the build.
+The MkDocs and Material internals the worker needs are reached through `speedups`.
 """
 
 from __future__ import annotations
@@ -20,10 +21,11 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any
 
-from mkdocs.commands.build import _build_page, _populate_page
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
+
+from tipbook.site import speedups
 
 MIN_PAGES = 200  # below this, forking costs more than it saves
 SKIP_TEMPLATE = "tipbook-skip.html"  # renders nothing: MkDocs then writes nothing
@@ -51,6 +53,7 @@ def available_cpus() -> int:
 
 def should_fork(pages: int) -> bool:
     """Fork where it can help: two or more CPUs, enough pages, and `os.fork` (POSIX).
+    (The caller checks that the speed-ups may run: `speedups.active`.)
 
     Not the load average: a build must not switch between one and two processes with what
     else runs at that moment, or its time would not scale with the number of tips.
@@ -95,9 +98,8 @@ class Worker:
             log.log(level, message)
         if result.get("error"):
             raise PluginError(f"building tip pages in a second process failed: {result['error']}")
-        search = search_plugin(config)
-        if search is not None:
-            entries = search.search_index.entries
+        entries = speedups.search_entries(config)
+        if entries is not None:
             entries.extend(result.get("entries", []))
             if page_urls is not None:
                 position = {url: index for index, url in enumerate(page_urls)}
@@ -112,14 +114,6 @@ class Worker:
             os.waitpid(self.pid, 0)
             if os.path.exists(self.result_path):
                 os.unlink(self.result_path)
-
-
-def search_plugin(config: Any) -> Any:
-    """Material's search plugin instance, if enabled."""
-    for plugin in config.plugins.values():
-        if hasattr(plugin, "search_index") and hasattr(plugin, "on_page_context"):
-            return plugin
-    return None
 
 
 class _Records(logging.Handler):
@@ -164,26 +158,26 @@ def fork_worker(
     logger.handlers = [handler]
     logger.propagate = False
     try:
-        search = search_plugin(config)
-        before = len(search.search_index.entries) if search is not None else 0
+        entries = speedups.search_entries(config)
+        before = len(entries) if entries is not None else 0
         for uri in first_uris:
             file = files.get_file_from_path(uri)
             if file is not None and file.page is not None:
-                _populate_page(file.page, config, files)
+                speedups.populate_page(file.page, config, files)
         pages = [files.get_file_from_path(uri).page for uri in uris]  # type: ignore[union-attr]
         for page in pages:
-            _populate_page(page, config, files)  # type: ignore[arg-type]
+            speedups.populate_page(page, config, files)
         env = prepare_env(config.theme.get_env(), config=config, files=files)
         inclusion = InclusionLevel.is_included
         doc_files = files.documentation_pages(inclusion=inclusion)
         for page in pages:
-            _build_page(page, config, doc_files, nav, env)  # type: ignore[arg-type]
+            speedups.build_page(page, config, doc_files, nav, env)
         for page in pages:
             page.validate_anchor_links(  # type: ignore[union-attr]
                 files=files, log_level=config.validation.links.anchors
             )
-        if search is not None:
-            result["entries"] = search.search_index.entries[before:]
+        if entries is not None:
+            result["entries"] = entries[before:]
     except BaseException as error:  # report anything, then exit: never run the parent's code
         result["error"] = f"{error}\n{traceback.format_exc(limit=5)}"
         status = 1

@@ -10,12 +10,15 @@
 - `on_page_context`: Material's footer links a tip to the previous and next tip by date.
 - `on_post_page`: generated lists and page furniture go in as ready HTML fragments.
 - `on_env`: a fragment cache for the template parts all tip pages share.
+
+The speed-ups (one Markdown instance, the worker process, the fragment cache) run only
+where `speedups.active()` says they may; otherwise the build is MkDocs' own.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +37,7 @@ from mkdocs.structure.toc import get_toc
 from tipbook.config import Config, load_config
 from tipbook.errors import TipbookError, display_path
 from tipbook.model import Tip
-from tipbook.site import fastrender, pages, parallel
+from tipbook.site import pages, parallel, speedups
 from tipbook.site.collect import Collection, collect_tips
 
 log = logging.getLogger("mkdocs.plugins.tipbook")
@@ -55,6 +58,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         self.tipbook_config: Config | None = None
         self.drafts = False
         self.preview = False
+        self.fast = True  # the speed-ups run in this build (see `speedups`)
         self._serving = False
         self._override: tuple[Config, bool, bool] | None = None
         self._tip_cache: dict[Path, Any] = {}
@@ -86,6 +90,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
             tb = self._load_tipbook_config(config)
             self.drafts, self.preview = self.config.drafts, self._serving
         self.tipbook_config = tb
+        self.fast = speedups.active()
         config.site_name = tb.site_name
         if tb.site_description and not config.site_description:
             config.site_description = tb.site_description
@@ -190,7 +195,9 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         self._worker, self._worker_uris = None, frozenset()
         self.page_count = len(files.documentation_pages())
-        if self.preview or not parallel.should_fork(len(self._tips_by_uri)):
+        if self.preview or not self.fast or not parallel.should_fork(len(self._tips_by_uri)):
+            return nav
+        if not speedups.can_share_search(config):
             return nav
         uris = parallel.worker_share(sorted(self._tips_by_uri))
         self._worker = parallel.fork_worker(
@@ -227,7 +234,8 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
             page.file.content_string = "" if skip else spec.markdown
             if skip:
                 page.render = _render_nothing.__get__(page)  # type: ignore[method-assign]
-        fastrender.use_shared_markdown(page)
+        if self.fast:
+            speedups.use_shared_markdown(page)
         return page
 
     @event_priority(50)  # before Material's tags plugin reads `page.meta.tags`
@@ -257,9 +265,14 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         if tip is not None and self.collection is not None:
             page.previous_page = self._page_of(self.collection.older(tip))
             page.next_page = self._page_of(self.collection.newer(tip))
-            # Tip pages share their tabs, navigation and script config (same depth, none
-            # active): see overrides/main.html.
-            context["tipbook_shell"] = f"tip:{context['base_url']}"
+            if self.fast:
+                # Tip pages share their tabs, navigation and script config (same depth,
+                # none active): see overrides/main.html.
+                shell = f"tip:{context['base_url']}"
+                context["tipbook_shell"] = shell
+                # The sidebars too, where the table of contents shows nothing.
+                if not _shows_toc(page):
+                    context["tipbook_sidebars"] = shell
         return context
 
     def _page_of(self, tip: Tip | None) -> Page | None:
@@ -314,7 +327,7 @@ class FragmentCache(Extension):
         call = self.call_method("_cached", args)
         return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
 
-    def _cached(self, key: Any, name: str, page: Any = None, *, caller: Any) -> str:
+    def _cached(self, key: Any, name: str, page: Any = None, *, caller: Callable[[], str]) -> str:
         if not key:
             return caller()
         title = page.meta.get("title") if page is not None else None
@@ -338,6 +351,15 @@ def _render_nothing(page: Page, config: MkDocsConfig, files: Files) -> None:
     page.toc = get_toc([])
     page.present_anchor_ids = set()
     page.links_to_anchors = {}
+
+
+def _shows_toc(page: Page) -> bool:
+    """Whether Material's table of contents lists anything for `page` (it leaves out a
+    lone top heading, the page title) or the page hides a sidebar."""
+    toc = list(page.toc)
+    if len(toc) == 1 and toc[0].level == 1:
+        toc = list(toc[0].children)
+    return bool(toc) or bool(page.meta.get("hide"))
 
 
 def _static_title(file: File) -> str:

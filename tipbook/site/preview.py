@@ -13,9 +13,13 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tipbook.config import Config
 from tipbook.site import load_mkdocs_config, mkdocs_errors
+
+if TYPE_CHECKING:  # imported when serving: MkDocs' server pulls in watchdog
+    from mkdocs.livereload import LiveReloadServer
 
 log = logging.getLogger("tipbook.preview")
 
@@ -62,13 +66,15 @@ class PreviewBuilder:
                 log.info("%s", line)
 
 
-def make_preview_server(config: Config, host: str, port: int, drafts: bool = True):  # type: ignore[no-untyped-def]
+def make_preview_server(
+    config: Config, host: str, port: int, drafts: bool = True
+) -> tuple[LiveReloadServer, PreviewBuilder, Path]:
     """A ready (not yet serving) livereload server watching content/, mkdocs.yml and
     overrides/; returns (server, builder, site_dir). The first build has been done."""
-    from mkdocs.livereload import LiveReloadServer, _serve_url
+    from mkdocs.livereload import LiveReloadServer
 
     site_dir = Path(tempfile.mkdtemp(prefix="tipbook-preview-"))
-    serve_url = _serve_url(host, port, "/")
+    serve_url = f"http://{host}:{port}/"  # as `mkdocs serve` writes it
     builder = PreviewBuilder(config, site_dir, serve_url, drafts)
     try:
         with mkdocs_errors(config, quiet=False):

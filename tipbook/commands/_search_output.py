@@ -1,4 +1,8 @@
-"""Rich renderings of index reports and search results, for the command line."""
+"""Rich renderings of index reports and search results, for `tipbook index` and `search`.
+
+(Not a command: modules starting with `_` are not listed. search/ returns data; this
+layer shows it.)
+"""
 
 from __future__ import annotations
 

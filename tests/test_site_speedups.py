@@ -1,0 +1,108 @@
+"""The build's speed-ups (tipbook/site/speedups.py) change nothing but the time: a stock
+MkDocs build and a fast two-process build of the same content write the same site, and a
+release or internal the speed-ups do not know makes the build fall back, saying so once."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from site_corpus import site_config, write_corpus
+
+from tipbook.site import build_site, parallel, speedups
+
+pytestmark = pytest.mark.slow
+SEARCH_INDEX = "search/search_index.json"
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def assert_same_site(stock: Path, fast: Path) -> None:
+    """Byte for byte, but for the order of the search index's entries: the only thing a
+    build may legitimately change (the worker's entries are merged in by page order)."""
+    one, two = site_files(stock), site_files(fast)
+    assert one.keys() == two.keys()
+    assert [name for name in one if one[name] != two[name] and name != SEARCH_INDEX] == []
+    entries = [
+        sorted(json.dumps(doc, sort_keys=True) for doc in json.loads(files[SEARCH_INDEX])["docs"])
+        for files in (one, two)
+    ]
+    assert entries[0] == entries[1]
+
+
+@pytest.fixture()
+def fresh_gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Forget what the gate concluded and reported earlier in this process."""
+    speedups.unsupported.cache_clear()
+    monkeypatch.setattr(speedups, "_told", set())
+    yield
+    speedups.unsupported.cache_clear()
+
+
+@pytest.fixture()
+def stock_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    write_corpus(tmp_path / "content")
+    monkeypatch.setenv(speedups.ENV_SWITCH, "0")
+    site = build_site(site_config(tmp_path), site_dir=tmp_path / "stock").site_dir
+    monkeypatch.delenv(speedups.ENV_SWITCH)
+    return site
+
+
+def test_stock_and_fast_builds_write_the_same_site(
+    tmp_path: Path, stock_site: Path, monkeypatch: pytest.MonkeyPatch, fresh_gate: None
+) -> None:
+    forks: list[int] = []
+    fork_worker = parallel.fork_worker
+
+    def counted(*args: object, **kwargs: object) -> parallel.Worker:
+        forks.append(1)
+        return fork_worker(*args, **kwargs)
+
+    monkeypatch.setattr(parallel, "fork_worker", counted)
+    monkeypatch.setattr(parallel, "MIN_PAGES", 1)
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+    assert speedups.active()
+    fast = build_site(site_config(tmp_path), site_dir=tmp_path / "fast").site_dir
+    assert forks == [1]  # the fast build did fork a worker
+    assert_same_site(stock_site, fast)
+
+
+def test_an_unknown_mkdocs_release_builds_as_stock_and_says_so_once(
+    tmp_path: Path,
+    stock_site: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    fresh_gate: None,
+) -> None:
+    monkeypatch.setitem(speedups.KNOWN_GOOD, "mkdocs", ((0, 1), (0, 2)))
+    monkeypatch.setattr(parallel, "MIN_PAGES", 1)
+    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+    with caplog.at_level(logging.WARNING, logger=speedups.log.name):
+        first = build_site(site_config(tmp_path), site_dir=tmp_path / "first").site_dir
+        build_site(site_config(tmp_path), site_dir=tmp_path / "second")
+    notices = [r.getMessage() for r in caplog.records if r.name == speedups.log.name]
+    assert len(notices) == 1
+    assert "speed-ups off" in notices[0] and "mkdocs 1.6" in notices[0]
+    assert_same_site(stock_site, first)
+
+
+def test_a_missing_mkdocs_internal_builds_as_stock(
+    tmp_path: Path,
+    stock_site: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    fresh_gate: None,
+) -> None:
+    # As if MkDocs had renamed one of the private tree processors the fast render uses.
+    wanted = (*speedups._PAGE_PROCESSORS, "_RenamedTreeprocessor")
+    monkeypatch.setattr(speedups, "_PAGE_PROCESSORS", wanted)
+    with caplog.at_level(logging.WARNING, logger=speedups.log.name):
+        site = build_site(site_config(tmp_path), site_dir=tmp_path / "fallback").site_dir
+    notices = [r.getMessage() for r in caplog.records if r.name == speedups.log.name]
+    assert len(notices) == 1 and "_RenamedTreeprocessor" in notices[0]
+    assert_same_site(stock_site, site)

@@ -1,0 +1,241 @@
+"""The build's speed-ups: the one place tipbook relies on MkDocs' and Material's private code.
+
+tipbook builds with MkDocs' documented plugin events and Material's documented template
+blocks. Three speed-ups go further, and every private name they use is in this module:
+
+- one Markdown instance per build: `render` is MkDocs 1.6's `Page.render` on a shared,
+  reset `markdown.Markdown` (MkDocs builds a new one per page), with MkDocs' private
+  per-page tree processors;
+- the two-process build (`tipbook.site.parallel`): the worker builds its pages with MkDocs'
+  private `_populate_page` and `_build_page` and hands its search entries to Material's
+  search plugin through its undocumented `search_index.entries`;
+- shared template fragments (`tipbook_cache` in overrides/main.html): public Jinja, but
+  switched with the others so that a stock build renders every page in full.
+
+`active()` says whether they run: only on the MkDocs and Material releases this code was
+written for (`KNOWN_GOOD`, the same bounds as pyproject.toml), with every private name it
+uses present, and unless `TIPBOOK_SPEEDUPS=0`. Otherwise the build is MkDocs' own (one
+process, MkDocs' render, every template part rendered per page) and says so in one line;
+a fast render that fails falls back to MkDocs' own the same way. The site is the same.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+import os
+from collections.abc import Iterable
+from importlib import metadata
+from typing import Any
+
+log = logging.getLogger("tipbook.speedups")  # not under "mkdocs": a strict build ignores it
+
+ENV_SWITCH = "TIPBOOK_SPEEDUPS"  # "0" (or off/false/no): build as stock MkDocs does
+# Distribution → (lowest, first unknown) release, as in pyproject.toml's dependencies.
+KNOWN_GOOD: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {
+    "mkdocs": ((1, 6), (1, 7)),
+    "mkdocs-material": ((9, 5), (10,)),
+}
+_OFF = {"0", "off", "false", "no"}
+_told: set[str] = set()  # reasons already reported in this process (a preview rebuilds often)
+
+
+def active() -> bool:
+    """Whether this build may use the speed-ups; reports why not (once) when it may not."""
+    if os.environ.get(ENV_SWITCH, "").strip().lower() in _OFF:
+        return False  # asked for: nothing to report
+    reason = unsupported()
+    if reason:
+        fall_back(reason)
+        return False
+    return True
+
+
+def fall_back(reason: str) -> None:
+    """Say, once per reason, that this build is MkDocs' own and why."""
+    if reason not in _told:
+        _told.add(reason)
+        log.warning("tipbook: speed-ups off (%s): building as stock MkDocs does", reason)
+
+
+@functools.cache
+def unsupported() -> str:
+    """Why the speed-ups cannot run with the installed MkDocs and Material ('' if they can)."""
+    for name, (lowest, first_unknown) in KNOWN_GOOD.items():
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return f"{name} is not installed"
+        if not lowest <= _release(version) < first_unknown:
+            known = f"{_dotted(lowest)} up to before {_dotted(first_unknown)}"
+            return f"{name} {version} is not a release they were written for ({known})"
+    try:
+        _check_internals()
+    except (ImportError, AttributeError, TypeError) as error:
+        return f"an MkDocs internal they use is missing or changed: {error}"
+    return ""
+
+
+def _release(version: str) -> tuple[int, ...]:
+    from packaging.version import InvalidVersion, Version  # MkDocs depends on it
+
+    try:
+        return Version(version).release
+    except InvalidVersion:
+        return ()
+
+
+def _dotted(release: tuple[int, ...]) -> str:
+    return ".".join(map(str, release))
+
+
+# --- MkDocs internals -------------------------------------------------------------------
+
+_PAGE_PROCESSORS = (
+    "_RawHTMLPreprocessor",
+    "_ExtractAnchorsTreeprocessor",
+    "_RelativePathTreeprocessor",
+    "_ExtractTitleTreeprocessor",
+)
+
+
+def _check_internals() -> None:
+    """Raise if a private name used here is gone or takes other arguments."""
+    from mkdocs.commands import build
+    from mkdocs.structure import pages
+
+    for name in _PAGE_PROCESSORS:
+        if not hasattr(getattr(pages, name), "_register"):
+            raise AttributeError(f"mkdocs.structure.pages.{name}._register")
+    wanted = {
+        "_populate_page": ["page", "config", "files"],
+        "_build_page": ["page", "config", "doc_files", "nav", "env"],
+    }
+    for name, parameters in wanted.items():
+        found = list(inspect.signature(getattr(build, name)).parameters)
+        if found[: len(parameters)] != parameters:
+            raise TypeError(f"mkdocs.commands.build.{name}{tuple(found)}")
+
+
+def populate_page(page: Any, config: Any, files: Any) -> None:
+    """Read and render one page's Markdown as MkDocs' build does (its private step)."""
+    from mkdocs.commands.build import _populate_page
+
+    _populate_page(page, config, files)
+
+
+def build_page(page: Any, config: Any, doc_files: Any, nav: Any, env: Any) -> None:
+    """Render one page's template and write it as MkDocs' build does (its private step)."""
+    from mkdocs.commands.build import _build_page
+
+    _build_page(page, config, doc_files, nav, env)
+
+
+# (id of the MkDocs config, Markdown instance): a new build or config gets a new instance.
+_shared: tuple[int, Any] | None = None
+_render_failed = False
+
+
+def _markdown_for(config: Any) -> Any:
+    import markdown
+
+    global _shared
+    if _shared is None or _shared[0] != id(config):
+        md = markdown.Markdown(
+            extensions=config["markdown_extensions"],
+            extension_configs=config["mdx_configs"] or {},
+        )
+        _shared = (id(config), md)
+    return _shared[1]
+
+
+def _fast_render(page: Any, config: Any, files: Any) -> None:
+    """Convert the page's Markdown to HTML exactly as MkDocs 1.6's `Page.render` does, on
+    a shared instance: Python-Markdown documents `Markdown.reset()` for converting several
+    documents with one instance; MkDocs' per-page processors are registered afresh (under
+    their names, replacing the last page's) for each page."""
+    from mkdocs.structure import pages as mkdocs_pages
+    from mkdocs.structure.toc import get_toc
+
+    if page.markdown is None:
+        raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
+    md = _markdown_for(config).reset()
+
+    raw_html_ext = mkdocs_pages._RawHTMLPreprocessor()
+    raw_html_ext._register(md)
+    extract_anchors_ext = mkdocs_pages._ExtractAnchorsTreeprocessor(page.file, files, config)
+    extract_anchors_ext._register(md)
+    relative_path_ext = mkdocs_pages._RelativePathTreeprocessor(page.file, files, config)
+    relative_path_ext._register(md)
+    extract_title_ext = mkdocs_pages._ExtractTitleTreeprocessor()
+    extract_title_ext._register(md)
+
+    page.content = md.convert(page.markdown)
+    page.toc = get_toc(getattr(md, "toc_tokens", []))
+    page._title_from_render = extract_title_ext.title
+    page.present_anchor_ids = (
+        extract_anchors_ext.present_anchor_ids | raw_html_ext.present_anchor_ids
+    )
+    # The logger MkDocs' own render checks.
+    if logging.getLogger("mkdocs.structure.pages").getEffectiveLevel() > logging.DEBUG:
+        page.links_to_anchors = relative_path_ext.links_to_anchors
+
+
+def render(page: Any, config: Any, files: Any) -> None:
+    """`Page.render` on the shared Markdown instance; MkDocs' own if that fails (reported
+    once; MkDocs' own then raises the page's real error, if it has one)."""
+    global _render_failed
+    if not _render_failed:
+        try:
+            _fast_render(page, config, files)
+            return
+        except Exception as error:
+            _render_failed = True
+            fall_back(f"the shared Markdown render failed: {type(error).__name__}: {error}")
+    type(page).render(page, config, files)
+
+
+def use_shared_markdown(page: Any) -> None:
+    """Make `page` render with the shared instance, where MkDocs' render is the one this
+    module copies (a page whose render something else replaced keeps it)."""
+    from mkdocs.structure.pages import Page
+
+    if type(page).render is Page.render and "render" not in vars(page):
+        page.render = render.__get__(page)
+
+
+# --- Material internals -----------------------------------------------------------------
+
+
+def search_plugin(config: Any) -> Any:
+    """Material's search plugin instance, if enabled (its `search_index` is not public)."""
+    for plugin in config.plugins.values():
+        if hasattr(plugin, "search_index") and hasattr(plugin, "on_page_context"):
+            return plugin
+    return None
+
+
+def search_entries(config: Any) -> list[dict[str, Any]] | None:
+    """The entries Material's search plugin has collected so far (None: no search)."""
+    search = search_plugin(config)
+    return search.search_index.entries if search is not None else None
+
+
+def can_share_search(config: Any) -> bool:
+    """Whether a worker's search entries can reach the index: no search plugin, or
+    Material's keeps them where `search_entries` looks (reported when it does not)."""
+    if not any(name.rsplit("/", 1)[-1] == "search" for name in config.plugins):
+        return True
+    if not isinstance(search_entries(config), list):
+        fall_back("Material's search plugin keeps its entries elsewhere than it did")
+        return False
+    return True
+
+
+def forget_previous_search(plugins: Iterable[Any]) -> None:
+    """Material's search plugin keeps a preview's index for its next build; a plain build
+    starts over, as `mkdocs build` does in a new process."""
+    for plugin in plugins:
+        if getattr(plugin, "search_index_prev", None) is not None:
+            plugin.search_index_prev = None
