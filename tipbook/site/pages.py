@@ -309,7 +309,8 @@ def tag_slug(tag: str) -> str:
     """The slug Material's tags plugin gives a tag (its default `tags_slugify`)."""
     from pymdownx.slugs import slugify  # Material's own dependency, used the way it uses it
 
-    return slugify(case="lower")(tag, "-")
+    slug: str = slugify(case="lower")(tag, "-")
+    return slug
 
 
 _BLANK_LINE = re.compile(r"\n[ \t]*\n\s*")
