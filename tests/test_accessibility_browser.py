@@ -277,6 +277,12 @@ def test_phone_width_keyboard_reaches_the_drawer_and_never_loses_sight(  # type:
         assert in_drawer["tag"] == "a"
         chapters = _tab_to(page, lambda f: f["href"] is not None and f["href"].endswith("themes/"))
         assert chapters["text"] == "Chapters"
+        # The header's search button (a label too) opens the search with the focus in it.
+        _open(page, site["base"])
+        _tab_to(page, lambda f: f["tag"] == "label" and f["text"] == "Search")
+        page.keyboard.press("Enter")
+        assert "md-search__input" in _focused(page)["cls"]
+        assert page.evaluate("document.getElementById('__search').checked")
     finally:
         context.close()
 
