@@ -152,7 +152,10 @@ class TestPages:
         spec = pages.tip_page(collection, tip, related[tip.id])
         text = spec.full_markdown
         assert text.startswith("# The Second Step\n")
-        assert '!!! tip "Takeaway"\n    The Second Step — every time.' in text
+        assert (
+            '<div class="admonition tip" role="note" aria-label="Takeaway">\n'
+            '<p class="admonition-title">Takeaway</p>\n<p>The Second Step — every time.</p>'
+        ) in spec.markdown  # in the Markdown itself, not a fragment: search indexes it
         assert "Customer for Life · Part 2 of 3" in text
         assert 'href="../../../tips/2023/2023-11-14-the-first-step/"' in text  # previous part
         assert 'href="../../../series/customer-for-life/"' in text

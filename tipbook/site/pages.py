@@ -213,12 +213,22 @@ def _draft_badge(tip: Tip, today: dt.date) -> str:
     return ""
 
 
-def _admonition(kind: str, title: str, body_html: str) -> str:
-    """The HTML of a Material admonition (what `!!! kind "title"` renders to)."""
+def _admonition(kind: str, title: str, body_html: str, tag: str = "div", label: str = "") -> str:
+    """The HTML of a Material admonition (what `!!! kind "title"` renders to).
+
+    With a `label`, screen readers name it: a `div` becomes a labelled note (the takeaway),
+    a `nav` a named navigation landmark (the series links).
+    """
+    attrs = ""
+    if label:
+        attrs = (' role="note"' if tag == "div" else "") + f' aria-label="{esc(label)}"'
     return (
-        f'<div class="admonition {kind}">\n<p class="admonition-title">{esc(title)}</p>\n'
-        f"<p>{body_html}</p>\n</div>"
+        f'<{tag} class="admonition {kind}"{attrs}>\n<p class="admonition-title">{esc(title)}</p>\n'
+        f"<p>{body_html}</p>\n</{tag}>"
     )
+
+
+TAKEAWAY = "Takeaway"
 
 
 def tip_page(collection: Collection, tip: Tip, related: list[str]) -> PageSpec:
@@ -257,10 +267,13 @@ def tip_page(collection: Collection, tip: Tip, related: list[str]) -> PageSpec:
         # Only previews (`--drafts`) hold such pages: say plainly why readers don't see it yet.
         why = "a draft" if tip.draft else f"scheduled for {long_date(tip.date)}"
         text = f"This tip is {esc(why)}: only previews show it, the published handbook does not."
-        parts.append(frag(_admonition("warning tb-draft", "Not published yet", text)))
+        notice = "Not published yet"
+        parts.append(frag(_admonition("warning tb-draft", notice, text, label=notice)))
     if tip.takeaway:
-        # Markdown, not a fragment: the takeaway is the tip's own words, so search finds it.
-        parts += ['!!! tip "Takeaway"', f"    {md_text(tip.takeaway)}", ""]
+        # Not a fragment: the takeaway is the tip's own words, so search finds it. Raw HTML,
+        # not `!!! tip`: the admonition extension cannot label it for screen readers.
+        takeaway = _admonition("tip", TAKEAWAY, esc(tip.takeaway), label=TAKEAWAY)
+        parts += ["", takeaway, ""]
     parts += [without_repeated_takeaway(tip.body, tip.takeaway), ""]
     after = [f'<div class="tb-after" {NO_SEARCH}>']
     position = collection.series_position(tip)
@@ -273,11 +286,14 @@ def tip_page(collection: Collection, tip: Tip, related: list[str]) -> PageSpec:
         if position.next is not None:
             links.append(_part_link(uri, collection, position.next, "tb-part-next") + " →")
         title = f"{info.name} · {position.label}"
-        after.append(_admonition("abstract tb-series", title, " · ".join(links)))
+        label = f"Series: {info.name}"
+        after.append(_admonition("abstract tb-series", title, " · ".join(links), "nav", label))
     others = [t for t in (collection.get(i) for i in related) if t is not None]
     if others:
+        after.append('<nav class="tb-related-nav" aria-label="Related tips">')
         after.append('<p class="tb-heading">Related tips</p>')
         after.append(tip_list(collection, uri, others, False, "tb-list tb-related"))
+        after.append("</nav>")
     if tip.source:
         button = f'<a href="{esc(tip.source)}" class="md-button tb-original">Read the original</a>'
         after.append(f"<p>{button}</p>")
@@ -382,7 +398,7 @@ def home_page(collection: Collection, site_name: str) -> PageSpec:
         if week.summary:
             box.append(f"<p>{esc(week.summary)}</p>")
         if week.takeaway:
-            box.append(_admonition("tip", "Takeaway", esc(week.takeaway)))
+            box.append(_admonition("tip", TAKEAWAY, esc(week.takeaway), label=TAKEAWAY))
         button = _a(uri, target, read, "md-button md-button--primary")
         box += [f"<p>{button}</p>", "</div>"]
         parts.append(frag("\n".join(box)))
