@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from tipbook.content import KNOWN_KEYS, TIPS_DIR, field_lines, iter_tip_files, read_tip
 from tipbook.errors import Problem, display_path
 from tipbook.model import TUESDAY, Tip, current_date, slugify
+from tipbook.symlinks import refused_links
 from tipbook.taxonomy import Taxonomy
 from tipbook.validate import validate_tip
 
@@ -104,8 +105,12 @@ def check_content(
     Duplicates and links are judged against every tip in `content_dir`, but only the
     files asked for get findings.
     """
-    everything = list(iter_tip_files(content_dir))
+    # Links that leave content/, loop or lead nowhere are errors, and never read.
+    refused = refused_links(content_dir)
+    link_problems = list(refused.values())
+    everything = [p for p in iter_tip_files(content_dir) if not _is_refused(p, refused)]
     targets = _expand(paths, content_dir) if paths is not None else everything
+    targets = [p for p in targets if not _is_refused(p, refused)]
     parsed: dict[Path, TipFile] = {}
     cwd = Path.cwd().resolve()
     root = content_dir.resolve()
@@ -123,7 +128,15 @@ def check_content(
     for key in dict.fromkeys(target_keys):
         checked += 1
         problems += check_file(parsed[key], taxonomy, collection, root, site_url, today)
-    return CheckReport(checked, sorted(set(problems)))
+    return CheckReport(checked, sorted(set(problems + link_problems)))
+
+
+def _is_refused(path: Path, refused: dict[Path, Problem]) -> bool:
+    """True when `path` is, or is reached through, a refused symbolic link."""
+    if not refused:
+        return False
+    real_parent = path.parent.resolve(strict=False)
+    return real_parent / path.name in refused or any(p in refused for p in real_parent.parents)
 
 
 def check_file(

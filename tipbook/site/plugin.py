@@ -36,6 +36,7 @@ from tipbook.errors import TipbookError, display_path
 from tipbook.model import Tip
 from tipbook.site import fastrender, pages, parallel
 from tipbook.site.collect import Collection, collect_tips
+from tipbook.symlinks import check_content_links
 
 log = logging.getLogger("mkdocs.plugins.tipbook")
 STATIC_PAGES_DIR = "pages"  # content/pages/*.md: hand-written pages, e.g. the editors' guide
@@ -106,6 +107,14 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
             path = Path(config.config_file_path or "mkdocs.yml").resolve().parent / "tipbook.yml"
         try:
             return load_config(path if path.is_file() else None)
+        except TipbookError as error:
+            raise PluginError(error.message) from None
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # Before MkDocs walks content/ (following every symbolic link): refuse links that
+        # leave it, loop or lead nowhere, naming each.
+        try:
+            check_content_links(Path(config.docs_dir))
         except TipbookError as error:
             raise PluginError(error.message) from None
 
@@ -210,6 +219,12 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         if self._worker is not None:
             worker, self._worker = self._worker, None
             worker.discard()
+
+    def stop_worker(self) -> None:
+        """End a worker the build no longer waits for (the build was interrupted)."""
+        if self._worker is not None:
+            worker, self._worker = self._worker, None
+            worker.kill()
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         # A tip page's Markdown is composed from the already-parsed `Tip`: handing it to
