@@ -196,11 +196,14 @@ class TipSearcher:
             searcher, docsets, themes, since, until, include_unpublished, today
         )
 
-        matched = docsets.of(parsed)
+        # Wildcards stand for a bounded set of words (matching and ranking alike); the
+        # snippets still highlight every word the user's prefix starts.
+        bounded = _bounded(parsed, searcher.reader())
+        matched = docsets.of(bounded)
         if allowed is not None:
             matched = matched & allowed
         matched = matched - hidden
-        ranked = docsets.rank(_scored_terms(parsed, searcher.reader()), matched, limit)
+        ranked = docsets.rank(_scored_terms(bounded, searcher.reader()), matched, limit)
         wanted = _wanted(parsed)
         hits = [
             _hit(rank, score, searcher.stored_fields(docnum), wanted)
@@ -292,6 +295,67 @@ def _parse(query: str, schema: Any) -> wq.Query:
             "punctuation; add a more specific word"
         )
     return parsed
+
+
+MAX_WILDCARDS = 8  # words with `*`, `?` or `~` in one query
+MAX_EXPANDED = 48  # index terms all of them together stand for: the most frequent ones
+MIN_EXPANSION = 6  # …but at least this many each
+MAX_SCANNED = 5_000  # index terms looked at for one of them
+
+
+def _bounded(parsed: wq.Query, reader: Any) -> wq.Query:
+    """The query with each prefix, wildcard, fuzzy word or range replaced by its most
+    frequent index terms (`MAX_EXPANDED` shared between them), so a query costs about what
+    a query of that many plain words costs, however many words its wildcards could match
+    (`a* b* c* …` used to read the postings of most of the index)."""
+    found: list[wq.Query] = []
+
+    def collect(q: wq.Query) -> wq.Query:
+        if isinstance(q, wq.MultiTerm) and not isinstance(q, wq.Variations):
+            found.append(q)
+            return q
+        return q.apply(collect)
+
+    collect(parsed)
+    if not found:
+        return parsed
+    if len(found) > MAX_WILDCARDS:
+        raise QueryError(
+            f"too many words with `*`, `?` or `~`: at most {MAX_WILDCARDS} in one query"
+        )
+    share = max(MIN_EXPANSION, MAX_EXPANDED // len(found))
+
+    def bound(q: wq.Query) -> wq.Query:
+        if not isinstance(q, wq.MultiTerm) or isinstance(q, wq.Variations):
+            return q.apply(bound)
+        texts = _most_frequent(q, reader, share)
+        if not texts:
+            return wq.NullQuery
+        return wq.Or([wq.Term(q.fieldname, t) for t in texts], boost=q.boost)
+
+    return bound(parsed)
+
+
+def _most_frequent(q: wq.MultiTerm, reader: Any, count: int) -> list[str]:
+    """The `count` index terms `q` matches that most tips hold (among `MAX_SCANNED`)."""
+    field = reader.schema[q.fieldname]
+    if isinstance(q, wq.PatternQuery):
+        # Frequencies come with the terms when walking the term list from the prefix.
+        if isinstance(q, wq.Prefix):
+            prefix, pattern = q.text, None
+        else:
+            prefix, pattern = q._find_prefix(q.text), re.compile(q._get_pattern())
+        pairs = (
+            (field.from_bytes(btext), info.doc_frequency())
+            for btext, info in reader.iter_prefix(q.fieldname, prefix)
+        )
+        matching = ((t, df) for t, df in pairs if pattern is None or pattern.match(t))
+        scored = list(itertools.islice(matching, MAX_SCANNED))
+    else:
+        texts = itertools.islice(q.expanded_terms(reader), MAX_SCANNED)
+        scored = [(field.from_bytes(t), reader.doc_frequency(q.fieldname, t)) for _, t in texts]
+    best = heapq.nsmallest(count, scored, key=lambda pair: (-pair[1], pair[0]))
+    return [text for text, _ in best]
 
 
 def _lift_nots(parsed: wq.Query) -> wq.Query:
