@@ -222,3 +222,74 @@ def test_a_site_dir_that_is_a_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(TipbookError, match="is not a folder"):
         build_site(load_config(root / "tipbook.yml"))
     assert (root / "site").read_text() == "not a folder"
+
+
+# --- only content/ is published ----------------------------------------------------------
+
+
+def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tipbook", "--config", str(project / "tipbook.yml"), *args],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture()
+def small_project(tmp_path: Path) -> Path:
+    root = make_project(tmp_path / "project", 12)
+    secret = tmp_path / "outside"
+    secret.mkdir()
+    (secret / "shadow.md").write_text("# root:SECRET-HASH\n")
+    (secret / "notes.txt").write_text("SECRET-HASH\n")
+    return root
+
+
+LINKS = {
+    # name: (where the link is, below content/; what it points to; what the message says)
+    "folder out": ("leak", "{outside}", "outside content/"),
+    "file out": ("tips/2025/shadow.md", "{outside}/shadow.md", "outside content/"),
+    "parent loop": ("tips/2025/loop", "..", "loops back on itself"),
+    "self loop": ("tips/self.md", "self.md", "loops back on itself"),
+    "mutual loop": ("pages/b/to-a", "../a", "loops back on itself"),
+    "dangling": ("pages/gone.md", "nowhere.md", "does not exist"),
+}
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("case", sorted(LINKS))
+def test_links_out_of_content_or_looping_are_refused(small_project: Path, case: str) -> None:
+    where, target, says = LINKS[case]
+    content = small_project / "content"
+    link = content / where
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if case == "mutual loop":
+        (content / "pages" / "a").mkdir(parents=True)
+        (content / "pages" / "a" / "to-b").symlink_to("../b")
+    link.symlink_to(target.format(outside=small_project.parent / "outside"))
+    checked = run_cli(small_project, "check")
+    assert checked.returncode == 1
+    shown = f"content/{where}"
+    assert f"{shown}: error: a symbolic link" in checked.stdout and says in checked.stdout
+    assert "Traceback" not in checked.stdout + checked.stderr
+
+    built = run_cli(small_project, "build")
+    assert built.returncode == 1
+    assert shown in built.stderr and says in built.stderr and "Traceback" not in built.stderr
+    assert not (small_project / "site").exists()  # nothing published
+    for folder in staging_dirs(small_project):  # nor copied, even half-way
+        assert not any("SECRET" in p.read_text(errors="replace") for p in folder.rglob("*.*"))
+
+
+def test_links_inside_content_still_build(small_project: Path) -> None:
+    content = small_project / "content"
+    (content / "pages").mkdir(exist_ok=True)
+    (content / "pages" / "guide.md").write_text("# Guide\n\nHow we write tips.\n")
+    (content / "pages" / "handbook.md").symlink_to("guide.md")
+    assert "symbolic link" not in run_cli(small_project, "check").stdout
+    built = run_cli(small_project, "build")
+    assert built.returncode == 0, built.stderr
+    assert "How we write tips" in (small_project / "site/pages/handbook/index.html").read_text()

@@ -32,7 +32,9 @@ def refused_links(content_dir: Path) -> dict[Path, Problem]:
     while todo:
         folder, real, above = todo.pop()
         try:
-            entries = list(os.scandir(folder))
+            # In name order (walked depth first, in that order too): the same link of a
+            # loop of several is named every time.
+            entries = sorted(os.scandir(folder), key=lambda e: e.name, reverse=True)
         except OSError:
             continue  # unreadable: MkDocs reports it when it gets there
         for entry in entries:
