@@ -225,6 +225,8 @@ def _scan(content_dir: Path) -> dict[str, _File]:
             if entry.is_dir(follow_symlinks=False):
                 pending.append((entry.path, f"{rel_folder}/{name}", f"{url_folder}/{name}"))
             elif name.endswith(".md") and not name.startswith("."):
+                if entry.is_symlink() and not _links_inside(entry.path, content_dir):
+                    continue  # only content/ is published (`tipbook check` names the link)
                 try:
                     stat = entry.stat()
                 except OSError:
@@ -233,6 +235,15 @@ def _scan(content_dir: Path) -> dict[str, _File]:
                 url = f"{url_folder}/{name[:-3]}/"
                 files[rel] = _File(entry.path, rel, url, stat.st_mtime_ns, stat.st_size)
     return files
+
+
+def _links_inside(path: str, content_dir: Path) -> bool:
+    """True when the symbolic link at `path` leads to a file inside `content_dir`."""
+    try:
+        target = Path(path).resolve(strict=True)
+    except (OSError, RuntimeError):  # broken, or a loop
+        return False
+    return target.is_relative_to(content_dir.resolve())
 
 
 def _update(current: _Generation, files: dict[str, _File], report: IndexReport) -> None:

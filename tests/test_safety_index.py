@@ -83,3 +83,24 @@ def test_a_killed_rebuild_is_cleaned_and_readers_keep_their_generation(
         assert reader.search("customer").total == total
     finally:
         reader.close()
+
+
+def test_tip_files_linked_from_outside_content_are_not_indexed(tmp_path: Path) -> None:
+    from search_corpus import write_corpus
+
+    content = tmp_path / "content"
+    write_corpus(content)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    leaked = next(content.rglob("*.md")).read_text().replace("\n---\n", "\n---\n\nzanzibar\n", 1)
+    (outside / "secret.md").write_text(leaked)
+    year = next((content / "tips").iterdir())
+    (year / "2020-01-07-secret.md").symlink_to(outside / "secret.md")
+    (year / "2020-01-14-loop.md").symlink_to("2020-01-14-loop.md")
+    (year / "2020-01-21-inside.md").symlink_to(next(year.glob("*.md")).name)
+    update_index(content, tmp_path / "index")
+    searcher = TipSearcher(tmp_path / "index")
+    try:
+        assert searcher.search("zanzibar").total == 0
+    finally:
+        searcher.close()
