@@ -38,12 +38,12 @@ def refused_links(content_dir: Path) -> dict[Path, Problem]:
         except OSError:
             continue  # unreadable: MkDocs reports it when it gets there
         for entry in entries:
-            path = Path(entry.path)
-            if not entry.is_symlink():
+            if not entry.is_symlink():  # the common case: no stat, no path object
                 if entry.is_dir(follow_symlinks=False):
                     inner = real / entry.name
-                    todo.append((path, inner, above | {inner}))
+                    todo.append((Path(entry.path), inner, above | {inner}))
                 continue
+            path = Path(entry.path)
             link = real / entry.name  # where the link really is, however it was reached
             if link in problems:
                 continue
