@@ -254,3 +254,21 @@ def test_search_index_json_is_valid_after_rebuilds(served: tuple[SiteServer, Pat
     build_site(site_config(root))
     data = httpx.get(server.url + "search/search_index.json", timeout=10).content
     assert json.loads(data)["docs"]
+
+
+def test_wildcard_searches_take_turns_and_leave_room_for_plain_ones(
+    index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from search import api
+
+    monkeypatch.setattr(api, "MAX_WAIT", 0.3)
+    service = api.SearchService(None, index_dir)
+    try:
+        assert service.handle({"q": ["empath*"]})[0] == 200
+        with service._turn(expanding=True):  # a wildcard search is running
+            status, body = service.handle({"q": ["cust*"]})
+            assert status == 503 and "busy" in body["error"]["message"]
+            assert service.handle({"q": ["customer"]})[0] == 200  # plain ones go on
+        assert service.handle({"q": ["cust*"]})[0] == 200
+    finally:
+        service.close()
