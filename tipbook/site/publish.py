@@ -34,6 +34,7 @@ from tipbook.errors import TipbookError, display_path
 
 STAGING = ".building-"  # `.{site name}.building-XXXX`: a build in progress, or a leftover
 WORKER_RESULT_PREFIX = ".tipbook-worker-"  # the worker's report, inside the staging folder
+_LEGACY_TRASH = ".tipbook-old-"  # older tipbooks emptied the site into this, in place
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 _PR_SET_PDEATHSIG = 1
@@ -144,6 +145,8 @@ def publish(staging: Path, site_dir: Path) -> None:
         os.rename(staging, site_dir)
         return
     for name in os.listdir(site_dir):
+        if name.startswith(_LEGACY_TRASH):
+            continue  # left by an older tipbook's interrupted build: goes with the old site
         if name.startswith(".") and not (staging / name).exists():
             os.rename(site_dir / name, staging / name)
     if exchange(staging, site_dir):
