@@ -1,6 +1,8 @@
 """The MkDocs plugin: thin glue between MkDocs' build events and tipbook's site library.
 
 - `on_config`: settings from tipbook.yml (site name, content folder, site folder).
+- `on_pre_build`: refuse symbolic links that leave content/, loop or lead nowhere
+  (`tipbook.symlinks`), before MkDocs walks the folder following them.
 - `on_files`: collect the tips (drafts and future tips out), prepare the related tips once
   (each tip's ranked when its page is composed), add every list page and the feed as
   virtual files, keep tip pages out of the navigation.
