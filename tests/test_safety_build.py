@@ -118,10 +118,13 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_killing_the_build_keeps_the_old_site(project: Path, point: str) -> None:
     site = project / "site"
     before = tree_hash(site)
-    # How long a whole build takes here, to aim "late" near its end.
     process = start_build(project)
-    if point == "early":
-        time.sleep(0.3)
+    if point == "early":  # the build folder exists; no worker yet
+        deadline = time.monotonic() + 60
+        while not staging_dirs(project) and process.poll() is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.002)
+        time.sleep(0.05)
         worker = None
     else:
         worker = wait_for_worker(process)
