@@ -297,3 +297,16 @@ def test_links_inside_content_still_build(small_project: Path) -> None:
     built = run_cli(small_project, "build")
     assert built.returncode == 0, built.stderr
     assert "How we write tips" in (small_project / "site/pages/handbook/index.html").read_text()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+def test_the_exchange_is_atomic_on_linux(tmp_path: Path) -> None:
+    """The swap this machine uses is the one-step exchange, not the two-rename fallback."""
+    old, new = tmp_path / "site", tmp_path / ".site.building-x"
+    old.mkdir()
+    new.mkdir()
+    (old / "index.html").write_text("old")
+    (new / "index.html").write_text("new")
+    assert publish.exchange(new, old)
+    assert (old / "index.html").read_text() == "new"
+    assert (new / "index.html").read_text() == "old"
