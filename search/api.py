@@ -12,7 +12,7 @@ import contextlib
 import datetime as dt
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +24,11 @@ PARAMETERS = {"q", "theme", "since", "until", "limit"}
 MAX_THEMES = 20
 MAX_CONCURRENT = 4  # searches at once (each holds an open searcher); more wait their turn
 MAX_WAIT = 10.0  # seconds a request waits for its turn before a 503
+# Searches with wildcards (`*`, `?`, `~`) at once: they cost the most (search.query bounds
+# each), so a flood of them waits for this one slot instead of taking every slot from
+# plain searches.
+MAX_EXPANDING = 1
+_EXPANDING = frozenset("*?~")
 
 
 class ApiError(Exception):
@@ -55,6 +60,7 @@ class SearchService:
         self._updating = threading.Lock()
         self._checked = float("-inf")
         self._slots = threading.BoundedSemaphore(MAX_CONCURRENT)
+        self._expanding = threading.BoundedSemaphore(MAX_EXPANDING)
 
     def refresh(self, force: bool = False) -> None:
         """Update the index if the last check is older than `refresh_seconds`."""
@@ -77,12 +83,8 @@ class SearchService:
             # Content trouble must not stop searching what is indexed.
             with contextlib.suppress(TipbookError, OSError):
                 self.refresh()
-            if not self._slots.acquire(timeout=MAX_WAIT):
-                raise ApiError(503, "the server is busy: try again in a moment")
-            try:
+            with self._turn(not _EXPANDING.isdisjoint(options["query"])):
                 result = self.searcher.search(**options)
-            finally:
-                self._slots.release()
         except ApiError as error:
             return error.status, error.to_dict()
         except QueryError as error:
@@ -90,6 +92,24 @@ class SearchService:
         except IndexUnavailable as error:
             return 503, ApiError(503, error.message).to_dict()
         return 200, result.to_dict()
+
+    @contextlib.contextmanager
+    def _turn(self, expanding: bool) -> Iterator[None]:
+        """Wait (up to `MAX_WAIT` in all) for a search slot, and for the wildcard slot too
+        when `expanding`; 503 when none frees up."""
+        deadline = time.monotonic() + MAX_WAIT
+        if expanding and not self._expanding.acquire(timeout=MAX_WAIT):
+            raise ApiError(503, "the server is busy: try again in a moment")
+        try:
+            if not self._slots.acquire(timeout=max(0.0, deadline - time.monotonic())):
+                raise ApiError(503, "the server is busy: try again in a moment")
+            try:
+                yield
+            finally:
+                self._slots.release()
+        finally:
+            if expanding:
+                self._expanding.release()
 
     def close(self) -> None:
         self.searcher.close()

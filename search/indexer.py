@@ -3,6 +3,7 @@
 Layout of the index folder (default `.tipbook/index`):
 
     CURRENT            the name of the live generation folder, replaced atomically
+    PREVIOUS           the one live before it (kept: readers may still hold it)
     gen-<n>/           a Whoosh index plus `tipbook.json`: schema version and, per tip
                        file, (mtime, size, hash) as of the last update
 
@@ -39,6 +40,7 @@ from tipbook.errors import Problem, TipbookError, display_path
 from tipbook.model import Tip
 
 CURRENT_FILE = "CURRENT"
+PREVIOUS_FILE = "PREVIOUS"  # the generation live before CURRENT: readers may still hold it
 MANIFEST_FILE = "tipbook.json"
 LOCK_FILE = ".update.lock"
 LOCK_WAIT = 30.0  # seconds an update waits for another process's update to finish
@@ -100,6 +102,7 @@ def update_index(
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
         with _update_lock(index_dir, wait):
+            _remove_old_generations(index_dir)  # e.g. a killed rebuild's half generation
             files = _scan(content_dir)
             reason = "rebuild requested" if rebuild else ""
             current = None
@@ -219,6 +222,8 @@ def _scan(content_dir: Path) -> dict[str, _File]:
             if entry.is_dir(follow_symlinks=False):
                 pending.append((entry.path, f"{rel_folder}/{name}", f"{url_folder}/{name}"))
             elif name.endswith(".md") and not name.startswith("."):
+                if entry.is_symlink() and not _links_inside(entry.path, content_dir):
+                    continue  # only content/ is published (`tipbook check` names the link)
                 try:
                     stat = entry.stat()
                 except OSError:
@@ -227,6 +232,15 @@ def _scan(content_dir: Path) -> dict[str, _File]:
                 url = f"{url_folder}/{name[:-3]}/"
                 files[rel] = _File(entry.path, rel, url, stat.st_mtime_ns, stat.st_size)
     return files
+
+
+def _links_inside(path: str, content_dir: Path) -> bool:
+    """True when the symbolic link at `path` leads to a file inside `content_dir`."""
+    try:
+        target = Path(path).resolve(strict=True)
+    except (OSError, RuntimeError):  # broken, or a loop
+        return False
+    return target.is_relative_to(content_dir.resolve())
 
 
 def _update(current: _Generation, files: dict[str, _File], report: IndexReport) -> None:
@@ -312,26 +326,41 @@ def _rebuild(index_dir: Path, files: dict[str, _File], report: IndexReport) -> N
         writer.commit()
         report.total = len(known)
         _write_manifest(path, known, index.latest_generation())
+        previous = _pointer(index_dir, CURRENT_FILE)
+        if previous:
+            write_text_atomic(index_dir / PREVIOUS_FILE, previous + "\n")
         write_text_atomic(index_dir / CURRENT_FILE, path.name + "\n")
     except BaseException:
         shutil.rmtree(path, ignore_errors=True)
         raise
-    _remove_old_generations(index_dir, keep={path.name})
+    _remove_old_generations(index_dir)
 
 
-def _remove_old_generations(index_dir: Path, keep: set[str]) -> None:
-    """Delete generation folders but the newest and the one before it.
+def _pointer(index_dir: Path, name: str) -> str:
+    """The generation a pointer file names ('' when none)."""
+    try:
+        text = (index_dir / name).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return ""
+    return text if text.startswith("gen-") and "/" not in text else ""
 
-    The previous generation stays: a reader that opened it just before the switch may
-    still be reading its files.
+
+def _remove_old_generations(index_dir: Path) -> None:
+    """Delete every generation folder but the live one and the one live before it.
+
+    Called under the update lock, the only place generations are made: any other folder
+    is an older generation or a rebuild that was killed or failed half-way (never live).
+    The previous generation (named in `PREVIOUS`) stays, whatever its name or age: a reader
+    that opened it just before the switch may still be reading its files. Older ones go:
+    the searchers follow `CURRENT` at their next search, and one still reading an older
+    generation keeps the files it has open (POSIX deletes them when closed).
     """
-    generations = sorted(
-        (p for p in index_dir.glob("gen-*") if p.is_dir()),
-        key=lambda p: int(p.name[4:]) if p.name[4:].isdigit() else 0,
-    )
-    for old in generations[:-2]:
-        if old.name not in keep:
-            shutil.rmtree(old, ignore_errors=True)
+    keep = {_pointer(index_dir, CURRENT_FILE), _pointer(index_dir, PREVIOUS_FILE)} - {""}
+    if not keep:
+        return  # no live generation: nothing can tell a half one from a whole one
+    for path in index_dir.glob("gen-*"):
+        if path.name not in keep and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
 
 
 def _writer(index: Any) -> Any:

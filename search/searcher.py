@@ -23,6 +23,7 @@ from search.rank import DocSets, scored_terms
 from search.results import Hit, SearchResult
 from search.snippets import Wanted, snippet_for, wanted_terms
 from search.suggest import close_match, suggest
+from search.wildcards import bounded
 from tipbook.model import current_date
 
 FEW_HITS = 3  # fewer hits than this and a "did you mean" is worth offering
@@ -103,11 +104,14 @@ class TipSearcher:
         parsed = parse(query, searcher.schema)
         allowed, hidden = _filters(searcher, docsets, options)
 
-        matched = docsets.of(parsed)
+        # Wildcards stand for a bounded set of words (matching and ranking alike); the
+        # snippets still highlight every word the user's prefix starts.
+        narrowed = bounded(parsed, searcher.reader())
+        matched = docsets.of(narrowed)
         if allowed is not None:
             matched = matched & allowed
         matched = matched - hidden
-        ranked = docsets.rank(scored_terms(parsed, searcher.reader()), matched, options.limit)
+        ranked = docsets.rank(scored_terms(narrowed, searcher.reader()), matched, options.limit)
         wanted = wanted_terms(parsed)
         hits = [
             _hit(rank, score, searcher.stored_fields(docnum), wanted)

@@ -47,3 +47,33 @@ def toc_doc_count(index: Any) -> int:
     if read_toc is None:
         return int(index.doc_count())
     return sum(segment.doc_count() for segment in read_toc().segments)
+
+
+def pattern_terms(q: Any, reader: Any, limit: int) -> list[tuple[str, int]] | None:
+    """(term, doc frequency) pairs a prefix or wildcard query matches, at most `limit`;
+    None for other queries or when Whoosh's private pattern helpers are gone.
+
+    Walking the term list from the prefix gives each term's frequency with it; Whoosh's
+    public `expanded_terms` would cost one more lookup a term. The wildcard's prefix and
+    regular expression come from `PatternQuery._find_prefix` / `_get_pattern` (private).
+    """
+    import itertools
+    import re
+
+    from whoosh import query as wq
+
+    if not isinstance(q, wq.PatternQuery):
+        return None
+    if isinstance(q, wq.Prefix):
+        prefix, pattern = q.text, None
+    elif hasattr(q, "_find_prefix") and hasattr(q, "_get_pattern"):
+        prefix, pattern = q._find_prefix(q.text), re.compile(q._get_pattern())
+    else:
+        return None
+    field = reader.schema[q.fieldname]
+    pairs = (
+        (field.from_bytes(btext), info.doc_frequency())
+        for btext, info in reader.iter_prefix(q.fieldname, prefix)
+    )
+    matching = ((t, df) for t, df in pairs if pattern is None or pattern.match(t))
+    return list(itertools.islice(matching, limit))

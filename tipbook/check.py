@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from tipbook.content import KNOWN_KEYS, TIPS_DIR, field_lines, iter_tip_files, read_tip
 from tipbook.errors import Problem, display_path
 from tipbook.model import TUESDAY, Tip, current_date, slugify
+from tipbook.symlinks import refused_links
 from tipbook.taxonomy import Taxonomy
 from tipbook.validate import validate_tip
 
@@ -112,8 +113,12 @@ def check_content(
     files asked for get findings. `changed` (files new or changed in git) marks, with
     drafts and scheduled tips, the editor's own tips in `report.own`.
     """
-    everything = list(iter_tip_files(content_dir))
+    # Links that leave content/, loop or lead nowhere are errors, and never read.
+    refused = refused_links(content_dir)
+    link_problems = list(refused.values())
+    everything = [p for p in iter_tip_files(content_dir) if not _is_refused(p, refused)]
     targets = _expand(paths, content_dir) if paths is not None else everything
+    targets = [p for p in targets if not _is_refused(p, refused)]
     parsed: dict[Path, TipFile] = {}
     cwd = Path.cwd().resolve()
     root = content_dir.resolve()
@@ -137,7 +142,7 @@ def check_content(
         tip = file.tip
         if key in changed_keys or (tip is not None and not tip.is_published(today)):
             own.add(file.shown)
-    return CheckReport(checked, sorted(set(problems)), own)
+    return CheckReport(checked, sorted(set(problems + link_problems)), own)
 
 
 # Folding: a warning repeated on at least this many tips that are not the editor's own is
@@ -242,6 +247,14 @@ def changed_files(content_dir: Path) -> list[Path]:
         if name.endswith(".md"):
             files.append(Path(top) / name)
     return files
+
+
+def _is_refused(path: Path, refused: dict[Path, Problem]) -> bool:
+    """True when `path` is, or is reached through, a refused symbolic link."""
+    if not refused:
+        return False
+    real_parent = path.parent.resolve(strict=False)
+    return real_parent / path.name in refused or any(p in refused for p in real_parent.parents)
 
 
 def check_file(

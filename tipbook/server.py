@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import posixpath
+import sys
+import time
 import urllib.parse
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -19,6 +21,10 @@ from typing import Any
 
 from tipbook.errors import TipbookError, display_path
 
+IDLE_TIMEOUT = 20.0  # seconds a connection may wait for its client
+SWAP_PATIENCE = 2.0  # seconds a request waits for a site folder being swapped in
+# A client that went away: closed, reset, or silent past the idle timeout.
+_HUNG_UP = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
 API_PREFIX = "/api/"
 SEARCH_PATH = "/api/search"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
@@ -37,10 +43,16 @@ _EXTRA_TYPES = {
 
 
 class SiteServer(ThreadingHTTPServer):
-    """A threaded HTTP server for one site folder and one search service."""
+    """A threaded HTTP server for one site folder and one search service.
+
+    The site folder is looked up by its path at every request, never held open: a build
+    swaps a whole new site in at that path in one step (tipbook.site.publish), so each
+    request sees the old site or the new one, never a half or an empty one.
+    """
 
     daemon_threads = True
     request_queue_size = 64  # a burst of requests waits in the queue, not refused
+    idle_timeout = IDLE_TIMEOUT
 
     def __init__(self, address: tuple[str, int], site_dir: Path, service: Any) -> None:
         self.site_dir = site_dir.resolve()
@@ -58,6 +70,15 @@ class SiteServer(ThreadingHTTPServer):
         if self.service is not None:
             self.service.close()
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up or goes quiet costs one log line, not a traceback."""
+        error = sys.exc_info()[1]
+        if isinstance(error, _HUNG_UP):
+            if not getattr(self, "quiet", False):
+                sys.stderr.write(f"{client_address[0]} - - closed: {type(error).__name__}\n")
+            return
+        super().handle_error(request, client_address)
+
 
 class SiteRequestHandler(SimpleHTTPRequestHandler):
     """Static files from the site folder, and the search API."""
@@ -67,6 +88,9 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **_EXTRA_TYPES}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Seconds a connection may sit idle (or trickle a request in) before it is closed,
+        # so idle clients cannot hold the server's threads forever.
+        self.timeout = args[2].idle_timeout
         super().__init__(*args, directory=str(args[2].site_dir), **kwargs)
 
     def do_GET(self) -> None:
@@ -126,6 +150,7 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
     def translate_path(self, path: str) -> str:
         """The file for a URL path, never outside the site folder ('' when it would be)."""
         root = self.server.site_dir
+        _wait_for_folder(root)
         try:
             path = urllib.parse.unquote(urllib.parse.urlsplit(path).path, errors="strict")
         except UnicodeDecodeError:
@@ -186,6 +211,14 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         if getattr(self.server, "quiet", False):
             return
         super().log_message(format, *args)
+
+
+def _wait_for_folder(folder: Path, patience: float = SWAP_PATIENCE) -> None:
+    """Where a build cannot swap the site in one step it renames the old one away and the
+    new one in (tipbook.site.publish): a request in between waits for the new one."""
+    deadline = time.monotonic() + patience
+    while not folder.is_dir() and time.monotonic() < deadline:
+        time.sleep(0.005)
 
 
 def listen_error(host: str, port: int, error: OSError) -> TipbookError:

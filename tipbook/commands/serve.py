@@ -54,6 +54,12 @@ def command(
     host = host or config.serve.host
     port = config.serve.port if port is None else port
     console = Console(stderr=True, highlight=False, soft_wrap=True)
+    if host not in LOOPBACK:
+        shown = "drafts and future tips" if drafts else "the site"
+        console.print(
+            f"[yellow]Warning: listening on {host}: other machines can reach this server "
+            f"and see {shown}. Use --host 127.0.0.1 to keep it on this machine.[/]"
+        )
     if drafts:
         from tipbook.site.preview import serve_preview
 
@@ -63,8 +69,6 @@ def command(
             raise listen_error(host, port, error) from None
         return
     server = serve(config, host, port, site_dir)
-    if host not in LOOPBACK:
-        console.print(f"[yellow]Listening on {host}: other machines can reach this server.[/]")
     console.print(f"Serving {server.site_dir} on {server.url} (search: {server.url}api/search?q=…)")
     publisher = start_publisher(config, server.site_dir, console)
     try:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,10 +17,9 @@ from typing import Any
 
 from tipbook.config import Config
 from tipbook.errors import TipbookError, display_path
-from tipbook.site import speedups
+from tipbook.site import publish, speedups
 
 PLUGIN_NAME = "tipbook"
-TRASH = ".tipbook-old-"  # the site folder's old contents, being deleted
 
 
 @dataclass(frozen=True)
@@ -76,7 +74,9 @@ def build_site(config: Config, site_dir: Path | None = None, drafts: bool = Fals
     """Build the handbook into `site_dir` (default: tipbook.yml's `site_dir`).
 
     The build is strict: a broken internal link, an unknown theme or bad front matter
-    raises one `TipbookError` naming every file and the fix.
+    raises one `TipbookError` naming every file and the fix. It writes into a staging
+    folder beside the site and swaps it in only when finished (`publish`): a failed,
+    interrupted or killed build leaves the previous site as it was.
     """
     from mkdocs.commands.build import build
 
@@ -84,60 +84,36 @@ def build_site(config: Config, site_dir: Path | None = None, drafts: bool = Fals
 
     started = time.perf_counter()
     site_dir = Path(site_dir or config.site_dir).resolve()
-    mkdocs_config = load_mkdocs_config(config, site_dir, drafts)
-    try:
-        with mkdocs_errors(config), _emptied_in_background(site_dir):
-            # As `mkdocs build` does: plugins that persist between builds in one process
-            # (Material's search after a preview, say) start over as a plain build.
-            mkdocs_config.plugins.on_startup(command="build", dirty=False)
-            speedups.forget_previous_search(mkdocs_config.plugins.values())
-            build(mkdocs_config)
-    finally:
-        mkdocs_config.plugins.on_shutdown()
-    plugin = mkdocs_config.plugins[PLUGIN_NAME]
+    if site_dir.exists() and not site_dir.is_dir():
+        raise TipbookError(
+            f"{display_path(site_dir)} is not a folder: remove it or choose another site_dir"
+        )
+    publish.clean_leftovers(site_dir)
+    with publish.staging_dir(site_dir) as staging:
+        mkdocs_config = load_mkdocs_config(config, staging, drafts)
+        plugin = mkdocs_config.plugins[PLUGIN_NAME]
+        try:
+            with mkdocs_errors(config):
+                # As `mkdocs build` does: plugins that persist between builds in one process
+                # (Material's search after a preview, say) start over as a plain build.
+                mkdocs_config.plugins.on_startup(command="build", dirty=False)
+                speedups.forget_previous_search(mkdocs_config.plugins.values())
+                build(mkdocs_config)
+        finally:
+            plugin.stop_worker()  # interrupted (Ctrl-C): no worker goes on writing
+            mkdocs_config.plugins.on_shutdown()
+        try:
+            publish.publish(staging, site_dir)
+        except OSError as error:
+            raise TipbookError(
+                f"cannot put the new site in place at {display_path(site_dir)} "
+                f"({error.strerror or error}): the previous site is unchanged; check the "
+                "folder's permissions"
+            ) from None
     tips = len(plugin.collection) if plugin.collection is not None else 0
     seconds = time.perf_counter() - started
     held = held_back(plugin.collection) if plugin.collection is not None else None
     return BuildResult(site_dir, tips, plugin.page_count, seconds, held)
-
-
-@contextmanager
-def _emptied_in_background(site_dir: Path) -> Iterator[None]:
-    """Empty `site_dir` for the build at once; delete its old contents meanwhile.
-
-    MkDocs empties the site folder file by file before it starts (a second at 5,000 tips,
-    before any other work). Instead, the old top-level entries move into one hidden folder
-    inside it (renames: instant), which MkDocs leaves alone as it does every hidden entry,
-    and a forked process deletes that folder while the build runs (a process, not a
-    thread: a thread would fight the build for the GIL at every file).
-    """
-    if not hasattr(os, "fork") or not site_dir.is_dir() or site_dir.is_symlink():
-        yield
-        return
-    trash = site_dir / f"{TRASH}{os.getpid()}"
-    pid = 0
-    try:
-        # Hidden entries stay, as MkDocs keeps them; but not one an interrupted build left.
-        entries = [e for e in os.listdir(site_dir) if not e.startswith(".") or e.startswith(TRASH)]
-        if entries:
-            trash.mkdir()
-            for entry in entries:
-                os.rename(site_dir / entry, trash / entry)
-            pid = os.fork()
-            if pid == 0:  # the deleting process: never return from here
-                try:
-                    shutil.rmtree(trash, ignore_errors=True)
-                finally:
-                    os._exit(0)
-    except OSError:
-        pass  # MkDocs empties the folder (or reports why it cannot), as without this
-    try:
-        yield
-    finally:
-        if pid:
-            os.waitpid(pid, 0)
-        if trash.exists():
-            shutil.rmtree(trash, ignore_errors=True)
 
 
 @contextmanager

@@ -11,10 +11,12 @@ The MkDocs and Material internals the worker needs are reached through `speedups
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import logging
 import os
+import signal
 import tempfile
 import time
 import traceback
@@ -25,7 +27,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 
-from tipbook.site import speedups
+from tipbook.site import publish, speedups
 
 MIN_PAGES = 200  # below this, forking costs more than it saves
 SKIP_TEMPLATE = "tipbook-skip.html"  # renders nothing: MkDocs then writes nothing
@@ -88,7 +90,7 @@ class Worker:
             with open(self.result_path, encoding="utf-8") as handle:
                 result = json.load(handle)
         except (OSError, ValueError):
-            result = {"error": f"the worker process ended with status {status}"}
+            result = {"error": f"the worker process ended without a result ({_ending(status)})"}
         finally:
             if os.path.exists(self.result_path):
                 os.unlink(self.result_path)
@@ -107,6 +109,13 @@ class Worker:
                 # Stable: a page's sections keep their order after the page's own entry.
                 entries.sort(key=lambda e: position.get(e["location"].split("#")[0], last))
 
+    def kill(self) -> None:
+        """Stop the worker at once and drop its result."""
+        if not self.merged:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+        self.discard()
+
     def discard(self) -> None:
         """Wait for the worker and drop its result (the build failed anyway)."""
         if not self.merged:
@@ -114,6 +123,12 @@ class Worker:
             os.waitpid(self.pid, 0)
             if os.path.exists(self.result_path):
                 os.unlink(self.result_path)
+
+
+def _ending(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"killed by signal {os.WTERMSIG(status)}"
+    return f"exit status {os.waitstatus_to_exitcode(status)}"
 
 
 class _Records(logging.Handler):
@@ -138,8 +153,14 @@ def fork_worker(
     `first_uris` are pages the worker reads (not writes) first because other pages depend
     on them (the tags index registers its listing with Material's tags plugin).
     """
-    fd, result_path = tempfile.mkstemp(prefix="tipbook-worker-", suffix=".json")
+    # The report goes in the build's own (staging) folder: a killed build leaves nothing
+    # behind elsewhere; `join` removes it before the site is published.
+    folder = config.site_dir if os.path.isdir(config.site_dir) else None
+    fd, result_path = tempfile.mkstemp(
+        prefix=publish.WORKER_RESULT_PREFIX, suffix=".json", dir=folder
+    )
     os.close(fd)
+    parent = os.getpid()
     # As the `gc` docs advise before a fork: move everything built so far (the tips, the
     # navigation, the related map) out of the collector's reach, so the worker's collections
     # neither scan those objects again and again nor copy their memory pages by touching
@@ -150,6 +171,7 @@ def fork_worker(
         gc.unfreeze()
         return Worker(pid, result_path, frozenset(uris))
     # --- in the worker process: never return from here ---
+    publish.die_with_parent(parent)  # a killed build must not leave a worker writing
     started = time.perf_counter()
     status = 0
     result: dict[str, Any] = {}

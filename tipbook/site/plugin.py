@@ -1,6 +1,8 @@
 """The MkDocs plugin: thin glue between MkDocs' build events and tipbook's site library.
 
 - `on_config`: settings from tipbook.yml (site name, content folder, site folder).
+- `on_pre_build`: refuse symbolic links that leave content/, loop or lead nowhere
+  (`tipbook.symlinks`), before MkDocs walks the folder following them.
 - `on_files`: collect the tips (drafts and future tips out), prepare the related tips once
   (each tip's ranked when its page is composed), add every list page and the feed as
   virtual files, keep tip pages out of the navigation.
@@ -39,6 +41,7 @@ from tipbook.errors import TipbookError, display_path
 from tipbook.model import Tip
 from tipbook.site import pages, parallel, speedups
 from tipbook.site.collect import Collection, collect_tips
+from tipbook.symlinks import check_content_links
 
 log = logging.getLogger("mkdocs.plugins.tipbook")
 STATIC_PAGES_DIR = "pages"  # content/pages/*.md: hand-written pages, e.g. the editors' guide
@@ -111,6 +114,14 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
             path = Path(config.config_file_path or "mkdocs.yml").resolve().parent / "tipbook.yml"
         try:
             return load_config(path if path.is_file() else None)
+        except TipbookError as error:
+            raise PluginError(error.message) from None
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        # Before MkDocs walks content/ (following every symbolic link): refuse links that
+        # leave it, loop or lead nowhere, naming each.
+        try:
+            check_content_links(Path(config.docs_dir))
         except TipbookError as error:
             raise PluginError(error.message) from None
 
@@ -217,6 +228,12 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         if self._worker is not None:
             worker, self._worker = self._worker, None
             worker.discard()
+
+    def stop_worker(self) -> None:
+        """End a worker the build no longer waits for (the build was interrupted)."""
+        if self._worker is not None:
+            worker, self._worker = self._worker, None
+            worker.kill()
 
     def on_pre_page(self, page: Page, *, config: MkDocsConfig, files: Files) -> Page:
         # A tip page's Markdown is composed from the already-parsed `Tip`: handing it to

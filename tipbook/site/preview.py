@@ -8,6 +8,7 @@ cheap; the tips' parsed front matter and the related-tips map are kept between r
 
 from __future__ import annotations
 
+import html
 import logging
 import shutil
 import tempfile
@@ -16,7 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tipbook.config import Config
-from tipbook.site import load_mkdocs_config, mkdocs_errors
+from tipbook.errors import TipbookError
+from tipbook.site import load_mkdocs_config, mkdocs_errors, speedups
 
 if TYPE_CHECKING:  # imported when serving: MkDocs' server pulls in watchdog
     from mkdocs.livereload import LiveReloadServer
@@ -25,7 +27,12 @@ log = logging.getLogger("tipbook.preview")
 
 
 class PreviewBuilder:
-    """Builds the preview site: a full build first, dirty rebuilds after that."""
+    """Builds the preview site: a full build first, dirty rebuilds after that.
+
+    A rebuild that fails (a broken tip, say) does not raise: MkDocs' live-reload server
+    would hold every request until a build succeeds. It keeps the error in `error`, which
+    every page served meanwhile shows in a banner, and the next save rebuilds in full.
+    """
 
     def __init__(self, config: Config, site_dir: Path, serve_url: str, drafts: bool) -> None:
         self.config = config
@@ -35,8 +42,26 @@ class PreviewBuilder:
         self.builds = 0
         self.last_seconds = 0.0
         self.held_back_lines: list[str] = []  # the last report logged
+        self.error = ""  # the last rebuild's failure ('' when it succeeded)
 
     def __call__(self) -> None:
+        if self.builds == 0:
+            self._build()  # the first build's failure is the command's error
+            return
+        try:
+            with mkdocs_errors(self.config, quiet=False):
+                self._build()
+        except TipbookError as error:
+            self.error = error.message
+        except Exception as error:  # a bug: shown too, never a stuck preview
+            log.exception("The preview rebuild failed")
+            self.error = f"{type(error).__name__}: {error}"
+        else:
+            self.error = ""
+            return
+        log.error("The preview rebuild failed; fix it and save to try again:\n%s", self.error)
+
+    def _build(self) -> None:
         from mkdocs.commands.build import build
 
         started = time.perf_counter()
@@ -47,7 +72,8 @@ class PreviewBuilder:
         mkdocs_config.strict = False
         if self.builds == 0:
             mkdocs_config.plugins.on_startup(command="serve", dirty=True)
-        build(mkdocs_config, serve_url=self.serve_url, dirty=self.builds > 0)
+        # After a failed rebuild, a full one: the failed one may have left pages half done.
+        build(mkdocs_config, serve_url=self.serve_url, dirty=self.builds > 0 and not self.error)
         self.builds += 1
         self.last_seconds = time.perf_counter() - started
         log.info("Preview built in %.2f s", self.last_seconds)
@@ -64,6 +90,19 @@ class PreviewBuilder:
             self.held_back_lines = lines
             for line in lines:
                 log.info("%s", line)
+
+
+def error_banner(message: str) -> bytes:
+    """The banner every preview page shows while the last rebuild has failed (the message
+    escaped: it quotes tip files)."""
+    return (
+        '<div role="alert" id="tipbook-preview-error" style="position:fixed;z-index:9999;'
+        "top:0;left:0;right:0;max-height:50vh;overflow:auto;margin:0;padding:1em;"
+        'background:#fff0f0;color:#8b0000;border-bottom:3px solid #c00;font:14px monospace">'
+        "<strong>The preview could not be rebuilt</strong> (this page is the last good "
+        "build). Fix the problem and save: the page reloads.<pre style='white-space:pre-wrap'>"
+        f"{html.escape(message)}</pre></div>"
+    ).encode()
 
 
 def make_preview_server(
@@ -83,6 +122,9 @@ def make_preview_server(
         shutil.rmtree(site_dir, ignore_errors=True)
         raise
     server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir))
+    speedups.inject_into_preview_pages(
+        server, lambda: error_banner(builder.error) if builder.error else b""
+    )
 
     def error_page(code: int) -> bytes | None:
         page = site_dir / f"{code}.html"

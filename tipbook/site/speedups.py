@@ -239,3 +239,27 @@ def forget_previous_search(plugins: Iterable[Any]) -> None:
     for plugin in plugins:
         if getattr(plugin, "search_index_prev", None) is not None:
             plugin.search_index_prev = None
+
+
+def inject_into_preview_pages(server: Any, extra: Any) -> None:
+    """Have MkDocs' live-reload `server` add `extra()` (bytes, or b"") before each served
+    page's `</body>` (the preview's "could not be rebuilt" banner).
+
+    MkDocs has no public hook for what its server adds to a page; its private
+    `_inject_js_into_html(content, epoch)` is where it adds the reload script. Without that
+    method (another MkDocs), the preview works as before, with the error in the terminal only.
+    """
+    original = getattr(server, "_inject_js_into_html", None)
+    if original is None or unsupported():
+        return
+
+    def inject(content: bytes, epoch: int) -> bytes:
+        content = bytes(original(content, epoch))
+        addition = extra()
+        if not addition:
+            return content
+        at = content.rfind(b"</body>")
+        at = at if at >= 0 else len(content)
+        return content[:at] + addition + content[at:]
+
+    server._inject_js_into_html = inject

@@ -1,0 +1,312 @@
+"""A build replaces the site whole or not at all, and publishes only content/.
+
+Real `tipbook build` processes on a few hundred generated tips (so the build forks its
+worker), killed with SIGKILL at several points: the site must stay the old one byte for
+byte, no worker may outlive its build, and the next build cleans what they left.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from site_corpus import REPO_ROOT
+
+from benchmarks.generate import generate_corpus
+from tipbook.config import load_config
+from tipbook.errors import TipbookError
+from tipbook.site import build_site, publish
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc"),
+]
+TIPS = 500
+
+
+def make_project(root: Path, tips: int) -> Path:
+    generate_corpus(root / "content", tips)
+    shutil.copy(REPO_ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO_ROOT / "overrides", root / "overrides")
+    (root / "tipbook.yml").write_text(
+        "site_name: Safety Handbook\ncontent_dir: content\nsite_dir: site\n"
+        "cache_dir: .tipbook/cache\nindex_dir: .tipbook/index\n",
+        encoding="utf-8",
+    )
+    return root
+
+
+def tree_hash(site: Path) -> str:
+    """One digest of every path and every file's bytes below `site`."""
+    digest = hashlib.sha256()
+    for path in sorted(site.rglob("*")):
+        digest.update(path.relative_to(site).as_posix().encode() + b"\0")
+        if path.is_file() and not path.is_symlink():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def start_build(project: Path) -> subprocess.Popen[str]:
+    env = {**os.environ, "TIPBOOK_BUILD_PROCESSES": "2", "PYTHONPATH": str(REPO_ROOT)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "tipbook", "--config", str(project / "tipbook.yml"), "build"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(entry))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def wait_for_worker(process: subprocess.Popen[str], timeout: float = 60.0) -> int:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        found = children(process.pid)
+        if found:
+            return found[0]
+        time.sleep(0.005)
+    raise AssertionError("the build never forked its worker")
+
+
+def staging_dirs(project: Path) -> list[Path]:
+    return sorted(project.glob(".site.building-*"))
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = make_project(tmp_path_factory.mktemp("killed"), TIPS)
+    done = start_build(root)
+    _, err = done.communicate(timeout=300)
+    assert done.returncode == 0, err
+    # The next builds would publish a different site: an edited tip.
+    tip = sorted((root / "content" / "tips").rglob("*.md"))[-1]
+    tip.write_text(tip.read_text(encoding="utf-8") + "\nA sentence the old site lacks.\n")
+    return root
+
+
+@pytest.mark.parametrize("point", ["early", "at-fork", "fork+0.2s", "fork+0.6s", "late"])
+def test_killing_the_build_keeps_the_old_site(project: Path, point: str) -> None:
+    site = project / "site"
+    before = tree_hash(site)
+    left = set(staging_dirs(project))  # by earlier kills: the build cleans them first
+    process = start_build(project)
+    if point == "early":  # its own build folder exists; no worker yet
+        deadline = time.monotonic() + 60
+        while not set(staging_dirs(project)) - left and process.poll() is None:
+            assert time.monotonic() < deadline
+            time.sleep(0.002)
+        time.sleep(0.05)
+        worker = None
+    else:
+        worker = wait_for_worker(process)
+        pause = {"at-fork": 0.0, "fork+0.2s": 0.2, "fork+0.6s": 0.6, "late": 0.0}[point]
+        if point == "late":
+            # Just before the swap: the worker has finished (the site is all written).
+            while alive(worker) and process.poll() is None:
+                time.sleep(0.002)
+        time.sleep(pause)
+    if process.poll() is not None:
+        pytest.fail(f"the build finished before the kill ({point}): use more tips")
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    if worker is not None:
+        deadline = time.monotonic() + 1
+        while alive(worker) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not alive(worker), "the worker outlived its build"
+    assert tree_hash(site) == before
+    assert "A sentence the old site lacks" not in "".join(
+        p.read_text(encoding="utf-8") for p in site.glob("tips/*/*/index.html")
+    )
+
+
+def test_killing_the_worker_fails_the_build_and_keeps_the_old_site(project: Path) -> None:
+    site = project / "site"
+    before = tree_hash(site)
+    process = start_build(project)
+    worker = wait_for_worker(process)
+    time.sleep(0.1)
+    os.kill(worker, signal.SIGKILL)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert "killed by signal 9" in err and "Traceback" not in err
+    assert tree_hash(site) == before
+
+
+def test_the_next_build_cleans_the_leftovers_and_publishes(project: Path) -> None:
+    # Whatever the kills above left (they ran first in this module), plus one by hand.
+    (project / ".site.building-by-hand").mkdir(exist_ok=True)
+    (project / ".site.building-by-hand" / "index.html").write_text("half")
+    assert staging_dirs(project)
+    process = start_build(project)
+    out, err = process.communicate(timeout=300)
+    assert process.returncode == 0, err
+    assert "A sentence the old site lacks" in "".join(
+        p.read_text(encoding="utf-8") for p in (project / "site").glob("tips/*/*/index.html")
+    )
+    # The old site is deleted in the background: give it a moment.
+    deadline = time.monotonic() + 30
+    while staging_dirs(project) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert staging_dirs(project) == []
+
+
+def test_a_failing_build_keeps_the_old_site(tmp_path: Path) -> None:
+    root = make_project(tmp_path, 12)
+    config = load_config(root / "tipbook.yml")
+    site = build_site(config).site_dir
+    (site / ".git").mkdir()  # hidden entries of the site stay, as with MkDocs
+    (site / ".git" / "HEAD").write_text("ref: refs/heads/gh-pages\n")
+    before = tree_hash(site)
+    tip = sorted(config.content_dir.rglob("*.md"))[0]
+    tip.write_text(tip.read_text().replace("date: ", "date: 2024-02-30 #", 1))
+    process = start_build(root)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 1
+    assert tip.name in err and "date" in err and "Traceback" not in err
+    assert tree_hash(site) == before
+    # Fixed, it builds: the new site replaces the old one and keeps its hidden entries.
+    tip.write_text(tip.read_text().replace("date: 2024-02-30 #", "date: ", 1))
+    build_site(config)
+    publish.wait_for_deletions()
+    assert (site / ".git" / "HEAD").read_text() == "ref: refs/heads/gh-pages\n"
+    assert (site / "index.html").is_file() and staging_dirs(root) == []
+
+
+def test_the_site_folder_is_swapped_not_emptied(tmp_path: Path) -> None:
+    """The folder `site/` is replaced in one step: a handle opened on the old site keeps
+    seeing the old site whole (the old code deleted its files as the build started)."""
+    root = make_project(tmp_path, 12)
+    config = load_config(root / "tipbook.yml")
+    site = build_site(config).site_dir
+    old = os.open(site, os.O_RDONLY)
+    try:
+        names = sorted(os.listdir(old))
+        new = build_site(config).site_dir
+        assert new == site and sorted(os.listdir(site)) == names
+        assert os.stat(site).st_ino != os.fstat(old).st_ino
+    finally:
+        os.close(old)
+    publish.wait_for_deletions()
+
+
+def test_a_site_dir_that_is_a_file_is_refused(tmp_path: Path) -> None:
+    root = make_project(tmp_path, 3)
+    (root / "site").write_text("not a folder")
+    with pytest.raises(TipbookError, match="is not a folder"):
+        build_site(load_config(root / "tipbook.yml"))
+    assert (root / "site").read_text() == "not a folder"
+
+
+# --- only content/ is published ----------------------------------------------------------
+
+
+def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "tipbook", "--config", str(project / "tipbook.yml"), *args],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.fixture()
+def small_project(tmp_path: Path) -> Path:
+    root = make_project(tmp_path / "project", 12)
+    secret = tmp_path / "outside"
+    secret.mkdir()
+    (secret / "shadow.md").write_text("# root:SECRET-HASH\n")
+    (secret / "notes.txt").write_text("SECRET-HASH\n")
+    return root
+
+
+LINKS = {
+    # name: (where the link is, below content/; what it points to; what the message says)
+    "folder out": ("leak", "{outside}", "outside content/"),
+    "file out": ("tips/2025/shadow.md", "{outside}/shadow.md", "outside content/"),
+    "parent loop": ("tips/2025/loop", "..", "loops back on itself"),
+    "self loop": ("tips/self.md", "self.md", "loops back on itself"),
+    "mutual loop": ("pages/b/to-a", "../a", "loops back on itself"),
+    "dangling": ("pages/gone.md", "nowhere.md", "does not exist"),
+}
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("case", sorted(LINKS))
+def test_links_out_of_content_or_looping_are_refused(small_project: Path, case: str) -> None:
+    where, target, says = LINKS[case]
+    content = small_project / "content"
+    link = content / where
+    link.parent.mkdir(parents=True, exist_ok=True)
+    if case == "mutual loop":
+        (content / "pages" / "a").mkdir(parents=True)
+        (content / "pages" / "a" / "to-b").symlink_to("../b")
+    link.symlink_to(target.format(outside=small_project.parent / "outside"))
+    checked = run_cli(small_project, "check")
+    assert checked.returncode == 1
+    shown = f"content/{where}"
+    assert f"{shown}: error: a symbolic link" in checked.stdout and says in checked.stdout
+    assert "Traceback" not in checked.stdout + checked.stderr
+
+    built = run_cli(small_project, "build")
+    assert built.returncode == 1
+    assert shown in built.stderr and says in built.stderr and "Traceback" not in built.stderr
+    assert not (small_project / "site").exists()  # nothing published
+    for folder in staging_dirs(small_project):  # nor copied, even half-way
+        assert not any("SECRET" in p.read_text(errors="replace") for p in folder.rglob("*.*"))
+
+
+def test_links_inside_content_still_build(small_project: Path) -> None:
+    content = small_project / "content"
+    (content / "pages").mkdir(exist_ok=True)
+    (content / "pages" / "guide.md").write_text("# Guide\n\nHow we write tips.\n")
+    (content / "pages" / "handbook.md").symlink_to("guide.md")
+    assert "symbolic link" not in run_cli(small_project, "check").stdout
+    built = run_cli(small_project, "build")
+    assert built.returncode == 0, built.stderr
+    assert "How we write tips" in (small_project / "site/pages/handbook/index.html").read_text()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
+def test_the_exchange_is_atomic_on_linux(tmp_path: Path) -> None:
+    """The swap this machine uses is the one-step exchange, not the two-rename fallback."""
+    old, new = tmp_path / "site", tmp_path / ".site.building-x"
+    old.mkdir()
+    new.mkdir()
+    (old / "index.html").write_text("old")
+    (new / "index.html").write_text("new")
+    assert publish.exchange(new, old)
+    assert (old / "index.html").read_text() == "new"
+    assert (new / "index.html").read_text() == "old"
