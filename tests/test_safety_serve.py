@@ -24,8 +24,11 @@ from search_corpus import write_corpus as write_search_corpus
 from site_corpus import REPO_ROOT, site_config, write_corpus
 
 from search.indexer import open_index, update_index
-from search.query import MAX_EXPANDED, MAX_WILDCARDS, QueryError, TipSearcher, _bounded, _parse
+from search.parse import parse as _parse
+from search.query import QueryError, TipSearcher
 from search.schema import DEFAULT_FIELD
+from search.wildcards import MAX_EXPANDED, MAX_WILDCARDS
+from search.wildcards import bounded as _bounded
 from tipbook.server import SiteServer, make_server
 from tipbook.site import build_site, publish
 

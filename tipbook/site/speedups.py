@@ -25,7 +25,7 @@ import functools
 import inspect
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from importlib import metadata
 from typing import Any
 
@@ -241,7 +241,7 @@ def forget_previous_search(plugins: Iterable[Any]) -> None:
             plugin.search_index_prev = None
 
 
-def inject_into_preview_pages(server: Any, extra: Any) -> None:
+def inject_into_preview_pages(server: Any, extra: Callable[[], bytes]) -> None:
     """Have MkDocs' live-reload `server` add `extra()` (bytes, or b"") before each served
     page's `</body>` (the preview's "could not be rebuilt" banner).
 
