@@ -574,7 +574,7 @@ def build_mirror(
 
     def archive(
         name: str, base: str, heading: str, listed: list[SeedTip], per_page: int, widget: str
-    ):  # type: ignore[no-untyped-def]  # noqa: E501
+    ):  # type: ignore[no-untyped-def]
         if block:
             return blocktheme.archive_pages(name, base, heading, listed, per_page, widget)
         return _archive_pages(
