@@ -284,7 +284,10 @@ class _Run:
             try:
                 if door == "rest":
                     return self._read_rest(start, page_url, soup, may_stop)
-                return self._read_feed(start, soup, may_stop)
+                read = self._read_feed(start, soup, may_stop)
+                if reasons:
+                    self.report.notes.append(f"{start}: {'; '.join(reasons)}: read its feed")
+                return read
             except DoorError as error:
                 reasons.append(error.reason)
                 if self.via == door:

@@ -86,7 +86,12 @@ def test_a_failed_page_exits_1_and_the_rest_is_written(
     page2 = f"/category/{CATEGORY}/page/2/"
     mirror_site.server.fail(page2, Fault(status=500), Fault(status=500))
     code, output = run(
-        project, mirror_site.url(f"/category/{CATEGORY}/"), "--source-base", REAL_SITE
+        project,
+        mirror_site.url(f"/category/{CATEGORY}/"),
+        "--source-base",
+        REAL_SITE,
+        "--via",
+        "html",  # the theme's pages, page by page
     )
     assert code == 1
     assert f"failed {mirror_site.url(page2)}: HTTP 500 after 2 tries" in output

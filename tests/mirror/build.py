@@ -643,6 +643,7 @@ def build_mirror(
 
     # The machine-readable doors: the same posts, oldest with the smallest id.
     ids = {tip.title: 100 + 3 * n for n, tip in enumerate(reversed(posts))}
+    ids[SHORTLINK_TIP] = int(SHORTLINK.rsplit("=", 1)[1])  # its shortlink names its id
     absolute = images.absolute() if images is not None else None
     shared = {
         "base": MIRROR_BASE,
