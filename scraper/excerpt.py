@@ -21,6 +21,11 @@ _MORE_PHRASE = (
     r"|read\s+full\s+(?:post|article|story)|view\s+(?:full\s+)?post|more)"
 )
 _ARROWS = r"[\s.…:»›→>\-–—]*"
+_PHRASE = re.compile(rf"\b{_MORE_PHRASE}\b", re.I)
+_LINK_WORDS = {"continue", "read", "keep", "view"}
+_BARE_TAIL = re.compile(rf"{_ARROWS}")
+_ANY_TAIL = re.compile(rf"\s*[:\-–—]?\s*[\"“‘']?[^.!?]{{0,120}}?[\"”’']?{_ARROWS}")
+_SENTENCE_END = re.compile(r"(?:[.!?…\]\"”)]|&hellip;)\s*$")
 _APPEARED = re.compile(r"\s*The post .{1,300}? appeared first on .{1,200}?\.?\s*$", re.S)
 _ELLIPSIS_END = re.compile(r"\s*(?:\[\s*(?:…|\.\.\.|&hellip;|&#8230;)\s*\]|…|\.\.\.)\s*$")
 _PAREN_MORE = re.compile(r"\s*\(\s*more\s*(?:…|\.\.\.)?\s*\)\s*$", re.I)
@@ -42,21 +47,30 @@ def strip_excerpt_ending(text: str, title: str = "") -> str:
 
 
 def _strip_more_phrase(text: str, title: str) -> str:
-    titles = [re.escape(one_line(title))] if title else []
-    # After the phrase: nothing, or the title (in quotes, after ":"), then arrows.
-    tail = r"(?:\s*[:\-–—]?\s*[\"“‘']?(?:" + "|".join([*titles, r"[^.!?]{0,120}?"]) + r")[\"”’']?)?"
-    pattern = re.compile(rf"\s*{_MORE_PHRASE}\b{tail}{_ARROWS}$", re.I)
-    match = pattern.search(text)
-    if match is None:
-        return text
-    remaining = text[: match.start()]
-    # "…more" inside a sentence is text: only a phrase after a sentence's end or an
-    # ellipsis (or a lone phrase) is a link.
-    after_sentence = re.search(r"(?:[.!?…\]\"”)]|&hellip;)\s*$", remaining)
-    link_phrase = re.match(r"\s*(continue|read|keep|view)", match.group(0), re.I)
-    if remaining and not after_sentence and not link_phrase:
-        return text
-    return remaining
+    """`text` without a trailing "Continue reading …" / "Read more" link text.
+
+    Tried from the rightmost phrase leftwards. After a sentence's end (or an ellipsis) the
+    phrase may carry any short tail (the title, "→"); in mid-sentence only a bare link
+    phrase ("… and care Read more") or one followed by the title is an ending: "We read
+    more than we write." is text.
+    """
+    title_pattern = re.escape(one_line(title)) if title else None
+    for found in reversed(list(_PHRASE.finditer(text))):
+        remaining = text[: found.start()]
+        if not remaining.strip():
+            continue
+        tail = text[found.end() :]
+        bare = _BARE_TAIL.fullmatch(tail) is not None
+        titled = title_pattern is not None and re.fullmatch(
+            rf"\s*[:\-–—]?\s*[\"“‘']?{title_pattern}[\"”’']?{_ARROWS}", tail
+        )
+        after_sentence = _SENTENCE_END.search(remaining) is not None
+        is_link_phrase = found.group(0).split()[0].lower() in _LINK_WORDS
+        if after_sentence and (bare or titled or _ANY_TAIL.fullmatch(tail)):
+            return remaining
+        if is_link_phrase and (bare or titled):
+            return remaining
+    return text
 
 
 def excerpt_text(node: Tag | BeautifulSoup, title: str = "") -> str:

@@ -56,7 +56,7 @@ def detect_series(title: str, text: str = "") -> Series | None:
     """The series `title` belongs to, or None; see the module docstring for the shapes."""
     found = detect_base_series(title, text)
     if found is not None:
-        return found
+        return found if 1 <= found.part <= MAX_PART else None
     title = one_line(title)
     for pattern in (_OF, _LABELLED, _ORDINAL_PART):
         match = pattern.match(title)
