@@ -19,7 +19,6 @@ from mirror.server import Fault, MirrorServer
 from tipbook.content import iter_tip_files, load_tip
 
 
-
 def scrape_mirror(*args: object, **options: object):  # type: ignore[no-untyped-def]
     return scrape_any_door(*args, via="html", **options)  # type: ignore[arg-type]
 
