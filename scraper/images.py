@@ -1,4 +1,4 @@
-"""Keep a post's images: download each once into `content/assets/images/`, checked and capped.
+"""Keep a post's images: download each once into `content/media/`, checked and capped.
 
 Only real images are kept: the answer must say `image/png|jpeg|gif|webp` *and* its first
 bytes must be one (SVG is left out: it can hold scripts). Each is fetched through the one
@@ -25,7 +25,8 @@ from bs4 import BeautifulSoup
 from scraper.fetch import Fetcher, FetchError
 from tipbook.model import slugify
 
-ASSETS_DIR = PurePosixPath("assets", "images")  # below the content folder
+# Below the content folder; not assets/, where the site theme keeps its own files.
+MEDIA_DIR = PurePosixPath("media")
 IMAGE_TYPES = {
     "image/png": ".png",
     "image/jpeg": ".jpg",
@@ -110,7 +111,7 @@ class ImageStore:
             return ImageResult(url, None, f"not an image ({shown}); left out")
         digest = hashlib.sha256(response.content).hexdigest()[:12]
         stem = slugify(PurePosixPath(unquote(urlsplit(url).path)).stem, 40)
-        path = ASSETS_DIR / f"{stem}-{digest}{IMAGE_TYPES[kind]}"
+        path = MEDIA_DIR / f"{stem}-{digest}{IMAGE_TYPES[kind]}"
         target = self.content_dir / path
         if not target.exists():
             _write_bytes_atomic(target, response.content)

@@ -86,7 +86,7 @@ class ScrapeOptions:
     # e.g. "https://cssamerica.com" when crawling a mirror of it.
     source_base: str | None = None
     via: str = "auto"  # "auto" (the best door found), or "rest", "feed", "html" to force one
-    images: bool = True  # download the posts' images into content/assets/images/
+    images: bool = True  # download the posts' images into content/media/
 
 
 @dataclass

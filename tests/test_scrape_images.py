@@ -1,4 +1,4 @@
-"""Images in posts are kept: downloaded once into content/assets/images/, linked relatively
+"""Images in posts are kept: downloaded once into content/media/, linked relatively
 with their alt text, checked (only real images), capped, revalidated on re-runs; an image on
 another host is fetched as politely as the site; a failed image never fails its tip."""
 
@@ -84,9 +84,9 @@ def test_images_are_downloaded_and_linked_relatively(
     path, tip = tip_titled(content, COMPASSION)
     links = IMAGE_LINK.findall(tip.body)
     assert links[0][0] == "Two hands held in comfort"
-    # Linked from tips/<year>/ to content/assets/images/, and the file is the image.
+    # Linked from tips/<year>/ to content/media/, and the file is the image.
     target = (path.parent / links[0][1]).resolve()
-    assert target.parent == (content / "assets" / "images").resolve()
+    assert target.parent == (content / "media").resolve()
     assert target.read_bytes() == image_bytes("png")
     _path, peers = tip_titled(content, PEERS)
     alts = {alt: link for alt, link in IMAGE_LINK.findall(peers.body)}
@@ -94,7 +94,7 @@ def test_images_are_downloaded_and_linked_relatively(
     assert alts["Two hands held in comfort"] == links[0][1]  # one file for both tips
     assert (path.parent / alts['A team "huddle" (photo)']).read_bytes() == image_bytes("jpeg")
     assert (path.parent / alts["Lazy"]).read_bytes() == image_bytes("gif")
-    files = sorted(p.name for p in (content / "assets" / "images").iterdir())
+    files = sorted(p.name for p in (content / "media").iterdir())
     assert len(files) == 3 and all(re.fullmatch(r"[a-z0-9-]+\.(png|jpg|gif)", f) for f in files)
     assert "Our team" in peers.body
     for left_out in ("Gone", "Fake", "Huge", "data:", "wp-content"):
@@ -116,7 +116,7 @@ def test_a_re_run_revalidates_images_and_keeps_the_files(
 ) -> None:
     content = content_dir(tmp_path / "content")
     scrape_mirror(site, content, tmp_path / "cache", via="rest", settings=CAP)
-    before = {p.name: p.stat().st_mtime_ns for p in (content / "assets" / "images").iterdir()}
+    before = {p.name: p.stat().st_mtime_ns for p in (content / "media").iterdir()}
     site.server.clear_log()
     image_host.clear_log()
     again = scrape_mirror(site, content, tmp_path / "cache", via="rest", full=True, settings=CAP)
@@ -126,7 +126,7 @@ def test_a_re_run_revalidates_images_and_keeps_the_files(
     assert len(kept) == 2 and all(r.status == 304 for r in kept)
     assert all("if-none-match" in r.headers for r in kept)
     assert [r.status for r in image_host.requests if r.path == OFFSITE_IMAGE] == [304]
-    after = {p.name: p.stat().st_mtime_ns for p in (content / "assets" / "images").iterdir()}
+    after = {p.name: p.stat().st_mtime_ns for p in (content / "media").iterdir()}
     assert after == before
 
 
@@ -136,5 +136,5 @@ def test_images_can_be_left_out(site: MirrorSite, tmp_path: Path) -> None:
     assert report.ok
     _path, tip = tip_titled(content, COMPASSION)
     assert "![" not in tip.body
-    assert not (content / "assets").exists()
+    assert not (content / "media").exists()
     assert not any(p.startswith(UPLOADS) for p in site.server.paths())
