@@ -270,6 +270,12 @@ class Fetcher:
             current = urljoin(current, cached[0]["location"])
         return current
 
+    def remember_redirect(self, url: str, target: str) -> None:
+        """Cache a redirect learnt without asking (a `/?p=ID` shortlink the REST API named),
+        so `cached_target` follows it; a later `get` still asks the server."""
+        if self.cache is not None and not self.offline:
+            self.cache.store(url, {"status": 301, "location": target})
+
     @property
     def request_count(self) -> int:
         with self._log_lock:

@@ -255,7 +255,8 @@ class _Run:
                 job.archives.add(start)
                 if not seen:
                     all_known = False
-            if pages == 1 and self.via != "html":
+            # Before any door: a first page of known tips means nothing new (weekly re-runs).
+            if pages == 1 and self.via != "html" and not (may_stop and all_known):
                 through_door = self._read_doors(start, response.final_url, soup, may_stop)
                 if through_door is not None:
                     return through_door
@@ -358,10 +359,12 @@ class _Run:
         return not self._stopped
 
     def _merge_shortlink(self, job: _Job, post_id: int) -> None:
-        """A `/?p=<id>` link met on a page is this post: one job, not two."""
+        """A `/?p=<id>` link met on a page is this post: one job, not two. Remembered as
+        the redirect WordPress would answer, so the next run knows the link too."""
         alias = self.jobs.pop(url_key(f"/?p={post_id}"), None)
         if alias is None or alias is job:
             return
+        self.fetcher.remember_redirect(alias.url, job.url)
         job.title = job.title or alias.title
         job.excerpt = job.excerpt or alias.excerpt
         job.tags += [t for t in alias.tags if t not in job.tags]

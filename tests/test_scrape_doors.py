@@ -131,13 +131,37 @@ def test_rest_re_runs_are_incremental_and_conditional(
     report, _tips = scrape_into(mirror_site, tmp_path, "rest")
     assert report.counts["new"] == len(mirror_site.mirror.tips)
     mirror_site.server.clear_log()
+    # A weekly re-run: the archives' first pages list only known tips, so nothing more.
     again = scrape_mirror(mirror_site, tmp_path / "content", tmp_path / "cache", via="rest")
     assert again.counts["new"] == again.counts["updated"] == 0
-    assert any("stopped listing" in note for note in again.notes), again.notes
+    assert not any("/wp-json" in p for p in mirror_site.server.paths())
+    assert len(mirror_site.server.requests) == 1 + len(mirror_site.all_urls)  # + robots.txt
+    # --full lists every post again, revalidating each listing page with its ETag.
+    mirror_site.server.clear_log()
+    full = scrape_mirror(
+        mirror_site, tmp_path / "content", tmp_path / "cache", via="rest", full=True
+    )
+    assert full.counts["new"] == full.counts["updated"] == 0
     listings = [r for r in mirror_site.server.requests if "/wp/v2/posts" in r.path]
     assert len(listings) == 4  # one page per archive
-    assert all(r.status == 304 for r in listings)  # revalidated with the cached ETag
-    assert all("if-none-match" in r.headers for r in listings)
+    assert all(r.status == 304 and "if-none-match" in r.headers for r in listings)
+
+
+def test_a_new_post_is_found_through_the_rest_api(own_mirror: MirrorSite, tmp_path: Path) -> None:
+    report, _tips = scrape_into(own_mirror, tmp_path, "rest")
+    newest = next(t for t in own_mirror.mirror.tips if t.kind == "post")
+    files = iter_tip_files(tmp_path / "content")
+    (victim,) = [p for p in files if load_tip(p).title == newest.title]
+    victim.unlink()  # as if the newest post were published after the last run
+    own_mirror.server.clear_log()
+    again = scrape_mirror(own_mirror, tmp_path / "content", tmp_path / "cache", via="rest")
+    assert [(t.title, t.outcome, t.via) for t in again.tips if t.outcome != "unchanged"] == [
+        (newest.title, "new", "rest")
+    ]
+    posts = {
+        own_mirror.mirror.post_paths[t.title] for t in own_mirror.mirror.tips if t.kind == "post"
+    }
+    assert not posts & set(own_mirror.server.paths())  # the new post came with the listing
 
 
 @pytest.fixture
