@@ -161,3 +161,21 @@ def test_no_url_crawls_the_configured_start_urls_and_offline_asks_nothing(
     assert code == 0, output
     assert mirror_site.server.requests == []
     assert "0 request(s)" in output
+
+
+def test_the_readme_command_table_lists_every_scrape_option(repo_root: Path) -> None:
+    from tipbook.commands.scrape import command
+
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `tipbook scrape "))
+    options = [opt for param in command.params for opt in param.opts if opt.startswith("-")]
+    missing = [opt for opt in options if f"[{opt}" not in row and f"{opt}]" not in row]
+    assert missing == ["--verbose"] or not missing, missing  # `-v` stands for it
+    for door in ("rest", "feed", "html"):
+        assert door in row.split("--via", 1)[1].split("]", 1)[0]
+
+
+def test_an_unknown_door_is_a_usage_error(project: Path) -> None:
+    code, output = run(project, "--via", "ftp", "https://example.org/tag/x/")
+    assert code == 2
+    assert "'ftp' is not one of" in output
