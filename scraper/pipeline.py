@@ -325,10 +325,18 @@ class _Run:
         return self._take_posts(start, batches)
 
     def _keep_going(self, start: str, may_stop: bool):  # type: ignore[no-untyped-def]
-        """Incremental runs stop listing at the first page of posts all in content/."""
+        """Incremental runs stop listing at the first page of posts all in content/, and
+        --max-pages at that many pages."""
         self._stopped = False
+        listed = [0]
 
         def keep_going(batch: list[Post]) -> bool:
+            listed[0] += 1
+            limit = self.options.max_pages
+            if limit and listed[0] >= limit:
+                self.report.notes.append(f"{start}: stopped after {limit} pages (--max-pages)")
+                self._stopped = True
+                return False
             if may_stop and batch and all(self.existing.knows(p.url) for p in batch):
                 self.report.notes.append(
                     f"{start}: a page of posts lists only tips already in content/; "

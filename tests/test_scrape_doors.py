@@ -8,6 +8,7 @@ doors and what they hold without fetching a post. Expected values come from the 
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -259,3 +260,39 @@ def test_plan_of_a_site_without_rest_api_says_why(mirror_site: MirrorSite, tmp_p
     feed = next(d for d in site.doors if d.kind == "feed")
     caring = [s for s in mirror_site.mirror.tips if s.kind == "post" and "caring" in s.tags]
     assert feed.posts == len(caring)
+
+
+def test_the_rest_api_is_read_page_by_page(
+    tmp_path_factory: pytest.TempPathFactory, offhost_server: MirrorServer, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from mirror.seeds import Block, SeedTip
+
+    extra = [
+        SeedTip(
+            title=f"Extra Tip Number {n}",
+            title_line=f"Extra Tip Number {n} – 1/{n % 28 + 1}/{n % 9 + 10}",
+            date=dt.date(2010 + n % 9, 1, n % 28 + 1),
+            kind="post",
+            blocks=[Block("p", [f"Extra tip {n} says to listen to every customer carefully."])],
+            in_category=True,
+        )
+        for n in range(120)
+    ]
+    mirror = build_mirror(
+        tmp_path_factory.mktemp("big-mirror"), offhost_server.base_url, extra_tips=extra
+    )
+    server = MirrorServer(mirror.root).start()
+    try:
+        site = MirrorSite(server, offhost_server, mirror)
+        category = [site.url(f"/category/{CATEGORY}/")]
+        report, tips = scrape_into(site, tmp_path, "rest", urls=category)
+        assert report.ok, report.failures
+        posts = [t for t in mirror.tips if t.kind == "post"]
+        assert sum(1 for t in tips.values() if t.via == "rest") == len(posts) > 100
+        listings = [p for p in server.paths() if "/wp/v2/posts?" in p]
+        pages = [re.search(r"[?&]page=(\d+)", p).group(1) for p in listings]  # type: ignore[union-attr]
+        assert pages == ["1", "2"]  # X-WP-TotalPages said 2
+    finally:
+        server.stop()
