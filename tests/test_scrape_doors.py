@@ -294,5 +294,57 @@ def test_the_rest_api_is_read_page_by_page(
         listings = [p for p in server.paths() if "/wp/v2/posts?" in p]
         pages = [re.search(r"[?&]page=(\d+)", p).group(1) for p in listings]  # type: ignore[union-attr]
         assert pages == ["1", "2"]  # X-WP-TotalPages said 2
+        from mirror.fixtures import fetch_settings
+
+        from scraper.pipeline import ScrapeOptions, plan
+
+        (planned,) = plan(
+            ScrapeOptions(
+                urls=category,
+                content_dir=tmp_path,
+                themes_file=REPO / "content" / "themes.yml",
+                settings=fetch_settings(),
+            )
+        )
+        counts = {door.kind: door.posts for door in planned.doors}
+        assert counts["rest"] == counts["feed"] == counts["sitemap"] == len(posts)
+        assert f"/category/{CATEGORY}/feed/?paged=13" in server.paths()
+    finally:
+        server.stop()
+
+
+def test_an_seo_plugins_sitemap_index_is_found_through_robots_txt(tmp_path: Path) -> None:
+    from mirror.fixtures import fetch_settings
+
+    from lxml import etree
+
+    from scraper.doors import _sitemap_root, count_sitemap_posts, sitemap_candidates
+    from scraper.fetch import Fetcher
+
+    ns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+    root = tmp_path / "site"
+    root.mkdir()
+    server = MirrorServer(root).start()
+    base = server.base_url
+    (root / "robots.txt").write_text(f"User-agent: *\nSitemap: {base}/sitemap_index.xml\n")
+    children = ("post-sitemap.xml", "post-sitemap2.xml", "page-sitemap.xml", "category-sitemap.xml")
+    index = "".join(f"<sitemap><loc>{base}/{c}</loc></sitemap>" for c in children)
+    (root / "sitemap_index.xml").write_text(f"<sitemapindex {ns}>{index}</sitemapindex>")
+    for name, count in zip(children, (3, 2, 5, 4), strict=True):
+        urls = "".join(f"<url><loc>{base}/{name}-{n}/</loc></url>" for n in range(count))
+        (root / name).write_text(f"<urlset {ns}>{urls}</urlset>")
+    # An external entity in a sitemap is never resolved (no file is read, nothing fetched).
+    (root / "wp-sitemap.xml").write_text(
+        f'<?xml version="1.0"?><!DOCTYPE u [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        f"<urlset {ns}><url><loc>&x;</loc></url></urlset>"
+    )
+    try:
+        with Fetcher(fetch_settings(), allowed_origins={base}) as fetcher:
+            candidates = sitemap_candidates(fetcher, f"{base}/category/tips/")
+            assert candidates[0] == f"{base}/sitemap_index.xml"
+            assert count_sitemap_posts(fetcher, candidates[0]) == 5  # posts only
+            assert count_sitemap_posts(fetcher, f"{base}/wp-sitemap.xml") == 1
+            parsed = etree.tostring(_sitemap_root(fetcher, f"{base}/wp-sitemap.xml")).decode()
+            assert "&x;" in parsed and "root:" not in parsed
     finally:
         server.stop()
