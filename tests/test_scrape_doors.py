@@ -314,9 +314,8 @@ def test_the_rest_api_is_read_page_by_page(
 
 
 def test_an_seo_plugins_sitemap_index_is_found_through_robots_txt(tmp_path: Path) -> None:
-    from mirror.fixtures import fetch_settings
-
     from lxml import etree
+    from mirror.fixtures import fetch_settings
 
     from scraper.doors import _sitemap_root, count_sitemap_posts, sitemap_candidates
     from scraper.fetch import Fetcher
