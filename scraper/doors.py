@@ -17,6 +17,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import feedparser
@@ -234,7 +235,7 @@ class RestReader:
                 if isinstance(term, dict) and "id" in term:
                     self.tag_slugs[int(term["id"])] = str(term.get("slug") or term.get("name"))
 
-    def _post(self, record: dict) -> Post:  # type: ignore[type-arg]
+    def _post(self, record: dict[str, Any]) -> Post:
         title = html.unescape(_rendered(record.get("title")))
         return Post(
             url=canonicalize_url(str(record.get("link") or "")),
@@ -251,7 +252,7 @@ class RestReader:
             excerpt=excerpt_from_html(_rendered(record.get("excerpt")), title),
         )
 
-    def _local_date(self, record: dict) -> dt.date | None:  # type: ignore[type-arg]
+    def _local_date(self, record: dict[str, Any]) -> dt.date | None:
         """`date` is already in the site's time zone; else `date_gmt` moved by the offset."""
         local = _datetime(record.get("date"))
         if local is not None:
@@ -342,7 +343,7 @@ def read_feed(
             return
 
 
-def _feed_date(entry: dict, gmt_offset: float | None) -> dt.date | None:  # type: ignore[type-arg]
+def _feed_date(entry: Any, gmt_offset: float | None) -> dt.date | None:
     parsed = entry.get("published_parsed") or entry.get("updated_parsed")
     if not parsed:
         return None

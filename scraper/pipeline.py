@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit, urlunsplit
+
+from bs4 import BeautifulSoup
 
 from scraper.classify import assign_themes, find_takeaway, summarize
 from scraper.convert import html_to_markdown
@@ -180,6 +182,7 @@ class _Run:
         self.written: dict[str, Tip] = {}  # canonical key → tip written this run
         self.written_records: dict[str, TipRecord] = {}
         self.rest: dict[str, RestReader | DoorError] = {}  # origin → the site's REST API
+        self._stopped = False  # the door listing now being read stopped early
 
     def run(self) -> ScrapeReport:
         started = time.monotonic()
@@ -274,7 +277,9 @@ class _Run:
 
     # -- the machine-readable doors -------------------------------------------------------
 
-    def _read_doors(self, start: str, page_url: str, soup: object, may_stop: bool) -> bool | None:
+    def _read_doors(
+        self, start: str, page_url: str, soup: BeautifulSoup, may_stop: bool
+    ) -> bool | None:
         """List the archive's posts through the REST API, else its feed: True when read to
         the end, False when it stopped early or the forced door failed; None to fall back
         to the theme's pages."""
@@ -299,11 +304,11 @@ class _Run:
         self.report.notes.append(f"{start}: {'; '.join(reasons)}: reading the theme's pages")
         return None
 
-    def _rest_reader(self, page_url: str, soup: object) -> RestReader:
+    def _rest_reader(self, page_url: str, soup: BeautifulSoup) -> RestReader:
         site = origin(page_url)
         if site not in self.rest:
             try:
-                api: RestApi = find_rest_api(self.fetcher, page_url, soup)  # type: ignore[arg-type]
+                api = find_rest_api(self.fetcher, page_url, soup)
                 self.rest[site] = RestReader(self.fetcher, api)
             except DoorError as error:
                 self.rest[site] = error
@@ -312,19 +317,19 @@ class _Run:
             raise found
         return found
 
-    def _read_rest(self, start: str, page_url: str, soup: object, may_stop: bool) -> bool:
+    def _read_rest(self, start: str, page_url: str, soup: BeautifulSoup, may_stop: bool) -> bool:
         reader = self._rest_reader(page_url, soup)
         filters = reader.filter_for(start)
         return self._take_posts(start, reader.posts(filters, self._keep_going(start, may_stop)))
 
-    def _read_feed(self, start: str, soup: object, may_stop: bool) -> bool:
-        url = feed_url(start, soup)  # type: ignore[arg-type]
+    def _read_feed(self, start: str, soup: BeautifulSoup, may_stop: bool) -> bool:
+        url = feed_url(start, soup)
         reader = self.rest.get(origin(start))
         offset = reader.api.gmt_offset if isinstance(reader, RestReader) else None
         batches = read_feed(self.fetcher, url, self._keep_going(start, may_stop), offset)
         return self._take_posts(start, batches)
 
-    def _keep_going(self, start: str, may_stop: bool):  # type: ignore[no-untyped-def]
+    def _keep_going(self, start: str, may_stop: bool) -> Callable[[list[Post]], bool]:
         """Incremental runs stop listing at the first page of posts all in content/, and
         --max-pages at that many pages."""
         self._stopped = False
@@ -348,7 +353,7 @@ class _Run:
 
         return keep_going
 
-    def _take_posts(self, start: str, batches) -> bool:  # type: ignore[no-untyped-def]
+    def _take_posts(self, start: str, batches: Iterator[list[Post]]) -> bool:
         archive_tag = tag_from_url(start)
         for batch in batches:
             self.report.archive_pages += 1
