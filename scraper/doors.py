@@ -166,14 +166,19 @@ class RestReader:
         """The `categories=` / `tags=` filter of an archive URL ({} lists every post)."""
         term = archive_term(start_url)
         if term is None:
-            return {}
+            if re.sub(r"page/\d+/?$", "", urlsplit(start_url).path).strip("/"):
+                # A date, author or search archive: the API has no filter for it here, and
+                # every post of the site is not what it lists.
+                raise DoorError(f"{start_url}: not a category or tag archive")
+            return {}  # the home page lists every post
         taxonomy, slug = term
         found = _json(
             self.fetcher,
             self.api.url(f"/wp/v2/{taxonomy}", {"slug": slug, "_fields": "id,slug,name"}),
         )
         if not isinstance(found, list) or not found or "id" not in found[0]:
-            raise DoorError(f"the REST API has no {taxonomy[:-1]} {slug!r}")
+            kind = "category" if taxonomy == "categories" else "tag"
+            raise DoorError(f"the REST API has no {kind} {slug!r}")
         return {taxonomy: int(found[0]["id"])}
 
     def count(self, filters: dict[str, str | int]) -> int | None:

@@ -347,3 +347,22 @@ def test_an_seo_plugins_sitemap_index_is_found_through_robots_txt(tmp_path: Path
             assert "&x;" in parsed and "root:" not in parsed
     finally:
         server.stop()
+
+
+def test_an_archive_the_rest_api_cannot_filter_is_read_another_way(
+    mirror_site: MirrorSite, tmp_path: Path
+) -> None:
+    from mirror.fixtures import fetch_settings
+
+    from scraper.doors import DoorError, RestApi, RestReader
+    from scraper.fetch import Fetcher
+
+    base = mirror_site.server.base_url
+    with Fetcher(fetch_settings(), allowed_origins={base}) as fetcher:
+        reader = RestReader(fetcher, RestApi(f"{base}/wp-json/"))
+        assert reader.filter_for(f"{base}/") == {}  # the home page: every post
+        assert reader.filter_for(f"{base}/category/{CATEGORY}/page/2/") == {"categories": 7}
+        with pytest.raises(DoorError, match="not a category or tag archive"):
+            reader.filter_for(f"{base}/2019/03/")
+        with pytest.raises(DoorError, match="has no category 'no-such-category'"):
+            reader.filter_for(f"{base}/category/no-such-category/")
