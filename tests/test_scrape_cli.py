@@ -179,3 +179,11 @@ def test_an_unknown_door_is_a_usage_error(project: Path) -> None:
     code, output = run(project, "--via", "ftp", "https://example.org/tag/x/")
     assert code == 2
     assert "'ftp' is not one of" in output
+
+
+def test_plan_of_an_unreachable_site_exits_1_with_the_reason(project: Path) -> None:
+    url = closed_port_url()
+    code, output = run(project, "--plan", url)
+    assert code == 1
+    assert url in output and "cannot read it" in output and "cannot connect" in output
+    assert "Traceback" not in output

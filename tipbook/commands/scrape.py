@@ -63,6 +63,7 @@ def command(
 
     A URL may be an archive (category, tag, any paginated listing) or one article. Exit 0
     when every tip was written, 1 when some page failed (the rest is still written).
+    Posts come through the site's REST API, else its feed, else its pages (--via).
 
     \b
     Examples:
@@ -79,7 +80,8 @@ def command(
 
     options = build_options(get_config(ctx), urls, **flags)  # type: ignore[arg-type]
     if plan:
-        print_plan(plan_doors(options), Console())
-        return
+        plans = plan_doors(options)
+        print_plan(plans, Console())
+        ctx.exit(1 if any(site.problem for site in plans) else 0)
     report = run_scrape(options, Console(), verbose=verbose)
     ctx.exit(0 if report.ok else 1)
