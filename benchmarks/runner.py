@@ -51,9 +51,11 @@ FIGURES: dict[str, list[tuple[str, str]]] = {
     "queries": [("query latency p50", "ms"), ("query latency p95", "ms")],
     "related": [("related tips for all tips", "s")],
     "scrape": [
-        ("scrape: requests", "requests"),
-        ("scrape: tips per second", "tips/s"),
-        ("scrape: wall time", "s"),
+        *(
+            (f"scrape via {door}: {what}", unit)
+            for door in ("rest", "feed", "html")
+            for what, unit in (("requests", "requests"), ("wall time", "s"))
+        ),
         ("scrape re-run: requests", "requests"),
     ],
 }

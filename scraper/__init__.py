@@ -4,5 +4,7 @@ One module per stage, wired together by `pipeline.scrape`:
 discover (archives, pagination, URLs) → fetch (the one HTTP client: robots.txt, delays,
 retries, cache) → extract (title, date, tags, body HTML) → convert (safe Markdown) →
 classify (summary, takeaway, series, themes) → write (atomic, editors' files kept).
-`report` holds the typed outcome, `console` the progress display for the CLI.
+`doors` reads the REST API, feeds and sitemaps, `images` keeps the posts' images, `excerpt`
+and `series` are the theme-independent cleaning rules, `report` holds the typed outcome
+(the CLI's terminal display is `tipbook.scrape_output`).
 """

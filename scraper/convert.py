@@ -4,8 +4,9 @@ Scraped HTML is untrusted. Before conversion the fragment is sanitised: dangerou
 (`script`, `iframe`, `style`, `object`, forms, …) go with their content, every attribute but
 a link's `href` goes (so no `on*` handler survives), links that are not http(s)/mailto
 (`javascript:`, `data:`, …) become plain text, relative links become absolute. Text lines
-that start with `•` (how many tips write bullets) become real list items. Images are dropped:
-they would be hot-linked from the old site.
+that start with `•` (how many tips write bullets) become real list items. Images are dropped
+(they would be hot-linked from the old site) unless the scraper downloaded them: those become
+`![alt](local path)` (`keep_images`).
 """
 
 from __future__ import annotations
@@ -176,11 +177,18 @@ class _Converter(MarkdownConverter):
         )
 
 
-def html_to_markdown(fragment: str, base_url: str, origin_map: dict[str, str] | None = None) -> str:
-    """Clean Markdown for an HTML fragment; links absolute against `base_url`."""
+def html_to_markdown(
+    fragment: str,
+    base_url: str,
+    origin_map: dict[str, str] | None = None,
+    images: dict[str, str] | None = None,
+) -> str:
+    """Clean Markdown for an HTML fragment; links absolute against `base_url`; `images`
+    maps the `src` of each downloaded image to its local path (the rest are dropped)."""
     soup = BeautifulSoup(f"<div id='tipbook-root'>{fragment}</div>", "lxml")
     root = soup.find("div", id="tipbook-root")
     assert isinstance(root, Tag)
+    kept_images = keep_images(root, images or {})
     sanitize(root, base_url, origin_map)
     for string in root.find_all(string=True):
         text = str(string)
@@ -195,7 +203,38 @@ def html_to_markdown(fragment: str, base_url: str, origin_map: dict[str, str] | 
             paragraph.decompose()
     bullets_to_lists(root, soup)
     markdown = _Converter().convert_soup(root)
-    return tidy_markdown(markdown)
+    return tidy_markdown(restore_images(markdown, kept_images))
+
+
+# Private-use characters, taken out of the post's own text first: a mark cannot be forged.
+_IMAGE_MARK = "\ue000{}\ue001"
+_ALT_UNSAFE = str.maketrans({"[": "(", "]": ")", "\\": "/", "<": "‹", ">": "›", "`": "'"})
+
+
+def keep_images(root: Tag, images: dict[str, str]) -> list[str]:
+    """Put a mark where each downloaded image is (sanitising drops every `<img>`); return the
+    Markdown of each, `![alt](path)`, for `restore_images`. Figures become paragraphs, so an
+    image stands on its own line with its caption after it."""
+    for string in root.find_all(string=True):
+        if "\ue000" in string or "\ue001" in string:
+            string.replace_with(str(string).replace("\ue000", "").replace("\ue001", ""))
+    kept: list[str] = []
+    for img in root.find_all("img"):
+        local = images.get(str(img.get("src") or ""))
+        if local is None:
+            continue
+        alt = " ".join(str(img.get("alt") or "").split()).translate(_ALT_UNSAFE)
+        img.replace_with(NavigableString(_IMAGE_MARK.format(len(kept))))
+        kept.append(f"![{alt}]({local})")
+    for figure in root.find_all(["figure", "figcaption"]):
+        figure.name = "p"
+    return kept
+
+
+def restore_images(markdown: str, kept: list[str]) -> str:
+    for number, image in enumerate(kept):
+        markdown = markdown.replace(_IMAGE_MARK.format(number), image)
+    return markdown.replace("\ue000", "").replace("\ue001", "")
 
 
 def tidy_markdown(markdown: str) -> str:

@@ -8,12 +8,14 @@ posts" / "Next" links or `/page/N/`.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from scraper.excerpt import excerpt_text, strip_excerpt_ending
 from tipbook.model import one_line
 
 # Query parameters that only track where a click came from: they never change the page.
@@ -152,7 +154,7 @@ def parse_archive(html: str, url: str, soup: BeautifulSoup | None = None) -> Arc
             ArchiveEntry(
                 url=canonicalize_url(str(link["href"]), url),
                 title=one_line(link.get_text(" ")),
-                excerpt=_article_excerpt(article),
+                excerpt=_article_excerpt(article, one_line(link.get_text(" "))),
                 tags=tags,
             )
         )
@@ -169,13 +171,24 @@ def _title_link(article: Tag) -> Tag | None:
     return None
 
 
-def _article_excerpt(article: Tag) -> str:
-    content = article.select_one(".entry-summary, .entry-content") or article
-    for paragraph in content.find_all("p"):
-        text = one_line(paragraph.get_text(" "))
+def _article_excerpt(article: Tag, title: str = "") -> str:
+    content = article.select_one(".entry-summary, .entry-content, .wp-block-post-excerpt")
+    for paragraph in (content or article).find_all("p"):
+        text = excerpt_text(copy.copy(paragraph), title)
         if len(text) >= 40:
             return text
     return ""
+
+
+def _link_text(link: Tag) -> str:
+    """A link's text as seen: screen-reader spans ("Read more<span>: Title</span>") left out."""
+    hidden = {id(s) for s in link.select(".screen-reader-text, .sr-only")}
+    parts = [
+        str(text)
+        for text in link.find_all(string=True)
+        if not any(id(parent) in hidden for parent in text.parents)
+    ]
+    return one_line(" ".join(parts))
 
 
 def _read_more_entries(soup: BeautifulSoup, url: str, articles: list[Tag]) -> list[ArchiveEntry]:
@@ -183,7 +196,7 @@ def _read_more_entries(soup: BeautifulSoup, url: str, articles: list[Tag]) -> li
     entries = []
     inside = {id(article) for article in articles}
     for more in soup.find_all("a", href=True):
-        if not _READ_MORE.match(more.get_text(" ")):
+        if not _READ_MORE.match(_link_text(more)):
             continue
         if any(id(parent) in inside for parent in more.parents):
             continue
@@ -196,7 +209,7 @@ def _read_more_entries(soup: BeautifulSoup, url: str, articles: list[Tag]) -> li
                     for a in container.find_all("a", href=True)
                     if a is not more
                     and canonicalize_url(str(a["href"]), url) == target
-                    and not _READ_MORE.match(a.get_text(" "))
+                    and not _READ_MORE.match(_link_text(a))
                 ),
                 None,
             )
@@ -206,9 +219,11 @@ def _read_more_entries(soup: BeautifulSoup, url: str, articles: list[Tag]) -> li
         if title_link is None or container is None:
             continue
         title = one_line(title_link.get_text(" "))
-        text = one_line(container.get_text(" "))
-        excerpt = text.replace(title, "", 1).strip()
-        excerpt = re.sub(r"\s*\b(read more|continue reading)\W*$", "", excerpt, flags=re.I)
+        shown = copy.copy(container)
+        for hidden in shown.select(".screen-reader-text, .sr-only"):
+            hidden.decompose()
+        text = one_line(shown.get_text(" "))
+        excerpt = strip_excerpt_ending(text.replace(title, "", 1).strip(), title)
         entries.append(ArchiveEntry(url=target, title=title, excerpt=excerpt, from_widget=True))
     return entries
 

@@ -19,6 +19,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 
 from scraper.convert import DANGEROUS_TAGS
 from scraper.discover import canonicalize_url, soup_of, tags_in
+from scraper.doors import Post
 from tipbook.model import one_line
 
 # Title date suffixes as the site writes them: "– 8/13/13 TOW", "- 2/12/19", "– 1/2/24".
@@ -39,8 +40,13 @@ _WRITTEN_DATE_DMY = re.compile(
 )
 _SITE_SUFFIX = re.compile(r"\s+[|·»]\s+[^|·»]+$")
 
-# Elements that are never part of an article's text.
-_DROP_TAGS = [*DANGEROUS_TAGS, "nav", "aside", "footer", "header"]
+# Elements that are never part of an article's text. Images stay for the image stage
+# (`scraper.images`); `html_to_markdown` drops any it did not download.
+_IMAGE_TAGS = ("img", "picture", "source")
+_DROP_TAGS = [
+    *(t for t in DANGEROUS_TAGS if t not in _IMAGE_TAGS),
+    *("nav", "aside", "footer", "header"),
+]
 # class / id words of boilerplate blocks (WordPress themes, Jetpack, news templates).
 _BOILERPLATE_WORD = re.compile(
     r"(?:^|[-_\s])(share|sharing|sharedaddy|social|related|relatedposts|comments?|respond|"
@@ -149,8 +155,8 @@ def extract_article(html: str, url: str, soup: BeautifulSoup | None = None) -> E
 
     article = _wordpress_article(soup)
     if article is not None:
-        content = article.select_one(".entry-content, .post-content, [itemprop=articleBody]")
-        title_node = article.select_one(".entry-title, h1, h2")
+        content = article.select_one(_CONTENT_SELECTOR)
+        title_node = article.select_one(".entry-title, .wp-block-post-title, h1, h2")
         wordpress = True
     else:
         content = _main_content(soup)
@@ -184,13 +190,40 @@ def extract_article(html: str, url: str, soup: BeautifulSoup | None = None) -> E
     )
 
 
+_CONTENT_SELECTOR = ".entry-content, .wp-block-post-content, .post-content, [itemprop=articleBody]"
+
+
 def _wordpress_article(soup: BeautifulSoup) -> Tag | None:
-    """The post of a single WordPress page: the `article` (or `.hentry`) with content."""
+    """The post of a single WordPress page: the `article` (or `.hentry`) with content; in a
+    block theme, which has neither, the `main` holding the post content block."""
     main = soup.select_one("main, #main, #content, .site-main") or soup
     for candidate in main.select("article, .hentry"):
-        if candidate.select_one(".entry-content, .post-content, [itemprop=articleBody]"):
+        if candidate.select_one(_CONTENT_SELECTOR):
             return candidate
+    if main is not soup and main.select_one(".wp-block-post-content"):
+        return main
     return None
+
+
+def page_from_post(post: Post) -> ExtractedPage:
+    """A post as the REST API gave it, read like a page: the same title, date and cleaning."""
+    title, title_date = clean_title(post.title)
+    if not title:
+        raise ExtractError("the REST API gives the post no title")
+    content = soup_of(f"<div id='tipbook-post'>{post.content_html}</div>").find(
+        "div", id="tipbook-post"
+    )
+    body_html = clean_content(content) if isinstance(content, Tag) else ""
+    return ExtractedPage(
+        url=post.url,
+        canonical=post.url,
+        title=title,
+        raw_title=post.title,
+        date=post.date or title_date,
+        date_source=post.via if post.date else "title",
+        body_html=body_html,
+        tags=list(post.tags),
+    )
 
 
 def _main_content(soup: BeautifulSoup) -> Tag | None:
@@ -289,6 +322,10 @@ def clean_content(content: Tag) -> str:
         return ""
     for tag in node.find_all(_DROP_TAGS):
         tag.decompose()
+    for tag in node.find_all("source"):
+        tag.decompose()
+    for tag in node.find_all("picture"):
+        tag.unwrap()
     for tag in node.find_all(True):
         if not tag.decomposed and _is_boilerplate(tag):
             tag.decompose()
@@ -296,7 +333,8 @@ def clean_content(content: Tag) -> str:
         if block.decomposed:
             continue
         text = block.get_text(" ")
-        if is_boilerplate_text(text) or (block.name == "p" and not text.strip(" \xa0\n\t")):
+        empty = not text.strip(" \xa0\n\t") and block.find("img") is None
+        if is_boilerplate_text(text) or (block.name == "p" and empty):
             block.decompose()
     return "".join(str(child) for child in node.children if not _blank(child))
 

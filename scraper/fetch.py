@@ -53,6 +53,7 @@ class FetchSettings:
     timeout: float = 20.0
     retries: int = 3
     max_bytes: int = 5_000_000
+    max_image_bytes: int = 2_000_000  # a bigger image is left out of its tip
     max_retry_after: float = 60.0  # never wait longer than this for a Retry-After
     backoff: float = 1.0  # first retry waits this long, then twice as long each time
 
@@ -218,24 +219,24 @@ class Fetcher:
 
     # -- public -------------------------------------------------------------------------
 
-    def allow(self, url: str) -> None:
-        """Allow the host of `url` (start URLs name the hosts a crawl may visit)."""
-        self.allowed_origins.add(origin(url))
-
     def is_allowed_host(self, url: str) -> bool:
         return origin(url) in self.allowed_origins
 
-    def get(self, url: str) -> Response:
-        """Fetch `url`, following same-host redirects; raise `FetchError` with a reason."""
+    def get(self, url: str, *, any_host: bool = False, max_bytes: int | None = None) -> Response:
+        """Fetch `url`, following same-host redirects; raise `FetchError` with a reason.
+
+        `any_host` lets a page's images come from other hosts, under the same rules
+        (robots.txt, delay, cache); `max_bytes` caps this response lower than the setting.
+        """
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
-            if not self.is_allowed_host(current):
+            if not any_host and not self.is_allowed_host(current):
                 where = "redirects to" if current != url else "is on"
                 raise FetchError(
                     url, f"{where} another host ({origin(current)}); not fetched", disallowed=True
                 )
             self._check_robots(url, current)
-            response = self._fetch_one(current)
+            response = self._fetch_one(current, max_bytes)
             if response.status in REDIRECT_STATUSES:
                 location = response.headers.get("location")
                 if not location:
@@ -269,6 +270,12 @@ class Fetcher:
             current = urljoin(current, cached[0]["location"])
         return current
 
+    def remember_redirect(self, url: str, target: str) -> None:
+        """Cache a redirect learnt without asking (a `/?p=ID` shortlink the REST API named),
+        so `cached_target` follows it; a later `get` still asks the server."""
+        if self.cache is not None and not self.offline:
+            self.cache.store(url, {"status": 301, "location": target})
+
     @property
     def request_count(self) -> int:
         with self._log_lock:
@@ -291,6 +298,15 @@ class Fetcher:
             raise FetchError(original, state.robots_error, transient=True)
         if state.robots is not None and not state.robots.can_fetch(url, self._agent_token):
             raise FetchError(original, "disallowed by robots.txt; not fetched", disallowed=True)
+
+    def sitemaps(self, url: str) -> list[str]:
+        """The `Sitemap:` URLs of the robots.txt of `url`'s host (read once per host)."""
+        try:
+            self._check_robots(url, url)
+        except FetchError:
+            return []
+        robots = self._host(url).robots
+        return list(robots.sitemaps) if robots is not None else []
 
     @property
     def _agent_token(self) -> str:
@@ -324,7 +340,7 @@ class Fetcher:
 
     # -- one URL, with cache and retries ------------------------------------------------
 
-    def _fetch_one(self, url: str) -> Response:
+    def _fetch_one(self, url: str, max_bytes: int | None = None) -> Response:
         cached = self.cache.load(url) if self.cache else None
         if self.offline:
             if cached is None:
@@ -337,7 +353,7 @@ class Fetcher:
                 conditional["If-None-Match"] = meta["etag"]
             if meta.get("last_modified"):
                 conditional["If-Modified-Since"] = meta["last_modified"]
-        response = self._request_with_retries(url, conditional)
+        response = self._request_with_retries(url, conditional, max_bytes)
         if response.status == 304 and cached:
             return self._from_cache(url, *cached)
         if self.cache and (
@@ -353,6 +369,8 @@ class Fetcher:
                     "last_modified": response.headers.get("last-modified", ""),
                     "content_type": response.headers.get("content-type", ""),
                     "location": response.headers.get("location", ""),
+                    # The REST API's totals, needed again when a revalidation answers 304.
+                    "wp": {k: v for k, v in response.headers.items() if k.startswith("x-wp-")},
                 },
                 response.content if response.status == 200 else b"",
             )
@@ -362,15 +380,18 @@ class Fetcher:
         headers = {"content-type": meta.get("content_type", "")}
         if meta.get("location"):
             headers["location"] = meta["location"]
+        headers.update(meta.get("wp") or {})
         return Response(url, url, int(meta.get("status", 200)), body, headers, from_cache=True)
 
-    def _request_with_retries(self, url: str, extra_headers: dict[str, str]) -> Response:
+    def _request_with_retries(
+        self, url: str, extra_headers: dict[str, str], max_bytes: int | None = None
+    ) -> Response:
         attempts = self.settings.retries + 1
         reason = ""
         for attempt in range(attempts):
             wait = self.settings.backoff * (2**attempt)
             try:
-                response = self._request(url, extra_headers)
+                response = self._request(url, extra_headers, max_bytes)
             except httpx.TimeoutException:
                 reason = f"timed out after {self.settings.timeout:g} s"
             except httpx.TransportError as error:
@@ -390,22 +411,26 @@ class Fetcher:
                 self._sleep(wait)
         raise FetchError(url, f"{reason} after {attempts} tries", transient=True)
 
-    def _request(self, url: str, extra_headers: dict[str, str]) -> Response:
+    def _request(
+        self, url: str, extra_headers: dict[str, str], max_bytes: int | None = None
+    ) -> Response:
         with self._slots:
             self._wait_turn(url)
             status = 0
             try:
                 with self._client.stream("GET", url, headers=extra_headers) as response:
                     status = response.status_code
-                    content = self._read_capped(url, response)
+                    content = self._read_capped(url, response, max_bytes)
                     headers = {k.lower(): v for k, v in response.headers.items()}
             finally:
                 with self._log_lock:
                     self.log.append((url, status))
         return Response(url, url, status, content, headers)
 
-    def _read_capped(self, url: str, response: httpx.Response) -> bytes:
-        limit = self.settings.max_bytes
+    def _read_capped(
+        self, url: str, response: httpx.Response, max_bytes: int | None = None
+    ) -> bytes:
+        limit = min(self.settings.max_bytes, max_bytes or self.settings.max_bytes)
         declared = response.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
             raise FetchError(url, f"response of {int(declared):,} bytes is over the {limit:,} cap")

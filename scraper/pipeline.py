@@ -1,23 +1,33 @@
 """The scrape, start to end: discover → fetch → extract → convert → classify → write.
 
 `scrape(options)` walks each start URL (an archive and its pages, or a single article),
-collects the tips they list (merging tags across archives), fetches each post page, and
-writes one file per tip as soon as it is ready, so an interrupted run keeps what it did.
-It returns a `ScrapeReport`; a page that fails is a record with its reason, never an end.
+collects the tips they list (merging tags across archives), fetches each post, and writes
+one file per tip as soon as it is ready, so an interrupted run keeps what it did. It returns
+a `ScrapeReport`; a page that fails is a record with its reason, never an end.
+
+Posts come through the site's best door (`via`): the REST API when it answers (title, date
+in the site's time zone, tags and the post's own HTML, no post page fetched), else the
+archive's feed (its posts and dates; bodies from the post pages), else the theme's archive
+pages. An archive's first page is read whatever the door: its "Recent Tips" list names tips
+whose post is gone, which only an excerpt can give. Each tip records its door; a post met
+through several doors (or links) is one tip. `plan(options)` lists the doors and how many
+posts each lists, fetching no post.
 """
 
 from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit, urlunsplit
 
-from scraper.classify import assign_themes, detect_series, find_takeaway, summarize
+from bs4 import BeautifulSoup
+
+from scraper.classify import assign_themes, find_takeaway, summarize
 from scraper.convert import html_to_markdown
 from scraper.discover import (
     canonicalize_url,
@@ -25,11 +35,33 @@ from scraper.discover import (
     is_web_url,
     parse_archive,
     soup_of,
+    tag_from_url,
     url_key,
 )
-from scraper.extract import ExtractedPage, ExtractError, clean_title, extract_article
+from scraper.doors import (
+    DOORS,
+    Door,
+    DoorError,
+    Post,
+    RestApi,
+    RestReader,
+    count_sitemap_posts,
+    feed_url,
+    find_rest_api,
+    read_feed,
+    sitemap_candidates,
+)
+from scraper.extract import (
+    ExtractedPage,
+    ExtractError,
+    clean_title,
+    extract_article,
+    page_from_post,
+)
 from scraper.fetch import Fetcher, FetchError, FetchSettings, Response, origin
-from scraper.report import PageProblem, ScrapeReport, TipRecord
+from scraper.images import ImageStore, absolute_images
+from scraper.report import PageProblem, ScrapeReport, SitePlan, TipRecord
+from scraper.series import detect_series
 from scraper.write import ExistingTips, remove_stale_temp_files, write_tip
 from tipbook.content import write_text_atomic
 from tipbook.errors import UsageError
@@ -57,6 +89,8 @@ class ScrapeOptions:
     # Public origin to record in `source` (and links) instead of the host fetched from,
     # e.g. "https://cssamerica.com" when crawling a mirror of it.
     source_base: str | None = None
+    via: str = "auto"  # "auto" (the best door found), or "rest", "feed", "html" to force one
+    images: bool = True  # download the posts' images into content/media/
 
 
 @dataclass
@@ -70,15 +104,18 @@ class _Job:
     archives: set[str] = field(default_factory=set)
     prefetched: Response | None = None
     explicit: bool = False  # named on the command line
+    post: Post | None = None  # what the REST API or a feed said about it
 
 
 @dataclass
 class _Result:
     job: _Job
     page: ExtractedPage | None = None
-    response: Response | None = None
+    fetched_url: str = ""  # where the page (or the REST API's post) was read
     error: FetchError | None = None
     extract_error: str = ""
+    images: dict[str, str] = field(default_factory=dict)  # src → path below content/
+    image_problems: list[PageProblem] = field(default_factory=list)
 
 
 class CrawlState:
@@ -107,6 +144,12 @@ class CrawlState:
         write_text_atomic(self.path, json.dumps(self.data, indent=1, sort_keys=True))
 
 
+def validate_via(via: str) -> str:
+    if via != "auto" and via not in DOORS:
+        raise UsageError(f"--via {via!r}: choose one of {', '.join(DOORS)}")
+    return via
+
+
 def validate_urls(urls: list[str]) -> list[str]:
     """Canonical start URLs; a `UsageError` naming the first one that is not a web address."""
     for url in urls:
@@ -129,6 +172,7 @@ class _Run:
         self.progress = progress or (lambda *_args: None)
         self.report = ScrapeReport()
         self.urls = validate_urls(options.urls)
+        self.via = validate_via(options.via)
         if options.source_base and not is_web_url(options.source_base):
             raise UsageError(f"--source-base {options.source_base!r} is not a web address")
         if options.offline and options.cache_dir is None:
@@ -139,6 +183,8 @@ class _Run:
         self.jobs: dict[str, _Job] = {}
         self.written: dict[str, Tip] = {}  # canonical key → tip written this run
         self.written_records: dict[str, TipRecord] = {}
+        self.rest: dict[str, RestReader | DoorError] = {}  # origin → the site's REST API
+        self._stopped = False  # the door listing now being read stopped early
 
     def run(self) -> ScrapeReport:
         started = time.monotonic()
@@ -151,6 +197,11 @@ class _Run:
             allowed_origins={origin(url) for url in self.urls},
             cache_dir=options.cache_dir,
             offline=options.offline,
+        )
+        self.images = (
+            ImageStore(self.fetcher, options.content_dir, options.settings.max_image_bytes)
+            if options.images
+            else None
         )
         try:
             finished = [url for url in self.urls if self._walk(url)]
@@ -209,6 +260,11 @@ class _Run:
                 job.archives.add(start)
                 if not seen:
                     all_known = False
+            # Before any door: a first page of known tips means nothing new (weekly re-runs).
+            if pages == 1 and self.via != "html" and not (may_stop and all_known):
+                through_door = self._read_doors(start, response.final_url, soup, may_stop)
+                if through_door is not None:
+                    return through_door
             if may_stop and all_known:
                 self.report.notes.append(
                     f"{start}: page {pages} lists only tips already in content/; "
@@ -220,6 +276,114 @@ class _Run:
                 self._skip(page_url, "next page is on another host; not followed", "link")
                 return False
         return True
+
+    # -- the machine-readable doors -------------------------------------------------------
+
+    def _read_doors(
+        self, start: str, page_url: str, soup: BeautifulSoup, may_stop: bool
+    ) -> bool | None:
+        """List the archive's posts through the REST API, else its feed: True when read to
+        the end, False when it stopped early or the forced door failed; None to fall back
+        to the theme's pages."""
+        reasons = []
+        for door in ("rest", "feed"):
+            if self.via not in ("auto", door):
+                continue
+            try:
+                if door == "rest":
+                    return self._read_rest(start, page_url, soup, may_stop)
+                read = self._read_feed(start, soup, may_stop)
+                if reasons:
+                    self.report.notes.append(f"{start}: {'; '.join(reasons)}: read its feed")
+                return read
+            except DoorError as error:
+                reasons.append(error.reason)
+                if self.via == door:
+                    self.report.failures.append(
+                        PageProblem(start, f"--via {door}: {error.reason}", "archive")
+                    )
+                    return False
+        self.report.notes.append(f"{start}: {'; '.join(reasons)}: reading the theme's pages")
+        return None
+
+    def _rest_reader(self, page_url: str, soup: BeautifulSoup) -> RestReader:
+        site = origin(page_url)
+        if site not in self.rest:
+            try:
+                api = find_rest_api(self.fetcher, page_url, soup)
+                self.rest[site] = RestReader(self.fetcher, api)
+            except DoorError as error:
+                self.rest[site] = error
+        found = self.rest[site]
+        if isinstance(found, DoorError):
+            raise found
+        return found
+
+    def _read_rest(self, start: str, page_url: str, soup: BeautifulSoup, may_stop: bool) -> bool:
+        reader = self._rest_reader(page_url, soup)
+        filters = reader.filter_for(start)
+        return self._take_posts(start, reader.posts(filters, self._keep_going(start, may_stop)))
+
+    def _read_feed(self, start: str, soup: BeautifulSoup, may_stop: bool) -> bool:
+        url = feed_url(start, soup)
+        reader = self.rest.get(origin(start))
+        offset = reader.api.gmt_offset if isinstance(reader, RestReader) else None
+        batches = read_feed(self.fetcher, url, self._keep_going(start, may_stop), offset)
+        return self._take_posts(start, batches)
+
+    def _keep_going(self, start: str, may_stop: bool) -> Callable[[list[Post]], bool]:
+        """Incremental runs stop listing at the first page of posts all in content/, and
+        --max-pages at that many pages."""
+        self._stopped = False
+        listed = [0]
+
+        def keep_going(batch: list[Post]) -> bool:
+            listed[0] += 1
+            limit = self.options.max_pages
+            if limit and listed[0] >= limit:
+                self.report.notes.append(f"{start}: stopped after {limit} pages (--max-pages)")
+                self._stopped = True
+                return False
+            if may_stop and batch and all(self.existing.knows(p.url) for p in batch):
+                self.report.notes.append(
+                    f"{start}: a page of posts lists only tips already in content/; "
+                    "stopped listing (--full lists every page)"
+                )
+                self._stopped = True
+                return False
+            return True
+
+        return keep_going
+
+    def _take_posts(self, start: str, batches: Iterator[list[Post]]) -> bool:
+        archive_tag = tag_from_url(start)
+        for batch in batches:
+            self.report.archive_pages += 1
+            self.progress("page", start, self.report.archive_pages, None)
+            for post in batch:
+                job = self._job(post.url)
+                if post.post_id is not None:
+                    self._merge_shortlink(job, post.post_id)
+                if job.post is None or post.content_html:
+                    job.post = post
+                job.title = job.title or post.title
+                job.excerpt = job.excerpt or post.excerpt
+                tags = [*post.tags, *([archive_tag] if archive_tag and post.via == "feed" else [])]
+                job.tags += [t for t in tags if t not in job.tags]
+                job.archives.add(start)
+        return not self._stopped
+
+    def _merge_shortlink(self, job: _Job, post_id: int) -> None:
+        """A `/?p=<id>` link met on a page is this post: one job, not two. Remembered as
+        the redirect WordPress would answer, so the next run knows the link too."""
+        alias = self.jobs.pop(url_key(f"/?p={post_id}"), None)
+        if alias is None or alias is job:
+            return
+        self.fetcher.remember_redirect(alias.url, job.url)
+        job.title = job.title or alias.title
+        job.excerpt = job.excerpt or alias.excerpt
+        job.tags += [t for t in alias.tags if t not in job.tags]
+        job.archives |= alias.archives
 
     def _job(self, url: str) -> _Job:
         key = url_key(url)
@@ -256,7 +420,14 @@ class _Run:
         pool.shutdown()
 
     def _fetch_post(self, job: _Job) -> _Result:
-        """Fetch and extract one post (runs in a worker thread; writes nothing)."""
+        """Fetch and extract one post (runs in a worker thread; writes no tip)."""
+        post = job.post
+        if post is not None and post.content_html:
+            try:
+                page = page_from_post(post)
+            except ExtractError as error:
+                return _Result(job, fetched_url=post.url, extract_error=error.reason)
+            return self._with_images(_Result(job, page=page, fetched_url=post.url))
         try:
             response = job.prefetched or self.fetcher.get(job.url)
         except FetchError as error:
@@ -264,15 +435,30 @@ class _Run:
         try:
             page = extract_article(response.text, response.final_url)
         except ExtractError as error:
-            return _Result(job, response=response, extract_error=error.reason)
-        return _Result(job, page=page, response=response)
+            return _Result(job, fetched_url=response.final_url, extract_error=error.reason)
+        return self._with_images(_Result(job, page=page, fetched_url=response.final_url))
+
+    def _with_images(self, result: _Result) -> _Result:
+        """Download the page's images (each once per run); a failed one is only noted."""
+        if self.images is None or result.page is None:
+            return result
+        result.page.body_html, urls = absolute_images(result.page.body_html, result.fetched_url)
+        for url in urls:
+            image = self.images.get(url)
+            if image.path is not None:
+                result.images[url] = str(image.path)
+            else:
+                result.image_problems.append(PageProblem(url, image.reason, "image"))
+        return result
 
     def _write_result(self, result: _Result) -> None:
         job = result.job
         tip: Tip | None = None
         note = ""
-        if result.page is not None and result.response is not None:
-            tip, problem = self._tip_from_page(job, result.page, result.response)
+        for problem in result.image_problems:
+            self._skip(problem.url, problem.reason, problem.stage)
+        if result.page is not None:
+            tip, problem = self._tip_from_page(job, result.page, result.fetched_url, result.images)
             if tip is None:
                 note = problem
         else:
@@ -306,6 +492,7 @@ class _Run:
             # The same tip reached through another link (a shortlink, a redirect): merge
             # what the archives said, keep the fuller text, and write it once more.
             merged = tip if (previous.excerpt_only and not tip.excerpt_only) else previous
+            merged.via = merged.via or tip.via
             merged.tags = sorted(set(previous.tags) | set(tip.tags))
             tip = merged
         # Themes last, once per tip: from its final tags and text.
@@ -319,6 +506,7 @@ class _Run:
             path=str(path.relative_to(self.options.content_dir)),
             outcome=outcome.value,
             excerpt_only=tip.excerpt_only,
+            via=tip.via,
             themes=list(tip.themes),
             reasons=[str(r) for r in reasons],
             note=note,
@@ -327,7 +515,7 @@ class _Run:
             old = self.written_records[key]
             old.themes, old.reasons, old.path = record.themes, record.reasons, record.path
             if old.excerpt_only and not record.excerpt_only:
-                old.excerpt_only, old.note = False, ""
+                old.excerpt_only, old.note, old.via = False, "", record.via
             self.written[key] = tip
             return
         self.written[key] = tip
@@ -345,19 +533,21 @@ class _Run:
         return urlunsplit((target.scheme, target.netloc, parts.path, parts.query, ""))
 
     def _tip_from_page(
-        self, job: _Job, page: ExtractedPage, response: Response
+        self, job: _Job, page: ExtractedPage, fetched_url: str, images: dict[str, str]
     ) -> tuple[Tip | None, str]:
         listed_title, listed_date = clean_title(job.title) if job.title else ("", None)
         title = page.title or listed_title
-        date = page.date or listed_date
+        date = page.date or (job.post.date if job.post else None) or listed_date
         if date is None:
             return None, "no publication date on the page (no <time>, meta, dated URL or title)"
-        source = self._public(page.canonical or response.final_url)
+        source = self._public(page.canonical or fetched_url)
         origin_map = {}
-        for fetched in {origin(response.final_url), origin(job.url)}:
+        for fetched in {origin(fetched_url), origin(job.url)}:
             if fetched != origin(source):
                 origin_map[fetched] = origin(source)
-        body = html_to_markdown(page.body_html, source, origin_map)
+        # Tips live in tips/<year>/: the images' paths are relative to that folder.
+        local = {url: str(PurePosixPath("..", "..", path)) for url, path in images.items()}
+        body = html_to_markdown(page.body_html, source, origin_map, local)
         if not body:
             return None, "the page has no article text"
         tags = sorted({t.lower() for t in (*job.tags, *page.tags)})
@@ -369,15 +559,21 @@ class _Run:
             takeaway=find_takeaway(body),
             series=detect_series(title, body),
             source=source,
+            via=self._door(job),
             body=body,
         )
         return tip, ""
+
+    @staticmethod
+    def _door(job: _Job) -> str:
+        return job.post.via if job.post is not None else "html"
 
     def _excerpt_tip(self, job: _Job, reason: str) -> tuple[Tip | None, str]:
         """The archive's excerpt as the tip, when the post page cannot be had."""
         if not job.excerpt or not job.title:
             return None, reason or "no text found"
         title, date = clean_title(job.title)
+        date = date or (job.post.date if job.post else None)
         if date is None:
             return None, f"{reason}; and the archive gives no date for the excerpt"
         excerpt = job.excerpt.strip()
@@ -390,7 +586,90 @@ class _Run:
             summary=summarize("", excerpt),
             series=detect_series(title, excerpt),
             source=self._public(job.url),
+            via="archive",
             excerpt_only=True,
             body=body,
         )
         return tip, ""
+
+
+# -- the plan: which doors, how many posts each ---------------------------------------------
+
+
+def plan(options: ScrapeOptions) -> list[SitePlan]:
+    """For each start URL, the doors the site offers and how many posts each lists.
+
+    Reads the start page, the REST API's index and one-post listings (`X-WP-Total`), the
+    feed's pages and the sitemaps: never a post page.
+    """
+    urls = validate_urls(options.urls)
+    validate_via(options.via)
+    fetcher = Fetcher(
+        options.settings,
+        allowed_origins={origin(url) for url in urls},
+        cache_dir=options.cache_dir,
+        offline=options.offline,
+    )
+    plans = []
+    sitemaps_done: set[str] = set()
+    try:
+        for url in urls:
+            plans.append(_plan_one(fetcher, url, sitemaps_done))
+    finally:
+        fetcher.close()
+    return plans
+
+
+def _plan_one(fetcher: Fetcher, start: str, sitemaps_done: set[str]) -> SitePlan:
+    site = SitePlan(start)
+    try:
+        response = fetcher.get(start)
+    except FetchError as error:
+        site.problem = error.reason
+        return site
+    soup = soup_of(response.text)
+    if not is_archive(soup, response.final_url):
+        site.doors.append(Door("html", start, 1, "a single article: its page is read"))
+        return site
+    listing = parse_archive(response.text, response.final_url, soup)
+    try:
+        reader = RestReader(fetcher, find_rest_api(fetcher, response.final_url, soup))
+        filters = reader.filter_for(start)
+        url = reader.api.url("/wp/v2/posts", {**filters, "per_page": 100})
+        site.doors.append(Door("rest", url, reader.count(filters), _zone(reader.api)))
+    except DoorError as error:
+        site.doors.append(Door("rest", "", None, error.reason))
+    feed = feed_url(start, soup)
+    try:
+        count = sum(len(batch) for batch in read_feed(fetcher, feed))
+        site.doors.append(Door("feed", feed, count, "dates and links; bodies from post pages"))
+    except DoorError as error:
+        site.doors.append(Door("feed", feed, None, error.reason))
+    if origin(start) not in sitemaps_done:
+        sitemaps_done.add(origin(start))
+        reasons = []
+        for candidate in sitemap_candidates(fetcher, start):
+            try:
+                count = count_sitemap_posts(fetcher, candidate)
+            except DoorError as error:
+                reasons.append(error.reason)
+                continue
+            site.doors.append(Door("sitemap", candidate, count, "every post of the site"))
+            break
+        else:
+            site.doors.append(Door("sitemap", "", None, "; ".join(reasons) or "none found"))
+    more = "; more pages follow" if listing.next_url else ""
+    site.doors.append(
+        Door(
+            "html",
+            start,
+            None,
+            f"{len(listing.entries)} tips listed on its first page{more}",
+        )
+    )
+    return site
+
+
+def _zone(api: RestApi) -> str:
+    zone = api.timezone or f"UTC{api.gmt_offset:+g}"
+    return f"dates in the site's time zone, {zone}"

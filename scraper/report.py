@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from scraper.doors import Door
+
 OUTCOMES = ("new", "updated", "unchanged", "kept")
 
 
@@ -16,6 +18,7 @@ class TipRecord:
     path: str  # relative to the content folder
     outcome: str  # one of OUTCOMES
     excerpt_only: bool = False
+    via: str = ""  # the door it came through: rest, feed, html or archive
     themes: list[str] = field(default_factory=list)
     reasons: list[str] = field(default_factory=list)  # why each theme (site tag or words)
     note: str = ""  # e.g. why only the excerpt could be had
@@ -27,7 +30,7 @@ class PageProblem:
 
     url: str
     reason: str
-    stage: str  # "archive", "post" or "link"
+    stage: str  # "archive", "post", "link" or "image"
 
     def __str__(self) -> str:
         return f"{self.url}: {self.reason}"
@@ -62,5 +65,23 @@ class ScrapeReport:
         return counts
 
     @property
+    def doors(self) -> dict[str, int]:
+        """How many tips came through each door (rest, feed, html, archive)."""
+        counts: dict[str, int] = {}
+        for tip in self.tips:
+            if tip.via:
+                counts[tip.via] = counts.get(tip.via, 0) + 1
+        return dict(sorted(counts.items()))
+
+    @property
     def ok(self) -> bool:
         return not self.failures
+
+
+@dataclass
+class SitePlan:
+    """`tipbook scrape --plan` for one start URL: the doors found, in the order tried."""
+
+    start: str
+    doors: list[Door] = field(default_factory=list)
+    problem: str = ""  # the start page itself could not be had

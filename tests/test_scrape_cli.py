@@ -86,7 +86,12 @@ def test_a_failed_page_exits_1_and_the_rest_is_written(
     page2 = f"/category/{CATEGORY}/page/2/"
     mirror_site.server.fail(page2, Fault(status=500), Fault(status=500))
     code, output = run(
-        project, mirror_site.url(f"/category/{CATEGORY}/"), "--source-base", REAL_SITE
+        project,
+        mirror_site.url(f"/category/{CATEGORY}/"),
+        "--source-base",
+        REAL_SITE,
+        "--via",
+        "html",  # the theme's pages, page by page
     )
     assert code == 1
     assert f"failed {mirror_site.url(page2)}: HTTP 500 after 2 tries" in output
@@ -156,3 +161,29 @@ def test_no_url_crawls_the_configured_start_urls_and_offline_asks_nothing(
     assert code == 0, output
     assert mirror_site.server.requests == []
     assert "0 request(s)" in output
+
+
+def test_the_readme_command_table_lists_every_scrape_option(repo_root: Path) -> None:
+    from tipbook.commands.scrape import command
+
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `tipbook scrape "))
+    options = [opt for param in command.params for opt in param.opts if opt.startswith("-")]
+    missing = [opt for opt in options if f"[{opt}" not in row and f"{opt}]" not in row]
+    assert missing == ["--verbose"] or not missing, missing  # `-v` stands for it
+    for door in ("rest", "feed", "html"):
+        assert door in row.split("--via", 1)[1].split("]", 1)[0]
+
+
+def test_an_unknown_door_is_a_usage_error(project: Path) -> None:
+    code, output = run(project, "--via", "ftp", "https://example.org/tag/x/")
+    assert code == 2
+    assert "'ftp' is not one of" in output
+
+
+def test_plan_of_an_unreachable_site_exits_1_with_the_reason(project: Path) -> None:
+    url = closed_port_url()
+    code, output = run(project, "--plan", url)
+    assert code == 1
+    assert url in output and "cannot read it" in output and "cannot connect" in output
+    assert "Traceback" not in output

@@ -131,3 +131,23 @@ def test_stale_temp_files_are_removed(tmp_path: Path) -> None:
     stale.write_text("half a fi", encoding="utf-8")
     assert remove_stale_temp_files(tmp_path) == 1
     assert not stale.exists() and path.exists()
+
+
+def test_the_door_is_written_after_the_source_and_read_back(tmp_path: Path) -> None:
+    from tipbook.content import dumps_tip, parse_tip
+
+    scraped = tip(via="rest")
+    text = dumps_tip(scraped)
+    keys = [line.split(":")[0] for line in text.splitlines()[1:] if ": " in line]
+    assert keys[keys.index("source") + 1] == "via"
+    loaded, problems = parse_tip(text)
+    assert not problems and loaded == scraped and dumps_tip(loaded) == text
+    assert "via" not in dumps_tip(tip())  # written only when known
+
+
+def test_a_tip_read_through_another_door_is_updated_not_kept(tmp_path: Path) -> None:
+    existing = ExistingTips()
+    write_tip(tmp_path, tip(via="html"), existing)
+    outcome, path = write_tip(tmp_path, tip(via="rest"), existing)
+    assert outcome == Outcome.UPDATED  # the scraper's own change, not an editor's
+    assert load_tip(path).via == "rest"

@@ -33,6 +33,7 @@ KNOWN_KEYS = (
     "takeaway",
     "series",
     "source",
+    "via",
     "excerpt_only",
     "draft",
     "scrape_hash",
@@ -75,6 +76,8 @@ def tip_to_metadata(tip: Tip) -> dict[str, Any]:
         meta["series"] = tip.series.to_dict()
     if tip.source:
         meta["source"] = tip.source
+    if tip.via:
+        meta["via"] = tip.via
     if tip.excerpt_only:
         meta["excerpt_only"] = True
     if tip.draft:
@@ -197,6 +200,7 @@ def parse_tip(text: str, path: str = "<tip>") -> tuple[Tip | None, list[Problem]
     if source and not source.startswith(("http://", "https://")):
         problem("source", f"{source!r} is not a web address: start it with https://")
     series = _parse_series(meta.get("series"), problem)
+    via = _string(meta.get("via", ""), "via", problem)
     excerpt_only = _bool(meta.get("excerpt_only", False), "excerpt_only", problem)
     draft = _bool(meta.get("draft", False), "draft", problem)
     scrape_hash = _string(meta.get("scrape_hash", ""), "scrape_hash", problem)
@@ -214,6 +218,7 @@ def parse_tip(text: str, path: str = "<tip>") -> tuple[Tip | None, list[Problem]
         takeaway=takeaway,
         series=series,
         source=source,
+        via=via,
         excerpt_only=excerpt_only,
         draft=draft,
         scrape_hash=scrape_hash,

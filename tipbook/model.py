@@ -79,6 +79,8 @@ class Tip:
     takeaway: str = ""
     series: Series | None = None
     source: str = ""
+    # Which door of the source site the scraper read it through: rest, feed, html or archive.
+    via: str = ""
     excerpt_only: bool = False
     draft: bool = False
     # Hash of the body as last scraped: lets the scraper tell an editor's change from its own.

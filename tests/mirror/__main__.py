@@ -1,6 +1,6 @@
 """Build the mirror into a folder and serve it until interrupted.
 
-    cd tests && ../.venv/bin/python -m mirror /tmp/mirror [--pristine]
+    cd tests && ../.venv/bin/python -m mirror /tmp/mirror [--pristine] [--block-theme] [--no-rest]
 
 prints the base URL; then e.g. `tipbook scrape --source-base https://cssamerica.com URL…`.
 """
@@ -21,8 +21,12 @@ def main() -> None:
     out.mkdir(parents=True, exist_ok=True)
     offhost = MirrorServer(Path(tempfile.mkdtemp(prefix="offhost-"))).start()
     # --pristine: the seeds' text only, without the test extras (for scraping content/).
-    mirror = build_mirror(out, "" if "--pristine" in sys.argv else offhost.base_url)
+    # --block-theme: the second theme's markup; --no-rest: the REST API answers 401.
+    theme = "block" if "--block-theme" in sys.argv else "classic"
+    mirror = build_mirror(out, "" if "--pristine" in sys.argv else offhost.base_url, theme=theme)
     server = MirrorServer(out).start()
+    if "--no-rest" in sys.argv:
+        server.rest_status = 401
     print(server.base_url, flush=True)
     for path in (*mirror.start_paths, mirror.external_path):
         print(server.url(path), flush=True)

@@ -56,6 +56,21 @@ User-agent: BadBot
 Disallow: /
 """
 LAST_MODIFIED = "Tue, 20 Feb 2024 12:00:00 GMT"
+POST_TIME = "21:30:00"  # local time (UTC-5) of every post
+# What WordPress puts in every page's <head>: the REST API and the feeds.
+DOOR_LINKS = (
+    '<link rel="https://api.w.org/" href="/wp-json/">\n'
+    f'<link rel="alternate" type="application/rss+xml" title="{SITE_NAME} &raquo; Feed" '
+    'href="/feed/">'
+)
+IMAGE_FILES = {
+    # path → (content, content type); compassion.png is shown in two posts
+    "/wp-content/uploads/2013/08/compassion.png": "png",
+    "/wp-content/uploads/2013/08/lazy.gif": "gif",
+    "/wp-content/uploads/2013/08/fake.jpg": "html",
+    "/wp-content/uploads/2013/08/huge.png": "huge",
+}
+OFFSITE_IMAGE = "/img/team.jpg"
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -74,6 +89,65 @@ class Mirror:
         return [f"/category/{CATEGORY}/", *(f"/tag/{tag}/" for tag in TAGS)]
 
 
+IMAGE_POSTS = {
+    "Convey Compassion in Customer Service": "compassion",
+    "Build Up Your Peers to Better the Customer Experience": "peers",
+}
+# A placeholder the server replaces with its own address (the REST API, feeds and sitemaps
+# give absolute URLs, as WordPress does, and the port is known only when serving).
+MIRROR_BASE = "__MIRROR_BASE__"
+
+
+@dataclass
+class ImageSet:
+    """The images of the image tests: an upload shown in two posts, a lazy-loaded one, one
+    on another server, one that is gone, one that is not an image and one over the cap."""
+
+    offsite_base: str = ""  # the server holding OFFSITE_IMAGE
+    prefix: str = ""  # before on-site paths: "" in the theme's pages, MIRROR_BASE elsewhere
+
+    def absolute(self) -> ImageSet:
+        return ImageSet(self.offsite_base, MIRROR_BASE)
+
+    def figures(self, tip: SeedTip) -> list[str]:
+        which = IMAGE_POSTS.get(tip.title)
+        up = f"{self.prefix}/wp-content/uploads/2013/08"
+        if which == "compassion":
+            return [
+                f'<figure class="wp-block-image size-large"><img decoding="async" width="4" '
+                f'height="4" src="{up}/compassion.png" alt="Two hands held in comfort" '
+                'class="wp-image-55" srcset="x.png 4w" /></figure>'
+            ]
+        if which == "peers":
+            return [
+                f'<p><img src="{up}/compassion.png" alt="Two hands held in comfort"></p>',
+                f'<figure><img src="{self.offsite_base}{OFFSITE_IMAGE}" '
+                'alt="A team &quot;huddle&quot; [photo]"><figcaption>Our team</figcaption>'
+                "</figure>",
+                f'<p><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="{up}/lazy.gif"'
+                ' alt="Lazy"></p>',
+                f'<p><img src="{up}/gone.png" alt="Gone"> <img src="{up}/fake.jpg" alt="Fake">'
+                f' <img src="{up}/huge.png" alt="Huge"></p>',
+            ]
+        return []
+
+
+def image_bytes(kind: str) -> bytes:
+    """Small valid images by kind, a page pretending to be one, and one over any small cap."""
+    if kind == "png":
+        return bytes.fromhex(
+            "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+            "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+        )
+    if kind == "gif":
+        return b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;"
+    if kind == "jpeg":
+        return b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64 + b"\xff\xd9"
+    if kind == "huge":
+        return image_bytes("png") + b"\x00" * 300_000
+    return b"<!DOCTYPE html><html><body>Not an image</body></html>"
+
+
 def wp_slug(title_line: str) -> str:
     """A WordPress-like permalink slug of a title as the site shows it (date included)."""
     ascii_text = title_line.encode("ascii", "ignore").decode("ascii").lower()
@@ -89,7 +163,9 @@ def _e(text: str) -> str:
 
 
 def _iso(date: dt.date) -> str:
-    return f"{date.isoformat()}T06:00:00-05:00"
+    # Late in the evening: in UTC it is already the next day, so a scraper that takes the
+    # date from UTC (a feed's pubDate, the REST API's date_gmt) gets it wrong.
+    return f"{date.isoformat()}T{POST_TIME}-05:00"
 
 
 def _paragraph_html(tip: SeedTip, text: str, offhost_base: str) -> str:
@@ -176,14 +252,27 @@ def _related_block(others: list[SeedTip]) -> str:
     )
 
 
-def _entry_content(tip: SeedTip, offhost_base: str, others: list[SeedTip]) -> str:
+def post_content(tip: SeedTip, offhost_base: str, images: ImageSet | None = None) -> str:
+    """The post's own content, as WordPress stores it (and the REST API and feeds give it):
+    the text, the footer line, and the figures of an image set; `base` prefixes image URLs
+    (the REST API and feeds use absolute ones, the theme's pages root-relative ones)."""
     parts = [_block_html(tip, block, offhost_base) for block in tip.blocks]
     if tip.title == HOSTILE_TIP and offhost_base:
         parts.insert(1, '<script>document.write("<p>injected</p>")</script>')
         parts.insert(3, '<iframe src="https://www.youtube.com/embed/xyz" width="560"></iframe>')
         parts.insert(5, "<style>p { color: red }</style>")
+    if images is not None:
+        for position, figure in enumerate(images.figures(tip), start=1):
+            parts.insert(min(position, len(parts)), figure)
     if tip.date.year >= 2017:  # the footer line came with the newer posts
         parts.append(_footer_links())
+    return "\n".join(parts)
+
+
+def _entry_content(
+    tip: SeedTip, offhost_base: str, others: list[SeedTip], images: ImageSet | None = None
+) -> str:
+    parts = [post_content(tip, offhost_base, images)]
     parts.append(_share_block(post_path(tip), tip.title_line))
     parts.append(_related_block(others))
     return "\n".join(parts)
@@ -207,7 +296,13 @@ def _tag_links(tip: SeedTip) -> str:
     return f'<footer class="entry-footer"><span class="tags-links">Tagged {links}</span></footer>'
 
 
-def _article(tip: SeedTip, offhost_base: str, others: list[SeedTip], heading: str) -> str:
+def _article(
+    tip: SeedTip,
+    offhost_base: str,
+    others: list[SeedTip],
+    heading: str,
+    images: ImageSet | None = None,
+) -> str:
     classes = " ".join(
         ["post", "type-post", "status-publish", "hentry", f"category-{CATEGORY}"]
         + [f"tag-{t}" for t in tip.tags]
@@ -217,7 +312,7 @@ def _article(tip: SeedTip, offhost_base: str, others: list[SeedTip], heading: st
 <header class="entry-header"><{heading} class="entry-title"><a href="{path}" rel="bookmark">{_e(tip.title_line)}</a></{heading}>
 {_meta_line(tip)}</header>
 <div class="entry-content">
-{_entry_content(tip, offhost_base, others)}
+{_entry_content(tip, offhost_base, others, images)}
 </div>
 {_tag_links(tip)}
 </article>"""
@@ -263,6 +358,7 @@ def _page(
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{_e(title)}</title>
 <link rel="canonical" href="{_e(canonical)}">
+{DOOR_LINKS}
 {head_extra}
 <link rel="stylesheet" href="/wp-content/themes/css/style.css">
 <script>window._wpemojiSettings = {{"source": "/wp-includes/js/wp-emoji.js"}};</script>
@@ -312,6 +408,7 @@ def _archive_pages(
     widget: str,
     offhost_base: str,
     all_posts: list[SeedTip],
+    images: ImageSet | None = None,
 ) -> list[tuple[str, str]]:
     """(path, html) for every page of one archive."""
     pages = [tips[i : i + per_page] for i in range(0, len(tips), per_page)] or [[]]
@@ -328,7 +425,9 @@ def _archive_pages(
             newer = base_path if number == 2 else f"{base_path}page/{number - 1}/"
             head_extra += f'<link rel="prev" href="{newer}">\n'
             nav.append(f'<div class="nav-next"><a href="{newer}">Newer posts</a></div>')
-        articles = "\n".join(_article(t, offhost_base, _others(t, all_posts), "h2") for t in chunk)
+        articles = "\n".join(
+            _article(t, offhost_base, _others(t, all_posts), "h2", images) for t in chunk
+        )
         navigation = (
             '<nav class="navigation posts-navigation" role="navigation"><h2 class="screen-reader-'
             f'text">Posts navigation</h2><div class="nav-links">{"".join(nav)}</div></nav>'
@@ -360,7 +459,12 @@ def _others(tip: SeedTip, posts: list[SeedTip]) -> list[SeedTip]:
 
 
 def _post_page(
-    tip: SeedTip, posts: list[SeedTip], widget: str, offhost_base: str, charset: str
+    tip: SeedTip,
+    posts: list[SeedTip],
+    widget: str,
+    offhost_base: str,
+    charset: str,
+    images: ImageSet | None = None,
 ) -> str:
     index = posts.index(tip)
     nav = []
@@ -376,7 +480,7 @@ def _post_page(
             f'<div class="nav-next"><a href="{post_path(nxt)}" rel="next">'
             f"{_e(nxt.title_line)}</a></div>"
         )
-    main = f"""{_article(tip, offhost_base, _others(tip, posts), "h1")}
+    main = f"""{_article(tip, offhost_base, _others(tip, posts), "h1", images)}
 <nav class="navigation post-navigation" role="navigation"><h2 class="screen-reader-text">Post navigation</h2>
 <div class="nav-links">{"".join(nav)}</div></nav>
 <div id="comments" class="comments-area"><div id="respond" class="comment-respond">
@@ -436,14 +540,24 @@ def _external_page(tip: SeedTip, offhost_base: str) -> str:
 
 
 def build_mirror(
-    out_dir: Path, offhost_base: str = "", extra_tips: Sequence[SeedTip] = ()
+    out_dir: Path,
+    offhost_base: str = "",
+    extra_tips: Sequence[SeedTip] = (),
+    *,
+    theme: str = "classic",
+    images: ImageSet | None = None,
 ) -> Mirror:
     """Write the mirror's files under `out_dir` and describe them.
 
     `offhost_base` is another server's URL: the test extras (an off-host link, hostile
     markup) point there. Without it the posts hold exactly the seeds' text. `extra_tips`
     are more posts (e.g. the benchmarks' synthetic ones) listed with the seeds' by date.
+    `theme` is "classic" (the real site's) or "block" (`mirror.blocktheme`); `images` puts
+    the image tests' figures in two posts. The REST API, feeds and sitemaps (`mirror.doors`)
+    are the same whatever the theme.
     """
+    from mirror import blocktheme, doors
+
     tips = sorted([*load_seed_tips(), *extra_tips], key=lambda t: t.date, reverse=True)
     posts = [t for t in tips if t.kind == "post"]
     external = next(t for t in tips if t.kind == "external")
@@ -451,46 +565,54 @@ def build_mirror(
     links = {t.title_line: post_path(t) for t in tips if t.kind in ("post", "widget")}
     for title_line, _excerpt, _date in (e for entries in widgets.values() for e in entries):
         links.setdefault(title_line, f"/{wp_slug(title_line)}/")
-    widget_html = {tag: _widget(entries, links) for tag, entries in widgets.items()}
+    block = theme == "block"
+    make_widget = blocktheme.widget if block else _widget
+    widget_html = {tag: make_widget(entries, links) for tag, entries in widgets.items()}
     mirror = Mirror(root=out_dir, tips=tips)
     files: dict[str, str | bytes] = {}
     headers: dict[str, dict[str, str]] = {}
 
-    category = _archive_pages(
+    def archive(
+        name: str, base: str, heading: str, listed: list[SeedTip], per_page: int, widget: str
+    ):  # type: ignore[no-untyped-def]
+        if block:
+            return blocktheme.archive_pages(name, base, heading, listed, per_page, widget)
+        return _archive_pages(
+            name, base, heading, listed, per_page, widget, offhost_base, posts, images
+        )
+
+    category = archive(
         CATEGORY_NAME,
         f"/category/{CATEGORY}/",
         f"Category: {CATEGORY_NAME}",
         posts,
         CATEGORY_PER_PAGE,
         widget_html[DEFAULT_WIDGET],
-        offhost_base,
-        posts,
     )
     mirror.archive_paths["category"] = [p for p, _ in category]
     files.update(category)
     for tag in TAGS:
         tagged = [t for t in posts if tag in t.tags]
-        pages = _archive_pages(
-            tag,
-            f"/tag/{tag}/",
-            tag,
-            tagged,
-            TAG_PER_PAGE,
-            widget_html[tag],
-            offhost_base,
-            posts,
-        )
+        pages = archive(tag, f"/tag/{tag}/", tag, tagged, TAG_PER_PAGE, widget_html[tag])
         mirror.archive_paths[tag] = [p for p, _ in pages]
         files.update(pages)
     for tip in posts:
         path = post_path(tip)
         mirror.post_paths[tip.title] = path
-        if tip.title == CP1252_TIP:
-            text = _post_page(tip, posts, widget_html[DEFAULT_WIDGET], offhost_base, "windows-1252")
+        if block:
+            files[path] = blocktheme.post_page(
+                tip, offhost_base, widget_html[DEFAULT_WIDGET], images
+            )
+        elif tip.title == CP1252_TIP:
+            text = _post_page(
+                tip, posts, widget_html[DEFAULT_WIDGET], offhost_base, "windows-1252", images
+            )
             files[path] = text.encode("cp1252")
             headers[path] = {"Content-Type": "text/html"}  # the charset is only in <meta>
         else:
-            files[path] = _post_page(tip, posts, widget_html[DEFAULT_WIDGET], offhost_base, "UTF-8")
+            files[path] = _post_page(
+                tip, posts, widget_html[DEFAULT_WIDGET], offhost_base, "UTF-8", images
+            )
     files[EXTERNAL_PATH] = _external_page(external, offhost_base)
     mirror.post_paths[external.title] = EXTERNAL_PATH
     files["/"] = _page(
@@ -509,7 +631,42 @@ def build_mirror(
             target.write_bytes(content)
         else:
             target.write_text(content, encoding="utf-8")
-    (out_dir / "robots.txt").write_text(ROBOTS, encoding="utf-8")
+    robots = f"{ROBOTS}\nSitemap: {MIRROR_BASE}/wp-sitemap.xml\n"
+    (out_dir / "robots.txt").write_text(robots, encoding="utf-8")
+    if images is not None:
+        for path, kind in IMAGE_FILES.items():
+            target = out_dir / path.strip("/")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(image_bytes(kind))
+            if kind == "html":
+                headers[path] = {"Content-Type": "text/html; charset=UTF-8"}
+
+    # The machine-readable doors: the same posts, oldest with the smallest id.
+    ids = {tip.title: 100 + 3 * n for n, tip in enumerate(reversed(posts))}
+    ids[SHORTLINK_TIP] = int(SHORTLINK.rsplit("=", 1)[1])  # its shortlink names its id
+    absolute = images.absolute() if images is not None else None
+    shared = {
+        "base": MIRROR_BASE,
+        "site_name": SITE_NAME,
+        "posts": posts,
+        "ids": ids,
+        "paths": mirror.post_paths,
+        "content": lambda tip: post_content(tip, offhost_base, absolute),
+        "category": (CATEGORY, CATEGORY_NAME),
+        "tags": TAGS,
+        "post_time": POST_TIME,
+    }
+    doors.write_rest(out_dir, **shared)  # type: ignore[arg-type]
+    doors.write_feeds(out_dir, **shared)  # type: ignore[arg-type]
+    doors.write_sitemaps(
+        out_dir,
+        base=MIRROR_BASE,
+        posts=posts,
+        paths=mirror.post_paths,
+        category_slug=CATEGORY,
+        tags=TAGS,
+        post_time=POST_TIME,
+    )
     redirects = {
         SHORTLINK: mirror.post_paths[SHORTLINK_TIP],
         f"/category/{CATEGORY}/page/1/": f"/category/{CATEGORY}/",

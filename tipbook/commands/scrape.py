@@ -43,25 +43,45 @@ from tipbook.cli import get_config
     help="Record sources under this site (when crawling a mirror of it).",
 )
 @click.option(
+    "--via",
+    type=click.Choice(["auto", "rest", "feed", "html"]),
+    default="auto",
+    show_default=True,
+    help="The door to read posts through (auto: the REST API, else the feed, else the pages).",
+)
+@click.option(
+    "--plan", is_flag=True, help="Only list the doors found and how many posts each lists."
+)
+@click.option(
     "-v", "--verbose", is_flag=True, help="List every tip with the reasons for its themes."
 )
 @click.pass_context
-def command(ctx: click.Context, urls: tuple[str, ...], verbose: bool, **flags: object) -> None:
+def command(
+    ctx: click.Context, urls: tuple[str, ...], verbose: bool, plan: bool, **flags: object
+) -> None:
     """Scrape tips from the archive (default: the configured start URLs) into content/.
 
     A URL may be an archive (category, tag, any paginated listing) or one article. Exit 0
     when every tip was written, 1 when some page failed (the rest is still written).
+    Posts come through the site's REST API, else its feed, else its pages (--via).
 
     \b
     Examples:
       tipbook scrape                                    # refresh from the tip archive
       tipbook scrape https://cssamerica.com/tag/empathy/ --full
       tipbook scrape --offline                          # re-extract from the cache only
+      tipbook scrape --plan                             # which doors, how many posts
+      tipbook scrape --via html                         # read the theme's pages only
     """
     from rich.console import Console
 
-    from scraper.console import build_options, run_scrape
+    from scraper.pipeline import plan as plan_doors
+    from tipbook.scrape_output import build_options, print_plan, run_scrape
 
     options = build_options(get_config(ctx, project=False), urls, **flags)  # type: ignore[arg-type]
+    if plan:
+        plans = plan_doors(options)
+        print_plan(plans, Console())
+        ctx.exit(1 if any(site.problem for site in plans) else 0)
     report = run_scrape(options, Console(), verbose=verbose)
     ctx.exit(0 if report.ok else 1)

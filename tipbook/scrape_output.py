@@ -1,6 +1,7 @@
 """Run a scrape for a person: live progress on a terminal, plain lines otherwise, a summary.
 
-Kept out of `tipbook/commands/scrape.py` so the command stays a thin layer of flags.
+The terminal side of `tipbook scrape` (the `scraper` package returns data and prints
+nothing); kept out of `tipbook/commands/scrape.py` so the command stays a thin layer of flags.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from rich.table import Table
 
 from scraper.fetch import FetchSettings
 from scraper.pipeline import ScrapeOptions, scrape
-from scraper.report import ScrapeReport
+from scraper.report import ScrapeReport, SitePlan
 from tipbook.config import Config
 
 
@@ -30,6 +31,7 @@ def build_options(
     force: bool = False,
     max_pages: int | None = None,
     source_base: str | None = None,
+    via: str = "auto",
 ) -> ScrapeOptions:
     """Scrape options from the configuration, overridden by command-line flags."""
     scrape_config = config.scrape
@@ -54,6 +56,7 @@ def build_options(
         force=force,
         max_pages=max_pages,
         source_base=source_base,
+        via=via,
     )
 
 
@@ -69,7 +72,7 @@ def run_scrape(options: ScrapeOptions, console: Console, verbose: bool = False) 
             console=console,
             transient=True,
         ) as bar:
-            pages = bar.add_task("archive pages", total=None, url="")
+            pages = bar.add_task("listing pages", total=None, url="")
             tips = bar.add_task("tips", total=None, url="", visible=False)
 
             def show(kind: str, url: str, done: int, total: int | None) -> None:
@@ -118,11 +121,33 @@ def print_summary(report: ScrapeReport, console: Console, verbose: bool = False)
     table.add_row(*(str(value) for value in counts.values()))
     console.print(table)
     console.print(
-        f"{report.archive_pages} archive page(s), {report.known} known tip(s) not re-fetched, "
+        f"{report.archive_pages} listing page(s), {report.known} known tip(s) not re-fetched, "
         f"{report.requests} request(s) in {report.seconds:.1f} s",
         highlight=False,
     )
+    doors = report.doors
+    if doors:
+        through = ", ".join(f"{count} {door}" for door, count in doors.items())
+        console.print(f"tips by door: {through}", highlight=False)
     for skipped in report.skipped:
         console.print(f"[dim]skipped {skipped}[/]", highlight=False, soft_wrap=True)
     for failure in report.failures:
         console.print(f"[red]failed[/] {failure}", highlight=False, soft_wrap=True)
+
+
+def print_plan(plans: list[SitePlan], console: Console) -> None:
+    """`--plan`: per start URL, each door with its URL and how many posts it lists."""
+    for site in plans:
+        console.print(f"[bold]{site.start}[/]", highlight=False, soft_wrap=True)
+        if site.problem:
+            console.print(f"  [red]cannot read it[/]: {site.problem}", highlight=False)
+            continue
+        for door in site.doors:
+            posts = "?" if door.posts is None else str(door.posts)
+            where = door.url or "-"
+            note = f"  ({door.note})" if door.note else ""
+            console.print(
+                f"  {door.kind:8} {posts:>6} posts  {where}{note}",
+                highlight=False,
+                soft_wrap=True,
+            )

@@ -1,0 +1,394 @@
+"""A WordPress site's machine-readable doors: the REST API, feeds and sitemaps.
+
+Theme markup differs from site to site; these do not. From a start URL (an archive page)
+`find_rest_api` finds the REST API (the page's `<link rel="https://api.w.org/">`, else
+`/wp-json/`, else `/?rest_route=/`), `RestReader` lists the archive's posts with everything a
+tip needs (title, dates in the site's time zone, slug, link, tags, content), `feed_url` and
+`read_feed` read the archive's RSS feed page by page (`?paged=N`), and `count_sitemap_posts`
+counts the posts core's sitemaps (`/wp-sitemap.xml`) or an SEO plugin's (`sitemap_index.xml`)
+list. Every request goes through the one `Fetcher`. Nothing here writes or prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode, urljoin, urlsplit
+
+import feedparser
+from bs4 import BeautifulSoup
+from lxml import etree
+
+from scraper.discover import canonicalize_url, tag_from_url
+from scraper.excerpt import excerpt_from_html
+from scraper.fetch import Fetcher, FetchError, origin
+
+REST_LINK_REL = "https://api.w.org/"
+# Only what a tip needs: the list stays small and no author or media data is asked for.
+POST_FIELDS = (
+    "id,date,date_gmt,modified,modified_gmt,slug,link,title,content,excerpt,tags,categories"
+)
+PER_PAGE = 100  # the REST API's maximum
+MAX_FEED_PAGES = 1000  # a loop guard: a feed that never ends
+_NOT_POST_SITEMAP = re.compile(r"page|taxonom|categor|tag|author|user|attachment", re.I)
+_SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+_SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+DOORS = ("rest", "feed", "html")
+
+
+class DoorError(Exception):
+    """A door that is not there or not usable; `reason` says why, in words."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class Post:
+    """One post as a machine-readable door lists it."""
+
+    url: str  # its link (canonical)
+    via: str  # "rest" or "feed"
+    title: str  # as shown, entities decoded (the date suffix, if any, still there)
+    date: dt.date | None  # in the site's time zone
+    post_id: int | None = None
+    slug: str = ""
+    modified: str = ""
+    tags: list[str] = field(default_factory=list)  # tag slugs
+    content_html: str = ""  # the post's own HTML (REST); "" when the door gives none
+    excerpt: str = ""  # plain text, WordPress's endings taken off
+
+
+@dataclass
+class Door:
+    """What `plan` found: a door, its URL and how many posts it lists (None: unknown)."""
+
+    kind: str  # "rest", "feed", "sitemap" or "html"
+    url: str
+    posts: int | None = None
+    note: str = ""
+
+
+# -- the REST API -------------------------------------------------------------------------
+
+
+@dataclass
+class RestApi:
+    """A site's REST API: where it answers and the site's time zone."""
+
+    root: str  # ".../wp-json/" or ".../?rest_route=/"
+    gmt_offset: float = 0.0
+    timezone: str = ""
+
+    def url(self, route: str, params: dict[str, str | int] | None = None) -> str:
+        query = urlencode(params or {})
+        if "rest_route=" in self.root:
+            base = self.root.split("?", 1)[0]
+            return f"{base}?{urlencode({'rest_route': route})}" + (f"&{query}" if query else "")
+        return self.root.rstrip("/") + route + (f"?{query}" if query else "")
+
+
+def find_rest_api(fetcher: Fetcher, page_url: str, soup: BeautifulSoup | None) -> RestApi:
+    """The REST API of the site of `page_url`; `DoorError` with every reason when none."""
+    candidates = []
+    link = soup.find("link", rel=REST_LINK_REL, href=True) if soup is not None else None
+    if link is not None:
+        candidates.append(urljoin(page_url, str(link["href"])))
+    site = origin(page_url)
+    for url in (f"{site}/wp-json/", f"{site}/?rest_route=/"):
+        if url not in candidates:
+            candidates.append(url)
+    reasons = []
+    for url in candidates:
+        if not fetcher.is_allowed_host(url):
+            reasons.append(f"{url}: on another host")
+            continue
+        try:
+            index = _json(fetcher, url)
+        except DoorError as error:
+            reasons.append(error.reason)
+            continue
+        if isinstance(index, dict) and "wp/v2" in (index.get("namespaces") or []):
+            return RestApi(
+                root=url,
+                gmt_offset=_float(index.get("gmt_offset")),
+                timezone=str(index.get("timezone_string") or ""),
+            )
+        reasons.append(f"{url}: not a WordPress REST API (no wp/v2)")
+    raise DoorError("no REST API: " + "; ".join(reasons))
+
+
+def _json(fetcher: Fetcher, url: str) -> object:
+    try:
+        response = fetcher.get(url)
+    except FetchError as error:
+        raise DoorError(f"{url}: {error.reason}") from None
+    try:
+        return json.loads(response.text)
+    except ValueError:
+        raise DoorError(f"{url}: the answer is not JSON") from None
+
+
+def _float(value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def archive_term(url: str) -> tuple[str, str] | None:
+    """("categories", slug) or ("tags", slug) of a category or tag archive URL."""
+    path = re.sub(r"/page/\d+/?$", "/", urlsplit(url).path)
+    tag = tag_from_url(path)
+    if tag:
+        return "tags", tag
+    match = re.search(r"/category/((?:[^/]+/)*[^/]+)/?$", path)
+    if match:
+        return "categories", match.group(1).rsplit("/", 1)[-1].lower()
+    return None
+
+
+class RestReader:
+    """Lists an archive's posts through the REST API, with tag ids resolved to slugs."""
+
+    def __init__(self, fetcher: Fetcher, api: RestApi) -> None:
+        self.fetcher = fetcher
+        self.api = api
+        self.tag_slugs: dict[int, str] = {}
+
+    def filter_for(self, start_url: str) -> dict[str, str | int]:
+        """The `categories=` / `tags=` filter of an archive URL ({} lists every post)."""
+        term = archive_term(start_url)
+        if term is None:
+            if re.sub(r"page/\d+/?$", "", urlsplit(start_url).path).strip("/"):
+                # A date, author or search archive: the API has no filter for it here, and
+                # every post of the site is not what it lists.
+                raise DoorError(f"{start_url}: not a category or tag archive")
+            return {}  # the home page lists every post
+        taxonomy, slug = term
+        found = _json(
+            self.fetcher,
+            self.api.url(f"/wp/v2/{taxonomy}", {"slug": slug, "_fields": "id,slug,name"}),
+        )
+        if not isinstance(found, list) or not found or "id" not in found[0]:
+            kind = "category" if taxonomy == "categories" else "tag"
+            raise DoorError(f"the REST API has no {kind} {slug!r}")
+        return {taxonomy: int(found[0]["id"])}
+
+    def count(self, filters: dict[str, str | int]) -> int | None:
+        """How many posts the filter lists (`X-WP-Total`), asking for one id only."""
+        url = self.api.url("/wp/v2/posts", {**filters, "per_page": 1, "_fields": "id"})
+        try:
+            response = self.fetcher.get(url)
+        except FetchError as error:
+            raise DoorError(f"{url}: {error.reason}") from None
+        total = response.headers.get("x-wp-total", "")
+        return int(total) if total.isdigit() else None
+
+    def posts(
+        self, filters: dict[str, str | int], keep_going: Callable[[list[Post]], bool]
+    ) -> Iterator[list[Post]]:
+        """The posts, newest first, a page of 100 at a time, until `keep_going` says stop."""
+        page, pages = 1, 1
+        while page <= pages:
+            params = {**filters, "per_page": PER_PAGE, "page": page, "_fields": POST_FIELDS}
+            url = self.api.url("/wp/v2/posts", params)
+            try:
+                response = self.fetcher.get(url)
+            except FetchError as error:
+                raise DoorError(f"{url}: {error.reason}") from None
+            total_pages = response.headers.get("x-wp-totalpages", "")
+            pages = int(total_pages) if total_pages.isdigit() else pages
+            try:
+                records = json.loads(response.text)
+            except ValueError:
+                raise DoorError(f"{url}: the answer is not JSON") from None
+            if not isinstance(records, list):
+                raise DoorError(f"{url}: the answer is not a list of posts")
+            self._learn_tags(records)
+            batch = [self._post(record) for record in records if isinstance(record, dict)]
+            yield batch
+            if not records or not keep_going(batch):
+                return
+            page += 1
+
+    def _learn_tags(self, records: list[object]) -> None:
+        wanted = sorted(
+            {
+                int(t)
+                for r in records
+                if isinstance(r, dict)
+                for t in r.get("tags") or []
+                if isinstance(t, int) and t not in self.tag_slugs
+            }
+        )
+        for start in range(0, len(wanted), PER_PAGE):
+            chunk = wanted[start : start + PER_PAGE]
+            params = {
+                "include": ",".join(map(str, chunk)),
+                "per_page": PER_PAGE,
+                "_fields": "id,slug,name",
+            }
+            found = _json(self.fetcher, self.api.url("/wp/v2/tags", params))
+            for term in found if isinstance(found, list) else []:
+                if isinstance(term, dict) and "id" in term:
+                    self.tag_slugs[int(term["id"])] = str(term.get("slug") or term.get("name"))
+
+    def _post(self, record: dict[str, Any]) -> Post:
+        title = html.unescape(_rendered(record.get("title")))
+        return Post(
+            url=canonicalize_url(str(record.get("link") or "")),
+            via="rest",
+            title=title,
+            date=self._local_date(record),
+            post_id=record.get("id") if isinstance(record.get("id"), int) else None,
+            slug=str(record.get("slug") or ""),
+            modified=str(record.get("modified_gmt") or record.get("modified") or ""),
+            tags=[
+                self.tag_slugs[t].lower() for t in record.get("tags") or [] if t in self.tag_slugs
+            ],
+            content_html=_rendered(record.get("content")),
+            excerpt=excerpt_from_html(_rendered(record.get("excerpt")), title),
+        )
+
+    def _local_date(self, record: dict[str, Any]) -> dt.date | None:
+        """`date` is already in the site's time zone; else `date_gmt` moved by the offset."""
+        local = _datetime(record.get("date"))
+        if local is not None:
+            return local.date()
+        gmt = _datetime(record.get("date_gmt"))
+        if gmt is None:
+            return None
+        return (gmt + dt.timedelta(hours=self.api.gmt_offset)).date()
+
+
+def _rendered(value: object) -> str:
+    if isinstance(value, dict):
+        return str(value.get("rendered") or "")
+    return str(value or "")
+
+
+def _datetime(value: object) -> dt.datetime | None:
+    try:
+        return dt.datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+# -- feeds ------------------------------------------------------------------------------
+
+
+def feed_url(start_url: str, soup: BeautifulSoup | None) -> str:
+    """The RSS feed of an archive: its own `<link rel=alternate>`, else `<archive>/feed/`.
+
+    The site's main feed (linked from every page) is the archive's only for the home page.
+    """
+    path = re.sub(r"/page/\d+/?$", "/", urlsplit(start_url).path)
+    base = f"{origin(start_url)}{path if path.endswith('/') else path + '/'}"
+    if soup is not None:
+        for link in soup.find_all("link", rel="alternate", href=True):
+            kind = str(link.get("type") or "")
+            href = urljoin(start_url, str(link["href"]))
+            feed_like = "rss" in kind or "atom" in kind
+            own = urlsplit(href).path.startswith(path) and "comments" not in href
+            if feed_like and own:
+                return href
+    return base + "feed/"
+
+
+def read_feed(
+    fetcher: Fetcher,
+    url: str,
+    keep_going: Callable[[list[Post]], bool] = lambda _posts: True,
+    gmt_offset: float | None = None,
+) -> Iterator[list[Post]]:
+    """The feed's posts a page at a time (`?paged=2`, `3`, … as WordPress pages feeds).
+
+    A feed's dates are in UTC: with the site's `gmt_offset` they are moved into its time
+    zone; without it they are the UTC date, and the post page's own date wins later.
+    """
+    seen: set[str] = set()
+    for number in range(1, MAX_FEED_PAGES + 1):
+        page_url = url if number == 1 else f"{url}{'&' if '?' in url else '?'}paged={number}"
+        try:
+            response = fetcher.get(page_url)
+        except FetchError as error:
+            if number > 1 and error.gone:
+                return  # past the last page
+            raise DoorError(f"{page_url}: {error.reason}") from None
+        parsed = feedparser.parse(response.content)
+        if number == 1 and not parsed.entries and parsed.bozo and not parsed.feed:
+            raise DoorError(f"{page_url}: not a feed")
+        batch = []
+        for entry in parsed.entries:
+            link = canonicalize_url(str(entry.get("link") or ""))
+            if not link.startswith(("http://", "https://")) or link in seen:
+                continue
+            seen.add(link)
+            title = html.unescape(str(entry.get("title") or ""))
+            batch.append(
+                Post(
+                    url=link,
+                    via="feed",
+                    title=title,
+                    date=_feed_date(entry, gmt_offset),
+                    excerpt=excerpt_from_html(str(entry.get("summary") or ""), title),
+                )
+            )
+        if not batch:
+            return
+        yield batch
+        if not keep_going(batch):
+            return
+
+
+def _feed_date(entry: Any, gmt_offset: float | None) -> dt.date | None:
+    parsed = entry.get("published_parsed") or entry.get("updated_parsed")
+    if not parsed:
+        return None
+    moment = dt.datetime(*parsed[:6])
+    return (moment + dt.timedelta(hours=gmt_offset or 0.0)).date()
+
+
+# -- sitemaps ---------------------------------------------------------------------------
+
+
+def sitemap_candidates(fetcher: Fetcher, start_url: str) -> list[str]:
+    """robots.txt's `Sitemap:` lines, then core's and the SEO plugins' usual places."""
+    site = origin(start_url)
+    found = [u for u in fetcher.sitemaps(start_url) if fetcher.is_allowed_host(u)]
+    for path in ("/wp-sitemap.xml", "/sitemap_index.xml"):
+        if f"{site}{path}" not in found:
+            found.append(f"{site}{path}")
+    return found
+
+
+def count_sitemap_posts(fetcher: Fetcher, url: str) -> int:
+    """How many post URLs a sitemap (or the post sitemaps of a sitemap index) lists."""
+    root = _sitemap_root(fetcher, url)
+    if root.tag == f"{_SITEMAP_NS}sitemapindex":
+        total = 0
+        for loc in root.iter(f"{_SITEMAP_NS}loc"):
+            child = (loc.text or "").strip()
+            name = urlsplit(child).path.rsplit("/", 1)[-1]
+            if child and not _NOT_POST_SITEMAP.search(name) and fetcher.is_allowed_host(child):
+                total += count_sitemap_posts(fetcher, child)
+        return total
+    return sum(1 for _ in root.iter(f"{_SITEMAP_NS}url"))
+
+
+def _sitemap_root(fetcher: Fetcher, url: str) -> etree._Element:
+    try:
+        response = fetcher.get(url)
+    except FetchError as error:
+        raise DoorError(f"{url}: {error.reason}") from None
+    try:
+        return etree.fromstring(response.content, parser=_SAFE_XML)
+    except etree.XMLSyntaxError:
+        raise DoorError(f"{url}: not a sitemap (XML that does not parse)") from None
