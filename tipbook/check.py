@@ -50,6 +50,7 @@ _ATTRIBUTE = re.compile(r"[\s/]([^\s\"'>/=]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'
 _ATTR_LIST = re.compile(r"\{:?[ ]*([^}\n ][^}\n]*)[ ]*\}")
 _ATTR_LIST_KEY = re.compile(r"(?:^|\s)([^\s=#.][^\s=]*)(?==|\s|$)")
 _ESCAPED = re.compile(r"\\[\\`*_{}\[\]()#+\-.!<>&|]")  # Python-Markdown's escapes
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*)>")  # `<scheme:…>`
 _URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "data"})
 
 
@@ -421,6 +422,7 @@ def _check_body(
             )
         targets = [m.group(1) for m in _MD_LINK.finditer(line)]
         targets += [m.group(1) for m in _HREF.finditer(line)]
+        targets += [m.group(1) for m in _AUTOLINK.finditer(line)]
         ref = _REF_LINK.match(line)
         if ref:
             targets.append(ref.group(1))
