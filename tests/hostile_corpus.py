@@ -27,6 +27,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 CORPUS_FILE = REPO_ROOT / "tests" / "fixtures" / "hostile" / "corpus.yml"
 NEWEST = dt.date(2024, 2, 20)  # a Tuesday; the tips go back one week each
 FIELDS = ("title", "summary", "takeaway", "tags", "series", "source")
+HOSTILE_THEME = "hostile"  # a chapter whose title and description are hostile
 
 SAFE_TITLE = "The Safe Subset"
 SAFE_BODY = """Plain paragraph with *emphasis*, **strong words** and `code`.
@@ -69,7 +70,7 @@ def _tip(index: int, payload: str = "", **fields: Any) -> Tip:
     values: dict[str, Any] = {
         "title": f"Hostile vector {index}",
         "date": NEWEST - dt.timedelta(weeks=index),
-        "themes": ["caring"],
+        "themes": ["caring", HOSTILE_THEME] if index % 2 else ["caring"],
         "tags": ["hostile"],
         "summary": f"Summary of vector {index}.",
         "takeaway": f"Takeaway of vector {index}.",
@@ -112,6 +113,14 @@ def write_hostile_content(content_dir: Path) -> list[Tip]:
     """The shipped themes and every hostile tip below `content_dir`."""
     content_dir.mkdir(parents=True, exist_ok=True)
     shutil.copy(REPO_ROOT / "content" / "themes.yml", content_dir / "themes.yml")
+    corpus = load_corpus()
+    themes = yaml.safe_load((content_dir / "themes.yml").read_text(encoding="utf-8"))
+    themes["themes"].append({"id": HOSTILE_THEME, **corpus["theme"], "signals": []})
+    (content_dir / "themes.yml").write_text(yaml.safe_dump(themes), encoding="utf-8")
+    page = corpus["page"]
+    (content_dir / "pages").mkdir()
+    front = yaml.safe_dump(page["front_matter"])
+    (content_dir / "pages" / "hostile.md").write_text(f"---\n{front}---\n\n{page['body']}", "utf-8")
     tips = hostile_tips()
     for tip in tips:
         save_tip(content_dir, tip)

@@ -19,6 +19,7 @@ import pytest
 from bs4 import BeautifulSoup
 from hostile_corpus import (
     FIELDS,
+    HOSTILE_THEME,
     SAFE_TITLE,
     hostile_site_config,
     hostile_tips,
@@ -329,3 +330,30 @@ def test_the_gate_never_lets_markup_span_a_kept_placeholder() -> None:
     before, found, after = cleaned.partition(placeholder)
     assert found and "onerror" not in cleaned
     assert before.count("<") == before.count(">")  # the placeholder is not inside a tag
+
+
+def test_a_hostile_chapter_and_hand_written_page_stay_text(hostile_site: Path) -> None:
+    corpus = load_corpus()
+    theme, page = corpus["theme"], corpus["page"]
+    chapter = soup_of(hostile_site / "themes" / HOSTILE_THEME / "index.html")
+    assert (
+        chapter.title is not None and chapter.title.get_text() == f"{theme['title']} - {SITE_NAME}"
+    )
+    assert chapter.select_one("article h1").get_text() == theme["title"]  # type: ignore[union-attr]
+    assert chapter.select_one(".tb-lead").get_text() == theme["description"]  # type: ignore[union-attr]
+    home = soup_of(hostile_site / "index.html")
+    nav = {a.get_text(" ", strip=True) for a in home.select(".md-nav a, .md-tabs a")}
+    assert theme["title"] in nav
+    written = soup_of(hostile_site / "pages" / "hostile" / "index.html")
+    front = page["front_matter"]
+    assert (
+        written.title is not None and written.title.get_text() == f"{front['title']} - {SITE_NAME}"
+    )
+    description = written.find("meta", attrs={"name": "description"})
+    assert description is not None and description["content"] == front["description"]
+    # Its `template: redirect.html` is ignored: the page is an ordinary page, no redirect.
+    assert written.select_one("article") is not None
+    assert written.find("meta", attrs={"http-equiv": "refresh"}) is None
+    assert front["location"] not in written.decode()
+    heading = page["body"].splitlines()[0].removeprefix("# ")
+    assert heading in nav  # the navigation names it by its first heading, as text
