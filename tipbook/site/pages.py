@@ -132,7 +132,7 @@ def md_text(text: str) -> str:
 
 def esc(text: str) -> str:
     """Text (or an attribute value) made safe inside HTML."""
-    return str(sanitize.text(text))
+    return sanitize.escape(text)
 
 
 def long_date(date: dt.date) -> str:
@@ -282,7 +282,7 @@ def tip_page(collection: Collection, tip: Tip, related: list[str]) -> PageSpec:
         "description": sanitize.text(tip.summary or tip.takeaway),
     }
     if tip.tags:
-        meta["tags"] = [str(sanitize.text(tag)) for tag in tip.tags]
+        meta["tags"] = [sanitize.escape(tag) for tag in tip.tags]
     return PageSpec(uri, tip.title, "\n".join(parts), meta, frag.items)
 
 

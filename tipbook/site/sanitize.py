@@ -142,12 +142,20 @@ def body(html_text: str, keep: re.Pattern[str] | None = None) -> str:
     return "".join(pieces)
 
 
+def escape(value: str) -> str:
+    """A plain-text value as HTML text, for element content or a quoted attribute (the
+    generated lists call this tens of thousands of times: kept to a plain `str`)."""
+    if _CONTROL.search(value):
+        value = _CONTROL.sub("", value)
+    return html.escape(value, quote=True)
+
+
 def text(value: object) -> Markup:
-    """A plain-text value (a front-matter field) as safe HTML text, for any HTML context:
-    element content, a quoted attribute, `<title>`."""
+    """A plain-text value (a front-matter field) as safe HTML text, for any HTML context
+    (element content, a quoted attribute, `<title>`), marked safe for the templates."""
     if isinstance(value, Markup):
         return value
-    return Markup(html.escape(_CONTROL.sub("", str(value)), quote=True))
+    return Markup(escape(str(value)))
 
 
 def title_html(value: object) -> Markup:
