@@ -67,12 +67,15 @@ BODY_ATTRIBUTES: dict[str, set[str]] = {
 STYLE_PROPERTIES = frozenset({"text-align"})
 URL_SCHEMES = frozenset({"http", "https", "mailto"})  # and relative URLs (no scheme)
 # Attributes allowed with these exact values only.
-BODY_ATTRIBUTE_VALUES = {
-    # Material's search skips blocks marked so: tipbook's furniture (see pages.NO_SEARCH).
-    **{tag: {"data-search-exclude": {""}} for tag in ("div", "p", "ul", "span", "label")},
+# Material's search skips blocks marked `data-search-exclude`: tipbook's furniture (see
+# pages.NO_SEARCH). The home page's search prompt is a label that opens the search box.
+BODY_ATTRIBUTE_VALUES: dict[str, dict[str, set[str]]] = {
+    "div": {"data-search-exclude": {""}},
+    "p": {"data-search-exclude": {""}},
+    "ul": {"data-search-exclude": {""}},
+    "span": {"data-search-exclude": {""}},
+    "label": {"data-search-exclude": {""}, "for": {"__search"}},
 }
-# The home page's "search" prompt opens Material's search box.
-BODY_ATTRIBUTE_VALUES["label"]["for"] = {"__search"}
 ADMONITION_KINDS = frozenset(
     {
         *("note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important"),
@@ -90,13 +93,13 @@ BODY_CLASSES: dict[str, set[str]] = {
         *("tb-excerpt", "tb-draft", "tb-series"),
     },
     "p": {"admonition-title", "tb-heading", "tb-lead", "tb-count", "tb-eyebrow"},
-    "a": {"md-button", "md-button--primary", "tb-chip", "tb-original"},
+    "a": {"md-button", "md-button--primary", "tb-chip", "tb-original"}
+    | {"tb-part-prev", "tb-part-next", "tb-series-all"},
     "span": {"tb-summary", "tb-draft-badge", "tb-date", "tb-count", "md-tag", "md-tag-shadow"},
     "ul": {"tb-list", "tb-related"},
     "time": {"tb-date"},
     "label": {"tb-search"},
 }
-BODY_CLASSES["a"] |= {"tb-part-prev", "tb-part-next", "tb-series-all"}
 # On every link: with no `target` allowed, no page can reach its opener anyway; this keeps
 # it so if a template ever opens links elsewhere.
 LINK_REL = "noopener"
