@@ -56,8 +56,8 @@ def findings(tmp_path: Path, repo_root: Path, body: str) -> list[tuple[int, str,
         ("[x](java&#x73;cript:alert(1))", 0, "error", "a javascript: link"),
         ("[x](data:text/html,hi)", 0, "error", "a data: link"),
         ("Text.\n{: onfocus=alert(1) autofocus }", 1, "error", "the onfocus= attribute"),
-        ("Text.\n{: onfocus=alert(1) autofocus }", 1, "warning", "drops onfocus, autofocus"),
-        ("## Heading {: #anchor .fancy }", 0, "warning", "the attribute list {: #anchor"),
+        ("Text.\n{: onfocus=alert(1) autofocus }", 1, "warning", "drops (onfocus, autofocus)"),
+        ("## Heading {: #anchor .fancy }", 0, "warning", "{: #anchor .fancy } sets HTML"),
     ],
 )
 def test_check_reports_what_the_site_drops_on_its_line(
@@ -77,6 +77,7 @@ def test_check_reports_what_the_site_drops_on_its_line(
         '<p class="admonition-title">Kept</p> <abbr title="x">X</abbr>',
         "| a | b |\n| --- | --- |\n| 1 | 2 |",
         "Sets {braces} in a sentence and <https://example.com/> as an autolink.",
+        "[Read more](https://example.com/){ .md-button } and ## kept {: #anchor }",
         "Escaped markup: \\{: onfocus=x \\} and \\[x\\](javascript:y) stay text.",
         "```html\n<script>alert(1)</script>\n```",
     ],

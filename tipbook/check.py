@@ -511,8 +511,8 @@ def _scheme(url: str) -> str:
 
 
 def _check_attribute_lists(line: str, number: int, add) -> None:  # type: ignore[no-untyped-def]
-    """`{: …}` attribute lists set HTML attributes: the site keeps heading ids and its own
-    classes only."""
+    """`{: …}` attribute lists set HTML attributes: the site keeps heading ids, the classes
+    of Material's and its own markup (`{ .md-button }`) and a few plain attributes."""
     for match in _ATTR_LIST.finditer(line):
         inside = match.group(1)
         if not (match.group().startswith("{:") or "=" in inside or inside[:1] in "#."):
@@ -521,14 +521,21 @@ def _check_attribute_lists(line: str, number: int, add) -> None:  # type: ignore
         for key in keys:
             if key.startswith("on"):
                 add("body", f"the {key}= attribute is dropped by the site: remove it", line=number)
-        dropped = ", ".join(keys) if keys else "the classes it does not know"
-        add(
-            "body",
-            f"the attribute list {match.group()} sets HTML attributes: the site keeps only "
-            f"heading ids and its own classes, and drops {dropped}: remove it",
-            "warning",
-            number,
-        )
+        classes = re.findall(r"(?:^|\s)\.([^\s}]+)", inside)
+        dropped = [k for k in keys if k not in _KEPT_ATTRIBUTES]
+        dropped += [f".{name}" for name in classes if name not in _KEPT_CLASSES]
+        if dropped:
+            add(
+                "body",
+                f"the attribute list {match.group()} sets HTML attributes the site drops "
+                f"({', '.join(dropped)}): remove them",
+                "warning",
+                number,
+            )
+
+
+_KEPT_ATTRIBUTES = frozenset().union(*sanitize.BODY_ATTRIBUTES.values()) - {"id"}
+_KEPT_CLASSES = frozenset().union(*sanitize.BODY_CLASSES.values())
 
 
 def _site_path(target: str, site_url: str) -> tuple[str, bool] | None:
