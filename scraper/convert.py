@@ -7,12 +7,16 @@ a link's `href` goes (so no `on*` handler survives), links that are not http(s)/
 that start with `•` (how many tips write bullets) become real list items. Images are dropped
 (they would be hot-linked from the old site) unless the scraper downloaded them: those become
 `![alt](local path)` (`keep_images`).
+
+The Markdown written cannot smuggle markup either: a link's URL is percent-encoded (a `)`,
+space, quote or `<` cannot end `[text](url)` early), and text that Markdown would read as
+markup stays text (`<`, `[`, `]`, `{` of an attribute list, `\\`, character references).
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 from bs4 import BeautifulSoup, NavigableString, Tag
 from markdownify import MarkdownConverter
@@ -56,6 +60,11 @@ BULLET_CHARS = "•●▪◦·"
 _BULLET_START = re.compile(rf"^[\s\u00a0]*[{BULLET_CHARS}][\s\u00a0]*")
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _BLANK_LINES = re.compile(r"\n{3,}")
+# What may stay as it is in a URL written into Markdown: RFC 3986's unreserved and reserved
+# characters but the ones Markdown reads (`(`, `)`, `[`, `]`, `'`, `*`, `!`) and `%` (an
+# existing escape). Everything else (space, `"`, `<`, `>`, backslash, non-ASCII…) is %-encoded.
+_URL_SAFE = "/:?#@$&+,;=%~-._"
+_CHAR_REFERENCE = re.compile(r"&(?=#?[0-9A-Za-z]+;)")  # `&lt;`, `&#x73;`: would be decoded
 
 
 def sanitize(root: Tag, base_url: str, origin_map: dict[str, str] | None = None) -> None:
@@ -71,7 +80,7 @@ def sanitize(root: Tag, base_url: str, origin_map: dict[str, str] | None = None)
         if url is None:
             tag.unwrap()  # keep the words, drop the unsafe or empty link
         else:
-            tag.attrs["href"] = url
+            tag.attrs["href"] = markdown_url(url)
 
 
 def safe_url(href: str, base_url: str, origin_map: dict[str, str] | None = None) -> str | None:
@@ -95,6 +104,22 @@ def safe_url(href: str, base_url: str, origin_map: dict[str, str] | None = None)
                 (target.scheme, target.netloc, parts.path, parts.query, parts.fragment)
             )
     return absolute
+
+
+def markdown_url(url: str) -> str:
+    """`url` with every character Markdown or HTML could read as syntax percent-encoded
+    (the same address to a browser): `[text](url)` then always ends where it should."""
+    return quote(url, safe=_URL_SAFE)
+
+
+def markdown_text(text: str) -> str:
+    """Scraped text as Markdown that renders as that text: never as HTML, a link, an
+    attribute list (`{: onclick=…}`) or a character reference."""
+    text = text.replace("\u00a0", " ").replace("\\", "\\\\")
+    text = _CHAR_REFERENCE.sub("&amp;", text).replace("<", "&lt;")
+    for char in "[]{}":
+        text = text.replace(char, "\\" + char)
+    return text
 
 
 def bullets_to_lists(root: Tag, soup: BeautifulSoup) -> None:
@@ -193,9 +218,8 @@ def html_to_markdown(
     for string in root.find_all(string=True):
         text = str(string)
         # Text that looks like markup must stay text: Markdown would pass `<tag>` through
-        # as HTML and turn `[x](javascript:…)` into a link.
-        cleaned = text.replace("\u00a0", " ").replace("<", "&lt;")
-        cleaned = cleaned.replace("[", "\\[").replace("]", "\\]")
+        # as HTML, turn `[x](javascript:…)` into a link and `{: onclick=…}` into attributes.
+        cleaned = markdown_text(text)
         if cleaned != text:
             string.replace_with(cleaned)
     for paragraph in root.find_all("p"):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import html
 import os
 import re
 from collections.abc import Iterable
@@ -21,6 +22,7 @@ from urllib.parse import urlsplit
 from tipbook.content import KNOWN_KEYS, TIPS_DIR, field_lines, iter_tip_files, read_tip
 from tipbook.errors import Problem, display_path
 from tipbook.model import TUESDAY, Tip, current_date, slugify
+from tipbook.site import sanitize
 from tipbook.symlinks import refused_links
 from tipbook.taxonomy import Taxonomy
 from tipbook.validate import validate_tip
@@ -42,7 +44,16 @@ _TIP_ID = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.md|\.
 # HTML the site removes from a tip (script/style/embeds and event handlers): raw HTML in
 # Markdown is passed through, so this is the editor's only warning before it disappears.
 _DROPPED_TAG = re.compile(r"<\s*(script|iframe|style|object|embed|form)\b", re.IGNORECASE)
-_EVENT_ATTR = re.compile(r"<[a-z][^>]*?\s(on[a-z]+)\s*=", re.IGNORECASE)
+# Any other raw tag, read up to its `>` (on a later line when it is split over lines), and
+# its attributes: the site's sanitiser (tipbook/site/sanitize.py) keeps only its allowlist.
+_TAG_START = re.compile(r"<([A-Za-z][\w-]*)(?=[\s/>]|$)")  # not an autolink <https://…>
+_ATTRIBUTE = re.compile(r"[\s/]([^\s\"'>/=]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+)))?")
+# Python-Markdown's attr_list: `{: #id .class key=value }` (the colon is optional).
+_ATTR_LIST = re.compile(r"\{:?[ ]*([^}\n ][^}\n]*)[ ]*\}")
+_ATTR_LIST_KEY = re.compile(r"(?:^|\s)([^\s=#.][^\s=]*)(?==|\s|$)")
+_ESCAPED = re.compile(r"\\[\\`*_{}\[\]()#+\-.!<>&|]")  # Python-Markdown's escapes
+_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]*:[^\s<>]*)>")  # `<scheme:…>`
+_URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "data"})
 
 
 @dataclass
@@ -518,10 +529,18 @@ def _check_body(
     today: dt.date,
     add,  # type: ignore[no-untyped-def]
 ) -> None:
-    if "<" not in file.text and "](" not in file.text and "]:" not in file.text:
-        return  # no HTML and no link anywhere in the file
+    text = file.text
+    if "<" not in text and "](" not in text and "]:" not in text and "{" not in text:
+        return  # no HTML, no link and no attribute list anywhere in the file
     published = tip.is_published(today)
-    for number, line in file.body_lines:
+    # Backslash-escaped characters are text to Markdown (`\{: x }`, `\[a\](b)` are no
+    # attribute list and no link): blanked out before looking for either.
+    lines = [(n, _ESCAPED.sub("__", line) if "\\" in line else line) for n, line in file.body_lines]
+    if "<" in text:
+        _check_raw_html(lines, add)
+    for number, line in lines:
+        if "{" in line:
+            _check_attribute_lists(line, number, add)
         if "<" not in line and "](" not in line and "]:" not in line:
             continue  # most lines hold no HTML and no link: skip the regular expressions
         match = _DROPPED_TAG.search(line)
@@ -532,15 +551,9 @@ def _check_body(
                 f"raw <{tag}> is dropped by the site: remove it (link to the page instead)",
                 line=number,
             )
-        match = _EVENT_ATTR.search(line)
-        if match:
-            add(
-                "body",
-                f"the {match.group(1)}= attribute is dropped by the site: remove it",
-                line=number,
-            )
         targets = [m.group(1) for m in _MD_LINK.finditer(line)]
         targets += [m.group(1) for m in _HREF.finditer(line)]
+        targets += [m.group(1) for m in _AUTOLINK.finditer(line)]
         ref = _REF_LINK.match(line)
         if ref:
             targets.append(ref.group(1))
@@ -558,6 +571,102 @@ def _check_body(
                     "warning",
                     number,
                 )
+
+
+def _check_raw_html(lines: list[tuple[int, str]], add) -> None:  # type: ignore[no-untyped-def]
+    """Raw HTML the site's sanitiser drops: tags outside its allowlist, attributes it does
+    not keep (event handlers are errors: never legitimate in a tip). A tag split over lines
+    is read to its `>`; each finding names the line it is on."""
+    pending = ""  # the tag still open at the end of the previous line
+    for number, line in lines:
+        rest = line
+        if pending:
+            end = rest.find(">")
+            _check_attributes(pending, rest if end < 0 else rest[:end], number, add)
+            if end < 0:
+                continue
+            pending, rest = "", rest[end + 1 :]
+        if "<" not in rest:
+            continue
+        for match in _TAG_START.finditer(rest):
+            tag = match.group(1).lower()
+            end = rest.find(">", match.end())
+            if tag not in sanitize.BODY_TAGS and not _DROPPED_TAG.match(match.group()):
+                kept = "and everything in it" if tag in sanitize.DROPPED_WITH_CONTENT else ""
+                add(
+                    "body",
+                    f"raw <{tag}> {kept + ' ' if kept else ''}is dropped by the site: remove it",
+                    "warning",
+                    number,
+                )
+            _check_attributes(tag, rest[match.end() : end if end >= 0 else None], number, add)
+            if end < 0:
+                pending = tag
+
+
+def _check_attributes(tag: str, text: str, number: int, add) -> None:  # type: ignore[no-untyped-def]
+    kept = sanitize.BODY_ATTRIBUTES.get(tag, set()) | {"class"}
+    kept |= set(sanitize.BODY_ATTRIBUTE_VALUES.get(tag, {}))
+    for match in _ATTRIBUTE.finditer(" " + text):
+        name = match.group(1).lower()
+        unquoted = match.group(4)  # quoted URLs are checked with the other links
+        if name.startswith("on"):
+            add("body", f"the {name}= attribute is dropped by the site: remove it", line=number)
+        elif name in _URL_ATTRIBUTES and unquoted and _scheme(unquoted) not in _KEPT_SCHEMES:
+            scheme = _scheme(unquoted)
+            add(
+                "body",
+                f"a {scheme}: link is dropped by the site: link to a web page instead",
+                line=number,
+            )
+        elif tag in sanitize.BODY_TAGS and name not in kept:
+            add(
+                "body",
+                f"the {name}= attribute of <{tag}> is dropped by the site: remove it",
+                "warning",
+                number,
+            )
+
+
+_KEPT_SCHEMES = frozenset({"", *sanitize.URL_SCHEMES})  # "": a relative URL
+
+
+def _scheme(url: str) -> str:
+    """A URL's scheme as a browser reads it: entities decoded, control characters and
+    spaces ignored (`java&#x73;cript:` and `java\tscript:` are javascript:); "" if none."""
+    cleaned = "".join(ch for ch in html.unescape(url) if ch > " ")
+    scheme, colon, _ = cleaned.partition(":")
+    if not colon or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
+        return ""
+    return scheme.lower()
+
+
+def _check_attribute_lists(line: str, number: int, add) -> None:  # type: ignore[no-untyped-def]
+    """`{: …}` attribute lists set HTML attributes: the site keeps heading ids, the classes
+    of Material's and its own markup (`{ .md-button }`) and a few plain attributes."""
+    for match in _ATTR_LIST.finditer(line):
+        inside = match.group(1)
+        if not (match.group().startswith("{:") or "=" in inside or inside[:1] in "#."):
+            continue  # `{braces}` in a sentence: Python-Markdown leaves them as text
+        keys = [key.lower() for key in _ATTR_LIST_KEY.findall(inside)]
+        for key in keys:
+            if key.startswith("on"):
+                add("body", f"the {key}= attribute is dropped by the site: remove it", line=number)
+        classes = re.findall(r"(?:^|\s)\.([^\s}]+)", inside)
+        dropped = [k for k in keys if k not in _KEPT_ATTRIBUTES]
+        dropped += [f".{name}" for name in classes if name not in _KEPT_CLASSES]
+        if dropped:
+            add(
+                "body",
+                f"the attribute list {match.group()} sets HTML attributes the site drops "
+                f"({', '.join(dropped)}): remove them",
+                "warning",
+                number,
+            )
+
+
+_KEPT_ATTRIBUTES = frozenset().union(*sanitize.BODY_ATTRIBUTES.values()) - {"id"}
+_KEPT_CLASSES = frozenset().union(*sanitize.BODY_CLASSES.values())
 
 
 def _site_path(target: str, site_url: str) -> tuple[str, bool] | None:
@@ -601,8 +710,9 @@ def _link_problem(
     target: str, file: TipFile, collection: _Collection, content_dir: Path, site_url: str
 ) -> str | None:
     """Why a link in a tip's body points nowhere, or None when it is fine or not ours."""
-    if target.strip().lower().startswith("javascript:"):
-        return "a javascript: link is dropped by the site: link to a web page instead"
+    scheme = _scheme(target)
+    if scheme and scheme not in sanitize.URL_SCHEMES:
+        return f"a {scheme}: link is dropped by the site: link to a web page instead"
     located = _site_path(target, site_url)
     if located is None:
         return None

@@ -17,6 +17,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from tipbook.model import Tip, current_date
+from tipbook.site import sanitize
 from tipbook.site.collect import Collection, SeriesInfo
 
 HOME = "index.md"
@@ -38,6 +39,7 @@ TAG_ANCHOR = "tag:{slug}"
 
 
 FRAGMENT = "<!-- tipbook:fragment:{} -->"
+FRAGMENT_PATTERN = re.compile(r"(<!-- tipbook:fragment:\d+ -->)")  # any placeholder
 
 
 @dataclass(frozen=True)
@@ -122,16 +124,18 @@ def url(from_uri: str, to_uri: str) -> str:
 
 
 def md_text(text: str) -> str:
-    """Text made safe to put inside Markdown: no accidental emphasis, links or HTML."""
+    """Text made safe to put inside Markdown: no accidental emphasis, links, HTML or
+    attribute lists (`{: …}`)."""
+    text = sanitize.xml_text(text)  # no control characters
     text = text.replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;")
-    for char in "`*_[]()#!":
+    for char in "`*_[]()#!{}":
         text = text.replace(char, "\\" + char)
     return text
 
 
 def esc(text: str) -> str:
     """Text (or an attribute value) made safe inside HTML."""
-    return html.escape(text, quote=True)
+    return sanitize.escape(text)
 
 
 def long_date(date: dt.date) -> str:
@@ -299,11 +303,15 @@ def tip_page(collection: Collection, tip: Tip, related: list[str]) -> PageSpec:
         after.append(f"<p>{button}</p>")
     after.append("</div>")
     parts.append(frag("\n".join(after)))
-    meta: dict[str, Any] = {"title": tip.title, "description": tip.summary or tip.takeaway}
+    # Material prints these as HTML (title, description) and lists tags by name: as text.
+    meta: dict[str, Any] = {
+        "title": sanitize.text(tip.title),
+        "description": sanitize.text(tip.summary or tip.takeaway),
+    }
     if tip.tags:
         # Kept for Material's tags index; its own row of tags is hidden, as the chips above
         # already show the tags that add something.
-        meta["tags"] = list(tip.tags)
+        meta["tags"] = [sanitize.escape(tag) for tag in tip.tags]
         meta["hide"] = ["tags"]
     return PageSpec(uri, tip.title, "\n".join(parts), meta, frag.items)
 
@@ -581,7 +589,8 @@ def nav_config(static_pages: list[tuple[str, str]], collection: Collection) -> l
     sidebar listing every tip (that is what makes a plain blog build quadratic). Every
     entry has its title, so the navigation reads right before any page is rendered."""
     chapters: list[Any] = [{"Chapters": THEMES_INDEX}]
-    chapters += [{theme.title: theme_uri(theme.id)} for theme in collection.taxonomy]
+    # Titles as safe text: Material's navigation prints them as HTML.
+    chapters += [{sanitize.text(t.title): theme_uri(t.id)} for t in collection.taxonomy]
     nav: list[Any] = [
         {"Home": HOME},
         {"Chapters": chapters},
@@ -609,9 +618,11 @@ def atom_feed(collection: Collection, site_name: str, site_url: str, description
     ET.register_namespace("", atom)
 
     def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        # Every value passes the gate: plain text (never HTML) that XML can hold.
+        attrs = {name: sanitize.xml_text(value) for name, value in attrs.items()}
         element = ET.SubElement(parent, f"{{{atom}}}{tag}", attrs)
         if text is not None:
-            element.text = text
+            element.text = sanitize.xml_text(text)
         return element
 
     base = site_url.rstrip("/") + "/" if site_url else "/"

@@ -10,8 +10,12 @@
   related) only when MkDocs renders that page, so a dirty rebuild composes one page.
 - `on_nav`: with two CPUs, fork a worker process for half the tip pages (`parallel`).
 - `on_page_context`: Material's footer links a tip to the previous and next tip by date.
+- `on_page_content`: the page (body, title, table of contents) and its furniture pass the
+  one safety gate, `sanitize`.
 - `on_post_page`: generated lists and page furniture go in as ready HTML fragments.
-- `on_env`: a fragment cache for the template parts all tip pages share.
+- `on_env`: a fragment cache for the template parts all tip pages share; the tags listing
+  Material's tags plugin puts into pages passes the gate too.
+- `on_post_build`: the search index's entries (both processes') pass the gate.
 
 The speed-ups (one Markdown instance, the worker process, the fragment cache) run only
 where `speedups.active()` says they may; otherwise the build is MkDocs' own.
@@ -39,7 +43,7 @@ from mkdocs.structure.toc import get_toc
 from tipbook.config import Config, load_config
 from tipbook.errors import TipbookError, display_path
 from tipbook.model import Tip
-from tipbook.site import pages, parallel, speedups
+from tipbook.site import pages, parallel, sanitize, speedups
 from tipbook.site.collect import Collection, collect_tips
 from tipbook.symlinks import check_content_links
 
@@ -73,6 +77,8 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         self._related_key: tuple[Any, ...] | None = None
         self._tips_by_uri: dict[str, Tip] = {}
         self._specs: dict[str, pages.PageSpec] = {}
+        # Each page's furniture, sanitised, from `on_page_content` to `on_post_page`.
+        self._safe_fragments: dict[str, dict[str, str]] = {}
         self._files: Files | None = None
 
     def prepare(self, tipbook_config: Config, *, drafts: bool, preview: bool = False) -> None:
@@ -94,9 +100,11 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
             self.drafts, self.preview = self.config.drafts, self._serving
         self.tipbook_config = tb
         self.fast = speedups.active()
-        config.site_name = tb.site_name
+        # Material prints these into pages as they are (`<title>`, the header): as safe
+        # text. tipbook's own pages and feed use the plain text from `tb`.
+        config.site_name = sanitize.text(tb.site_name)
         if tb.site_description and not config.site_description:
-            config.site_description = tb.site_description
+            config.site_description = sanitize.text(tb.site_description)
         if tb.site_url and not config.site_url:
             config.site_url = tb.site_url
         config.docs_dir = str(tb.content_dir)
@@ -153,10 +161,10 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
                 static_pages.append((_static_title(file), uri))
 
         self._specs = {}
-        for spec in pages.list_pages(collection, config.site_name):
+        for spec in pages.list_pages(collection, tb.site_name):
             self._add_generated(files, config, spec.src_uri, spec.markdown, spec)
         feed = pages.atom_feed(
-            collection, config.site_name, config.site_url or "", config.site_description or ""
+            collection, tb.site_name, config.site_url or "", tb.site_description or ""
         )
         self._add_generated(files, config, pages.FEED, feed)
         config.nav = pages.nav_config(sorted(static_pages), collection)
@@ -223,6 +231,9 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
             worker, self._worker = self._worker, None
             pages_in_order = self._files.documentation_pages() if self._files else []
             worker.join(config, log, [file.url for file in pages_in_order])
+        entries = speedups.search_entries(config)
+        if entries is not None:
+            sanitize.search_entries(entries)
 
     def on_build_error(self, *, error: Exception) -> None:
         if self._worker is not None:
@@ -262,6 +273,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         uri = page.file.src_uri
         spec = self._specs.get(uri)
         if spec is None:
+            page.meta = sanitize.page_meta(page.meta)  # a hand-written page's front matter
             return markdown
         page.meta = dict(spec.meta)
         if uri in self._worker_uris:
@@ -271,9 +283,29 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
             return ""
         return spec.markdown
 
-    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+    @event_priority(-100)  # last: whatever other plugins did to the page passes the gate too
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        # The title and TOC come from the page's front matter or headings, and Material
+        # prints both as HTML: they pass the gate with the body.
+        page.title = sanitize.title_html(page.title)
+        sanitize.toc(page.toc)
         spec = self._specs.get(page.file.src_uri)
-        return spec.fill(output) if spec is not None and spec.fragments else output
+        if spec is None or not spec.fragments:
+            return sanitize.body(html)
+        # The furniture goes in after Material's search has read the page (it would index
+        # it), so it passes the gate now, as the body does, each fragment on its own.
+        self._safe_fragments[page.file.src_uri] = {
+            placeholder: sanitize.body(fragment) for placeholder, fragment in spec.fragments.items()
+        }
+        return sanitize.body(html, keep=pages.FRAGMENT_PATTERN)
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        fragments = self._safe_fragments.pop(page.file.src_uri, None)
+        if not fragments:
+            return output
+        for placeholder, fragment in fragments.items():
+            output = output.replace(placeholder, fragment, 1)
+        return output
 
     def on_page_context(
         self, context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation
@@ -298,7 +330,8 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         file = self._files.get_file_from_path(self.collection.src_uri(tip))
         page = file.page if file is not None else None
         if page is not None and page.markdown is None:
-            page.title = tip.title  # not rendered in this (dirty) rebuild: title from the tip
+            # Not rendered in this (dirty) rebuild: the title from the tip.
+            page.title = sanitize.text(tip.title)
         return page
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
@@ -316,6 +349,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
             except OSError:
                 pass  # a read-only checkout builds as well, only a little slower
         env.add_extension(FragmentCache)
+        _sanitize_tag_listings(config)
         return env
 
 
@@ -380,8 +414,20 @@ def _shows_toc(page: Page) -> bool:
 
 
 def _static_title(file: File) -> str:
-    """A hand-written page's title for the nav: its first `# heading`, else its file name."""
+    """A hand-written page's title for the nav: its first `# heading`, else its file name
+    (as safe text: the navigation prints it as HTML)."""
     for line in file.content_string.splitlines():
         if line.startswith("# "):
-            return line[2:].strip()
-    return file.name.replace("-", " ").capitalize()
+            return sanitize.text(line[2:].strip())
+    return sanitize.text(file.name.replace("-", " ").capitalize())
+
+
+def _sanitize_tag_listings(config: MkDocsConfig) -> None:
+    """Material's tags plugin writes its listings (tag names, page titles) into pages'
+    HTML in its `on_env`, after every page passed `on_page_content`: those pages pass the
+    gate again (the tags index, and any page with a listing marker; a handful)."""
+    tags = config.plugins.get("material/tags") or config.plugins.get("tags")
+    listings = getattr(getattr(tags, "listings", None), "data", None) or []
+    for page in {id(listing.page): listing.page for listing in listings}.values():
+        if isinstance(page.content, str):
+            page.content = sanitize.body(page.content)

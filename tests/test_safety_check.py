@@ -1,0 +1,103 @@
+"""Safety in `tipbook check`: raw HTML and `{: …}` attribute lists in a tip are reported on
+their line, saying what the site's sanitiser will drop; what it keeps is not reported."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import markdown
+import pytest
+from bs4 import BeautifulSoup
+from hostile_corpus import load_corpus
+
+from tipbook.check import check_content
+from tipbook.site import sanitize
+from tipbook.taxonomy import load_taxonomy
+
+TODAY = dt.date(2026, 11, 26)
+HEAD = """\
+---
+title: Listen Before You Answer
+date: 2026-11-24
+slug: listen-before-you-answer
+themes:
+  - empathy
+summary: A customer who feels heard calms down.
+takeaway: Listen first.
+---
+
+A customer called about a late delivery.
+
+"""
+FIRST = HEAD.count("\n") + 1  # the file line of the first line after HEAD
+
+
+def findings(tmp_path: Path, repo_root: Path, body: str) -> list[tuple[int, str, str]]:
+    content = tmp_path / "content"
+    content.mkdir(exist_ok=True)
+    shutil.copy(repo_root / "content" / "themes.yml", content / "themes.yml")
+    path = content / "tips" / "2026" / "2026-11-24-listen-before-you-answer.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(HEAD + body + "\n", encoding="utf-8")
+    report = check_content(content, load_taxonomy(content / "themes.yml"), today=TODAY)
+    return [(p.line, p.level, p.message) for p in report.problems if p.field == "body"]
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "level", "says"),
+    [
+        ("<details open>x</details>", 0, "warning", "raw <details> is dropped by the site"),
+        ("<svg><circle r=1></circle></svg>", 0, "warning", "raw <svg> and everything in it"),
+        ('<div style="color:red">x</div>', 0, "warning", "the style= attribute of <div>"),
+        ("Text\n<img src=x\nonerror=alert(1)>", 2, "error", "the onerror= attribute"),
+        ('<a href="java&#x73;cript:alert(1)">x</a>', 0, "error", "a javascript: link"),
+        ("[x](java&#x73;cript:alert(1))", 0, "error", "a javascript: link"),
+        ("[x](data:text/html,hi)", 0, "error", "a data: link"),
+        ("Text.\n{: onfocus=alert(1) autofocus }", 1, "error", "the onfocus= attribute"),
+        ("Text.\n{: onfocus=alert(1) autofocus }", 1, "warning", "drops (onfocus, autofocus)"),
+        ("## Heading {: #anchor .fancy }", 0, "warning", "{: #anchor .fancy } sets HTML"),
+    ],
+)
+def test_check_reports_what_the_site_drops_on_its_line(
+    tmp_path: Path, repo_root: Path, body: str, line: int, level: str, says: str
+) -> None:
+    found = findings(tmp_path, repo_root, body)
+    assert any(
+        number == FIRST + line and kind == level and says in message
+        for number, kind, message in found
+    ), found
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Plain *emphasis*, **strong**, `<code>` and a [link](https://example.com/).",
+        '<p class="admonition-title">Kept</p> <abbr title="x">X</abbr>',
+        "| a | b |\n| --- | --- |\n| 1 | 2 |",
+        "Sets {braces} in a sentence and <https://example.com/> as an autolink.",
+        "[Read more](https://example.com/){ .md-button } and ## kept {: #anchor }",
+        "Escaped markup: \\{: onfocus=x \\} and \\[x\\](javascript:y) stay text.",
+        "```html\n<script>alert(1)</script>\n```",
+    ],
+)
+def test_check_is_quiet_about_what_the_site_keeps(
+    tmp_path: Path, repo_root: Path, body: str
+) -> None:
+    assert findings(tmp_path, repo_root, body) == []
+
+
+def test_check_flags_every_hostile_body_of_the_corpus(tmp_path: Path, repo_root: Path) -> None:
+    """Each body vector gets a finding, unless Markdown itself renders it harmless: no tag
+    the site drops, no event handler (a quote inside a URL or an admonition's title)."""
+    quiet = []
+    for body in load_corpus()["body"]:
+        if not findings(tmp_path, repo_root, body):
+            quiet.append(body)
+    assert len(quiet) < 5
+    for body in quiet:
+        rendered = markdown.markdown(body, extensions=["admonition", "attr_list", "tables"])
+        for element in BeautifulSoup(rendered, "html.parser").find_all(True):
+            assert element.name in sanitize.BODY_TAGS, body
+            assert not any(name.startswith("on") for name in element.attrs), body

@@ -1,0 +1,220 @@
+"""The one gate between content and a published page: only safe HTML and escaped text pass.
+
+Everything a page shows comes from content (tips, `themes.yml`, hand-written pages) or the
+web (scraped tips), so all of it is untrusted. The site lets it through here only:
+
+- `body`: a page's rendered HTML (Markdown output, raw HTML in it and tipbook's own page
+  furniture) goes through an allowlist sanitiser, nh3 (the Rust `ammonia` crate): what tips
+  need (paragraphs, emphasis, lists, headings, quotes, tables, images with `alt`, links to
+  http, https, mailto or relative URLs) and the classes of tipbook's and Material's markup;
+  everything else (scripts, event handlers, `style` but for table alignment, `javascript:`
+  and `data:` URLs, iframes, SVG, forms) is dropped. An allowlist, not a blocklist: a new
+  trick is dropped because it is not on the list. nh3 parses as a browser does (html5ever),
+  so entities (`java&#x73;cript:`), tags split over lines and malformed markup are seen as
+  the browser would see them.
+- `text`: a front-matter value (title, summary, tag, series name…) as HTML text: escaped,
+  and marked safe (`Markup`) so Material's templates, which print titles and descriptions
+  as HTML, print it as it is and never escape it twice.
+- `title_html`: a title MkDocs took from a rendered heading (HTML already): only its text.
+- `search_entry`: an entry of Material's search index (`title`, `text`, `tags` are HTML to
+  Material's search, which shows them with `innerHTML`).
+- `xml_text`: text for the Atom feed (characters XML cannot hold removed; ElementTree
+  escapes the rest).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable, MutableMapping
+from typing import Any
+
+import nh3
+from markupsafe import Markup
+
+# What a tip's Markdown renders to, plus the few elements tipbook's furniture uses.
+BODY_TAGS = frozenset(
+    {
+        *("p", "br", "hr", "div", "span", "blockquote", "pre", "code", "kbd", "samp"),
+        *("em", "strong", "b", "i", "u", "s", "del", "ins", "mark", "small", "sub", "sup"),
+        *("abbr", "cite", "q", "dfn", "time", "label"),
+        *("h1", "h2", "h3", "h4", "h5", "h6"),
+        *("ul", "ol", "li", "dl", "dt", "dd"),
+        *("table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "colgroup", "col"),
+        *("a", "img", "figure", "figcaption"),
+    }
+)
+# Removed with everything inside them (the others lose their tags and keep their text).
+DROPPED_WITH_CONTENT = frozenset(
+    {
+        *("script", "style", "template", "noscript", "noembed", "noframes", "xmp", "title"),
+        *("iframe", "frame", "frameset", "object", "embed", "applet", "svg", "math"),
+        *("textarea", "select", "option", "button", "form", "input"),
+    }
+)
+BODY_ATTRIBUTES: dict[str, set[str]] = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "time": {"datetime"},
+    "ol": {"start"},
+    "th": {"style", "colspan", "rowspan"},
+    "td": {"style", "colspan", "rowspan"},
+    # Headings keep their ids: the table of contents and `#anchor` links point at them.
+    **{f"h{level}": {"id"} for level in range(1, 7)},
+}
+# `style` survives only as table-cell alignment (what Python-Markdown's tables write).
+STYLE_PROPERTIES = frozenset({"text-align"})
+URL_SCHEMES = frozenset({"http", "https", "mailto"})  # and relative URLs (no scheme)
+# Attributes allowed with these exact values only.
+# Material's search skips blocks marked `data-search-exclude`: tipbook's furniture (see
+# pages.NO_SEARCH). The home page's search prompt is a label that opens the search box.
+BODY_ATTRIBUTE_VALUES: dict[str, dict[str, set[str]]] = {
+    "div": {"data-search-exclude": {""}},
+    "p": {"data-search-exclude": {""}},
+    "ul": {"data-search-exclude": {""}},
+    "span": {"data-search-exclude": {""}},
+    "label": {"data-search-exclude": {""}, "for": {"__search"}},
+}
+ADMONITION_KINDS = frozenset(
+    {
+        *("note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important"),
+        *("success", "check", "done", "question", "help", "faq", "warning", "caution"),
+        *("attention", "failure", "fail", "missing", "danger", "error", "bug", "example"),
+        *("quote", "cite"),
+    }
+)
+# Classes: Material's admonitions, cards, buttons and tags, and tipbook's own (`tb-…`).
+BODY_CLASSES: dict[str, set[str]] = {
+    "div": {
+        "admonition",
+        *ADMONITION_KINDS,
+        *("grid", "cards", "tb-cards", "tb-meta", "tb-after", "tb-week"),
+        *("tb-excerpt", "tb-draft", "tb-series"),
+    },
+    "p": {"admonition-title", "tb-heading", "tb-lead", "tb-count", "tb-eyebrow"},
+    "a": {"md-button", "md-button--primary", "tb-chip", "tb-original"}
+    | {"tb-part-prev", "tb-part-next", "tb-series-all"},
+    "span": {"tb-summary", "tb-draft-badge", "tb-date", "tb-count", "md-tag", "md-tag-shadow"},
+    "ul": {"tb-list", "tb-related"},
+    "time": {"tb-date"},
+    "label": {"tb-search"},
+}
+# On every link: with no `target` allowed, no page can reach its opener anyway; this keeps
+# it so if a template ever opens links elsewhere.
+LINK_REL = "noopener"
+# The HTML Material's search keeps in an entry's text (its parser drops everything else).
+SEARCH_TAGS = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup", "mark"})
+
+_BODY = nh3.Cleaner(
+    tags=set(BODY_TAGS),
+    clean_content_tags=set(DROPPED_WITH_CONTENT),
+    attributes=BODY_ATTRIBUTES,
+    tag_attribute_values=BODY_ATTRIBUTE_VALUES,
+    allowed_classes=BODY_CLASSES,
+    filter_style_properties=set(STYLE_PROPERTIES),
+    url_schemes=set(URL_SCHEMES),
+    link_rel=LINK_REL,
+    strip_comments=True,
+)
+_SEARCH = nh3.Cleaner(
+    tags=set(SEARCH_TAGS),
+    clean_content_tags=set(DROPPED_WITH_CONTENT),
+    attributes={},
+    link_rel=None,
+)
+_TEXT_ONLY = nh3.Cleaner(
+    tags=set(), clean_content_tags=set(DROPPED_WITH_CONTENT), attributes={}, link_rel=None
+)
+# C0 controls but tab, newline and carriage return, and the two non-characters XML forbids.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def body(html_text: str, keep: re.Pattern[str] | None = None) -> str:
+    """A page's HTML with everything outside the allowlist removed.
+
+    `keep` (a pattern with one group) matches placeholders to keep as they are, such as
+    the comments tipbook replaces with its page furniture after the search index is made.
+    The HTML between them is sanitised piece by piece, so no markup can open before a
+    placeholder and close after it (an unclosed tag or quote cannot swallow one).
+    """
+    if keep is None or not keep.search(html_text):
+        return _BODY.clean(html_text)
+    pieces = keep.split(html_text)
+    pieces[::2] = [_BODY.clean(piece) for piece in pieces[::2]]
+    return "".join(pieces)
+
+
+def escape(value: str) -> str:
+    """A plain-text value as HTML text, for element content or a quoted attribute (the
+    generated lists call this tens of thousands of times: kept to a plain `str`)."""
+    if _CONTROL.search(value):
+        value = _CONTROL.sub("", value)
+    return html.escape(value, quote=True)
+
+
+def text(value: object) -> Markup:
+    """A plain-text value (a front-matter field) as safe HTML text, for any HTML context
+    (element content, a quoted attribute, `<title>`), marked safe for the templates."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(escape(str(value)))
+
+
+def title_html(value: object) -> Markup:
+    """A title that is HTML already (MkDocs takes a page's title from its rendered first
+    heading, entities and all): its text only, safe. Already safe values pass unchanged."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(_TEXT_ONLY.clean(_CONTROL.sub("", str(value))))
+
+
+def xml_text(value: str) -> str:
+    """Text an XML document can hold (ElementTree escapes `<`, `&`, quotes; not these)."""
+    return _CONTROL.sub("", value)
+
+
+def search_entry(entry: MutableMapping[str, Any]) -> None:
+    """Make one search-index entry safe in place: title as text, text with only the markup
+    Material's search keeps, tags as text."""
+    entry["title"] = str(title_html(entry.get("title") or ""))
+    entry["text"] = _SEARCH.clean(_CONTROL.sub("", str(entry.get("text") or "")))
+    tags = entry.get("tags")
+    if isinstance(tags, list):
+        entry["tags"] = [str(title_html(tag)) for tag in tags]
+
+
+def search_entries(entries: Iterable[MutableMapping[str, Any]]) -> None:
+    for entry in entries:
+        search_entry(entry)
+
+
+def toc(items: Iterable[Any]) -> None:
+    """Table-of-contents titles (HTML from the headings, printed as is by Material) made
+    safe in place, children included. Headings with raw HTML or a `data-toc-label` reach the
+    TOC without passing through the page body."""
+    for item in items:
+        item.title = str(title_html(item.title))
+        toc(getattr(item, "children", None) or [])
+
+
+# Front-matter keys a hand-written page may set, as Material reads them; every other key
+# (`template`, `location`, …) is dropped: a page must not pick a template that prints a
+# value into a script.
+PAGE_META_KEYS = frozenset({"title", "description", "author", "tags", "hide", "search"})
+_TEXT_META_KEYS = frozenset({"title", "description", "author"})
+
+
+def page_meta(meta: MutableMapping[str, Any]) -> dict[str, Any]:
+    """A page's own front matter as the site may use it: known keys only, text escaped."""
+    safe: dict[str, Any] = {}
+    for key, value in meta.items():
+        if key not in PAGE_META_KEYS:
+            continue
+        if key in _TEXT_META_KEYS:
+            safe[key] = text(value)
+        elif key == "tags":
+            safe[key] = [str(text(tag)) for tag in value] if isinstance(value, list) else []
+        else:
+            safe[key] = value
+    return safe
