@@ -357,3 +357,18 @@ def test_a_hostile_chapter_and_hand_written_page_stay_text(hostile_site: Path) -
     assert front["location"] not in written.decode()
     heading = page["body"].splitlines()[0].removeprefix("# ")
     assert heading in nav  # the navigation names it by its first heading, as text
+
+
+def test_the_gate_keeps_every_class_tipbook_styles_or_emits() -> None:
+    """A class tipbook's pages write (pages.py) or its stylesheet styles must be allowed
+    by the gate, or the page silently loses its look (and tests lose their hooks)."""
+    from tipbook.site import sanitize
+
+    root = Path(__file__).resolve().parents[1]
+    used = set(re.findall(r"\btb-[a-z0-9-]+", (root / "tipbook/site/pages.py").read_text()))
+    css = (root / "overrides/assets/stylesheets/tipbook.css").read_text()
+    used |= set(re.findall(r"\.(tb-[a-z0-9-]+)", css))
+    # Set by scripts in the browser, after the gate: not page markup.
+    used -= {"tb-print-url"}
+    allowed = {name for names in sanitize.BODY_CLASSES.values() for name in names}
+    assert sorted(used - allowed) == []

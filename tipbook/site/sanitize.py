@@ -42,6 +42,7 @@ BODY_TAGS = frozenset(
         *("ul", "ol", "li", "dl", "dt", "dd"),
         *("table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "colgroup", "col"),
         *("a", "img", "figure", "figcaption"),
+        "nav",  # tipbook's series and related links, named landmarks
     }
 )
 # Removed with everything inside them (the others lose their tags and keep their text).
@@ -58,6 +59,9 @@ BODY_ATTRIBUTES: dict[str, set[str]] = {
     "abbr": {"title"},
     "time": {"datetime"},
     "ol": {"start"},
+    # Screen readers name the takeaway callout and the series/related navigation by these.
+    "div": {"aria-label"},
+    "nav": {"aria-label"},
     "th": {"style", "colspan", "rowspan"},
     "td": {"style", "colspan", "rowspan"},
     # Headings keep their ids: the table of contents and `#anchor` links point at them.
@@ -70,7 +74,8 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})  # and relative URLs (no sc
 # Material's search skips blocks marked `data-search-exclude`: tipbook's furniture (see
 # pages.NO_SEARCH). The home page's search prompt is a label that opens the search box.
 BODY_ATTRIBUTE_VALUES: dict[str, dict[str, set[str]]] = {
-    "div": {"data-search-exclude": {""}},
+    "div": {"data-search-exclude": {""}, "role": {"note"}},
+    "nav": {"data-search-exclude": {""}},
     "p": {"data-search-exclude": {""}},
     "ul": {"data-search-exclude": {""}},
     "span": {"data-search-exclude": {""}},
@@ -93,10 +98,11 @@ BODY_CLASSES: dict[str, set[str]] = {
         *("tb-excerpt", "tb-draft", "tb-series"),
     },
     "p": {"admonition-title", "tb-heading", "tb-lead", "tb-count", "tb-eyebrow"},
-    "a": {"md-button", "md-button--primary", "tb-chip", "tb-original"}
+    "nav": {"admonition", *ADMONITION_KINDS, "tb-series", "tb-related-nav"},
+    "a": {"md-button", "md-button--primary", "tb-chip", "tb-tag", "tb-original"}
     | {"tb-part-prev", "tb-part-next", "tb-series-all"},
     "span": {"tb-summary", "tb-draft-badge", "tb-date", "tb-count", "md-tag", "md-tag-shadow"},
-    "ul": {"tb-list", "tb-related"},
+    "ul": {"tb-list", "tb-related", "tb-archive"},
     "time": {"tb-date"},
     "label": {"tb-search"},
 }
