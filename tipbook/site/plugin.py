@@ -144,6 +144,9 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         )
         self._add_generated(files, config, pages.FEED, feed)
         config.nav = pages.nav_config(sorted(static_pages), collection)
+        from search.static import RESULTS_PAGE, RESULTS_PAGE_MARKDOWN
+
+        self._add_generated(files, config, RESULTS_PAGE, RESULTS_PAGE_MARKDOWN)
         self._files = files
         return files
 
@@ -205,6 +208,25 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
             worker, self._worker = self._worker, None
             pages_in_order = self._files.documentation_pages() if self._files else []
             worker.join(config, log, [file.url for file in pages_in_order])
+        self._write_static_search(config)
+
+    def _write_static_search(self, config: MkDocsConfig) -> None:
+        """The static export's search index (Pagefind, see search.static) of the built tips."""
+        from search.static import StaticSearchUnavailable, write_static_index
+
+        if self.collection is None or self._files is None:
+            return
+        files = self._files
+        tips = [
+            (tip, file.url)
+            for tip in self.collection.tips
+            if (file := files.get_file_from_path(self.collection.src_uri(tip))) is not None
+        ]
+        titles = {theme.id: theme.title for theme in self.collection.taxonomy}
+        try:
+            write_static_index(tips, titles, Path(config.site_dir))
+        except StaticSearchUnavailable as error:
+            log.warning("static search index not written: %s", error)
 
     def on_build_error(self, *, error: Exception) -> None:
         if self._worker is not None:
@@ -239,6 +261,10 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         if spec is None:
             return markdown
         page.meta = dict(spec.meta)
+        if uri in self._tips_by_uri:
+            # The search box asks tipbook's own search (served) or the Pagefind index
+            # (static, see on_post_build), never Material's: no tip text in its index.
+            page.meta["search"] = {"exclude": True}
         if uri in self._worker_uris:
             # Rendered by the worker process: here only its metadata is read (tags,
             # title); the empty template makes MkDocs skip writing it, search skips it.

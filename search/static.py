@@ -1,0 +1,190 @@
+"""The static export's search: a Pagefind index of the tips, written into the built site.
+
+A site copied to a plain web server has no `/api/search`, so the search box
+(overrides/assets/javascripts/tipbook-search-worker.js) falls back to Pagefind, which
+loads its index in small chunks: the first search fetches a few hundred kB whatever the
+number of tips, where Material's own search downloads every page's text (15 MB at 5,000
+tips). Measured side by side in README.md ("How search works").
+
+Pagefind indexes HTML. Rather than the rendered pages (whose markup other parts of the
+site own), each tip is handed to it as a small page built here from the `Tip`, every
+string escaped: the title as the heading, the takeaway, summary and chapters weighted
+after it (Pagefind's `data-pagefind-weight`, as the Whoosh index weights them, see
+`search.schema.FIELD_WEIGHTS`), then the body as plain text. Only tips are indexed, so a
+listing page never outranks a tip. Chapters and years are Pagefind filters, for the full
+results page (`search/`).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from search.schema import plain_text
+from tipbook.model import Tip
+
+log = logging.getLogger("tipbook.search")
+
+BUNDLE_DIR = "pagefind"  # below the site folder: Pagefind's index and its JS
+SITE_INFO = "search/tipbook.json"  # chapter titles and years, for the search box and page
+RESULTS_PAGE = "search/index.md"  # the full results page, generated (URL: search/)
+TIMEOUT = 600.0  # s: Pagefind indexes 5,000 tips in a few seconds
+
+# Pagefind's default weight of an <h1> is 7 and of body text 1; these follow the Whoosh
+# index's order (title, takeaway, summary, body) with chapters beside the summary.
+WEIGHTS = {"takeaway": 4.0, "summary": 2.0, "chapters": 2.0}
+
+RESULTS_PAGE_MARKDOWN = """\
+---
+title: Search
+search:
+  exclude: true
+hide:
+  - navigation
+  - toc
+---
+
+# Search the tips
+
+<form class="tb-search-page" role="search" data-search-exclude>
+<label>Words <input type="search" name="q" autocomplete="off"></label>
+<label>Chapter <select name="theme"><option value="">All chapters</option></select></label>
+<label>From year <select name="since"><option value="">Any</option></select></label>
+<label>To year <select name="until"><option value="">Any</option></select></label>
+<button type="submit" class="md-button md-button--primary">Search</button>
+</form>
+<p class="tb-search-status" role="status" aria-live="polite"></p>
+<div class="md-search-result tb-search-results"><ol class="md-search-result__list"></ol></div>
+<noscript>Searching needs JavaScript; the Chapters and Archive pages list every tip.</noscript>
+"""
+
+
+class StaticSearchUnavailable(Exception):
+    """Pagefind is missing or failed: the static search index could not be written."""
+
+
+@dataclass(frozen=True)
+class StaticIndexReport:
+    tips: int
+    bundle_bytes: int
+
+
+def pagefind_executable() -> Path:
+    """The Pagefind binary shipped in the `pagefind[bin]` wheel (works offline)."""
+    try:
+        from pagefind_bin import get_executable
+    except ImportError:
+        raise StaticSearchUnavailable(
+            "Pagefind is not installed: pip install 'pagefind[bin]' (or make install)"
+        ) from None
+    try:
+        return get_executable()
+    except FileNotFoundError as error:
+        raise StaticSearchUnavailable(f"Pagefind's binary is missing: {error}") from None
+
+
+def tip_page_html(tip: Tip, chapter_titles: list[str]) -> str:
+    """The page Pagefind indexes for one tip: every string escaped, parts weighted."""
+
+    def esc(text: str) -> str:
+        return html.escape(text, quote=True)
+
+    def part(name: str, text: str) -> str:
+        if not text:
+            return ""
+        return f'<p data-pagefind-weight="{WEIGHTS[name]}">{esc(text)}</p>'
+
+    chapters = ", ".join(chapter_titles)
+    # Filters and meta inside an ignored block: Pagefind reads them but does not index
+    # their words (the chapters are indexed once, in their weighted paragraph).
+    hidden = "".join(
+        [
+            f'<span data-pagefind-meta="date">{tip.date.isoformat()}</span>',
+            f'<span data-pagefind-meta="chapters">{esc(chapters)}</span>',
+            f'<span data-pagefind-filter="year">{tip.date.year}</span>',
+            *(f'<span data-pagefind-filter="chapter">{esc(t)}</span>' for t in chapter_titles),
+        ]
+    )
+    paragraphs = "".join(
+        f"<p>{esc(block)}</p>"
+        for block in (plain_text(b) for b in tip.body.split("\n\n"))
+        if block
+    )
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{esc(tip.title)}'
+        f'</title></head><body><main data-pagefind-body><h1>{esc(tip.title)}</h1>'
+        f'<div data-pagefind-ignore>{hidden}</div>'
+        f"{part('takeaway', tip.takeaway)}{part('summary', tip.summary)}"
+        f"{part('chapters', chapters)}{paragraphs}</main></body></html>"
+    )
+
+
+def write_static_index(
+    tips: Iterable[tuple[Tip, str]], chapter_titles: Mapping[str, str], site_dir: Path
+) -> StaticIndexReport:
+    """Index `tips` (each with its page URL below the site, e.g. `tips/2024/x/`) with
+    Pagefind into `site_dir/pagefind/`, and write `search/tipbook.json` (chapters, years).
+
+    The pages are written to a temporary folder Pagefind reads, at the same paths as the
+    real pages so its result URLs are theirs; its output replaces the old bundle only
+    once complete.
+    """
+    executable = pagefind_executable()
+    site_dir = Path(site_dir)
+    years: set[int] = set()
+    count = 0
+    with tempfile.TemporaryDirectory(prefix="tipbook-pagefind-") as scratch:
+        pages = Path(scratch) / "pages"
+        for tip, url in tips:
+            folder = pages.joinpath(*[p for p in url.strip("/").split("/") if p not in ("", "..")])
+            folder.mkdir(parents=True, exist_ok=True)
+            titles = [chapter_titles.get(theme, theme) for theme in tip.themes]
+            (folder / "index.html").write_text(tip_page_html(tip, titles), encoding="utf-8")
+            years.add(tip.date.year)
+            count += 1
+        output = Path(scratch) / "bundle"
+        command = [
+            str(executable),
+            "--site",
+            str(pages),
+            "--output-path",
+            str(output),
+            "--force-language",
+            "en",
+            "--silent",
+        ]
+        try:
+            done = subprocess.run(
+                command, capture_output=True, text=True, timeout=TIMEOUT, check=False
+            )
+        except (OSError, subprocess.TimeoutExpired) as error:
+            raise StaticSearchUnavailable(f"Pagefind could not run: {error}") from None
+        if done.returncode != 0 and count:
+            last = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
+            raise StaticSearchUnavailable(f"Pagefind failed: {last[0][:200]}")
+        target = site_dir / BUNDLE_DIR
+        old = site_dir / f".{BUNDLE_DIR}.old"
+        shutil.rmtree(old, ignore_errors=True)
+        if target.exists():
+            os.replace(target, old)
+        if output.is_dir():
+            shutil.move(str(output), str(target))
+        shutil.rmtree(old, ignore_errors=True)
+    info = {
+        "chapters": dict(chapter_titles),
+        "years": sorted(years),
+        "tips": count,
+    }
+    info_path = site_dir / SITE_INFO
+    info_path.parent.mkdir(parents=True, exist_ok=True)
+    info_path.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
+    size = sum(f.stat().st_size for f in (site_dir / BUNDLE_DIR).rglob("*") if f.is_file())
+    return StaticIndexReport(count, size)
