@@ -114,14 +114,12 @@ def tip_page_html(tip: Tip, chapter_titles: list[str]) -> str:
         ]
     )
     paragraphs = "".join(
-        f"<p>{esc(block)}</p>"
-        for block in (plain_text(b) for b in tip.body.split("\n\n"))
-        if block
+        f"<p>{esc(block)}</p>" for block in (plain_text(b) for b in tip.body.split("\n\n")) if block
     )
     return (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{esc(tip.title)}'
-        f'</title></head><body><main data-pagefind-body><h1>{esc(tip.title)}</h1>'
-        f'<div data-pagefind-ignore>{hidden}</div>'
+        f"</title></head><body><main data-pagefind-body><h1>{esc(tip.title)}</h1>"
+        f"<div data-pagefind-ignore>{hidden}</div>"
         f"{part('takeaway', tip.takeaway)}{part('summary', tip.summary)}"
         f"{part('chapters', chapters)}{paragraphs}</main></body></html>"
     )

@@ -25,7 +25,8 @@
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
 const PAGE = "tipbook:page"           /* full results page: query, filters, page of hits */
 
-const BOX_LIMIT = 10                   /* results shown in the box */
+const BOX_LIMIT = 8    /* tips shown in the box: with "did you mean" and "all N tips", Material
+                         renders ten items at once and the rest only on scrolling */
 const DEBOUNCE_MS = 30                 /* wait for the next keystroke before asking */
 const BASE = new URL("../../", self.location.href)   /* site root: assets/javascripts/.. */
 
@@ -165,8 +166,13 @@ function getEngine() {
  * Material's result format
  * ------------------------------------------------------------------------------- */
 
-function item(location, title, text, score, tags) {
-  return [{ location, title, text, score, terms: {}, ...(tags ? { tags } : {}) }]
+/*
+ * One result as Material's list of one document. `terms` holds the query: Material adds
+ * it to the result's link (`?h=`, the search.highlight feature) to highlight it there.
+ */
+function item(location, title, text, score, tags, query) {
+  const terms = query ? { [query]: true } : {}
+  return [{ location, title, text, score, terms, ...(tags ? { tags } : {}) }]
 }
 
 function resultsPageUrl(query) {
@@ -177,20 +183,20 @@ function toMaterial(query, result) {
   const items = []
   if (result.error)
     items.push(item(resultsPageUrl(query), "Cannot search for that",
-      `<p>${escapeText(result.error)}</p>`, -1))
+      `<p>${escapeText(result.error)}</p>`, -1, null, query))
   if (result.suggestion)
     items.push(item(resultsPageUrl(result.suggestion),
       `Did you mean: <em>${escapeText(result.suggestion)}</em>?`,
-      "<p>Show the tips for this spelling</p>", 0))
+      "<p>Show the tips for this spelling</p>", 0, null, query))
   for (const hit of result.hits)
     items.push(item(hit.url, escapeText(hit.title),
       `<p><time class="tb-date" datetime="${escapeText(hit.date)}">`
         + `${escapeText(formatDate(hit.date))}</time> · ${safeSnippet(hit.snippet)}</p>`,
-      hit.score, hit.chapters.map(escapeText)))
+      hit.score, hit.chapters.map(escapeText), query))
   if (result.total > result.hits.length)
     items.push(item(resultsPageUrl(query),
       `All ${result.total} tips for “${escapeText(query)}”`,
-      "<p>The full list, with chapter and year filters</p>", -2))
+      "<p>The full list, with chapter and year filters</p>", -2, null, query))
   return { items }
 }
 
