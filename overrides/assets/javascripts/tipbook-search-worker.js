@@ -27,11 +27,9 @@ const PAGE = "tipbook:page"           /* full results page: query, filters, page
 
 const BOX_LIMIT = 8    /* tips shown in the box: with "did you mean" and "all N tips", Material
                          renders ten items at once and the rest only on scrolling */
-const DEBOUNCE_MS = 30                 /* wait for the next keystroke before asking */
 const BASE = new URL("../../", self.location.href)   /* site root: assets/javascripts/.. */
 
 let engine = null                      /* promise of {name, search(query, options)} */
-let latest = 0                         /* number of the last query asked for */
 let info = null                        /* promise of search/tipbook.json (chapters, years) */
 
 /* ----------------------------------------------------------------------------------- */
@@ -202,23 +200,38 @@ function toMaterial(query, result) {
 
 /* ----------------------------------------------------------------------------------- */
 
+/*
+ * Results as you type, without a fixed delay: a query is asked at once unless one is in
+ * flight; keystrokes meanwhile only replace the pending query, asked when the answer
+ * comes (an answer overtaken by newer keystrokes is not shown).
+ */
+let pending = null                     /* the newest query not asked yet */
+let asking = false
+
 async function answerQuery(query) {
-  const number = ++latest
-  if (!query.trim()) {
-    self.postMessage({ type: RESULT, data: { items: [] } })
+  pending = query.trim()
+  if (asking)
     return
+  asking = true
+  while (pending !== null) {
+    const current = pending
+    pending = null
+    let result
+    if (!current) {
+      result = null
+    } else {
+      try {
+        result = await (await getEngine()).search(current)
+      } catch (err) {
+        result = { total: 0, hits: [], error: "search is not available on this copy of the site" }
+      }
+    }
+    if (pending === null)
+      self.postMessage({
+        type: RESULT, data: result ? toMaterial(current, result) : { items: [] }
+      })
   }
-  await new Promise(resolve => setTimeout(resolve, DEBOUNCE_MS))
-  if (number !== latest)
-    return                             /* another keystroke came: answer that one */
-  let result
-  try {
-    result = await (await getEngine()).search(query.trim())
-  } catch (err) {
-    result = { total: 0, hits: [], error: "search is not available on this copy of the site" }
-  }
-  if (number === latest)
-    self.postMessage({ type: RESULT, data: toMaterial(query.trim(), result) })
+  asking = false
 }
 
 async function answerPage({ id, query, options }) {
