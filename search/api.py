@@ -8,7 +8,6 @@ answers with the same document as `tipbook search --json`. Bad parameters get a 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import threading
 import time
