@@ -117,7 +117,7 @@ async function pagefindEngine() {
       if (since || until)
         filters.year = { any: years.map(String).filter(year =>
           (!since || year >= since) && (!until || year <= until)) }
-      const found = await pagefind.search(query, { filters })
+      const found = await matchAnyWord(pagefind, query, filters, limit)
       if (!found)
         return { total: 0, hits: [], facets: {} }  /* superseded by a newer search */
       const top = await Promise.all(found.results.slice(0, limit).map(r => r.data()))
@@ -139,6 +139,35 @@ async function pagefindEngine() {
       }
     }
   }
+}
+
+/*
+ * Pagefind returns only the pages that have every word of a query, so a question ("how do
+ * I keep a customer for life") or a paraphrase mostly finds nothing. When it finds fewer
+ * than a box of tips, the tips with some of the words follow, ranked by their scores for
+ * each word summed (a tip with more of the words and rarer ones first), as the Whoosh
+ * engine ranks an OR query.
+ */
+async function matchAnyWord(pagefind, query, filters, limit) {
+  const all = await pagefind.search(query, { filters })
+  if (!all)
+    return null
+  const words = [...new Set(query.toLowerCase().match(/[\p{L}\p{N}]+/gu) || [])]
+  if (words.length < 2 || all.results.length >= limit)
+    return all
+  const each = await Promise.all(words.map(word => pagefind.search(word, { filters })))
+  const summed = new Map()
+  for (const found of each)
+    for (const result of (found ? found.results : []))
+      summed.set(result.id, {
+        result, score: (summed.get(result.id)?.score || 0) + result.score
+      })
+  const seen = new Set(all.results.map(result => result.id))
+  const rest = [...summed.values()]
+    .filter(({ result }) => !seen.has(result.id))
+    .sort((a, b) => b.score - a.score)
+    .map(({ result, score }) => ({ ...result, score, data: result.data }))
+  return { ...all, results: [...all.results, ...rest] }
 }
 
 /* One probe when the worker starts: does `api/search` answer (as `tipbook serve`)? */
