@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import html
 import json
-import logging
 import os
 import shutil
 import subprocess
@@ -30,8 +29,6 @@ from pathlib import Path
 
 from search.schema import plain_text
 from tipbook.model import Tip
-
-log = logging.getLogger("tipbook.search")
 
 BUNDLE_DIR = "pagefind"  # below the site folder: Pagefind's index and its JS
 SITE_INFO = "search/tipbook.json"  # chapter titles and years, for the search box and page
@@ -125,64 +122,82 @@ def tip_page_html(tip: Tip, chapter_titles: list[str]) -> str:
     )
 
 
+class StaticIndexJob:
+    """Pagefind indexing the tips in a background process, started before MkDocs renders
+    the pages (it needs only the tips), finished into the built site afterwards.
+
+    The pages are written to a scratch folder Pagefind reads, at the same paths as the real
+    pages so its result URLs are theirs; its output replaces the site's old bundle only
+    once complete.
+    """
+
+    def __init__(self, tips: Iterable[tuple[Tip, str]], chapter_titles: Mapping[str, str]) -> None:
+        executable = pagefind_executable()
+        self.chapter_titles = dict(chapter_titles)
+        self.scratch = Path(tempfile.mkdtemp(prefix="tipbook-pagefind-"))
+        pages = self.scratch / "pages"
+        years: set[int] = set()
+        self.count = 0
+        try:
+            for tip, url in tips:
+                parts = [p for p in url.strip("/").split("/") if p not in ("", ".", "..")]
+                folder = pages.joinpath(*parts)
+                folder.mkdir(parents=True, exist_ok=True)
+                titles = [self.chapter_titles.get(theme, theme) for theme in tip.themes]
+                (folder / "index.html").write_text(tip_page_html(tip, titles), encoding="utf-8")
+                years.add(tip.date.year)
+                self.count += 1
+            self.years = sorted(years)
+            self.output = self.scratch / "bundle"
+            command = [str(executable), "--site", str(pages), "--output-path", str(self.output)]
+            command += ["--force-language", "en", "--silent"]
+            self.process = subprocess.Popen(
+                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            )
+        except OSError as error:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            raise StaticSearchUnavailable(f"Pagefind could not run: {error}") from None
+
+    def finish(self, site_dir: Path) -> StaticIndexReport:
+        """Wait for Pagefind; move its bundle into `site_dir` and write search/tipbook.json."""
+        site_dir = Path(site_dir)
+        try:
+            try:
+                out, err = self.process.communicate(timeout=TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.communicate()
+                raise StaticSearchUnavailable(f"Pagefind took over {TIMEOUT:.0f} s") from None
+            if self.process.returncode != 0 and self.count:
+                last = (err or out).strip().splitlines()[-1:] or ["no output"]
+                raise StaticSearchUnavailable(f"Pagefind failed: {last[0][:200]}")
+            target = site_dir / BUNDLE_DIR
+            old = site_dir / f".{BUNDLE_DIR}.old"
+            shutil.rmtree(old, ignore_errors=True)
+            if target.exists():
+                os.replace(target, old)
+            if self.output.is_dir():
+                shutil.move(str(self.output), str(target))
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+        info = {"chapters": self.chapter_titles, "years": self.years, "tips": self.count}
+        info_path = site_dir / SITE_INFO
+        info_path.parent.mkdir(parents=True, exist_ok=True)
+        info_path.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
+        size = sum(f.stat().st_size for f in target.rglob("*") if f.is_file())
+        return StaticIndexReport(self.count, size)
+
+    def cancel(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.communicate()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
 def write_static_index(
     tips: Iterable[tuple[Tip, str]], chapter_titles: Mapping[str, str], site_dir: Path
 ) -> StaticIndexReport:
     """Index `tips` (each with its page URL below the site, e.g. `tips/2024/x/`) with
-    Pagefind into `site_dir/pagefind/`, and write `search/tipbook.json` (chapters, years).
-
-    The pages are written to a temporary folder Pagefind reads, at the same paths as the
-    real pages so its result URLs are theirs; its output replaces the old bundle only
-    once complete.
-    """
-    executable = pagefind_executable()
-    site_dir = Path(site_dir)
-    years: set[int] = set()
-    count = 0
-    with tempfile.TemporaryDirectory(prefix="tipbook-pagefind-") as scratch:
-        pages = Path(scratch) / "pages"
-        for tip, url in tips:
-            folder = pages.joinpath(*[p for p in url.strip("/").split("/") if p not in ("", "..")])
-            folder.mkdir(parents=True, exist_ok=True)
-            titles = [chapter_titles.get(theme, theme) for theme in tip.themes]
-            (folder / "index.html").write_text(tip_page_html(tip, titles), encoding="utf-8")
-            years.add(tip.date.year)
-            count += 1
-        output = Path(scratch) / "bundle"
-        command = [
-            str(executable),
-            "--site",
-            str(pages),
-            "--output-path",
-            str(output),
-            "--force-language",
-            "en",
-            "--silent",
-        ]
-        try:
-            done = subprocess.run(
-                command, capture_output=True, text=True, timeout=TIMEOUT, check=False
-            )
-        except (OSError, subprocess.TimeoutExpired) as error:
-            raise StaticSearchUnavailable(f"Pagefind could not run: {error}") from None
-        if done.returncode != 0 and count:
-            last = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["no output"]
-            raise StaticSearchUnavailable(f"Pagefind failed: {last[0][:200]}")
-        target = site_dir / BUNDLE_DIR
-        old = site_dir / f".{BUNDLE_DIR}.old"
-        shutil.rmtree(old, ignore_errors=True)
-        if target.exists():
-            os.replace(target, old)
-        if output.is_dir():
-            shutil.move(str(output), str(target))
-        shutil.rmtree(old, ignore_errors=True)
-    info = {
-        "chapters": dict(chapter_titles),
-        "years": sorted(years),
-        "tips": count,
-    }
-    info_path = site_dir / SITE_INFO
-    info_path.parent.mkdir(parents=True, exist_ok=True)
-    info_path.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
-    size = sum(f.stat().st_size for f in (site_dir / BUNDLE_DIR).rglob("*") if f.is_file())
-    return StaticIndexReport(count, size)
+    Pagefind into `site_dir/pagefind/`, and write `search/tipbook.json` (chapters, years)."""
+    return StaticIndexJob(tips, chapter_titles).finish(site_dir)

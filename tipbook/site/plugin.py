@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         self._tips_by_uri: dict[str, Tip] = {}
         self._specs: dict[str, pages.PageSpec] = {}
         self._files: Files | None = None
+        self._static_search: Any = None  # search.static.StaticIndexJob while it runs
 
     def prepare(self, tipbook_config: Config, *, drafts: bool, preview: bool = False) -> None:
         """Settings for the next build from `build_site` or the preview (instead of reading
@@ -148,6 +150,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
 
         self._add_generated(files, config, RESULTS_PAGE, RESULTS_PAGE_MARKDOWN)
         self._files = files
+        self._start_static_search(files)
         return files
 
     def _add_generated(
@@ -208,27 +211,52 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
             worker, self._worker = self._worker, None
             pages_in_order = self._files.documentation_pages() if self._files else []
             worker.join(config, log, [file.url for file in pages_in_order])
-        self._write_static_search(config)
+        self._finish_static_search(Path(config.site_dir))
 
-    def _write_static_search(self, config: MkDocsConfig) -> None:
-        """The static export's search index (Pagefind, see search.static) of the built tips."""
-        from search.static import StaticSearchUnavailable, write_static_index
+    def _start_static_search(self, files: Files) -> None:
+        """Start indexing the tips for the static export's search (Pagefind, see
+        search.static) in a background process: it runs while MkDocs renders the pages."""
+        from search.static import StaticIndexJob, StaticSearchUnavailable
 
-        if self.collection is None or self._files is None:
-            return
-        files = self._files
+        if self._static_search is not None:
+            self._static_search.cancel()
+            self._static_search = None
+        assert self.collection is not None
+        collection = self.collection
         tips = [
             (tip, file.url)
-            for tip in self.collection.tips
-            if (file := files.get_file_from_path(self.collection.src_uri(tip))) is not None
+            for tip in collection.tips
+            if (file := files.get_file_from_path(collection.src_uri(tip))) is not None
         ]
-        titles = {theme.id: theme.title for theme in self.collection.taxonomy}
+        titles = {theme.id: theme.title for theme in collection.taxonomy}
         try:
-            write_static_index(tips, titles, Path(config.site_dir))
+            self._static_search = StaticIndexJob(tips, titles)
         except StaticSearchUnavailable as error:
             log.warning("static search index not written: %s", error)
 
+    def _finish_static_search(self, site_dir: Path) -> None:
+        from search.static import StaticSearchUnavailable
+
+        job, self._static_search = self._static_search, None
+        if job is None:
+            return
+
+        def finish() -> None:
+            try:
+                job.finish(site_dir)
+            except StaticSearchUnavailable as error:
+                log.warning("static search index not written: %s", error)
+
+        if self.preview:
+            # The preview shows the rebuilt pages at once; their search index follows.
+            threading.Thread(target=finish, name="tipbook-pagefind", daemon=True).start()
+        else:
+            finish()
+
     def on_build_error(self, *, error: Exception) -> None:
+        if self._static_search is not None:
+            job, self._static_search = self._static_search, None
+            job.cancel()
         if self._worker is not None:
             worker, self._worker = self._worker, None
             worker.discard()
