@@ -23,6 +23,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +34,8 @@ from tipbook.model import Tip
 BUNDLE_DIR = "pagefind"  # below the site folder: Pagefind's index and its JS
 SITE_INFO = "search/tipbook.json"  # chapter titles and years, for the search box and page
 RESULTS_PAGE = "search/index.md"  # the full results page, generated (URL: search/)
-TIMEOUT = 600.0  # s: Pagefind indexes 5,000 tips in a few seconds
+TIMEOUT = 600.0  # s per shard: Pagefind indexes 1,000 tips in a few seconds
+SHARD_SIZE = 1000  # tips per Pagefind bundle (its memory grows with what it indexes)
 
 # Pagefind's default weight of an <h1> is 7 and of body text 1; these follow the Whoosh
 # index's order (title, takeaway, summary, body) with chapters beside the summary.
@@ -123,65 +125,94 @@ def tip_page_html(tip: Tip, chapter_titles: list[str]) -> str:
 
 
 class StaticIndexJob:
-    """Pagefind indexing the tips in a background process, started before MkDocs renders
-    the pages (it needs only the tips), finished into the built site afterwards.
+    """Pagefind indexing the tips in the background, started before MkDocs renders the
+    pages (it needs only the tips), finished into the built site afterwards.
 
-    The pages are written to a scratch folder Pagefind reads, at the same paths as the real
-    pages so its result URLs are theirs; its output replaces the site's old bundle only
-    once complete.
+    Pagefind holds everything it indexes in memory (about 280 MB per 1,000 tips), so the
+    tips are indexed in shards of `SHARD_SIZE`, one Pagefind process after another, each
+    into its own bundle (`pagefind/0/`, `pagefind/1/`, …); the search box merges them
+    (Pagefind's `mergeIndex`). The pages are written to a scratch folder Pagefind reads, at
+    the same paths as the real pages so its result URLs are theirs; the bundles replace the
+    site's old ones only once all are complete.
     """
 
     def __init__(self, tips: Iterable[tuple[Tip, str]], chapter_titles: Mapping[str, str]) -> None:
-        executable = pagefind_executable()
+        self.executable = pagefind_executable()
         self.chapter_titles = dict(chapter_titles)
         self.scratch = Path(tempfile.mkdtemp(prefix="tipbook-pagefind-"))
-        pages = self.scratch / "pages"
+        self.output = self.scratch / "bundle"
+        self.error = ""
+        self.process: subprocess.Popen[str] | None = None
+        self.cancelled = False
         years: set[int] = set()
         self.count = 0
+        shards: list[Path] = []
         try:
             for tip, url in tips:
+                if self.count % SHARD_SIZE == 0:
+                    shards.append(self.scratch / f"pages-{len(shards)}")
                 parts = [p for p in url.strip("/").split("/") if p not in ("", ".", "..")]
-                folder = pages.joinpath(*parts)
+                folder = shards[-1].joinpath(*parts)
                 folder.mkdir(parents=True, exist_ok=True)
                 titles = [self.chapter_titles.get(theme, theme) for theme in tip.themes]
                 (folder / "index.html").write_text(tip_page_html(tip, titles), encoding="utf-8")
                 years.add(tip.date.year)
                 self.count += 1
-            self.years = sorted(years)
-            self.output = self.scratch / "bundle"
-            command = [str(executable), "--site", str(pages), "--output-path", str(self.output)]
-            command += ["--force-language", "en", "--silent"]
-            self.process = subprocess.Popen(
-                command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-            )
         except OSError as error:
             shutil.rmtree(self.scratch, ignore_errors=True)
-            raise StaticSearchUnavailable(f"Pagefind could not run: {error}") from None
+            raise StaticSearchUnavailable(f"cannot write the pages to index: {error}") from None
+        self.years = sorted(years)
+        self.shards = shards
+        self.thread = threading.Thread(target=self._run, name="tipbook-pagefind", daemon=True)
+        self.thread.start()
 
-    def finish(self, site_dir: Path) -> StaticIndexReport:
-        """Wait for Pagefind; move its bundle into `site_dir` and write search/tipbook.json."""
-        site_dir = Path(site_dir)
-        try:
+    def _run(self) -> None:
+        for number, pages in enumerate(self.shards):
+            command = [str(self.executable), "--site", str(pages)]
+            command += ["--output-path", str(self.output / str(number))]
+            command += ["--force-language", "en", "--silent"]
             try:
+                self.process = subprocess.Popen(
+                    command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+                )
                 out, err = self.process.communicate(timeout=TIMEOUT)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.communicate()
-                raise StaticSearchUnavailable(f"Pagefind took over {TIMEOUT:.0f} s") from None
-            if self.process.returncode != 0 and self.count:
+                self.process.kill()  # type: ignore[union-attr]
+                self.error = f"Pagefind took over {TIMEOUT:.0f} s"
+                return
+            except OSError as error:
+                self.error = f"Pagefind could not run: {error}"
+                return
+            if self.cancelled:
+                return
+            if self.process.returncode != 0:
                 last = (err or out).strip().splitlines()[-1:] or ["no output"]
-                raise StaticSearchUnavailable(f"Pagefind failed: {last[0][:200]}")
-            target = site_dir / BUNDLE_DIR
+                self.error = f"Pagefind failed: {last[0][:200]}"
+                return
+
+    def finish(self, site_dir: Path) -> StaticIndexReport:
+        """Wait for Pagefind; move its bundles into `site_dir` and write search/tipbook.json."""
+        site_dir = Path(site_dir)
+        target = site_dir / BUNDLE_DIR
+        try:
+            self.thread.join()
+            if self.error:
+                raise StaticSearchUnavailable(self.error)
             old = site_dir / f".{BUNDLE_DIR}.old"
             shutil.rmtree(old, ignore_errors=True)
             if target.exists():
                 os.replace(target, old)
-            if self.output.is_dir():
-                shutil.move(str(self.output), str(target))
+            self.output.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(self.output), str(target))
             shutil.rmtree(old, ignore_errors=True)
         finally:
             shutil.rmtree(self.scratch, ignore_errors=True)
-        info = {"chapters": self.chapter_titles, "years": self.years, "tips": self.count}
+        info = {
+            "chapters": self.chapter_titles,
+            "years": self.years,
+            "tips": self.count,
+            "shards": len(self.shards),
+        }
         info_path = site_dir / SITE_INFO
         info_path.parent.mkdir(parents=True, exist_ok=True)
         info_path.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
@@ -189,9 +220,10 @@ class StaticIndexJob:
         return StaticIndexReport(self.count, size)
 
     def cancel(self) -> None:
-        if self.process.poll() is None:
+        self.cancelled = True
+        if self.process is not None and self.process.poll() is None:
             self.process.kill()
-            self.process.communicate()
+        self.thread.join()
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 

@@ -6,6 +6,7 @@ the box's ranking is held to an MRR floor in both modes."""
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,6 +32,21 @@ def shipped(tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> dict[s
     site = build_site(config).site_dir
     update_index(config.content_dir, root / "index")
     return {"site": site, "content": config.content_dir, "index": root / "index"}
+
+
+@pytest.fixture(scope="module")
+def sharded_url(tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> Iterator[str]:
+    """The shipped content with its static search index in shards of 15 tips, so the box
+    merges several (as it does beyond 1,000 tips), on a plain static server."""
+    import search.static
+
+    root = tmp_path_factory.mktemp("sharded")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search.static, "SHARD_SIZE", 15)
+        site = build_site(site_config(root, repo_root / "content")).site_dir
+    assert json.loads((site / "search/tipbook.json").read_text())["shards"] == 3
+    with static_server(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -69,6 +85,13 @@ def test_judged_queries_typed_into_the_box_meet_the_mrr_floor(  # type: ignore[n
     missed = {query: rank for query, rank in ranks.items() if rank < 1}
     assert len(JUDGED) >= 30
     assert mrr >= MRR_FLOOR[mode], f"MRR {mrr:.3f} < {MRR_FLOOR[mode]}; not first: {missed}"
+
+
+def test_static_box_searches_every_shard(tab, sharded_url: str) -> None:  # type: ignore[no-untyped-def]
+    tab.goto(sharded_url)
+    open_box(tab)
+    titles = {plain(title) for title in search_titles(tab, "holiday poem")}
+    assert {"Holiday Poem 2023", "2018 Holiday Poem"} <= titles  # the newest and the oldest shard
 
 
 def test_served_box_has_the_clis_did_you_mean_and_operators(tab, served_url: str) -> None:  # type: ignore[no-untyped-def]

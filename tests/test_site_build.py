@@ -205,7 +205,7 @@ class TestPages:
         site, _ = built
         docs = json.loads((site / "search/search_index.json").read_text())["docs"]
         assert not any(d["location"].startswith("tips/") for d in docs)
-        entry = json.loads((site / "pagefind/pagefind-entry.json").read_text())
+        entry = json.loads((site / "pagefind/0/pagefind-entry.json").read_text())
         assert entry["languages"]["en"]["page_count"] == len(TIP_URLS)
         info = json.loads((site / "search/tipbook.json").read_text())
         assert info["tips"] == len(TIP_URLS) and "apology" in info["chapters"]
@@ -360,7 +360,7 @@ def test_preview_serves_drafts_and_rebuilds_an_edited_tip(tmp_path: Path) -> Non
         path = next(config.content_dir.glob("tips/*/*-own-the-mistake.md"))
         untouched = site / "tips/2023/2023-11-14-the-first-step/index.html"
         before = untouched.stat().st_mtime_ns
-        static_search = site / "pagefind/pagefind-entry.json"
+        static_search = site / "pagefind/0/pagefind-entry.json"
         indexed = static_search.stat().st_mtime_ns
         path.write_text(path.read_text().replace("marmalade", "gooseberry"))
         url = base + "tips/2024/2024-02-06-own-the-mistake/"
@@ -408,7 +408,7 @@ def test_two_process_build_writes_the_same_site(
     # from run to run; both builds index the same pages.
     one, two = files(serial), files(forked)
     for site in (one, two):
-        entry = json.loads(site["pagefind/pagefind-entry.json"])
+        entry = json.loads(site["pagefind/0/pagefind-entry.json"])
         assert entry["languages"]["en"]["page_count"] == len(TIPS)
         for name in [name for name in site if name.startswith("pagefind/")]:
             del site[name]

@@ -58,7 +58,9 @@ function siteInfo() {
     info = fetch(new URL("search/tipbook.json", BASE))
       .then(response => response.ok ? response.json() : {})
       .catch(() => ({}))
-      .then(data => ({ chapters: data.chapters || {}, years: data.years || [] }))
+      .then(data => ({
+        chapters: data.chapters || {}, years: data.years || [], shards: data.shards || 1
+      }))
   return info
 }
 
@@ -105,9 +107,13 @@ function apiEngine() {
 }
 
 async function pagefindEngine() {
-  const pagefind = await import(new URL("pagefind/pagefind.js", BASE).href)
+  /* The build indexes the tips in shards of 1,000 (search/static.py): one bundle each */
+  const { shards } = await siteInfo()
+  const pagefind = await import(new URL("pagefind/0/pagefind.js", BASE).href)
   await pagefind.options({ excerptLength: 30 })
   await pagefind.init()
+  for (let shard = 1; shard < shards; shard++)
+    await pagefind.mergeIndex(new URL(`pagefind/${shard}/`, BASE).href)
   return {
     name: "pagefind",
     async search(query, { limit = BOX_LIMIT, theme = "", since = "", until = "" } = {}) {
