@@ -35,6 +35,16 @@ BUNDLE_DIR = "pagefind"  # below the site folder: Pagefind's index and its JS
 SITE_INFO = "search/tipbook.json"  # chapter titles and years, for the search box and page
 RESULTS_PAGE = "search/index.md"  # the full results page, generated (URL: search/)
 TIMEOUT = 600.0  # s per shard: Pagefind indexes 1,000 tips in a few seconds
+# Pagefind's own search UIs: the site shows results in Material's box instead.
+UNUSED = {
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+}
 SHARD_SIZE = 1000  # tips per Pagefind bundle (its memory grows with what it indexes)
 
 # Pagefind's default weight of an <h1> is 7 and of body text 1; these follow the Whoosh
@@ -203,6 +213,9 @@ class StaticIndexJob:
             if target.exists():
                 os.replace(target, old)
             self.output.mkdir(parents=True, exist_ok=True)
+            for unused in self.output.glob("*/pagefind-*"):
+                if unused.name in UNUSED:
+                    unused.unlink()
             shutil.move(str(self.output), str(target))
             shutil.rmtree(old, ignore_errors=True)
         finally:
