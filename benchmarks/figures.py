@@ -490,6 +490,115 @@ def job_scrape(n: int, work: Path) -> list[Record]:
     return [*records, rerun]
 
 
+def _built_site(root: Path, content: Path) -> tuple[Any, Path]:
+    """Build the site and the search index of `content` below `root` (not timed)."""
+    import dataclasses
+
+    from search.indexer import update_index
+    from tipbook.site import build_site
+
+    config = dataclasses.replace(
+        _config(REPO / "tipbook.yml"),
+        content_dir=content.resolve(),
+        site_dir=(root / "site").resolve(),
+        cache_dir=(root / "cache").resolve(),
+        index_dir=(root / "index").resolve(),
+    )
+    with _quiet_logs():
+        build_site(config)
+    update_index(config.content_dir, config.index_dir)
+    return config, config.site_dir
+
+
+def job_search_quality(n: int, work: Path) -> list[Record]:
+    """MRR of the judged queries (tests/search_judged.py) on the shipped content: the CLI,
+    the search box served and static, and the static candidates side by side."""
+    need_module("search.static", "the site's search box")
+    from benchmarks import searchbox as box
+
+    box._tests_on_path()
+    from search_box import tipbook_server
+    from search_judged import JUDGED, mean_reciprocal_rank
+
+    from search.query import TipSearcher
+
+    config, site = _built_site(work / "search-quality", REPO / "content")
+    searcher = TipSearcher(config.index_dir)
+    try:
+        cli, _ = mean_reciprocal_rank(lambda q: [h.title for h in searcher.search(q).hits])
+    finally:
+        searcher.close()
+    tips, titles = box._collection_tips(config)
+    n = len(tips)
+    note = f"{len(JUDGED)} judged queries, {n} shipped tips"
+    records = [Record("search MRR: CLI (tipbook search)", round(cli, 3), "MRR", n, note)]
+    with box.chromium() as browser:
+        with tipbook_server(site, config.content_dir, config.index_dir) as url:
+            served = box.box_mrr(browser, url)
+        records.append(Record("search MRR: box, served (api)", round(served, 3), "MRR", n, note))
+        with box.candidate_server(site, "pagefind") as url:
+            static = box.box_mrr(browser, url)
+        records.append(Record("search MRR: box, static (Pagefind)", round(static, 3), "MRR", n,
+                              note))  # fmt: skip
+        for engine, tuned in (("material", False), ("material-tuned", True)):
+            index = box.material_index(site, box.material_docs(tips, titles, tuned), tuned)
+            with box.candidate_server(site, engine, index) as url:
+                value = box.material_box_mrr(browser, url)
+            records.append(Record(f"search MRR: box, static ({engine}, candidate)",
+                                  round(value, 3), "MRR", n, note))  # fmt: skip
+    return records
+
+
+def _first_note(first: dict[str, float]) -> str:
+    return (
+        "query typed as the page finished loading (empty cache); "
+        f"{first['from_navigation_ms'] / 1000:.2f} s from navigation start"
+    )
+
+
+def job_searchbox(n: int, work: Path) -> list[Record]:
+    """The search box at `n` synthetic tips: keystroke to results when served, and a cold
+    page's first search in a static export (Pagefind, and Material's search for comparison)."""
+    need_module("search.static", "the site's search box")
+    from benchmarks import searchbox as box
+
+    box._tests_on_path()
+    from search_box import tipbook_server
+
+    config, site = _built_site(work / f"searchbox-{n}", corpus(work, n))
+    tips, titles = box._collection_tips(config)
+    records = []
+    with box.chromium() as browser:
+        with tipbook_server(site, config.content_dir, config.index_dir) as url:
+            p50, p95, count = box.keystroke_p95(browser, url, QUERIES)
+            served_first = box.first_search(browser, url)
+        note = f"{count} queries typed key by key, last keystroke → results shown"
+        records += [
+            Record("search box: keystroke to results p50 (served)", round(p50, 1), "ms", n, note),
+            Record("search box: keystroke to results p95 (served)", round(p95, 1), "ms", n, note),
+            Record("first search (served): results after cold load",
+                   round(served_first["from_keystroke_ms"] / 1000, 2), "s", n,
+                   _first_note(served_first)),
+        ]  # fmt: skip
+        for engine in ("pagefind", "material", "material-tuned"):
+            index = None
+            if engine != "pagefind":
+                tuned = engine == "material-tuned"
+                index = box.material_index(site, box.material_docs(tips, titles, tuned), tuned)
+            with box.candidate_server(site, engine, index) as url:
+                first = box.first_search(browser, url)
+            label = engine if engine == "pagefind" else f"{engine}, candidate"
+            records += [
+                Record(f"first search ({label}): results after cold load",
+                       round(first["from_keystroke_ms"] / 1000, 2), "s", n,
+                       _first_note(first)),
+                Record(f"first search ({label}): bytes fetched",
+                       round(first["bytes"] / MB, 2), "MB", n,
+                       f"search: {first['search_bytes'] / MB:.2f} MB; the rest is the page"),
+            ]  # fmt: skip
+    return records
+
+
 JOBS: dict[str, Callable[[int, Path], list[Record]]] = {
     "build": job_build,
     "plain": job_plain,
@@ -498,6 +607,8 @@ JOBS: dict[str, Callable[[int, Path], list[Record]]] = {
     "queries": job_queries,
     "related": job_related,
     "scrape": job_scrape,
+    "search_quality": job_search_quality,
+    "searchbox": job_searchbox,
 }
 
 

@@ -58,6 +58,24 @@ FIGURES: dict[str, list[tuple[str, str]]] = {
         ),
         ("scrape re-run: requests", "requests"),
     ],
+    "search_quality": [
+        ("search MRR: CLI (tipbook search)", "MRR"),
+        ("search MRR: box, served (api)", "MRR"),
+        ("search MRR: box, static (Pagefind)", "MRR"),
+        ("search MRR: box, static (material, candidate)", "MRR"),
+        ("search MRR: box, static (material-tuned, candidate)", "MRR"),
+    ],
+    "searchbox": [
+        ("search box: keystroke to results p50 (served)", "ms"),
+        ("search box: keystroke to results p95 (served)", "ms"),
+        ("first search (served): results after cold load", "s"),
+        ("first search (pagefind): results after cold load", "s"),
+        ("first search (pagefind): bytes fetched", "MB"),
+        ("first search (material, candidate): results after cold load", "s"),
+        ("first search (material, candidate): bytes fetched", "MB"),
+        ("first search (material-tuned, candidate): results after cold load", "s"),
+        ("first search (material-tuned, candidate): bytes fetched", "MB"),
+    ],
 }
 
 
@@ -72,6 +90,8 @@ class Plan:
     related: tuple[int, ...]
     scrape: int
     repeat: int = 1  # runs of each site build, the fastest counts
+    searchbox: tuple[int, ...] = ()  # the search box in Chromium (served and static)
+    quality: bool = False  # search MRR on the shipped content, CLI and boxes side by side
 
     def jobs(self) -> list[tuple[str, int]]:
         index_jobs = [(job, n) for n in self.index for job in ("index", "queries")]
@@ -83,13 +103,16 @@ class Plan:
             *index_jobs,
             *[("related", n) for n in self.related],
             ("scrape", self.scrape),
+            *([("search_quality", 40)] if self.quality else []),
+            *[("searchbox", n) for n in self.searchbox],
         ]
 
 
 FULL = Plan("full", build=(1000, 5000), plain=1000, index=(1000, 10000),
-            related=(1000, 5000, 10000), scrape=500, repeat=2)  # fmt: skip
+            related=(1000, 5000, 10000), scrape=500, repeat=2, searchbox=(1000, 5000),
+            quality=True)  # fmt: skip
 QUICK = Plan("quick", build=(100, 300), plain=100, index=(200, 1000), related=(200, 1000),
-             scrape=60)  # fmt: skip
+             scrape=60, searchbox=(200,), quality=True)  # fmt: skip
 TINY = Plan("tiny", build=(8, 16), plain=8, index=(12,), related=(12,), scrape=0)
 PLANS = {plan.name: plan for plan in (FULL, QUICK, TINY)}
 
@@ -190,6 +213,9 @@ TARGETS: dict[tuple[str, int], tuple[str, float]] = {
     ("query latency p95", 10000): ("≤", 50.0),
     ("related tips for all tips", 1000): ("≤", 3.0),
     ("preview: rebuild after editing one tip", 1000): ("≤", 3.0),
+    ("search box: keystroke to results p95 (served)", 5000): ("≤", 150.0),
+    ("first search (pagefind): results after cold load", 5000): ("≤", 1.5),
+    ("first search (pagefind): bytes fetched", 5000): ("≤", 2.0),
 }
 
 

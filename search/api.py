@@ -47,7 +47,9 @@ class SearchService:
     """Answers search requests from one index, keeping it up to date with the content.
 
     The index is brought up to date when the service starts and then at most every
-    `refresh_seconds` (one request does it; the others meanwhile search what is there).
+    `refresh_seconds`, in a background thread a request starts: checking thousands of tip
+    files takes longer than a search, and the search box asks on every keystroke; requests
+    meanwhile search what is there.
     """
 
     def __init__(
@@ -76,13 +78,26 @@ class SearchService:
         finally:
             self._updating.release()
 
+    def _refresh_in_background(self) -> None:
+        if self.content_dir is None or self._updating.locked():
+            return
+        if time.monotonic() - self._checked < self.refresh_seconds:
+            return
+
+        def refresh() -> None:
+            try:
+                self.refresh()
+            except (TipbookError, OSError):
+                # Content trouble must not stop searching what is indexed; try again later.
+                self._checked = time.monotonic()
+
+        threading.Thread(target=refresh, name="tipbook-index-refresh", daemon=True).start()
+
     def handle(self, params: Mapping[str, Sequence[str]]) -> tuple[int, dict[str, Any]]:
         """(HTTP status, JSON document) for the query parameters of one request."""
         try:
             options = parse_parameters(params)
-            # Content trouble must not stop searching what is indexed.
-            with contextlib.suppress(TipbookError, OSError):
-                self.refresh()
+            self._refresh_in_background()
             with self._turn(not _EXPANDING.isdisjoint(options["query"])):
                 result = self.searcher.search(**options)
         except ApiError as error:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from search_corpus import DRAFT, FUTURE, TIPS, by_title, write_corpus
+from search_judged import JUDGED, MRR_FLOOR, mean_reciprocal_rank
 
 from search.indexer import update_index
 from search.query import MAX_LIMIT, QueryError, SearchResult, TipSearcher, make_snippet
@@ -221,23 +222,7 @@ def test_tips_count_matches_the_corpus(searcher: TipSearcher) -> None:
     assert searcher.search("customer OR service OR care OR empathy").total <= len(TIPS)
 
 
-# Judged queries over the shipped content (content/tips): each judged tip must be in the top 3.
-JUDGED = [
-    ("say sorry after a transfer", "Love is never having to say you're sorry"),
-    (
-        "hand the customer off to a co-worker",
-        "Build Up Your Peers to Better the Customer Experience",
-    ),
-    ("customers losing enthusiasm", "Re-Invigorate Your Clients"),
-    ("body language", "Convey Compassion in Customer Service"),
-    ("artificial intelligence chatbot", "Be Better than AI Customer Service"),
-    ("first step to a customer for life", "Customer for Life – The First Step"),
-    ("how do I become an empathy expert", "Why to Become an Empathy Expert"),
-]
-
-
-def _plain(title: str) -> str:
-    return title.replace("\u2019", "'")
+# Judged queries over the shipped content (content/tips): tests/search_judged.py.
 
 
 def test_judged_relevance_over_the_shipped_content(repo_root: Path, tmp_path: Path) -> None:
@@ -246,14 +231,12 @@ def test_judged_relevance_over_the_shipped_content(repo_root: Path, tmp_path: Pa
         pytest.skip("no shipped tips in content/tips yet")
     update_index(content, tmp_path / "index")
     searcher = TipSearcher(tmp_path / "index")
-    ranks: dict[str, int | None] = {}
     try:
-        for query, title in JUDGED:
-            titles = [_plain(hit.title) for hit in searcher.search(query, limit=10).hits]
-            ranks[query] = titles.index(title) + 1 if title in titles else None
+        mrr, ranks = mean_reciprocal_rank(
+            lambda query: [hit.title for hit in searcher.search(query, limit=10).hits]
+        )
     finally:
         searcher.close()
-    mrr = sum(1 / rank for rank in ranks.values() if rank) / len(JUDGED)
-    print(f"\njudged relevance: MRR {mrr:.3f} over {len(JUDGED)} queries; ranks {ranks}")
-    missed = {query: rank for query, rank in ranks.items() if not rank or rank > 3}
-    assert not missed, f"judged tips not in the top 3: {missed}"
+    print(f"\njudged relevance (CLI): MRR {mrr:.3f} over {len(JUDGED)} queries")
+    assert len(JUDGED) >= 30
+    assert mrr >= MRR_FLOOR["cli"], f"MRR {mrr:.3f}; not first: {ranks}"

@@ -24,6 +24,7 @@ where `speedups.active()` says they may; otherwise the build is MkDocs' own.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         # Each page's furniture, sanitised, from `on_page_content` to `on_post_page`.
         self._safe_fragments: dict[str, dict[str, str]] = {}
         self._files: Files | None = None
+        self._static_search: Any = None  # search.static.StaticIndexJob while it runs
 
     def prepare(self, tipbook_config: Config, *, drafts: bool, preview: bool = False) -> None:
         """Settings for the next build from `build_site` or the preview (instead of reading
@@ -168,7 +170,11 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         )
         self._add_generated(files, config, pages.FEED, feed)
         config.nav = pages.nav_config(sorted(static_pages), collection)
+        from search.static import RESULTS_PAGE, RESULTS_PAGE_MARKDOWN
+
+        self._add_generated(files, config, RESULTS_PAGE, RESULTS_PAGE_MARKDOWN)
         self._files = files
+        self._start_static_search(files)
         return files
 
     def _add_generated(
@@ -234,8 +240,52 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         entries = speedups.search_entries(config)
         if entries is not None:
             sanitize.search_entries(entries)
+        self._finish_static_search(Path(config.site_dir))
+
+    def _start_static_search(self, files: Files) -> None:
+        """Start indexing the tips for the static export's search (Pagefind, see
+        search.static) in a background process: it runs while MkDocs renders the pages."""
+        from search.static import StaticIndexJob, StaticSearchUnavailable
+
+        if self._static_search is not None:
+            self._static_search.cancel()
+            self._static_search = None
+        assert self.collection is not None
+        collection = self.collection
+        tips = [
+            (tip, file.url)
+            for tip in collection.tips
+            if (file := files.get_file_from_path(collection.src_uri(tip))) is not None
+        ]
+        titles = {theme.id: theme.title for theme in collection.taxonomy}
+        try:
+            self._static_search = StaticIndexJob(tips, titles)
+        except StaticSearchUnavailable as error:
+            log.warning("static search index not written: %s", error)
+
+    def _finish_static_search(self, site_dir: Path) -> None:
+        from search.static import StaticSearchUnavailable
+
+        job, self._static_search = self._static_search, None
+        if job is None:
+            return
+
+        def finish() -> None:
+            try:
+                job.finish(site_dir)
+            except StaticSearchUnavailable as error:
+                log.warning("static search index not written: %s", error)
+
+        if self.preview:
+            # The preview shows the rebuilt pages at once; their search index follows.
+            threading.Thread(target=finish, name="tipbook-pagefind", daemon=True).start()
+        else:
+            finish()
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self._static_search is not None:
+            job, self._static_search = self._static_search, None
+            job.cancel()
         if self._worker is not None:
             worker, self._worker = self._worker, None
             worker.discard()
@@ -276,6 +326,10 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
             page.meta = sanitize.page_meta(page.meta)  # a hand-written page's front matter
             return markdown
         page.meta = dict(spec.meta)
+        if uri in self._tips_by_uri:
+            # The search box asks tipbook's own search (served) or the Pagefind index
+            # (static, see on_post_build), never Material's: no tip text in its index.
+            page.meta["search"] = {"exclude": True}
         if uri in self._worker_uris:
             # Rendered by the worker process: here only its metadata is read (tags,
             # title); the empty template makes MkDocs skip writing it, search skips it.

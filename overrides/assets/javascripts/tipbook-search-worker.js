@@ -1,0 +1,299 @@
+/*
+ * tipbook's search worker: the engine behind Material's search box.
+ *
+ * Material runs its search in a web worker and talks to it with four messages (see its
+ * src/templates/assets/javascripts/integrations/search/worker/message): SETUP (the
+ * lunr index), READY, QUERY (the box's text, on every keystroke) and RESULT (lists of
+ * documents it renders with its own markup, keyboard handling and highlighting).
+ * overrides/main.html points Material at this file instead of its lunr worker, so the box
+ * keeps Material's look and behaviour and only the engine changes:
+ *
+ * - served by `tipbook serve`: tipbook's own search at `api/search` (Whoosh: the CLI's
+ *   ranking, stemming, phrases, operators and "did you mean");
+ * - a static export (no API): the Pagefind index written by the build (search/static.py).
+ *
+ * The full results page (search/, with chapter and year filters) asks this same worker
+ * with a PAGE message, so both engines serve it too.
+ *
+ * Material renders a result's title, text and tags as HTML: every string from content is
+ * escaped here; the only markup kept is <mark> from the engines' highlighting.
+ */
+
+"use strict"
+
+/* Material's message types: SETUP, READY, QUERY, RESULT (its SearchMessageType enum) */
+const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3
+const PAGE = "tipbook:page"           /* full results page: query, filters, page of hits */
+
+const BOX_LIMIT = 8    /* tips shown in the box: with "did you mean" and "all N tips", Material
+                         renders ten items at once and the rest only on scrolling */
+const BASE = new URL("../../", self.location.href)   /* site root: assets/javascripts/.. */
+
+let engine = null                      /* promise of {name, search(query, options)} */
+let info = null                        /* promise of search/tipbook.json (chapters, years) */
+
+/* ----------------------------------------------------------------------------------- */
+
+function escapeText(text) {
+  return String(text)
+    .replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;").replace(/'/g, "&#39;")
+}
+
+/*
+ * An engine's snippet: escaped text with <mark>…</mark>. Kept as HTML only in that form:
+ * any other `<` or `>` is escaped (escaped text has none, so nothing changes for it).
+ */
+function safeSnippet(snippet) {
+  return String(snippet || "")
+    .split(/(<\/?mark>)/)
+    .map(part => part === "<mark>" || part === "</mark>"
+      ? part
+      : part.replace(/</g, "&lt;").replace(/>/g, "&gt;"))
+    .join("")
+}
+
+function siteInfo() {
+  if (!info)
+    info = fetch(new URL("search/tipbook.json", BASE))
+      .then(response => response.ok ? response.json() : {})
+      .catch(() => ({}))
+      .then(data => ({
+        chapters: data.chapters || {}, years: data.years || [], shards: data.shards || 1
+      }))
+  return info
+}
+
+function formatDate(iso) {
+  const date = new Date(`${iso}T12:00:00Z`)
+  return isNaN(date) ? iso : date.toLocaleDateString("en-GB", {
+    day: "numeric", month: "short", year: "numeric", timeZone: "UTC"
+  })
+}
+
+/* ---------------------------------------------------------------------------------
+ * Engines: both answer {total, hits: [{url, title, date, chapters, snippet, score}],
+ * suggestion, facets: {chapter id or title: count}, error}
+ * ------------------------------------------------------------------------------- */
+
+function apiEngine() {
+  return {
+    name: "api",
+    async search(query, { limit = BOX_LIMIT, theme = "", since = "", until = "" } = {}) {
+      const params = new URLSearchParams({ q: query, limit: String(limit) })
+      if (theme) params.set("theme", theme)
+      if (since) params.set("since", `${since}-01-01`)
+      if (until) params.set("until", `${until}-12-31`)
+      const response = await fetch(new URL(`api/search?${params}`, BASE))
+      const data = await response.json()
+      if (!response.ok)
+        return { total: 0, hits: [], facets: {}, error: data.error?.message || "search failed" }
+      const { chapters } = await siteInfo()
+      return {
+        total: data.total,
+        suggestion: data.suggestion,
+        facets: data.facets?.themes || {},
+        hits: data.hits.map(hit => ({
+          url: hit.url.replace(/^\//, ""),
+          title: hit.title,
+          date: hit.date,
+          chapters: hit.themes.map(id => chapters[id] || id),
+          snippet: hit.snippet,
+          score: hit.score
+        }))
+      }
+    }
+  }
+}
+
+async function pagefindEngine() {
+  /* The build indexes the tips in shards of 1,000 (search/static.py): one bundle each */
+  const { shards } = await siteInfo()
+  const pagefind = await import(new URL("pagefind/0/pagefind.js", BASE).href)
+  await pagefind.options({ excerptLength: 30 })
+  await pagefind.init()
+  for (let shard = 1; shard < shards; shard++)
+    await pagefind.mergeIndex(new URL(`pagefind/${shard}/`, BASE).href)
+  return {
+    name: "pagefind",
+    async search(query, { limit = BOX_LIMIT, theme = "", since = "", until = "" } = {}) {
+      const { chapters, years } = await siteInfo()
+      const filters = {}
+      if (theme) filters.chapter = chapters[theme] || theme
+      if (since || until)
+        filters.year = { any: years.map(String).filter(year =>
+          (!since || year >= since) && (!until || year <= until)) }
+      const found = await matchAnyWord(pagefind, query, filters, limit)
+      if (!found)
+        return { total: 0, hits: [], facets: {} }  /* superseded by a newer search */
+      const top = await Promise.all(found.results.slice(0, limit).map(r => r.data()))
+      const ids = Object.fromEntries(Object.entries(chapters).map(([id, t]) => [t, id]))
+      const facets = {}
+      for (const [title, count] of Object.entries(found.filters?.chapter || {}))
+        if (count) facets[ids[title] || title] = count
+      return {
+        total: found.results.length,
+        facets,
+        hits: top.map((data, i) => ({
+          url: data.url.replace(/^\//, ""),
+          title: data.meta.title || "",
+          date: data.meta.date || "",
+          chapters: (data.meta.chapters || "").split(", ").filter(Boolean),
+          snippet: data.excerpt,
+          score: found.results[i].score
+        }))
+      }
+    }
+  }
+}
+
+/*
+ * Pagefind returns only the pages that have every word of a query, so a question ("how do
+ * I keep a customer for life") or a paraphrase mostly finds nothing. When it finds fewer
+ * than a box of tips, the tips with some of the words follow, ranked by their scores for
+ * each word summed (a tip with more of the words and rarer ones first), as the Whoosh
+ * engine ranks an OR query.
+ */
+async function matchAnyWord(pagefind, query, filters, limit) {
+  const all = await pagefind.search(query, { filters })
+  if (!all)
+    return null
+  const words = [...new Set(query.toLowerCase().match(/[\p{L}\p{N}]+/gu) || [])]
+  if (words.length < 2 || all.results.length >= limit)
+    return all
+  const each = await Promise.all(words.map(word => pagefind.search(word, { filters })))
+  const summed = new Map()
+  for (const found of each)
+    for (const result of (found ? found.results : []))
+      summed.set(result.id, {
+        result, score: (summed.get(result.id)?.score || 0) + result.score
+      })
+  const seen = new Set(all.results.map(result => result.id))
+  const rest = [...summed.values()]
+    .filter(({ result }) => !seen.has(result.id))
+    .sort((a, b) => b.score - a.score)
+    .map(({ result, score }) => ({ ...result, score, data: result.data }))
+  return { ...all, results: [...all.results, ...rest] }
+}
+
+/* One probe when the worker starts: does `api/search` answer (as `tipbook serve`)? */
+async function chooseEngine() {
+  try {
+    const response = await fetch(new URL("api/search?q=tipbook&limit=1", BASE))
+    const type = response.headers.get("Content-Type") || ""
+    if (response.ok && type.startsWith("application/json"))
+      return apiEngine()
+  } catch (err) {
+    /* no server behind the site: the static index */
+  }
+  return pagefindEngine()
+}
+
+function getEngine() {
+  if (!engine)
+    engine = chooseEngine()
+  return engine
+}
+
+/* ---------------------------------------------------------------------------------
+ * Material's result format
+ * ------------------------------------------------------------------------------- */
+
+/*
+ * One result as Material's list of one document. `terms` holds the query: Material adds
+ * it to the result's link (`?h=`, the search.highlight feature) to highlight it there.
+ */
+function item(location, title, text, score, tags, query) {
+  const terms = query ? { [query]: true } : {}
+  return [{ location, title, text, score, terms, ...(tags ? { tags } : {}) }]
+}
+
+function resultsPageUrl(query) {
+  return `search/?query=${encodeURIComponent(query)}`
+}
+
+function toMaterial(query, result) {
+  const items = []
+  if (result.error)
+    items.push(item(resultsPageUrl(query), "Cannot search for that",
+      `<p>${escapeText(result.error)}</p>`, -1, null, query))
+  if (result.suggestion)
+    items.push(item(resultsPageUrl(result.suggestion),
+      `Did you mean: <em>${escapeText(result.suggestion)}</em>?`,
+      "<p>Show the tips for this spelling</p>", 0, null, query))
+  for (const hit of result.hits)
+    items.push(item(hit.url, escapeText(hit.title),
+      `<p><time class="tb-date" datetime="${escapeText(hit.date)}">`
+        + `${escapeText(formatDate(hit.date))}</time> · ${safeSnippet(hit.snippet)}</p>`,
+      hit.score, hit.chapters.map(escapeText), query))
+  if (result.total > result.hits.length)
+    items.push(item(resultsPageUrl(query),
+      `All ${result.total} tips for “${escapeText(query)}”`,
+      "<p>The full list, with chapter and year filters</p>", -2, null, query))
+  return { items }
+}
+
+/* ----------------------------------------------------------------------------------- */
+
+/*
+ * Results as you type, without a fixed delay: a query is asked at once unless one is in
+ * flight; keystrokes meanwhile only replace the pending query, asked when the answer
+ * comes (an answer overtaken by newer keystrokes is not shown).
+ */
+let pending = null                     /* the newest query not asked yet */
+let asking = false
+
+async function answerQuery(query) {
+  pending = query.trim()
+  if (asking)
+    return
+  asking = true
+  while (pending !== null) {
+    const current = pending
+    pending = null
+    let result
+    if (!current) {
+      result = null
+    } else {
+      try {
+        result = await (await getEngine()).search(current)
+      } catch (err) {
+        result = { total: 0, hits: [], error: "search is not available on this copy of the site" }
+      }
+    }
+    if (pending === null)
+      self.postMessage({
+        type: RESULT, data: result ? toMaterial(current, result) : { items: [] }
+      })
+  }
+  asking = false
+}
+
+async function answerPage({ id, query, options }) {
+  let result
+  try {
+    result = await (await getEngine()).search(query, options)
+  } catch (err) {
+    result = { total: 0, hits: [], facets: {}, error: "search is not available here" }
+  }
+  const { chapters, years } = await siteInfo()
+  self.postMessage({
+    type: PAGE, id, engine: (await getEngine().catch(() => ({}))).name,
+    result, chapters, years
+  })
+}
+
+self.addEventListener("message", ({ data }) => {
+  switch (data.type) {
+    case SETUP:                          /* Material's lunr index: not needed here */
+      getEngine()
+      self.postMessage({ type: READY })
+      break
+    case QUERY:
+      answerQuery(String(data.data || ""))
+      break
+    case PAGE:
+      answerPage(data)
+      break
+  }
+})

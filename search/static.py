@@ -1,0 +1,247 @@
+"""The static export's search: a Pagefind index of the tips, written into the built site.
+
+A site copied to a plain web server has no `/api/search`, so the search box
+(overrides/assets/javascripts/tipbook-search-worker.js) falls back to Pagefind, which
+loads its index in small chunks: the first search fetches a few hundred kB whatever the
+number of tips, where Material's own search downloads every page's text (15 MB at 5,000
+tips). Measured side by side in README.md ("How search works").
+
+Pagefind indexes HTML. Rather than the rendered pages (whose markup other parts of the
+site own), each tip is handed to it as a small page built here from the `Tip`, every
+string escaped: the title as the heading, the takeaway, summary and chapters weighted
+after it (Pagefind's `data-pagefind-weight`, as the Whoosh index weights them, see
+`search.schema.FIELD_WEIGHTS`), then the body as plain text. Only tips are indexed, so a
+listing page never outranks a tip. Chapters and years are Pagefind filters, for the full
+results page (`search/`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from search.schema import plain_text
+from tipbook.model import Tip
+from tipbook.site import sanitize
+
+BUNDLE_DIR = "pagefind"  # below the site folder: Pagefind's index and its JS
+SITE_INFO = "search/tipbook.json"  # chapter titles and years, for the search box and page
+RESULTS_PAGE = "search/index.md"  # the full results page, generated (URL: search/)
+TIMEOUT = 600.0  # s per shard: Pagefind indexes 1,000 tips in a few seconds
+# Pagefind's own search UIs: the site shows results in Material's box instead.
+UNUSED = {
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+}
+SHARD_SIZE = 1000  # tips per Pagefind bundle (its memory grows with what it indexes)
+
+# Pagefind's default weight of an <h1> is 7 and of body text 1; these follow the Whoosh
+# index's order (title, takeaway, summary, body) with chapters beside the summary.
+WEIGHTS = {"takeaway": 4.0, "summary": 2.0, "chapters": 2.0}
+
+RESULTS_PAGE_MARKDOWN = """\
+---
+title: Search
+search:
+  exclude: true
+hide:
+  - navigation
+  - toc
+---
+
+# Search the tips
+
+<form class="tb-search-page" role="search" data-search-exclude>
+<label>Words <input type="search" name="q" autocomplete="off"></label>
+<label>Chapter <select name="theme"><option value="">All chapters</option></select></label>
+<label>From year <select name="since"><option value="">Any</option></select></label>
+<label>To year <select name="until"><option value="">Any</option></select></label>
+<button type="submit" class="md-button md-button--primary">Search</button>
+</form>
+<p class="tb-search-status" role="status" aria-live="polite"></p>
+<div class="md-search-result tb-search-results"><ol class="md-search-result__list"></ol></div>
+<noscript>Searching needs JavaScript; the Chapters and Archive pages list every tip.</noscript>
+"""
+
+
+class StaticSearchUnavailable(Exception):
+    """Pagefind is missing or failed: the static search index could not be written."""
+
+
+@dataclass(frozen=True)
+class StaticIndexReport:
+    tips: int
+    bundle_bytes: int
+
+
+def pagefind_executable() -> Path:
+    """The Pagefind binary shipped in the `pagefind[bin]` wheel (works offline)."""
+    try:
+        from pagefind_bin import get_executable
+    except ImportError:
+        raise StaticSearchUnavailable(
+            "Pagefind is not installed: pip install 'pagefind[bin]' (or make install)"
+        ) from None
+    try:
+        return Path(get_executable())
+    except FileNotFoundError as error:
+        raise StaticSearchUnavailable(f"Pagefind's binary is missing: {error}") from None
+
+
+def tip_page_html(tip: Tip, chapter_titles: list[str]) -> str:
+    """The page Pagefind indexes for one tip: every string escaped, parts weighted."""
+
+    esc = sanitize.escape  # the site's one escaping path: every value here is tip text
+
+    def part(name: str, text: str) -> str:
+        if not text:
+            return ""
+        return f'<p data-pagefind-weight="{WEIGHTS[name]}">{esc(text)}</p>'
+
+    chapters = ", ".join(chapter_titles)
+    # Filters and meta inside an ignored block: Pagefind reads them but does not index
+    # their words (the chapters are indexed once, in their weighted paragraph).
+    hidden = "".join(
+        [
+            f'<span data-pagefind-meta="date">{tip.date.isoformat()}</span>',
+            f'<span data-pagefind-meta="chapters">{esc(chapters)}</span>',
+            f'<span data-pagefind-filter="year">{tip.date.year}</span>',
+            *(f'<span data-pagefind-filter="chapter">{esc(t)}</span>' for t in chapter_titles),
+        ]
+    )
+    paragraphs = "".join(
+        f"<p>{esc(block)}</p>" for block in (plain_text(b) for b in tip.body.split("\n\n")) if block
+    )
+    return (
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{esc(tip.title)}'
+        f"</title></head><body><main data-pagefind-body><h1>{esc(tip.title)}</h1>"
+        f"<div data-pagefind-ignore>{hidden}</div>"
+        f"{part('takeaway', tip.takeaway)}{part('summary', tip.summary)}"
+        f"{part('chapters', chapters)}{paragraphs}</main></body></html>"
+    )
+
+
+class StaticIndexJob:
+    """Pagefind indexing the tips in the background, started before MkDocs renders the
+    pages (it needs only the tips), finished into the built site afterwards.
+
+    Pagefind holds everything it indexes in memory (about 280 MB per 1,000 tips), so the
+    tips are indexed in shards of `SHARD_SIZE`, one Pagefind process after another, each
+    into its own bundle (`pagefind/0/`, `pagefind/1/`, …); the search box merges them
+    (Pagefind's `mergeIndex`). The pages are written to a scratch folder Pagefind reads, at
+    the same paths as the real pages so its result URLs are theirs; the bundles replace the
+    site's old ones only once all are complete.
+    """
+
+    def __init__(self, tips: Iterable[tuple[Tip, str]], chapter_titles: Mapping[str, str]) -> None:
+        self.executable = pagefind_executable()
+        self.chapter_titles = dict(chapter_titles)
+        self.scratch = Path(tempfile.mkdtemp(prefix="tipbook-pagefind-"))
+        self.output = self.scratch / "bundle"
+        self.error = ""
+        self.process: subprocess.Popen[str] | None = None
+        self.cancelled = False
+        years: set[int] = set()
+        self.count = 0
+        shards: list[Path] = []
+        try:
+            for tip, url in tips:
+                if self.count % SHARD_SIZE == 0:
+                    shards.append(self.scratch / f"pages-{len(shards)}")
+                parts = [p for p in url.strip("/").split("/") if p not in ("", ".", "..")]
+                folder = shards[-1].joinpath(*parts)
+                folder.mkdir(parents=True, exist_ok=True)
+                titles = [self.chapter_titles.get(theme, theme) for theme in tip.themes]
+                (folder / "index.html").write_text(tip_page_html(tip, titles), encoding="utf-8")
+                years.add(tip.date.year)
+                self.count += 1
+        except OSError as error:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            raise StaticSearchUnavailable(f"cannot write the pages to index: {error}") from None
+        self.years = sorted(years)
+        self.shards = shards
+        self.thread = threading.Thread(target=self._run, name="tipbook-pagefind", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        for number, pages in enumerate(self.shards):
+            command = [str(self.executable), "--site", str(pages)]
+            command += ["--output-path", str(self.output / str(number))]
+            command += ["--force-language", "en", "--silent"]
+            try:
+                self.process = subprocess.Popen(
+                    command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+                )
+                out, err = self.process.communicate(timeout=TIMEOUT)
+            except subprocess.TimeoutExpired:
+                self.process.kill()  # type: ignore[union-attr]
+                self.error = f"Pagefind took over {TIMEOUT:.0f} s"
+                return
+            except OSError as error:
+                self.error = f"Pagefind could not run: {error}"
+                return
+            if self.cancelled:
+                return
+            if self.process.returncode != 0:
+                last = (err or out).strip().splitlines()[-1:] or ["no output"]
+                self.error = f"Pagefind failed: {last[0][:200]}"
+                return
+
+    def finish(self, site_dir: Path) -> StaticIndexReport:
+        """Wait for Pagefind; move its bundles into `site_dir` and write search/tipbook.json."""
+        site_dir = Path(site_dir)
+        target = site_dir / BUNDLE_DIR
+        try:
+            self.thread.join()
+            if self.error:
+                raise StaticSearchUnavailable(self.error)
+            old = site_dir / f".{BUNDLE_DIR}.old"
+            shutil.rmtree(old, ignore_errors=True)
+            if target.exists():
+                os.replace(target, old)
+            self.output.mkdir(parents=True, exist_ok=True)
+            for unused in self.output.glob("*/pagefind-*"):
+                if unused.name in UNUSED:
+                    unused.unlink()
+            shutil.move(str(self.output), str(target))
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+        info = {
+            "chapters": self.chapter_titles,
+            "years": self.years,
+            "tips": self.count,
+            "shards": len(self.shards),
+        }
+        info_path = site_dir / SITE_INFO
+        info_path.parent.mkdir(parents=True, exist_ok=True)
+        info_path.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
+        size = sum(f.stat().st_size for f in target.rglob("*") if f.is_file())
+        return StaticIndexReport(self.count, size)
+
+    def cancel(self) -> None:
+        self.cancelled = True
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+        self.thread.join()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
+
+def write_static_index(
+    tips: Iterable[tuple[Tip, str]], chapter_titles: Mapping[str, str], site_dir: Path
+) -> StaticIndexReport:
+    """Index `tips` (each with its page URL below the site, e.g. `tips/2024/x/`) with
+    Pagefind into `site_dir/pagefind/`, and write `search/tipbook.json` (chapters, years)."""
+    return StaticIndexJob(tips, chapter_titles).finish(site_dir)

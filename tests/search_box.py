@@ -1,0 +1,125 @@
+"""Driving the site's search box in Chromium: serve a built site (as `tipbook serve` does,
+or as a plain static server does), type a query, read the results Material shows.
+
+Shared by the browser tests (tests/test_search_box.py) and the benchmarks.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+BOX = "input.md-search__input"
+RESULTS_PAGE_LINK = "/search/?query="  # the box's "did you mean" and "all N tips" items
+
+# True once the box shows the answer to `q`: a result whose link carries the query (Material
+# adds it as ?h= for highlighting); with `none`, also Material's "no match" line (which may
+# be the answer to a query typed half-way: the caller lets it settle).
+_ANSWERED = """([q, none]) => {
+  const links = document.querySelectorAll(".md-search-result__list .md-search-result__link")
+  for (const a of links) if (new URL(a.href).searchParams.get("h") === q) return true
+  const meta = document.querySelector(".md-search-result__meta")
+  return none && !!meta && meta.textContent.trim() === "No matching documents"
+}"""
+_EMPTY = "() => !document.querySelector('.md-search-result__list > li')"
+SETTLE_MS = 600  # a query's own answer comes well within this after its last keystroke
+
+_TITLES = """() => [...document.querySelectorAll(".md-search-result__list > li")].map(li => {
+  const a = li.querySelector("a")
+  return {href: a ? a.href : "", title: (li.querySelector("h1, h2") || {}).textContent || ""}
+})"""
+
+# Times the last keystroke and the moment the box first shows results for the query.
+_WATCH = """(q) => {
+  const box = document.querySelector("input.md-search__input")
+  const list = document.querySelector(".md-search-result__list")
+  const watch = window.__tbWatch = {q, keydown: 0, shown: 0}
+  box.addEventListener("keydown", e => { watch.keydown = performance.now() })
+  new MutationObserver(() => {
+    if (watch.shown) return
+    for (const a of list.querySelectorAll(".md-search-result__link"))
+      if (new URL(a.href).searchParams.get("h") === watch.q) {
+        watch.shown = performance.now()
+        return
+      }
+  }).observe(list, {childList: true, subtree: true})
+}"""
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def static_server(site_dir: Path) -> Iterator[str]:
+    """A plain static web server (no /api) over `site_dir`, on an ephemeral port."""
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+@contextlib.contextmanager
+def tipbook_server(site_dir: Path, content_dir: Path, index_dir: Path) -> Iterator[str]:
+    """`tipbook serve`'s server (site and /api/search) on an ephemeral port."""
+    from tipbook.server import make_server
+
+    server = make_server(site_dir, port=0, content_dir=content_dir, index_dir=index_dir, quiet=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.url
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+def open_box(page: Any) -> Any:
+    """Open Material's search dialog: a click in the header's search box (desktop width)."""
+    box = page.locator(BOX)
+    box.click()
+    box.wait_for(state="visible")
+    return box
+
+
+def search_titles(page: Any, query: str, timeout: float = 15_000) -> list[str]:
+    """Type `query` into the open search box key by key; the tips' titles it shows."""
+    box = page.locator(BOX)
+    box.press("Control+a")
+    box.press("Backspace")
+    page.wait_for_function(_EMPTY, timeout=timeout)
+    box.press_sequentially(query, delay=15)
+    page.wait_for_function(_ANSWERED, arg=[query, True], timeout=timeout)
+    if not page.evaluate(_ANSWERED, [query, False]):
+        page.wait_for_timeout(SETTLE_MS)  # "no match" so far: unless the answer comes now
+    return [
+        row["title"].strip()
+        for row in page.evaluate(_TITLES)
+        if RESULTS_PAGE_LINK not in row["href"]
+    ]
+
+
+def keystroke_to_results_ms(page: Any, query: str, timeout: float = 15_000) -> float:
+    """Milliseconds from the query's last keystroke to its results showing in the box."""
+    box = page.locator(BOX)
+    box.press("Control+a")
+    box.press("Backspace")
+    page.wait_for_function(_EMPTY, timeout=timeout)
+    page.evaluate(_WATCH, query)
+    box.press_sequentially(query, delay=40)
+    page.wait_for_function("() => window.__tbWatch.shown > 0", timeout=timeout)
+    watch = page.evaluate("() => window.__tbWatch")
+    return float(watch["shown"] - watch["keydown"])

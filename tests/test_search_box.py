@@ -1,0 +1,198 @@
+"""The site's search box in Chromium, on the shipped content: served by `tipbook serve`
+(tipbook's own search behind /api/search) and as a static export on a plain web server
+(the Pagefind index). The judged queries (tests/search_judged.py) are typed key by key and
+the box's ranking is held to an MRR floor in both modes."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from search_box import open_box, search_titles, static_server, tipbook_server
+from search_judged import JUDGED, MRR_FLOOR, mean_reciprocal_rank, plain
+from site_corpus import site_config
+from site_corpus import write_corpus as write_site_corpus
+
+from search.indexer import update_index
+from tipbook.content import save_tip
+from tipbook.model import Tip
+from tipbook.site import build_site
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> dict[str, Path]:
+    """The shipped content built into a site, with its search index."""
+    root = tmp_path_factory.mktemp("shipped")
+    config = site_config(root, repo_root / "content")
+    site = build_site(config).site_dir
+    update_index(config.content_dir, root / "index")
+    return {"site": site, "content": config.content_dir, "index": root / "index"}
+
+
+@pytest.fixture(scope="module")
+def sharded_url(tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> Iterator[str]:
+    """The shipped content with its static search index in shards of 15 tips, so the box
+    merges several (as it does beyond 1,000 tips), on a plain static server."""
+    import search.static
+
+    root = tmp_path_factory.mktemp("sharded")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search.static, "SHARD_SIZE", 15)
+        site = build_site(site_config(root, repo_root / "content")).site_dir
+    assert json.loads((site / "search/tipbook.json").read_text())["shards"] == 3
+    with static_server(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def served_url(shipped: dict[str, Path]) -> Iterator[str]:
+    with tipbook_server(shipped["site"], shipped["content"], shipped["index"]) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def static_url(shipped: dict[str, Path]) -> Iterator[str]:
+    with static_server(shipped["site"]) as url:
+        yield url
+
+
+@pytest.fixture()
+def tab(browser):  # type: ignore[no-untyped-def]
+    """A fresh page that fails the test on any console error or uncaught exception."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    context.close()
+    assert errors == []
+
+
+@pytest.mark.parametrize("mode", ["served", "static"])
+def test_judged_queries_typed_into_the_box_meet_the_mrr_floor(  # type: ignore[no-untyped-def]
+    tab, mode: str, served_url: str, static_url: str
+) -> None:
+    tab.goto(served_url if mode == "served" else static_url)
+    open_box(tab)
+    mrr, ranks = mean_reciprocal_rank(lambda query: search_titles(tab, query))
+    print(f"\n{mode} search box: MRR {mrr:.3f} over {len(JUDGED)} queries")
+    missed = {query: rank for query, rank in ranks.items() if rank < 1}
+    assert len(JUDGED) >= 30
+    assert mrr >= MRR_FLOOR[mode], f"MRR {mrr:.3f} < {MRR_FLOOR[mode]}; not first: {missed}"
+
+
+def test_static_box_searches_every_shard(tab, sharded_url: str) -> None:  # type: ignore[no-untyped-def]
+    tab.goto(sharded_url)
+    open_box(tab)
+    titles = {plain(title) for title in search_titles(tab, "holiday poem")}
+    assert {"Holiday Poem 2023", "2018 Holiday Poem"} <= titles  # the newest and the oldest shard
+
+
+def test_served_box_has_the_clis_did_you_mean_and_operators(tab, served_url: str) -> None:  # type: ignore[no-untyped-def]
+    tab.goto(served_url)
+    open_box(tab)
+    search_titles(tab, "empthy")
+    suggestion = tab.locator(".md-search-result__item", has_text="Did you mean")
+    assert "empathy" in suggestion.inner_text()
+    # Operators and phrases are tipbook's: only tips with both words, none with the NOT word.
+    titles = search_titles(tab, "empathy NOT superpower")
+    assert titles and all("Superpower" not in title for title in titles)
+    titles = search_titles(tab, '"customer for life"')
+    assert {plain(t) for t in titles[:4]} == {
+        "Customer for Life - The First Step",
+        "Customer for Life - The Second Step",
+        "Customer for Life - The Third Step",
+        "Customer for Life - The Final Step",
+    }
+
+
+@pytest.mark.parametrize("mode", ["served", "static"])
+def test_box_shows_date_chapters_and_snippet_and_keyboard_opens_a_result(  # type: ignore[no-untyped-def]
+    tab, mode: str, served_url: str, static_url: str, artifacts_dir: Path
+) -> None:
+    tab.goto(served_url if mode == "served" else static_url)
+    open_box(tab)
+    search_titles(tab, "empathy")
+    first = tab.locator(".md-search-result__item").first
+    assert first.locator("time.tb-date").count() == 1
+    assert first.locator("mark").count() >= 1  # the matched word highlighted in the snippet
+    assert "Empathy" in first.locator(".md-tag").all_inner_texts()
+    tab.screenshot(path=artifacts_dir / f"search-box-{mode}.png")
+    title = first.locator("h1").inner_text()
+    tab.keyboard.press("ArrowDown")  # Material's own keyboard handling: to the first result
+    tab.keyboard.press("Enter")
+    tab.wait_for_load_state()
+    tab.locator("h1", has_text=title).wait_for()
+
+
+@pytest.mark.parametrize("mode", ["served", "static"])
+def test_more_results_link_to_the_full_page_with_filters(  # type: ignore[no-untyped-def]
+    tab, mode: str, served_url: str, static_url: str
+) -> None:
+    tab.goto(served_url if mode == "served" else static_url)
+    open_box(tab)
+    search_titles(tab, "customer")
+    more = tab.locator(".md-search-result__item a[href*='/search/?query=customer']").last
+    assert "All" in more.inner_text()
+    more.click()
+    tab.wait_for_url("**/search/?query=customer*")
+    status = tab.locator(".tb-search-status")
+    status.filter(has_text="tips match").wait_for()
+    everything = tab.locator(".tb-search-results li").count()
+    assert everything > 10
+    tab.locator("select[name=theme]").select_option("empathy")
+    tab.locator("select[name=since]").select_option("2019")
+    tab.locator("form.tb-search-page button").click()
+    tab.wait_for_url("**theme=empathy**")
+    tab.wait_for_function(
+        "n => document.querySelectorAll('.tb-search-results li').length"
+        " && document.querySelectorAll('.tb-search-results li').length < n",
+        arg=everything,
+    )
+    for row in tab.locator(".tb-search-results li").all():
+        assert "Empathy" in row.locator(".md-tag").all_inner_texts()
+        assert row.locator("time").inner_text() >= "2019"
+
+
+HOSTILE = Tip(
+    title='<img src=x onerror="window.__pwned=1">Hostile <b>title</b>',
+    date=__import__("datetime").date(2020, 3, 3),
+    themes=["empathy"],
+    summary="zanzibar <script>window.__pwned=2</script> summary",
+    takeaway="Escape everything.",
+    body="zanzibar &lt;img src=x onerror=window.__pwned=3&gt; and <svg onload=window.__pwned=4>",
+)
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("hostile")
+    write_site_corpus(root / "content")
+    save_tip(root / "content", HOSTILE)
+    config = dataclasses.replace(site_config(root))
+    site = build_site(config).site_dir
+    update_index(config.content_dir, root / "index")
+    return {"site": site, "content": config.content_dir, "index": root / "index"}
+
+
+@pytest.mark.parametrize("mode", ["served", "static"])
+def test_box_shows_hostile_text_as_text(tab, mode: str, hostile_site: dict[str, Path]) -> None:  # type: ignore[no-untyped-def]
+    serve = (
+        tipbook_server(hostile_site["site"], hostile_site["content"], hostile_site["index"])
+        if mode == "served"
+        else static_server(hostile_site["site"])
+    )
+    with serve as url:
+        tab.goto(url)
+        open_box(tab)
+        titles = search_titles(tab, "zanzibar")
+        assert any("<img" in title and "<b>title</b>" in title for title in titles)
+        tab.wait_for_timeout(300)
+        assert tab.evaluate("() => window.__pwned") is None
+        assert tab.locator(".md-search-result__list img, .md-search-result__list svg").count() == 0
