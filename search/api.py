@@ -53,9 +53,14 @@ class SearchService:
     """
 
     def __init__(
-        self, content_dir: Path | None, index_dir: Path, refresh_seconds: float = 5.0
+        self,
+        content_dir: Path | None,
+        index_dir: Path,
+        refresh_seconds: float = 5.0,
+        include_unpublished: bool = False,  # the `--drafts` preview finds drafts too
     ) -> None:
         self.content_dir = content_dir
+        self.include_unpublished = include_unpublished
         self.index_dir = Path(index_dir)
         self.refresh_seconds = refresh_seconds
         self.searcher = TipSearcher(self.index_dir)
@@ -99,7 +104,9 @@ class SearchService:
             options = parse_parameters(params)
             self._refresh_in_background()
             with self._turn(not _EXPANDING.isdisjoint(options["query"])):
-                result = self.searcher.search(**options)
+                result = self.searcher.search(
+                    **options, include_unpublished=self.include_unpublished
+                )
         except ApiError as error:
             return error.status, error.to_dict()
         except QueryError as error:

@@ -67,3 +67,22 @@ def test_nearest_file_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.chdir(nested)
     monkeypatch.delenv("TIPBOOK_CONFIG", raising=False)
     assert load_config().site_name == "Found"
+
+
+def test_mkdocs_yml_names_each_setting_once() -> None:
+    """YAML lets a repeated key silently replace the first (two `extra_javascript:` lists
+    dropped a script once): every mapping in mkdocs.yml names each key once."""
+    import yaml
+
+    class Strict(yaml.SafeLoader):
+        pass
+
+    def mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[object, object]:
+        keys = [loader.construct_object(key) for key, _ in node.value]
+        repeated = {k for k in keys if keys.count(k) > 1}
+        assert not repeated, f"mkdocs.yml repeats {sorted(map(str, repeated))}"
+        return loader.construct_mapping(node)
+
+    Strict.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    # Material's `!!python/name:` tags are not used; a tag would fail loudly here.
+    yaml.load((Path(__file__).resolve().parents[1] / "mkdocs.yml").read_text(), Strict)

@@ -9,12 +9,16 @@ cheap; the tips' parsed front matter and the related-tips map are kept between r
 from __future__ import annotations
 
 import html
+import json
 import logging
 import shutil
 import tempfile
 import time
+import urllib.parse
+from collections.abc import Iterable
+from http import HTTPStatus
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tipbook.config import Config
 from tipbook.errors import TipbookError
@@ -131,11 +135,48 @@ def make_preview_server(
         return page.read_bytes() if code in (404, 500) and page.is_file() else None
 
     server.error_handler = error_page
+    _serve_search_api(server, config, drafts)
     server.watch(str(config.content_dir))
     server.watch(str(config.mkdocs_file))
     if (config.root / "overrides").is_dir():
         server.watch(str(config.root / "overrides"))
     return server, builder, site_dir
+
+
+def _serve_search_api(server: LiveReloadServer, config: Config, drafts: bool) -> None:
+    """Answer `/api/search` in the preview as `tipbook serve` does, so the preview's search
+    box runs on tipbook's own search too (with drafts and scheduled tips when `drafts`).
+
+    Done by wrapping the server's WSGI application (`get_app`/`set_app`, the standard
+    library's public wsgiref API), not MkDocs' request handling.
+    """
+    from search.api import SearchService
+    from tipbook.server import SEARCH_PATH
+
+    service = SearchService(config.content_dir, config.index_dir, include_unpublished=drafts)
+    site_app = server.get_app()
+    assert site_app is not None
+
+    def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        if environ.get("PATH_INFO", "") not in (SEARCH_PATH, SEARCH_PATH + "/"):
+            return site_app(environ, start_response)
+        try:
+            params = urllib.parse.parse_qs(
+                environ.get("QUERY_STRING", ""), keep_blank_values=True, max_num_fields=50
+            )
+            status, body = service.handle(params)
+        except ValueError as error:
+            status, body = 400, {"error": {"status": 400, "message": f"bad query: {error}"}}
+        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        headers = [
+            ("Content-Type", "application/json; charset=utf-8"),
+            ("Content-Length", str(len(data))),
+            ("Cache-Control", "no-store"),
+        ]
+        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
+        return [data]
+
+    server.set_app(app)
 
 
 def serve_preview(

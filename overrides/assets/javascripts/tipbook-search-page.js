@@ -17,7 +17,7 @@
     const list = document.querySelector(".tb-search-results .md-search-result__list")
     const status = document.querySelector(".tb-search-status")
     const config = JSON.parse(document.getElementById("__config").textContent)
-    const base = new URL(config.base + "/", location.href)
+    const base = new URL(config.base.replace(/\/*$/, "/"), location.href)
     const worker = new Worker(config.search)
     let asked = 0
     let filled = false
