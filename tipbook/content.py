@@ -18,6 +18,7 @@ from typing import Any
 import frontmatter
 import yaml
 
+from tipbook import rules
 from tipbook.errors import ContentError, Problem, display_path
 from tipbook.model import Series, Tip, is_valid_slug
 
@@ -127,7 +128,9 @@ def parse_tip(text: str, path: str = "<tip>") -> tuple[Tip | None, list[Problem]
     lines = field_lines(text)
 
     def problem(field: str, message: str, level: str = "error") -> None:
-        problems.append(Problem(path, lines.get(field, 1), level, field, message))
+        problems.append(
+            rules.FRONT_MATTER.problem(path, lines.get(field, 1), field, message, level)
+        )
 
     if not text.strip():
         problem(
@@ -158,10 +161,9 @@ def parse_tip(text: str, path: str = "<tip>") -> tuple[Tip | None, list[Problem]
         line = mark.line + 1 if mark is not None else 1
         reason = getattr(error, "problem", None) or str(error).splitlines()[0]
         problems.append(
-            Problem(
+            rules.FRONT_MATTER.problem(
                 path,
                 line,
-                "error",
                 "",
                 f"front matter is not valid YAML ({reason}): quote values that "
                 "contain ': ' or start with a special character",
@@ -236,7 +238,7 @@ def read_tip(path: Path, shown: str) -> tuple[str, Tip | None, list[Problem]]:
     try:
         data = path.read_bytes()
     except OSError as error:
-        return "", None, [Problem(shown, 0, "error", "", f"cannot read file: {error}")]
+        return "", None, [rules.UNREADABLE.problem(shown, 0, "", f"cannot read file: {error}")]
     try:
         if b"\0" in data:
             raise UnicodeDecodeError("utf-8", data, data.index(b"\0"), len(data), "NUL byte")
@@ -247,7 +249,7 @@ def read_tip(path: Path, shown: str) -> tuple[str, Tip | None, list[Problem]]:
             "not a text file (binary, or not UTF-8): a tip is Markdown saved as UTF-8; "
             "save it as such, or move the file out of the tips folder"
         )
-        return "", None, [Problem(shown, 0, "error", "", message)]
+        return "", None, [rules.UNREADABLE.problem(shown, 0, "", message)]
     tip, problems = parse_tip(text, shown)
     return text, tip, problems
 
