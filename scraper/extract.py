@@ -21,12 +21,8 @@ from scraper.convert import DANGEROUS_TAGS
 from scraper.discover import canonicalize_url, soup_of, tags_in
 from scraper.doors import Post
 from tipbook.model import one_line
+from tipbook.text import TITLE_TOW, title_date_suffix
 
-# Title date suffixes as the site writes them: "– 8/13/13 TOW", "- 2/12/19", "– 1/2/24".
-_TITLE_DATE = re.compile(
-    r"\s*[–—-]?\s*\(?(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d{2})\)?(?:\s*TOW)?\s*$"
-)
-_TITLE_TOW = re.compile(r"\s*[–—-]?\s*\bTOW\s*$")
 _URL_DATE = re.compile(r"/(?P<y>(19|20)\d{2})/(?P<m>\d{1,2})/(?P<d>\d{1,2})/")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -112,14 +108,14 @@ def clean_title(raw: str) -> tuple[str, dt.date | None]:
     """Split a title as shown ("Convey Compassion – 8/13/13 TOW") into title and date."""
     text = one_line(raw)
     date = None
-    match = _TITLE_DATE.search(text)
-    if match and match.start() > 0:
+    match = title_date_suffix(text)
+    if match:
         try:
             date = dt.date(resolve_year(int(match["y"])), int(match["m"]), int(match["d"]))
         except ValueError:
             date = None
         text = text[: match.start()]
-    text = _TITLE_TOW.sub("", text)
+    text = TITLE_TOW.sub("", text)
     return text.strip(" -–—|:"), date
 
 

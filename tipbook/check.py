@@ -23,16 +23,14 @@ from urllib.parse import urlsplit
 from tipbook import rules
 from tipbook.content import KNOWN_KEYS, TIPS_DIR, field_lines, iter_tip_files, read_tip
 from tipbook.errors import Problem, display_path
-from tipbook.model import TUESDAY, Tip, current_date
+from tipbook.model import TUESDAY, Tip, current_date, parse_tip_name
 from tipbook.site import sanitize
 from tipbook.symlinks import refused_links
 from tipbook.taxonomy import Taxonomy
+from tipbook.text import SUMMARY_MAX, has_title_date
 from tipbook.validate import Located, TipIndex, validate_tip
 
-SUMMARY_MAX = 300
 FAR_AHEAD = dt.timedelta(days=366)  # tips are written weeks ahead, not years
-# Old archive titles carried their date ("… – 1/2/24 TOW"); in tipbook it lives in `date:`.
-_TITLE_DATE = re.compile(r"[-–—]\s*\d{1,2}/\d{1,2}/\d{2,4}(?:\s+TOW)?\s*$|\bTOW\s*$")
 # Placeholders: the marker `tipbook new` writes, and the usual stand-ins for missing text.
 _PLACEHOLDER_CASE = re.compile(r"\b(?:TODO|FIXME)\b|(?i:lorem ipsum)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -42,7 +40,6 @@ _CODE_SPAN = re.compile(r"`[^`]*`")
 _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'(][^)]*)?\)")
 _REF_LINK = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 _HREF = re.compile(r"\b(?:href|src)\s*=\s*[\"']([^\"']*)[\"']", re.IGNORECASE)
-_TIP_ID = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.md|\.html)?$")
 # HTML the site removes from a tip (script/style/embeds and event handlers): raw HTML in
 # Markdown is passed through, so this is the editor's only warning before it disappears.
 _DROPPED_TAG = re.compile(r"<\s*(script|iframe|style|object|embed|form)\b", re.IGNORECASE)
@@ -357,7 +354,7 @@ def _check_fields(tip: Tip, file: TipFile, add: _Add) -> None:
             f"missing slug: add `slug: {tip.slug}` (it names the file and the URL)",
             line=near("date", "title"),
         )
-    if _TITLE_DATE.search(tip.title):
+    if has_title_date(tip.title):
         add(
             rules.TITLE_DATE,
             "title",
@@ -661,10 +658,10 @@ def _tip_segment(path: str) -> tuple[str, str] | None:
     segments = [s for s in path.split("/") if s and s != "index.html"]
     if not segments:
         return None
-    match = _TIP_ID.match(segments[-1])
-    if not match:
+    named = parse_tip_name(segments[-1])
+    if named is None:
         return None
-    return f"{match.group(1)}-{match.group(2)}", match.group(2)
+    return f"{named[0]}-{named[1]}", named[1]
 
 
 def _linked_tip(target: str, collection: TipIndex, site_url: str) -> Located | None:

@@ -8,14 +8,21 @@ the editor left to do. `suggest_themes` explains the classifier's view of a tip.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tipbook.content import iter_tip_files, load_tip, read_tip, save_tip, tip_path
 from tipbook.errors import TipbookError, UsageError, display_path
-from tipbook.model import TUESDAY, Series, Tip, current_date, next_tuesday, slugify
+from tipbook.model import (
+    TUESDAY,
+    Series,
+    Tip,
+    current_date,
+    next_tuesday,
+    parse_tip_name,
+    slugify,
+)
 from tipbook.nearest import ChapterMatch, ChapterSimilarity
 from tipbook.taxonomy import Taxonomy, ThemeScore
 
@@ -35,8 +42,6 @@ Two or three short paragraphs, in the first person, as if you were telling a col
 
 {PLACEHOLDER}: Close with the takeaway line, one short sentence (the same as `takeaway:`).
 """
-# `YYYY-MM-DD-slug.md`: a tip's file name carries its date and slug.
-_TIP_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9-]+)\.md$")
 
 
 @dataclass
@@ -57,14 +62,14 @@ def existing_tips(content_dir: Path) -> list[tuple[dt.date, str, Path]]:
     """
     found = []
     for path in iter_tip_files(content_dir):
-        match = _TIP_FILE.match(path.name)
-        if not match:
+        named = parse_tip_name(path.name) if path.name.endswith(".md") else None
+        if named is None:
             continue
         try:
-            date = dt.date.fromisoformat(match.group(1))
+            date = dt.date.fromisoformat(named[0])
         except ValueError:
             continue
-        found.append((date, match.group(2), path))
+        found.append((date, named[1], path))
     return found
 
 
