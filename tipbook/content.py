@@ -308,6 +308,17 @@ def iter_tip_files(content_dir: Path) -> Iterator[Path]:
     return iter(sorted(p for p in tips_dir.rglob("*.md") if not p.name.startswith(".")))
 
 
+def readable_tips(
+    content_dir: Path, paths: Iterable[Path] | None = None
+) -> Iterator[tuple[Path, Tip]]:
+    """(file, tip) of every tip file (or of those at `paths`) that reads and parses, in
+    file order; the others are skipped (`tipbook check` names them and the fix)."""
+    for path in paths if paths is not None else iter_tip_files(content_dir):
+        _, tip, _ = read_tip(path, str(path))
+        if tip is not None:
+            yield path, tip
+
+
 def load_tips(content_dir: Path, paths: Iterable[Path] | None = None) -> list[Tip]:
     """Load every tip (or those at `paths`), sorted by date then slug.
 

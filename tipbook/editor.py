@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tipbook.content import iter_tip_files, load_tip, read_tip, save_tip, tip_path
+from tipbook.content import iter_tip_files, load_tip, readable_tips, save_tip, tip_path
 from tipbook.errors import TipbookError, UsageError, display_path
 from tipbook.model import (
     TUESDAY,
@@ -173,9 +173,8 @@ def _check_series_part(
     """
     taken: dict[int, Path] = {}
     name = series.name.casefold()
-    for _, _, path in existing:
-        _, tip, _ = read_tip(path, str(path))
-        if tip is not None and tip.series and tip.series.name.casefold() == name:
+    for path, tip in readable_tips(content_dir, [path for _, _, path in existing]):
+        if tip.series and tip.series.name.casefold() == name:
             taken.setdefault(tip.series.part, path)
     if series.part in taken:
         free = next(part for part in range(1, len(taken) + 2) if part not in taken)
@@ -250,13 +249,8 @@ def suggest_themes(
 def _other_tips(content_dir: Path, path: Path) -> list[Tip]:
     """Every readable tip below `content_dir` except the one at `path`."""
     me = path.resolve()
-    tips = []
-    for other in iter_tip_files(content_dir):
-        if other.resolve() != me:
-            _, tip, _ = read_tip(other, str(other))
-            if tip is not None:
-                tips.append(tip)
-    return tips
+    others = [other for other in iter_tip_files(content_dir) if other.resolve() != me]
+    return [tip for _, tip in readable_tips(content_dir, others)]
 
 
 def theme_counts(content_dir: Path, taxonomy: Taxonomy) -> Counter[str]:
@@ -279,10 +273,7 @@ def theme_tally(content_dir: Path, taxonomy: Taxonomy, today: dt.date | None = N
     `today`) and drafts apart: a chapter shows only the first (unreadable tips: skipped)."""
     today = today or current_date()
     tally = ThemeTally()
-    for path in iter_tip_files(content_dir):
-        _, tip, _ = read_tip(path, str(path))
-        if tip is None:
-            continue
+    for _, tip in readable_tips(content_dir):
         counts = (
             tally.drafts if tip.draft else tally.scheduled if tip.date > today else tally.published
         )
