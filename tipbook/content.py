@@ -275,18 +275,28 @@ def write_text_atomic(path: Path, text: str) -> bool:
             return False
     except FileNotFoundError:
         pass
+    write_bytes_atomic(path, data)
+    return True
+
+
+def write_bytes_atomic(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write `data` to `path` via a temporary file in its folder and a rename.
+
+    `durable` flushes the data to disk before the rename (content an editor may have
+    waited for); caches and downloads that can be fetched again skip that cost.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
-    return True
 
 
 def tip_path(content_dir: Path, tip: Tip) -> Path:
