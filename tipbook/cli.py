@@ -29,7 +29,8 @@ class CommandFolder(click.Group):
         if cmd_name not in self.list_commands(ctx):
             return None
         module = importlib.import_module(f"tipbook.commands.{cmd_name.replace('-', '_')}")
-        return module.command
+        command: click.Command = module.command
+        return command
 
 
 @click.group(

@@ -17,6 +17,7 @@ from typing import Any
 
 import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 from tipbook import rules
 from tipbook.errors import ContentError, Problem, display_path
@@ -49,7 +50,7 @@ class _Dumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
-class _YAMLHandler(frontmatter.YAMLHandler):
+class _YAMLHandler(YAMLHandler):
     """python-frontmatter's YAML handler with libyaml's safe loader when PyYAML has it: the
     same documents and values, parsed several times faster than by the pure-Python loader."""
 

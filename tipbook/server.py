@@ -61,7 +61,7 @@ class SiteServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
+        host, port = self.socket.getsockname()[:2]  # what server_address holds, as text
         shown = f"[{host}]" if ":" in str(host) else host
         return f"http://{shown}:{port}/"
 
@@ -90,7 +90,9 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Seconds a connection may sit idle (or trickle a request in) before it is closed,
         # so idle clients cannot hold the server's threads forever.
-        self.timeout = args[2].idle_timeout
+        # typeshed declares it a class variable; `StreamRequestHandler.setup` reads it from
+        # the instance, and each server has its own.
+        self.timeout = args[2].idle_timeout  # type: ignore[misc]
         super().__init__(*args, directory=str(args[2].site_dir), **kwargs)
 
     def do_GET(self) -> None:

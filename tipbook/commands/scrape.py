@@ -57,7 +57,7 @@ from tipbook.cli import get_config
 )
 @click.pass_context
 def command(
-    ctx: click.Context, urls: tuple[str, ...], verbose: bool, plan: bool, **flags: object
+    ctx: click.Context, /, urls: tuple[str, ...], verbose: bool, plan: bool, **flags: object
 ) -> None:
     """Scrape tips from the archive (default: the configured start URLs) into content/.
 
