@@ -13,9 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, Tag
+from bs4.element import NavigableString
 
 from scraper.convert import DANGEROUS_TAGS
 from scraper.discover import canonicalize_url, soup_of, tags_in
@@ -246,8 +248,6 @@ def _main_content(soup: BeautifulSoup) -> Tag | None:
 def _generic_title(soup: BeautifulSoup, content: Tag | None) -> Tag | None:
     if content is not None:
         for parent in (content, *content.parents):
-            if not isinstance(parent, Tag):
-                continue
             heading = parent.find("h1")
             if heading is not None:
                 return heading
@@ -274,13 +274,14 @@ def _find_date(soup: BeautifulSoup, article: Tag | None, url: str) -> tuple[dt.d
         date = parse_iso_date(str(node["datetime"]))
         if date:
             return date, "time"
-    for attrs in (
+    meta_names: tuple[dict[str, Any], ...] = (
         {"property": "article:published_time"},
         {"itemprop": "datePublished"},
         {"name": "date"},
         {"name": "DC.date"},
         {"name": "pubdate"},
-    ):
+    )
+    for attrs in meta_names:
         meta = soup.find("meta", attrs=attrs, content=True)
         if meta is not None:
             date = parse_iso_date(str(meta["content"]))

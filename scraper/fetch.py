@@ -109,9 +109,9 @@ def decode_html(content: bytes, content_type: str | None) -> str:
         match = _HEADER_CHARSET.search(content_type)
         if match:
             candidates.append(match.group(1))
-    match = _META_CHARSET.search(content[:4096])
-    if match:
-        candidates.append(match.group(1).decode("ascii", "ignore"))
+    meta = _META_CHARSET.search(content[:4096])
+    if meta:
+        candidates.append(meta.group(1).decode("ascii", "ignore"))
     if content.startswith(b"\xef\xbb\xbf"):
         candidates.insert(0, "utf-8-sig")
     for label in candidates:

@@ -8,6 +8,7 @@ miss gets the site's own `404.html`.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import posixpath
@@ -50,6 +51,8 @@ class SiteServer(ThreadingHTTPServer):
     request sees the old site or the new one, never a half or an empty one.
     """
 
+    quiet = False  # True: clients that hang up are not logged
+
     daemon_threads = True
     request_queue_size = 64  # a burst of requests waits in the queue, not refused
     idle_timeout = IDLE_TIMEOUT
@@ -74,7 +77,7 @@ class SiteServer(ThreadingHTTPServer):
         """A client that hangs up or goes quiet costs one log line, not a traceback."""
         error = sys.exc_info()[1]
         if isinstance(error, _HUNG_UP):
-            if not getattr(self, "quiet", False):
+            if not self.quiet:
                 sys.stderr.write(f"{client_address[0]} - - closed: {type(error).__name__}\n")
             return
         super().handle_error(request, client_address)
@@ -189,11 +192,11 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
             return None
         return super().send_head()
 
-    def list_directory(self, path: str) -> None:  # type: ignore[override]
+    def list_directory(self, path: str | os.PathLike[str]) -> io.BytesIO | None:
         self._send_not_found()
         return None
 
-    def guess_type(self, path: str) -> str:  # type: ignore[override]
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
         kind = super().guess_type(path)
         if kind.startswith(_TEXT_TYPES) and "charset" not in kind:
             kind += "; charset=utf-8"
@@ -258,7 +261,7 @@ def make_server(
         if service is not None:
             service.close()
         raise listen_error(host, port, error) from None
-    server.quiet = quiet  # type: ignore[attr-defined]
+    server.quiet = quiet
     return server
 
 

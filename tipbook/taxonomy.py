@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -67,7 +67,7 @@ class Taxonomy:
     def __contains__(self, theme_id: object) -> bool:
         return theme_id in self.by_id
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Theme]:
         return iter(self.themes)
 
     def __len__(self) -> int:

@@ -261,6 +261,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
             self._specs[page.file.src_uri] = spec
             page.file.content_string = "" if skip else spec.markdown
             if skip:
+                # On this page only: MkDocs calls `page.render`, and this one has nothing to.
                 page.render = _render_nothing.__get__(page)  # type: ignore[method-assign]
         if self.fast:
             speedups.use_shared_markdown(page)
