@@ -35,6 +35,7 @@ from whoosh.index import LockError
 
 from search.schema import SCHEMA_VERSION, build_schema, weighted_content
 from search.whoosh_internals import toc_doc_count
+from tipbook import rules
 from tipbook.content import TIPS_DIR, parse_tip, write_text_atomic
 from tipbook.errors import Problem, TipbookError, display_path
 from tipbook.model import Tip, tip_url
@@ -379,7 +380,7 @@ def _read(info: _File, report: IndexReport) -> bytes | None:
         return Path(info.path).read_bytes()
     except OSError as error:
         report.problems.append(
-            Problem(display_path(Path(info.path)), 0, "error", "", f"cannot read: {error}")
+            rules.UNREADABLE.problem(display_path(Path(info.path)), 0, "", f"cannot read: {error}")
         )
         return None
 
@@ -394,7 +395,7 @@ def _document(info: _File, data: bytes, digest: str, report: IndexReport) -> dic
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        report.problems.append(Problem(shown, 0, "error", "", f"not UTF-8 text: {error}"))
+        report.problems.append(rules.UNREADABLE.problem(shown, 0, "", f"not UTF-8 text: {error}"))
         return None
     tip, problems = parse_tip(text, shown)
     errors = [p for p in problems if p.is_error]

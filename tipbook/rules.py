@@ -27,7 +27,9 @@ class Rule:
         return Problem(path, line, level or self.level, field, message, self.id)
 
 
-# Reading the file (tipbook/content.py).
+# The theme taxonomy, content/themes.yml (tipbook/taxonomy.py).
+TAXONOMY = Rule("taxonomy", "error")
+# Reading a tip file (tipbook/content.py; search/indexer.py when indexing).
 UNREADABLE = Rule("unreadable", "error")
 FRONT_MATTER = Rule("front-matter", "error")
 # One tip (tipbook/validate.py).
