@@ -8,6 +8,7 @@ the build (`tipbook.site.collect`) and `tipbook check` both judge tips here.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,25 +113,40 @@ class LocatedTip:
 
 class TipIndex:
     """Every tip by id, slug, date, title and series part: one pass, no pairs, so the
-    rules between tips stay linear in the number of tips."""
+    rules between tips stay linear in the number of tips. The indexes only warnings use
+    are made on first use (a build judges errors only)."""
 
     def __init__(self, files: Iterable[Located]) -> None:
+        self.files = [file for file in files if file.tip is not None]
         self.by_id: dict[str, Located] = {}
         self.by_slug: dict[str, list[Located]] = {}
-        self.by_date: dict[dt.date, list[Located]] = {}
-        self.by_title: dict[str, list[Located]] = {}
-        self.by_part: dict[tuple[str, int], list[Located]] = {}
-        for file in files:
-            tip = file.tip
-            if tip is None:
-                continue
+        for file in self.files:
+            tip = _tip(file)
             self.by_id.setdefault(tip.id, file)
             self.by_slug.setdefault(tip.slug, []).append(file)
-            self.by_date.setdefault(tip.date, []).append(file)
-            self.by_title.setdefault(slugify(tip.title), []).append(file)
-            if tip.series:
-                part = (tip.series.name.casefold(), tip.series.part)
-                self.by_part.setdefault(part, []).append(file)
+
+    @functools.cached_property
+    def by_date(self) -> dict[dt.date, list[Located]]:
+        found: dict[dt.date, list[Located]] = {}
+        for file in self.files:
+            found.setdefault(_tip(file).date, []).append(file)
+        return found
+
+    @functools.cached_property
+    def by_title(self) -> dict[str, list[Located]]:
+        found: dict[str, list[Located]] = {}
+        for file in self.files:
+            found.setdefault(slugify(_tip(file).title), []).append(file)
+        return found
+
+    @functools.cached_property
+    def by_part(self) -> dict[tuple[str, int], list[Located]]:
+        found: dict[tuple[str, int], list[Located]] = {}
+        for file in self.files:
+            series = _tip(file).series
+            if series:
+                found.setdefault((series.name.casefold(), series.part), []).append(file)
+        return found
 
     @staticmethod
     def other(files: list[Located], file: Located) -> Located | None:
@@ -140,8 +156,11 @@ class TipIndex:
                 return candidate
         return None
 
-    def duplicates(self, file: Located, lines: dict[str, int] | None = None) -> list[Problem]:
-        """What `file`'s tip shares with another tip: slug, date, title or series part."""
+    def duplicates(
+        self, file: Located, lines: dict[str, int] | None = None, errors_only: bool = False
+    ) -> list[Problem]:
+        """What `file`'s tip shares with another tip: slug, date, title or series part
+        (with `errors_only`, only what is an error: the slug)."""
         tip = file.tip
         if tip is None:
             return []
@@ -158,6 +177,8 @@ class TipIndex:
                 "slug",
                 f"slug {tip.slug!r} is also used by {other.shown}: choose another slug",
             )
+        if errors_only:
+            return problems  # the rules below are warnings
         other = self.other(self.by_date.get(tip.date, []), file)
         if other:
             add(
@@ -186,8 +207,13 @@ class TipIndex:
         return problems
 
 
-def validate_collection(located: Iterable[Located]) -> list[Problem]:
+def validate_collection(located: Iterable[Located], errors_only: bool = False) -> list[Problem]:
     """Problems between tips (`TipIndex.duplicates`) of every file."""
     files = list(located)
     index = TipIndex(files)
-    return [problem for file in files for problem in index.duplicates(file)]
+    return [problem for file in files for problem in index.duplicates(file, None, errors_only)]
+
+
+def _tip(file: Located) -> Tip:
+    assert file.tip is not None  # TipIndex keeps only files that hold a tip
+    return file.tip

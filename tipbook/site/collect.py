@@ -197,7 +197,7 @@ def collect_tips(
     if cache is not None:
         for gone in set(cache) - seen:
             del cache[gone]
-    problems.extend(p for p in validate_collection(located) if p.is_error)
+    problems.extend(validate_collection(located, errors_only=True))
     if problems:
         raise ContentError(problems)
     loaded = [file.tip for file in located if file.tip is not None]
