@@ -12,15 +12,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 import re
 from dataclasses import dataclass
 
 from tipbook.model import Series, Tip, one_line
 from tipbook.nearest import ChapterMatch, ChapterSimilarity
 from tipbook.taxonomy import Taxonomy
+from tipbook.text import SUMMARY_MAX, plain_text
 
-SUMMARY_MAX = 300
 SUMMARY_MIN_PARAGRAPH = 60  # shorter first paragraphs ("So how do you say I'm sorry?") skip
 TAKEAWAY_MAX = 160
 ORDINALS = {
@@ -60,21 +59,7 @@ _SERIES_PART = re.compile(
 )
 _WORD_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6}
 _FINAL_PART = re.compile(rf"\b(?P<ord>{'|'.join(ORDINALS)})\s+and\s+(final|last)\b", re.I)
-_MD_LINK = re.compile(r"!?(?<!\\)\[((?:[^\]\\]|\\.)*)(?<!\\)\]\([^)]*\)")
-_TAG_LIKE = re.compile(r"<[^>]*>")
-_MD_MARKS = re.compile(r"(\*\*|__|\*|`)")
-_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>|])")
 _SENTENCE_END = re.compile(r"[.!?…][”\"’)]?(?=\s|$)")
-
-
-def plain_text(markdown: str) -> str:
-    """Markdown inline markup removed: link texts kept, emphasis marks and escapes dropped,
-    nothing that looks like an HTML tag left."""
-    text = _MD_LINK.sub(r"\1", markdown)
-    text = _MD_MARKS.sub("", text)
-    text = html.unescape(_MD_ESCAPE.sub(r"\1", text))
-    # Summaries and takeaways are shown as text in places that may not escape HTML.
-    return one_line(_TAG_LIKE.sub("", text))
 
 
 def _blocks(markdown: str) -> list[str]:

@@ -18,7 +18,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, Tag
+from bs4.element import NavigableString, PageElement
 from markdownify import MarkdownConverter
 
 # Removed together with everything inside them.
@@ -143,8 +144,8 @@ def bullets_to_lists(root: Tag, soup: BeautifulSoup) -> None:
     _merge_adjacent_lists(root)
 
 
-def _split_lines(paragraph: Tag) -> list[list[object]]:
-    lines: list[list[object]] = [[]]
+def _split_lines(paragraph: Tag) -> list[list[PageElement]]:
+    lines: list[list[PageElement]] = [[]]
     for node in list(paragraph.children):
         if isinstance(node, Tag) and node.name == "br":
             lines.append([])

@@ -90,8 +90,9 @@ def soup_of(html: str) -> BeautifulSoup:
 def _classes(tag: Tag | None) -> set[str]:
     if tag is None:
         return set()
-    value = tag.get("class") or []
-    return {str(c).lower() for c in (value if isinstance(value, list) else value.split())}
+    value = tag.get("class")
+    names = value if isinstance(value, list) else str(value or "").split()
+    return {str(c).lower() for c in names}
 
 
 def is_archive(soup: BeautifulSoup, url: str) -> bool:

@@ -137,7 +137,7 @@ def _json(fetcher: Fetcher, url: str) -> object:
 
 def _float(value: object) -> float:
     try:
-        return float(value)  # type: ignore[arg-type]
+        return float(value) if isinstance(value, (str, int, float)) else float(str(value))
     except (TypeError, ValueError):
         return 0.0
 
@@ -230,7 +230,7 @@ class RestReader:
         )
         for start in range(0, len(wanted), PER_PAGE):
             chunk = wanted[start : start + PER_PAGE]
-            params = {
+            params: dict[str, str | int] = {
                 "include": ",".join(map(str, chunk)),
                 "per_page": PER_PAGE,
                 "_fields": "id,slug,name",

@@ -13,20 +13,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup, NavigableString, Tag
+from bs4 import BeautifulSoup, Tag
+from bs4.element import NavigableString
 
 from scraper.convert import DANGEROUS_TAGS
 from scraper.discover import canonicalize_url, soup_of, tags_in
 from scraper.doors import Post
 from tipbook.model import one_line
+from tipbook.text import TITLE_TOW, title_date_suffix
 
-# Title date suffixes as the site writes them: "– 8/13/13 TOW", "- 2/12/19", "– 1/2/24".
-_TITLE_DATE = re.compile(
-    r"\s*[–—-]?\s*\(?(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4}|\d{2})\)?(?:\s*TOW)?\s*$"
-)
-_TITLE_TOW = re.compile(r"\s*[–—-]?\s*\bTOW\s*$")
 _URL_DATE = re.compile(r"/(?P<y>(19|20)\d{2})/(?P<m>\d{1,2})/(?P<d>\d{1,2})/")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -112,14 +110,14 @@ def clean_title(raw: str) -> tuple[str, dt.date | None]:
     """Split a title as shown ("Convey Compassion – 8/13/13 TOW") into title and date."""
     text = one_line(raw)
     date = None
-    match = _TITLE_DATE.search(text)
-    if match and match.start() > 0:
+    match = title_date_suffix(text)
+    if match:
         try:
             date = dt.date(resolve_year(int(match["y"])), int(match["m"]), int(match["d"]))
         except ValueError:
             date = None
         text = text[: match.start()]
-    text = _TITLE_TOW.sub("", text)
+    text = TITLE_TOW.sub("", text)
     return text.strip(" -–—|:"), date
 
 
@@ -250,8 +248,6 @@ def _main_content(soup: BeautifulSoup) -> Tag | None:
 def _generic_title(soup: BeautifulSoup, content: Tag | None) -> Tag | None:
     if content is not None:
         for parent in (content, *content.parents):
-            if not isinstance(parent, Tag):
-                continue
             heading = parent.find("h1")
             if heading is not None:
                 return heading
@@ -278,13 +274,14 @@ def _find_date(soup: BeautifulSoup, article: Tag | None, url: str) -> tuple[dt.d
         date = parse_iso_date(str(node["datetime"]))
         if date:
             return date, "time"
-    for attrs in (
+    meta_names: tuple[dict[str, Any], ...] = (
         {"property": "article:published_time"},
         {"itemprop": "datePublished"},
         {"name": "date"},
         {"name": "DC.date"},
         {"name": "pubdate"},
-    ):
+    )
+    for attrs in meta_names:
         meta = soup.find("meta", attrs=attrs, content=True)
         if meta is not None:
             date = parse_iso_date(str(meta["content"]))

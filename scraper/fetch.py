@@ -19,9 +19,7 @@ from __future__ import annotations
 import email.utils
 import hashlib
 import json
-import os
 import re
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -32,6 +30,8 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 from protego import Protego
+
+from tipbook.content import write_bytes_atomic
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 GONE_STATUSES = frozenset({404, 410})
@@ -109,9 +109,9 @@ def decode_html(content: bytes, content_type: str | None) -> str:
         match = _HEADER_CHARSET.search(content_type)
         if match:
             candidates.append(match.group(1))
-    match = _META_CHARSET.search(content[:4096])
-    if match:
-        candidates.append(match.group(1).decode("ascii", "ignore"))
+    meta = _META_CHARSET.search(content[:4096])
+    if meta:
+        candidates.append(meta.group(1).decode("ascii", "ignore"))
     if content.startswith(b"\xef\xbb\xbf"):
         candidates.insert(0, "utf-8-sig")
     for label in candidates:
@@ -156,20 +156,10 @@ class HttpCache:
         meta_path, body_path = self._paths(url)
         meta = {**meta, "url": url, "has_body": bool(body)}
         if body:
-            _write_atomic(body_path, body)
-        _write_atomic(meta_path, json.dumps(meta, sort_keys=True).encode("utf-8"))
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+            write_bytes_atomic(body_path, body, durable=False)
+        write_bytes_atomic(
+            meta_path, json.dumps(meta, sort_keys=True).encode("utf-8"), durable=False
+        )
 
 
 @dataclass

@@ -13,8 +13,6 @@ it never fails the tip.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -23,6 +21,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 from scraper.fetch import Fetcher, FetchError
+from tipbook.content import write_bytes_atomic
 from tipbook.model import slugify
 
 # Below the content folder; not assets/, where the site theme keeps its own files.
@@ -114,17 +113,5 @@ class ImageStore:
         path = MEDIA_DIR / f"{stem}-{digest}{IMAGE_TYPES[kind]}"
         target = self.content_dir / path
         if not target.exists():
-            _write_bytes_atomic(target, response.content)
+            write_bytes_atomic(target, response.content, durable=False)
         return ImageResult(url, path)
-
-
-def _write_bytes_atomic(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise

@@ -285,7 +285,7 @@ class _Run:
         """List the archive's posts through the REST API, else its feed: True when read to
         the end, False when it stopped early or the forced door failed; None to fall back
         to the theme's pages."""
-        reasons = []
+        reasons: list[str] = []
         for door in ("rest", "feed"):
             if self.via not in ("auto", door):
                 continue
@@ -455,8 +455,8 @@ class _Run:
         job = result.job
         tip: Tip | None = None
         note = ""
-        for problem in result.image_problems:
-            self._skip(problem.url, problem.reason, problem.stage)
+        for skipped in result.image_problems:
+            self._skip(skipped.url, skipped.reason, skipped.stage)
         if result.page is not None:
             tip, problem = self._tip_from_page(job, result.page, result.fetched_url, result.images)
             if tip is None:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from scraper.discover import url_key
 from tipbook.content import TIPS_DIR, iter_tip_files, read_tip, save_tip, tip_path
-from tipbook.model import SLUG_MAX_LENGTH, Tip, normalize_body
+from tipbook.model import SLUG_MAX_LENGTH, Tip, normalize_body, tip_relative_path
 
 HASH_LENGTH = 16
 
@@ -98,16 +98,17 @@ class ExistingTips:
     def knows(self, url: str) -> bool:
         return url_key(url) in self.by_key
 
-    def find(self, content_dir: Path, tip: Tip) -> tuple[Path, Tip] | None:
-        """The existing file of `tip` (by source URL, else at its path), or None.
+    def find(self, content_dir: Path, tip: Tip) -> tuple[str, tuple[Path, Tip] | None]:
+        """The slug `tip` is to be saved under, and its existing file (by source URL, else
+        at its path) or None. Only looks: the caller gives the tip its slug.
 
-        Also settles the tip's slug: a path that holds *another* source's tip is never
-        this tip's, so the tip takes the next free slug (`-2`, `-3`, …) instead.
+        A path that holds *another* source's tip is never this tip's, so the slug is then
+        the next free one (`-2`, `-3`, …).
         """
         own = self.by_key.get(url_key(tip.source)) if tip.source else None
-        base, number = tip.slug, 1
+        slug, number = tip.slug, 1
         while True:
-            candidate = tip_path(content_dir, tip)
+            candidate = content_dir.joinpath(*tip_relative_path(tip.date, slug).parts)
             other = self.tips.get(candidate)
             if candidate == own or candidate in self.unreadable or other is None:
                 break
@@ -115,15 +116,15 @@ class ExistingTips:
                 own = own or candidate  # an editor's file without source at this path
                 break
             number += 1
-            tip.slug = f"{base[: SLUG_MAX_LENGTH - 4]}-{number}"
-        return (own, self.tips[own]) if own is not None else None
+            slug = f"{tip.slug[: SLUG_MAX_LENGTH - 4]}-{number}"
+        return slug, ((own, self.tips[own]) if own is not None else None)
 
 
 def write_tip(
     content_dir: Path, tip: Tip, existing: ExistingTips, force: bool = False
 ) -> tuple[Outcome, Path]:
     """Save a scraped tip; return what happened and the file it is in."""
-    found = existing.find(content_dir, tip)
+    tip.slug, found = existing.find(content_dir, tip)
     target = tip_path(content_dir, tip)
     if target in existing.unreadable and not force:
         return Outcome.KEPT, target  # `tipbook check` tells the editor what is wrong

@@ -33,11 +33,13 @@ import whoosh
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
-from search.schema import SCHEMA_VERSION, build_schema, plain_text, weighted_content
+from search.schema import SCHEMA_VERSION, build_schema, weighted_content
 from search.whoosh_internals import toc_doc_count
+from tipbook import rules
 from tipbook.content import TIPS_DIR, parse_tip, write_text_atomic
 from tipbook.errors import Problem, TipbookError, display_path
-from tipbook.model import Tip
+from tipbook.model import Tip, tip_url
+from tipbook.text import body_text
 
 CURRENT_FILE = "CURRENT"
 PREVIOUS_FILE = "PREVIOUS"  # the generation live before CURRENT: readers may still hold it
@@ -209,10 +211,9 @@ def _scan(content_dir: Path) -> dict[str, _File]:
     files: dict[str, _File] = {}
     top = os.path.join(str(content_dir), TIPS_DIR)
     rel_top = f"{content_dir.name}/{TIPS_DIR}"
-    url_top = f"/{TIPS_DIR}"
-    pending = [(top, rel_top, url_top)]
+    pending = [(top, rel_top, TIPS_DIR)]  # the folder, below content's parent, below content
     while pending:
-        folder, rel_folder, url_folder = pending.pop()
+        folder, rel_folder, src_folder = pending.pop()
         try:
             entries = list(os.scandir(folder))
         except OSError:
@@ -220,7 +221,7 @@ def _scan(content_dir: Path) -> dict[str, _File]:
         for entry in entries:
             name = entry.name
             if entry.is_dir(follow_symlinks=False):
-                pending.append((entry.path, f"{rel_folder}/{name}", f"{url_folder}/{name}"))
+                pending.append((entry.path, f"{rel_folder}/{name}", f"{src_folder}/{name}"))
             elif name.endswith(".md") and not name.startswith("."):
                 if entry.is_symlink() and not _links_inside(entry.path, content_dir):
                     continue  # only content/ is published (`tipbook check` names the link)
@@ -229,7 +230,7 @@ def _scan(content_dir: Path) -> dict[str, _File]:
                 except OSError:
                     continue
                 rel = f"{rel_folder}/{name}"
-                url = f"{url_folder}/{name[:-3]}/"
+                url = "/" + tip_url(f"{src_folder}/{name}")
                 files[rel] = _File(entry.path, rel, url, stat.st_mtime_ns, stat.st_size)
     return files
 
@@ -379,7 +380,7 @@ def _read(info: _File, report: IndexReport) -> bytes | None:
         return Path(info.path).read_bytes()
     except OSError as error:
         report.problems.append(
-            Problem(display_path(Path(info.path)), 0, "error", "", f"cannot read: {error}")
+            rules.UNREADABLE.problem(display_path(Path(info.path)), 0, "", f"cannot read: {error}")
         )
         return None
 
@@ -394,7 +395,7 @@ def _document(info: _File, data: bytes, digest: str, report: IndexReport) -> dic
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        report.problems.append(Problem(shown, 0, "error", "", f"not UTF-8 text: {error}"))
+        report.problems.append(rules.UNREADABLE.problem(shown, 0, "", f"not UTF-8 text: {error}"))
         return None
     tip, problems = parse_tip(text, shown)
     errors = [p for p in problems if p.is_error]
@@ -406,7 +407,7 @@ def _document(info: _File, data: bytes, digest: str, report: IndexReport) -> dic
 
 def tip_document(tip: Tip, path: str, url: str, digest: str = "") -> dict[str, Any]:
     """The Whoosh document of a tip (field name → value)."""
-    body = plain_text(tip.body)
+    body = body_text(tip.body)
     doc: dict[str, Any] = {
         "id": tip.id,
         "path": path,

@@ -6,7 +6,6 @@ another version is rebuilt on its next use instead of answering wrongly.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from whoosh.analysis import IDTokenizer, LowercaseFilter, StemmingAnalyzer
@@ -34,11 +33,6 @@ FIELD_ALIASES = {
     "tags": "tags",
     "series": "series",
 }
-
-_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")  # [text](url) and ![alt](src) → text
-_URL = re.compile(r"<?https?://[^\s>)]+>?")
-_MARKUP = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+|\d+[.)]\s+)|[*_`~]{1,3}|<[^>]+>", re.M)
-_BLANKS = re.compile(r"[ \t]+")
 
 
 def text_analyzer() -> StemmingAnalyzer:
@@ -81,15 +75,3 @@ def weighted_content(
     parts = {"title": title, "summary": summary, "takeaway": takeaway, "body": body}
     weighted = [parts[name] for name, weight in FIELD_WEIGHTS for _ in range(weight)]
     return "\n".join([*weighted, " ".join(dict.fromkeys(keywords))])
-
-
-def plain_text(markdown: str) -> str:
-    """The readable text of a tip's Markdown body, for indexing and snippets.
-
-    A few regular expressions rather than a Markdown renderer: rendering every tip to HTML
-    and parsing it back would dominate indexing time, and snippets only need the words.
-    """
-    text = _LINK.sub(r"\1", markdown)
-    text = _URL.sub(" ", text)
-    text = _MARKUP.sub("", text)
-    return _BLANKS.sub(" ", text).strip()

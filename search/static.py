@@ -27,9 +27,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from search.schema import plain_text
 from tipbook.model import Tip
 from tipbook.site import sanitize
+from tipbook.text import body_text
 
 BUNDLE_DIR = "pagefind"  # below the site folder: Pagefind's index and its JS
 SITE_INFO = "search/tipbook.json"  # chapter titles and years, for the search box and page
@@ -122,7 +122,7 @@ def tip_page_html(tip: Tip, chapter_titles: list[str]) -> str:
         ]
     )
     paragraphs = "".join(
-        f"<p>{esc(block)}</p>" for block in (plain_text(b) for b in tip.body.split("\n\n")) if block
+        f"<p>{esc(block)}</p>" for block in (body_text(b) for b in tip.body.split("\n\n")) if block
     )
     return (
         f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{esc(tip.title)}'

@@ -521,3 +521,42 @@ def test_any_file_gives_findings_never_a_crash(project: Path, front: str, body: 
     report = check(project)
     assert report.checked == 2
     assert all(p.level in ("error", "warning") and p.line >= 0 for p in report.problems)
+
+
+def test_every_finding_names_its_rule(project: Path) -> None:
+    """Each finding carries the id of the one rule that made it (tipbook/rules.py): what
+    folds warnings together, never their text."""
+    from tipbook import rules
+    from tipbook.check import arrange
+
+    known = {v.id: v for v in vars(rules).values() if isinstance(v, rules.Rule)}
+    assert len(known) == len([v for v in vars(rules).values() if isinstance(v, rules.Rule)])
+    sloppy = (
+        GOOD.replace("title: Listen Before You Answer", "title: Listen – 1/2/24 TOW")
+        .replace("  - empathy", "  - empaty")
+        .replace("summary: A customer who feels heard calms down.", "summary: TODO")
+        + '\n<span style="x" onclick="y">z</span> [a](2019-01-01-nowhere.md) {: .nope }\n'
+    )
+    for number in range(4):
+        day = TODAY - dt.timedelta(days=7 * number + 2)
+        slug = f"tip-{number}"
+        text = sloppy.replace("date: 2026-11-24", f"date: {day.isoformat()}").replace(
+            "slug: listen-before-you-answer", f"slug: {slug}"
+        )
+        write(project, f"tips/{day.year}/{day.isoformat()}-{slug}.md", text)
+    report = check(project)
+    rule_ids = {p.rule for p in report.problems}
+    assert rule_ids <= known.keys()
+    assert {
+        "title-date",
+        "unknown-theme",
+        "placeholder",
+        "event-handler",
+        "broken-link",
+    } <= rule_ids
+    assert all(known[p.rule].level == p.level for p in report.problems if p.rule != "placeholder")
+    _, _, folded = arrange(report)
+    for group in folded:
+        assert len({p.rule for p in group.problems}) == 1
+    # The title-date warnings of four tips differ in nothing but their file: one group.
+    assert [len(g.problems) for g in folded if g.problems[0].rule == "title-date"] == [4]

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from site_corpus import site_config, write_corpus
 
-from tipbook.site import build_site, parallel, speedups
+from tipbook.site import build_site, load_mkdocs_config, pages, parallel, speedups
 
 pytestmark = pytest.mark.slow
 SEARCH_INDEX = "search/search_index.json"
@@ -113,3 +113,32 @@ def test_a_missing_mkdocs_internal_builds_as_stock(
     notices = [r.getMessage() for r in caplog.records if r.name == speedups.log.name]
     assert len(notices) == 1 and "_RenamedTreeprocessor" in notices[0]
     assert_same_site(stock_site, site)
+
+
+def test_without_materials_record_of_tag_listings_the_pages_with_one_are_found(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    fresh_gate: None,
+) -> None:
+    """The tags plugin writes listings into pages after they passed the sanitising gate;
+    which pages, tipbook reads from the plugin's private record. Without it (another
+    Material), every page whose source holds the listing directive is found instead."""
+    from mkdocs.structure.files import get_files
+    from mkdocs.structure.pages import Page
+
+    write_corpus(tmp_path / "content")
+    config = load_mkdocs_config(site_config(tmp_path), site_dir=tmp_path / "site")
+    config = config.plugins.on_config(config)
+    files = config.plugins.on_files(get_files(config), config=config)
+    documents = [Page(None, file, config) for file in files.documentation_pages()]
+    assert len(documents) > 10
+    assert speedups.tag_listing_pages(config, documents) == []  # none recorded yet
+
+    monkeypatch.setattr(speedups, "_TAG_LISTINGS", ("listings", "renamed"))
+    with caplog.at_level(logging.WARNING, logger=speedups.log.name):
+        found = speedups.tag_listing_pages(config, documents)
+        again = speedups.tag_listing_pages(config, documents)
+    assert [page.file.src_uri for page in found] == [pages.TAGS_INDEX] and again == found
+    notices = [r.getMessage() for r in caplog.records if r.name == speedups.log.name]
+    assert len(notices) == 1 and "tags plugin" in notices[0]

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from tipbook import rules
 from tipbook.content import dumps_tip
 from tipbook.errors import ContentError
 from tipbook.model import Tip
 from tipbook.taxonomy import Taxonomy, load_taxonomy
-from tipbook.validate import validate_collection, validate_file
+from tipbook.validate import LocatedTip, validate_collection, validate_file
 
 REQUIRED_THEMES = {
     "compassion",
@@ -112,10 +113,17 @@ def test_misplaced_file_is_reported(tmp_path: Path, taxonomy: Taxonomy) -> None:
 def test_duplicate_slugs_and_dates(taxonomy: Taxonomy) -> None:
     a = Tip(title="A", date=dt.date(2019, 2, 12), slug="same")
     b = Tip(title="B", date=dt.date(2019, 2, 12), slug="same")
-    problems = validate_collection([("a.md", a), ("b.md", b)])
-    assert {(p.path, p.level, p.field) for p in problems} == {
-        ("b.md", "error", "slug"),
-        ("b.md", "warning", "date"),
+    problems = validate_collection(
+        [LocatedTip(Path(n), n, t) for n, t in (("a.md", a), ("b.md", b))]
+    )
+    # Each file is told which other file it clashes with (as `tipbook check` says it).
+    assert {(p.path, p.level, p.field, p.rule) for p in problems} == {
+        (name, level, field, rule.id)
+        for name in ("a.md", "b.md")
+        for level, field, rule in (
+            ("error", "slug", rules.DUPLICATE_SLUG),
+            ("warning", "date", rules.DUPLICATE_DATE),
+        )
     }
 
 

@@ -14,23 +14,23 @@ import difflib
 import html
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+from typing import Protocol
 from urllib.parse import urlsplit
 
+from tipbook import rules
 from tipbook.content import KNOWN_KEYS, TIPS_DIR, field_lines, iter_tip_files, read_tip
 from tipbook.errors import Problem, display_path
-from tipbook.model import TUESDAY, Tip, current_date, slugify
+from tipbook.model import TUESDAY, Tip, current_date, parse_tip_name
 from tipbook.site import sanitize
 from tipbook.symlinks import refused_links
 from tipbook.taxonomy import Taxonomy
-from tipbook.validate import validate_tip
+from tipbook.text import SUMMARY_MAX, has_title_date
+from tipbook.validate import Located, TipIndex, validate_tip
 
-SUMMARY_MAX = 300
 FAR_AHEAD = dt.timedelta(days=366)  # tips are written weeks ahead, not years
-# Old archive titles carried their date ("… – 1/2/24 TOW"); in tipbook it lives in `date:`.
-_TITLE_DATE = re.compile(r"[-–—]\s*\d{1,2}/\d{1,2}/\d{2,4}(?:\s+TOW)?\s*$|\bTOW\s*$")
 # Placeholders: the marker `tipbook new` writes, and the usual stand-ins for missing text.
 _PLACEHOLDER_CASE = re.compile(r"\b(?:TODO|FIXME)\b|(?i:lorem ipsum)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
@@ -40,7 +40,6 @@ _CODE_SPAN = re.compile(r"`[^`]*`")
 _MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)>?(?:\s+[\"'(][^)]*)?\)")
 _REF_LINK = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)")
 _HREF = re.compile(r"\b(?:href|src)\s*=\s*[\"']([^\"']*)[\"']", re.IGNORECASE)
-_TIP_ID = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.md|\.html)?$")
 # HTML the site removes from a tip (script/style/embeds and event handlers): raw HTML in
 # Markdown is passed through, so this is the editor's only warning before it disappears.
 _DROPPED_TAG = re.compile(r"<\s*(script|iframe|style|object|embed|form)\b", re.IGNORECASE)
@@ -140,7 +139,7 @@ def check_content(
             parsed[key] = _parse(path, key, cwd)
         if paths is None or number >= len(everything):
             target_keys.append(key)
-    collection = _Collection(parsed.values())
+    collection = TipIndex(parsed.values())
     today = today or current_date()
     problems: list[Problem] = []
     checked = 0
@@ -159,11 +158,6 @@ def check_content(
 # Folding: a warning repeated on at least this many tips that are not the editor's own is
 # shown as one line with a count (the archive's old tips would otherwise bury the new one).
 FOLD_AT = 3
-# The parts of a message that name one tip (quoted text, dates, numbers, weekdays, files):
-# without them, the messages of one rule are the same text.
-_PARTICULAR = re.compile(
-    r"'[^']*'|\"[^\"]*\"|\S+\.md\b|\d[\d-]*|\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b"
-)
 
 
 @dataclass(frozen=True)
@@ -185,8 +179,8 @@ class FoldedFindings:
 
 
 def rule_of(problem: Problem) -> tuple[str, str, str]:
-    """What makes findings "the same warning": level, field and the message's fixed words."""
-    return problem.level, problem.field, _PARTICULAR.sub("…", problem.message)
+    """What makes findings "the same warning": level, field and the rule they break."""
+    return problem.level, problem.field, problem.rule
 
 
 def arrange(
@@ -271,7 +265,7 @@ def _is_refused(path: Path, refused: dict[Path, Problem]) -> bool:
 def check_file(
     file: TipFile,
     taxonomy: Taxonomy,
-    collection: _Collection,
+    collection: TipIndex,
     content_dir: Path,
     site_url: str = "",
     today: dt.date | None = None,
@@ -284,56 +278,37 @@ def check_file(
     lines = file.lines
     shown = file.shown
 
-    def add(name: str, message: str, level: str = "error", line: int | None = None) -> None:
-        problems.append(Problem(shown, line or lines.get(name, 1), level, name, message))
+    def add(
+        rule: rules.Rule,
+        name: str,
+        message: str,
+        line: int | None = None,
+        level: str | None = None,
+    ) -> None:
+        problems.append(rule.problem(shown, line or lines.get(name, 1), name, message, level))
 
-    # validate_tip reports unknown themes in list order at the `themes:` line; point each at
-    # its own list item instead (the file's lines are split only then: it is rare).
-    unknown = iter([theme for theme in tip.themes if theme not in taxonomy])
-    for problem in validate_tip(tip, shown, taxonomy, lines):
-        if problem.field == "themes" and problem.message.startswith("unknown theme"):
-            front = file.text.splitlines()
-            line = _item_line(front, lines.get("themes", 0), next(unknown, "")) or problem.line
-            problem = Problem(shown, line, problem.level, problem.field, problem.message)
-        problems.append(problem)
-
+    # With the text, each unknown theme is pointed at its own list item.
+    problems += validate_tip(tip, shown, taxonomy, lines, file.text)
     _check_fields(tip, file, add)
     today = today or current_date()
     _check_date(tip, file, content_dir, today, add)
     _check_placeholders(tip, file, add)
-    _check_collection(tip, file, collection, add)
+    problems += collection.duplicates(file, lines)
     _check_body(tip, file, collection, content_dir, site_url, today, add)
     return problems
 
 
-class _Collection:
-    """Indexes of every tip by id, slug, date, title and series part: one pass, no pairs."""
+class _Add(Protocol):
+    """How the checks below report a finding about the file being checked."""
 
-    def __init__(self, files) -> None:  # type: ignore[no-untyped-def]
-        self.by_id: dict[str, TipFile] = {}
-        self.by_slug: dict[str, list[TipFile]] = {}
-        self.by_date: dict[dt.date, list[TipFile]] = {}
-        self.by_title: dict[str, list[TipFile]] = {}
-        self.by_part: dict[tuple[str, int], list[TipFile]] = {}
-        for file in files:
-            tip = file.tip
-            if tip is None:
-                continue
-            self.by_id.setdefault(tip.id, file)
-            self.by_slug.setdefault(tip.slug, []).append(file)
-            self.by_date.setdefault(tip.date, []).append(file)
-            self.by_title.setdefault(slugify(tip.title), []).append(file)
-            if tip.series:
-                part = (tip.series.name.casefold(), tip.series.part)
-                self.by_part.setdefault(part, []).append(file)
-
-    @staticmethod
-    def other(files: list[TipFile], file: TipFile) -> TipFile | None:
-        """Another file of a group than `file`, in constant time (groups can be large)."""
-        for candidate in files[:2]:
-            if candidate.key != file.key:
-                return candidate
-        return None
+    def __call__(
+        self,
+        rule: rules.Rule,
+        name: str,
+        message: str,
+        line: int | None = None,
+        level: str | None = None,
+    ) -> None: ...
 
 
 def _expand(paths: list[Path], content_dir: Path) -> list[Path]:
@@ -365,22 +340,7 @@ def _parse(path: Path, key: Path, cwd: Path) -> TipFile:
     return TipFile(path, shown, text, tip, problems, field_lines(text), key)
 
 
-def _item_line(front: list[str], key_line: int, value: str) -> int:
-    """The line of `value` in a front-matter list that starts at `key_line` (0: not found)."""
-    if not key_line or not value:
-        return 0
-    if value in front[key_line - 1]:
-        return key_line  # a flow list: `themes: [a, b]`
-    for number in range(key_line + 1, len(front) + 1):
-        line = front[number - 1]
-        if not line.lstrip().startswith("-"):
-            break
-        if line.lstrip()[1:].strip().strip("'\"") == value:
-            return number
-    return 0
-
-
-def _check_fields(tip: Tip, file: TipFile, add) -> None:  # type: ignore[no-untyped-def]
+def _check_fields(tip: Tip, file: TipFile, add: _Add) -> None:
     lines = file.lines
 
     def near(*keys: str) -> int:
@@ -389,25 +349,27 @@ def _check_fields(tip: Tip, file: TipFile, add) -> None:  # type: ignore[no-unty
 
     if "slug" not in lines:
         add(
+            rules.MISSING_SLUG,
             "slug",
             f"missing slug: add `slug: {tip.slug}` (it names the file and the URL)",
             line=near("date", "title"),
         )
-    if _TITLE_DATE.search(tip.title):
+    if has_title_date(tip.title):
         add(
+            rules.TITLE_DATE,
             "title",
             "the title ends with a date or 'TOW': remove it (the date is in `date:`)",
-            "warning",
         )
     if "themes" not in lines or not tip.themes:
         add(
+            rules.NO_THEMES,
             "themes",
             "no themes: the tip appears in no chapter; add some, or let "
             "`tipbook themes suggest FILE --write` add the classifier's",
-            "warning",
         )
     if not tip.summary:
         add(
+            rules.MISSING_SUMMARY,
             "summary",
             "missing summary: add `summary:` with one or two plain sentences for lists "
             "and search results",
@@ -415,17 +377,17 @@ def _check_fields(tip: Tip, file: TipFile, add) -> None:  # type: ignore[no-unty
         )
     elif len(tip.summary) > SUMMARY_MAX:
         add(
+            rules.LONG_SUMMARY,
             "summary",
             f"summary has {len(tip.summary)} characters: keep it to {SUMMARY_MAX} or fewer",
-            "warning",
         )
     if not tip.takeaway and not tip.excerpt_only:
         # An excerpt-only archive tip has no closing line to take the lesson from.
         add(
+            rules.MISSING_TAKEAWAY,
             "takeaway",
             "missing takeaway: add `takeaway:` with the closing one-line lesson "
             "(the site shows it as a callout)",
-            "warning",
             line=near("takeaway", "summary", "tags", "themes", "slug", "date"),
         )
     for key in lines:
@@ -433,23 +395,27 @@ def _check_fields(tip: Tip, file: TipFile, add) -> None:  # type: ignore[no-unty
             continue
         close = difflib.get_close_matches(key.lower(), KNOWN_KEYS, n=1, cutoff=0.7)
         if close:
-            add(key, f"unknown field {key!r} (did you mean {close[0]!r}?): rename it", "warning")
+            add(
+                rules.UNKNOWN_FIELD,
+                key,
+                f"unknown field {key!r} (did you mean {close[0]!r}?): rename it",
+            )
 
 
-def _check_date(tip: Tip, file: TipFile, content_dir: Path, today: dt.date, add) -> None:  # type: ignore[no-untyped-def]
+def _check_date(tip: Tip, file: TipFile, content_dir: Path, today: dt.date, add: _Add) -> None:
     if tip.date > today + FAR_AHEAD:
         add(
+            rules.FAR_AHEAD,
             "date",
             f"{tip.date.isoformat()} is more than a year ahead: a typo? (the tip stays off the "
             "site until then)",
-            "warning",
         )
     if tip.date.weekday() != TUESDAY and not tip.source:
         # Archive tips keep the date they were published on; new ones go out on Tuesdays.
         add(
+            rules.NOT_TUESDAY,
             "date",
             f"{tip.date.isoformat()} is a {tip.date:%A}: tips publish on Tuesdays",
-            "warning",
         )
     try:
         relative = file.key.relative_to(content_dir)
@@ -457,16 +423,20 @@ def _check_date(tip: Tip, file: TipFile, content_dir: Path, today: dt.date, add)
         return
     parts = relative.parts
     if len(parts) == 3 and parts[0] == "tips" and parts[1] != f"{tip.date.year:04d}":
-        add("date", f"the file is in tips/{parts[1]}/: move it to tips/{tip.date.year:04d}/")
+        add(
+            rules.YEAR_FOLDER,
+            "date",
+            f"the file is in tips/{parts[1]}/: move it to tips/{tip.date.year:04d}/",
+        )
 
 
-def _check_placeholders(tip: Tip, file: TipFile, add) -> None:  # type: ignore[no-untyped-def]
+def _check_placeholders(tip: Tip, file: TipFile, add: _Add) -> None:
     # A draft may hold placeholders; anything that would be published must not.
     level = "warning" if tip.draft else "error"
     fix = "replace it before removing `draft: true`" if tip.draft else "replace it with your text"
     for name in ("title", "summary", "takeaway"):
         if _PLACEHOLDER_CASE.search(getattr(tip, name)):
-            add(name, f"placeholder left in {name}: {fix}", level)
+            add(rules.PLACEHOLDER, name, f"placeholder left in {name}: {fix}", level=level)
     text = file.text
     if "TODO" not in text and "FIXME" not in text and "lorem ipsum" not in text.lower():
         return  # plain substring tests spare a regular expression per line in nearly every tip
@@ -474,37 +444,16 @@ def _check_placeholders(tip: Tip, file: TipFile, add) -> None:  # type: ignore[n
         if _PLACEHOLDER_CASE.search(line):
             text = line.strip()
             shown = text if len(text) <= 60 else text[:57] + "…"
-            add("body", f"placeholder left in the text ({shown!r}): {fix}", level, number)
-
-
-def _check_collection(tip: Tip, file: TipFile, collection: _Collection, add) -> None:  # type: ignore[no-untyped-def]
-    other = collection.other(collection.by_slug.get(tip.slug, []), file)
-    if other:
-        add("slug", f"slug {tip.slug!r} is also used by {other.shown}: choose another slug")
-    other = collection.other(collection.by_date.get(tip.date, []), file)
-    if other:
-        add(
-            "date",
-            f"{tip.date.isoformat()} is also the date of {other.shown}: one tip per Tuesday; "
-            "move one of them to another week",
-            "warning",
-        )
-    other = collection.other(collection.by_title.get(slugify(tip.title), []), file)
-    if other:
-        add("title", f"the title repeats {other.shown}'s: give this tip its own title", "warning")
-    if tip.series:
-        part = (tip.series.name.casefold(), tip.series.part)
-        other = collection.other(collection.by_part.get(part, []), file)
-        if other:
             add(
-                "series",
-                f"part {tip.series.part} of {tip.series.name!r} is also {other.shown}: "
-                "number the parts 1, 2, 3, …",
-                "warning",
+                rules.PLACEHOLDER,
+                "body",
+                f"placeholder left in the text ({shown!r}): {fix}",
+                number,
+                level,
             )
 
 
-def _body_lines(text: str):  # type: ignore[no-untyped-def]
+def _body_lines(text: str) -> Iterator[tuple[int, str]]:
     """(file line number, line) of the body, outside fenced code blocks."""
     lines = text.splitlines()
     closing = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), None)
@@ -523,11 +472,11 @@ def _body_lines(text: str):  # type: ignore[no-untyped-def]
 def _check_body(
     tip: Tip,
     file: TipFile,
-    collection: _Collection,
+    collection: TipIndex,
     content_dir: Path,
     site_url: str,
     today: dt.date,
-    add,  # type: ignore[no-untyped-def]
+    add: _Add,
 ) -> None:
     text = file.text
     if "<" not in text and "](" not in text and "]:" not in text and "{" not in text:
@@ -547,9 +496,10 @@ def _check_body(
         if match:
             tag = match.group(1).lower()
             add(
+                rules.DROPPED_TAG,
                 "body",
                 f"raw <{tag}> is dropped by the site: remove it (link to the page instead)",
-                line=number,
+                number,
             )
         targets = [m.group(1) for m in _MD_LINK.finditer(line)]
         targets += [m.group(1) for m in _HREF.finditer(line)]
@@ -558,22 +508,27 @@ def _check_body(
         if ref:
             targets.append(ref.group(1))
         for target in targets:
-            message = _link_problem(target, file, collection, content_dir, site_url)
-            if message:
-                add("body", message, line=number)
+            found = _link_problem(target, file, collection, content_dir, site_url)
+            if found:
+                add(found[0], "body", found[1], number)
                 continue
             linked = _linked_tip(target, collection, site_url)
-            if published and linked is not None and not linked.tip.is_published(today):  # type: ignore[union-attr]
+            if (
+                published
+                and linked is not None
+                and linked.tip is not None
+                and not linked.tip.is_published(today)
+            ):
                 add(
+                    rules.UNPUBLISHED_LINK,
                     "body",
                     f"links to {linked.shown}, which is not published yet (draft or future "
                     "date): the link is broken until it is",
-                    "warning",
                     number,
                 )
 
 
-def _check_raw_html(lines: list[tuple[int, str]], add) -> None:  # type: ignore[no-untyped-def]
+def _check_raw_html(lines: list[tuple[int, str]], add: _Add) -> None:
     """Raw HTML the site's sanitiser drops: tags outside its allowlist, attributes it does
     not keep (event handlers are errors: never legitimate in a tip). A tag split over lines
     is read to its `>`; each finding names the line it is on."""
@@ -594,9 +549,9 @@ def _check_raw_html(lines: list[tuple[int, str]], add) -> None:  # type: ignore[
             if tag not in sanitize.BODY_TAGS and not _DROPPED_TAG.match(match.group()):
                 kept = "and everything in it" if tag in sanitize.DROPPED_WITH_CONTENT else ""
                 add(
+                    rules.UNKEPT_TAG,
                     "body",
                     f"raw <{tag}> {kept + ' ' if kept else ''}is dropped by the site: remove it",
-                    "warning",
                     number,
                 )
             _check_attributes(tag, rest[match.end() : end if end >= 0 else None], number, add)
@@ -604,26 +559,32 @@ def _check_raw_html(lines: list[tuple[int, str]], add) -> None:  # type: ignore[
                 pending = tag
 
 
-def _check_attributes(tag: str, text: str, number: int, add) -> None:  # type: ignore[no-untyped-def]
+def _check_attributes(tag: str, text: str, number: int, add: _Add) -> None:
     kept = sanitize.BODY_ATTRIBUTES.get(tag, set()) | {"class"}
     kept |= set(sanitize.BODY_ATTRIBUTE_VALUES.get(tag, {}))
     for match in _ATTRIBUTE.finditer(" " + text):
         name = match.group(1).lower()
         unquoted = match.group(4)  # quoted URLs are checked with the other links
         if name.startswith("on"):
-            add("body", f"the {name}= attribute is dropped by the site: remove it", line=number)
+            add(
+                rules.EVENT_HANDLER,
+                "body",
+                f"the {name}= attribute is dropped by the site: remove it",
+                number,
+            )
         elif name in _URL_ATTRIBUTES and unquoted and _scheme(unquoted) not in _KEPT_SCHEMES:
             scheme = _scheme(unquoted)
             add(
+                rules.DROPPED_LINK,
                 "body",
                 f"a {scheme}: link is dropped by the site: link to a web page instead",
-                line=number,
+                number,
             )
         elif tag in sanitize.BODY_TAGS and name not in kept:
             add(
+                rules.UNKEPT_ATTRIBUTE,
                 "body",
                 f"the {name}= attribute of <{tag}> is dropped by the site: remove it",
-                "warning",
                 number,
             )
 
@@ -641,7 +602,7 @@ def _scheme(url: str) -> str:
     return scheme.lower()
 
 
-def _check_attribute_lists(line: str, number: int, add) -> None:  # type: ignore[no-untyped-def]
+def _check_attribute_lists(line: str, number: int, add: _Add) -> None:
     """`{: …}` attribute lists set HTML attributes: the site keeps heading ids, the classes
     of Material's and its own markup (`{ .md-button }`) and a few plain attributes."""
     for match in _ATTR_LIST.finditer(line):
@@ -651,16 +612,21 @@ def _check_attribute_lists(line: str, number: int, add) -> None:  # type: ignore
         keys = [key.lower() for key in _ATTR_LIST_KEY.findall(inside)]
         for key in keys:
             if key.startswith("on"):
-                add("body", f"the {key}= attribute is dropped by the site: remove it", line=number)
+                add(
+                    rules.EVENT_HANDLER,
+                    "body",
+                    f"the {key}= attribute is dropped by the site: remove it",
+                    number,
+                )
         classes = re.findall(r"(?:^|\s)\.([^\s}]+)", inside)
         dropped = [k for k in keys if k not in _KEPT_ATTRIBUTES]
         dropped += [f".{name}" for name in classes if name not in _KEPT_CLASSES]
         if dropped:
             add(
+                rules.ATTRIBUTE_LIST,
                 "body",
                 f"the attribute list {match.group()} sets HTML attributes the site drops "
                 f"({', '.join(dropped)}): remove them",
-                "warning",
                 number,
             )
 
@@ -692,13 +658,13 @@ def _tip_segment(path: str) -> tuple[str, str] | None:
     segments = [s for s in path.split("/") if s and s != "index.html"]
     if not segments:
         return None
-    match = _TIP_ID.match(segments[-1])
-    if not match:
+    named = parse_tip_name(segments[-1])
+    if named is None:
         return None
-    return f"{match.group(1)}-{match.group(2)}", match.group(2)
+    return f"{named[0]}-{named[1]}", named[1]
 
 
-def _linked_tip(target: str, collection: _Collection, site_url: str) -> TipFile | None:
+def _linked_tip(target: str, collection: TipIndex, site_url: str) -> Located | None:
     located = _site_path(target, site_url)
     if located is None:
         return None
@@ -707,12 +673,16 @@ def _linked_tip(target: str, collection: _Collection, site_url: str) -> TipFile 
 
 
 def _link_problem(
-    target: str, file: TipFile, collection: _Collection, content_dir: Path, site_url: str
-) -> str | None:
-    """Why a link in a tip's body points nowhere, or None when it is fine or not ours."""
+    target: str, file: TipFile, collection: TipIndex, content_dir: Path, site_url: str
+) -> tuple[rules.Rule, str] | None:
+    """Why a link in a tip's body points nowhere (the rule and the message), or None when
+    it is fine or not ours."""
     scheme = _scheme(target)
     if scheme and scheme not in sanitize.URL_SCHEMES:
-        return f"a {scheme}: link is dropped by the site: link to a web page instead"
+        return (
+            rules.DROPPED_LINK,
+            f"a {scheme}: link is dropped by the site: link to a web page instead",
+        )
     located = _site_path(target, site_url)
     if located is None:
         return None
@@ -732,13 +702,19 @@ def _link_problem(
             return None
         if meant is not None:
             hint = _relative(meant.key, file.key.parent)
-            return f"link {target!r} points nowhere: the tip is at {hint!r}"
-        return f"link {target!r} points nowhere: no file {display_path(resolved)}"
+            return rules.BROKEN_LINK, f"link {target!r} points nowhere: the tip is at {hint!r}"
+        return (
+            rules.BROKEN_LINK,
+            f"link {target!r} points nowhere: no file {display_path(resolved)}",
+        )
     if named and linked is None:
         hint = (
             f"did you mean {meant.tip.id!r}?" if meant and meant.tip else "check the date and slug"
         )
-        return f"link {target!r} points to tip {named[0]!r}, which does not exist: {hint}"
+        return (
+            rules.BROKEN_LINK,
+            f"link {target!r} points to tip {named[0]!r}, which does not exist: {hint}",
+        )
     return None
 
 

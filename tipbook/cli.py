@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from typing import TYPE_CHECKING
 
 import click
 
 from tipbook import __version__, commands
 from tipbook.config import Config, load_config, project_config_file
+
+if TYPE_CHECKING:
+    from pathlib import Path  # imported where used: keeps `--help` light
 
 
 class CommandFolder(click.Group):
@@ -29,7 +33,8 @@ class CommandFolder(click.Group):
         if cmd_name not in self.list_commands(ctx):
             return None
         module = importlib.import_module(f"tipbook.commands.{cmd_name.replace('-', '_')}")
-        return module.command
+        command: click.Command = module.command
+        return command
 
 
 @click.group(
@@ -60,7 +65,7 @@ def main(ctx: click.Context, config_path: str | None) -> None:
 class LazyConfig:
     """Loads tipbook.yml on first use, so `--help` works even where the file is broken."""
 
-    def __init__(self, path: object) -> None:
+    def __init__(self, path: Path | None) -> None:
         self.path = path
         self._config: Config | None = None
 
@@ -69,7 +74,7 @@ class LazyConfig:
             path = self.path
             if path is None and project:
                 path = project_config_file()  # outside a project: one clear error
-            self._config = load_config(path)  # type: ignore[arg-type]
+            self._config = load_config(path)
         return self._config
 
 

@@ -73,7 +73,8 @@ class Config:
 
     def with_paths(self, **paths: Path) -> Config:
         """A copy with some directories replaced (e.g. from CLI options), made absolute."""
-        return replace(self, **{k: Path(v).resolve() for k, v in paths.items() if v})
+        resolved: dict[str, Any] = {k: Path(v).resolve() for k, v in paths.items() if v}
+        return replace(self, **resolved)
 
 
 def find_config_file(start: Path | None = None) -> Path | None:

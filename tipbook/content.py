@@ -17,7 +17,9 @@ from typing import Any
 
 import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
+from tipbook import rules
 from tipbook.errors import ContentError, Problem, display_path
 from tipbook.model import Series, Tip, is_valid_slug
 
@@ -48,7 +50,7 @@ class _Dumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
-class _YAMLHandler(frontmatter.YAMLHandler):
+class _YAMLHandler(YAMLHandler):
     """python-frontmatter's YAML handler with libyaml's safe loader when PyYAML has it: the
     same documents and values, parsed several times faster than by the pure-Python loader."""
 
@@ -127,7 +129,9 @@ def parse_tip(text: str, path: str = "<tip>") -> tuple[Tip | None, list[Problem]
     lines = field_lines(text)
 
     def problem(field: str, message: str, level: str = "error") -> None:
-        problems.append(Problem(path, lines.get(field, 1), level, field, message))
+        problems.append(
+            rules.FRONT_MATTER.problem(path, lines.get(field, 1), field, message, level)
+        )
 
     if not text.strip():
         problem(
@@ -158,10 +162,9 @@ def parse_tip(text: str, path: str = "<tip>") -> tuple[Tip | None, list[Problem]
         line = mark.line + 1 if mark is not None else 1
         reason = getattr(error, "problem", None) or str(error).splitlines()[0]
         problems.append(
-            Problem(
+            rules.FRONT_MATTER.problem(
                 path,
                 line,
-                "error",
                 "",
                 f"front matter is not valid YAML ({reason}): quote values that "
                 "contain ': ' or start with a special character",
@@ -236,7 +239,7 @@ def read_tip(path: Path, shown: str) -> tuple[str, Tip | None, list[Problem]]:
     try:
         data = path.read_bytes()
     except OSError as error:
-        return "", None, [Problem(shown, 0, "error", "", f"cannot read file: {error}")]
+        return "", None, [rules.UNREADABLE.problem(shown, 0, "", f"cannot read file: {error}")]
     try:
         if b"\0" in data:
             raise UnicodeDecodeError("utf-8", data, data.index(b"\0"), len(data), "NUL byte")
@@ -247,7 +250,7 @@ def read_tip(path: Path, shown: str) -> tuple[str, Tip | None, list[Problem]]:
             "not a text file (binary, or not UTF-8): a tip is Markdown saved as UTF-8; "
             "save it as such, or move the file out of the tips folder"
         )
-        return "", None, [Problem(shown, 0, "error", "", message)]
+        return "", None, [rules.UNREADABLE.problem(shown, 0, "", message)]
     tip, problems = parse_tip(text, shown)
     return text, tip, problems
 
@@ -273,18 +276,28 @@ def write_text_atomic(path: Path, text: str) -> bool:
             return False
     except FileNotFoundError:
         pass
+    write_bytes_atomic(path, data)
+    return True
+
+
+def write_bytes_atomic(path: Path, data: bytes, durable: bool = True) -> None:
+    """Write `data` to `path` via a temporary file in its folder and a rename.
+
+    `durable` flushes the data to disk before the rename (content an editor may have
+    waited for); caches and downloads that can be fetched again skip that cost.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         os.replace(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise
-    return True
 
 
 def tip_path(content_dir: Path, tip: Tip) -> Path:
@@ -304,6 +317,17 @@ def iter_tip_files(content_dir: Path) -> Iterator[Path]:
     if not tips_dir.is_dir():
         return iter(())
     return iter(sorted(p for p in tips_dir.rglob("*.md") if not p.name.startswith(".")))
+
+
+def readable_tips(
+    content_dir: Path, paths: Iterable[Path] | None = None
+) -> Iterator[tuple[Path, Tip]]:
+    """(file, tip) of every tip file (or of those at `paths`) that reads and parses, in
+    file order; the others are skipped (`tipbook check` names them and the fix)."""
+    for path in paths if paths is not None else iter_tip_files(content_dir):
+        _, tip, _ = read_tip(path, str(path))
+        if tip is not None:
+            yield path, tip
 
 
 def load_tips(content_dir: Path, paths: Iterable[Path] | None = None) -> list[Tip]:

@@ -8,14 +8,21 @@ the editor left to do. `suggest_themes` explains the classifier's view of a tip.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tipbook.content import iter_tip_files, load_tip, read_tip, save_tip, tip_path
+from tipbook.content import iter_tip_files, load_tip, readable_tips, save_tip, tip_path
 from tipbook.errors import TipbookError, UsageError, display_path
-from tipbook.model import TUESDAY, Series, Tip, current_date, next_tuesday, slugify
+from tipbook.model import (
+    TUESDAY,
+    Series,
+    Tip,
+    current_date,
+    next_tuesday,
+    parse_tip_name,
+    slugify,
+)
 from tipbook.nearest import ChapterMatch, ChapterSimilarity
 from tipbook.taxonomy import Taxonomy, ThemeScore
 
@@ -35,8 +42,6 @@ Two or three short paragraphs, in the first person, as if you were telling a col
 
 {PLACEHOLDER}: Close with the takeaway line, one short sentence (the same as `takeaway:`).
 """
-# `YYYY-MM-DD-slug.md`: a tip's file name carries its date and slug.
-_TIP_FILE = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9-]+)\.md$")
 
 
 @dataclass
@@ -57,14 +62,14 @@ def existing_tips(content_dir: Path) -> list[tuple[dt.date, str, Path]]:
     """
     found = []
     for path in iter_tip_files(content_dir):
-        match = _TIP_FILE.match(path.name)
-        if not match:
+        named = parse_tip_name(path.name) if path.name.endswith(".md") else None
+        if named is None:
             continue
         try:
-            date = dt.date.fromisoformat(match.group(1))
+            date = dt.date.fromisoformat(named[0])
         except ValueError:
             continue
-        found.append((date, match.group(2), path))
+        found.append((date, named[1], path))
     return found
 
 
@@ -168,9 +173,8 @@ def _check_series_part(
     """
     taken: dict[int, Path] = {}
     name = series.name.casefold()
-    for _, _, path in existing:
-        _, tip, _ = read_tip(path, str(path))
-        if tip is not None and tip.series and tip.series.name.casefold() == name:
+    for path, tip in readable_tips(content_dir, [path for _, _, path in existing]):
+        if tip.series and tip.series.name.casefold() == name:
             taken.setdefault(tip.series.part, path)
     if series.part in taken:
         free = next(part for part in range(1, len(taken) + 2) if part not in taken)
@@ -245,13 +249,8 @@ def suggest_themes(
 def _other_tips(content_dir: Path, path: Path) -> list[Tip]:
     """Every readable tip below `content_dir` except the one at `path`."""
     me = path.resolve()
-    tips = []
-    for other in iter_tip_files(content_dir):
-        if other.resolve() != me:
-            _, tip, _ = read_tip(other, str(other))
-            if tip is not None:
-                tips.append(tip)
-    return tips
+    others = [other for other in iter_tip_files(content_dir) if other.resolve() != me]
+    return [tip for _, tip in readable_tips(content_dir, others)]
 
 
 def theme_counts(content_dir: Path, taxonomy: Taxonomy) -> Counter[str]:
@@ -274,10 +273,7 @@ def theme_tally(content_dir: Path, taxonomy: Taxonomy, today: dt.date | None = N
     `today`) and drafts apart: a chapter shows only the first (unreadable tips: skipped)."""
     today = today or current_date()
     tally = ThemeTally()
-    for path in iter_tip_files(content_dir):
-        _, tip, _ = read_tip(path, str(path))
-        if tip is None:
-            continue
+    for _, tip in readable_tips(content_dir):
         counts = (
             tally.drafts if tip.draft else tally.scheduled if tip.date > today else tally.published
         )

@@ -14,13 +14,19 @@ import click
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One finding about one file: `path:line: level: field: message`."""
+    """One finding about one file: `path:line: level: field: message`.
+
+    Made by a `tipbook.rules.Rule`; `rule` is not shown (nor in `to_dict`, which `check
+    --json` prints as it always has).
+    """
 
     path: str
     line: int
     level: str  # "error" or "warning"
     field: str
     message: str
+    # The id of the rule it breaks (`tipbook.rules`): what groups findings, never the text.
+    rule: str = ""
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

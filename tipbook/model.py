@@ -17,6 +17,8 @@ TODAY_ENV = "TIPBOOK_TODAY"  # YYYY-MM-DD: build "as of" that day (tests, previe
 _SLUG_OK = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
 _WHITESPACE = re.compile(r"\s+")
+# A tip's id, its file's stem and its page's last URL segment: `2024-01-02-slug`.
+_TIP_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)(?:\.md|\.html)?$")
 
 
 def slugify(text: str, max_length: int = SLUG_MAX_LENGTH) -> str:
@@ -125,6 +127,21 @@ def tip_relative_path(date: dt.date, slug: str) -> PurePosixPath:
             f"(at most {SLUG_MAX_LENGTH} characters)"
         )
     return PurePosixPath("tips", f"{date.year:04d}", f"{date.isoformat()}-{slug}.md")
+
+
+def parse_tip_name(name: str) -> tuple[str, str] | None:
+    """(date as YYYY-MM-DD, slug) of a tip's file name or URL segment
+    (`2024-01-02-slug`, `….md`, `….html`); None for anything else."""
+    match = _TIP_NAME.match(name)
+    return (match.group(1), match.group(2)) if match else None
+
+
+def tip_url(src_uri: str) -> str:
+    """A tip page's URL below the site root, from its file below the content folder, as
+    MkDocs' directory URLs make it: `tips/2013/2013-08-13-x.md` → `tips/2013/2013-08-13-x/`.
+
+    The site's pages (`tipbook.site.pages`), the search index and `check`'s links use it."""
+    return src_uri.removesuffix(".md") + "/"
 
 
 def current_date() -> dt.date:

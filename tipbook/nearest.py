@@ -20,7 +20,7 @@ import heapq
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from search.related import STOP_WORDS, stem, term_frequencies
@@ -86,9 +86,10 @@ class ChapterSimilarity:
                 sums[theme].update(vector)
         self._chapters: dict[str, dict[str, float]] = {}
         for theme, counts in own.items():
-            combined = Counter(self._vector(counts))
+            combined = dict(self._vector(counts))
             if sums[theme]:
-                combined.update(_unit(sums[theme]))
+                for term, weight in _unit(sums[theme]).items():
+                    combined[term] = combined.get(term, 0.0) + weight
             self._chapters[theme] = _unit(combined)
 
     def rank(self, tip: Tip) -> list[ChapterMatch]:
@@ -145,7 +146,7 @@ def _own_counts(theme: Theme) -> Counter[str]:
     return counts
 
 
-def _unit(weights: dict[str, float]) -> dict[str, float]:
+def _unit(weights: Mapping[str, float]) -> dict[str, float]:
     norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
     return {t: w / norm for t, w in weights.items()}
 

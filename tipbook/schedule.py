@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tipbook.config import Config
-from tipbook.content import read_tip
+from tipbook.content import readable_tips
 from tipbook.editor import existing_tips
 from tipbook.errors import TipbookError
 from tipbook.model import current_date
@@ -38,13 +38,9 @@ def next_publication(content_dir: Path, today: dt.date) -> dt.date | None:
     Dates come from the file names, so only the few files dated after today are parsed
     (to leave out drafts), however many tips the archive holds.
     """
-    dates = []
-    for date, _, path in existing_tips(content_dir):
-        if date > today:
-            _, tip, _ = read_tip(path, str(path))
-            if tip is not None and not tip.draft and tip.date > today:
-                dates.append(tip.date)
-    return min(dates, default=None)
+    later = [path for date, _, path in existing_tips(content_dir) if date > today]
+    tips = [tip for _, tip in readable_tips(content_dir, later)]
+    return min((tip.date for tip in tips if not tip.draft and tip.date > today), default=None)
 
 
 def built_date(site_dir: Path, default: dt.date) -> dt.date:

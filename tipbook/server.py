@@ -8,6 +8,7 @@ miss gets the site's own `404.html`.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import posixpath
@@ -50,6 +51,8 @@ class SiteServer(ThreadingHTTPServer):
     request sees the old site or the new one, never a half or an empty one.
     """
 
+    quiet = False  # True: clients that hang up are not logged
+
     daemon_threads = True
     request_queue_size = 64  # a burst of requests waits in the queue, not refused
     idle_timeout = IDLE_TIMEOUT
@@ -61,7 +64,7 @@ class SiteServer(ThreadingHTTPServer):
 
     @property
     def url(self) -> str:
-        host, port = self.server_address[:2]
+        host, port = self.socket.getsockname()[:2]  # what server_address holds, as text
         shown = f"[{host}]" if ":" in str(host) else host
         return f"http://{shown}:{port}/"
 
@@ -74,7 +77,7 @@ class SiteServer(ThreadingHTTPServer):
         """A client that hangs up or goes quiet costs one log line, not a traceback."""
         error = sys.exc_info()[1]
         if isinstance(error, _HUNG_UP):
-            if not getattr(self, "quiet", False):
+            if not self.quiet:
                 sys.stderr.write(f"{client_address[0]} - - closed: {type(error).__name__}\n")
             return
         super().handle_error(request, client_address)
@@ -90,7 +93,9 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Seconds a connection may sit idle (or trickle a request in) before it is closed,
         # so idle clients cannot hold the server's threads forever.
-        self.timeout = args[2].idle_timeout
+        # typeshed declares it a class variable; `StreamRequestHandler.setup` reads it from
+        # the instance, and each server has its own.
+        self.timeout = args[2].idle_timeout  # type: ignore[misc]
         super().__init__(*args, directory=str(args[2].site_dir), **kwargs)
 
     def do_GET(self) -> None:
@@ -187,11 +192,11 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
             return None
         return super().send_head()
 
-    def list_directory(self, path: str) -> None:  # type: ignore[override]
+    def list_directory(self, path: str | os.PathLike[str]) -> io.BytesIO | None:
         self._send_not_found()
         return None
 
-    def guess_type(self, path: str) -> str:  # type: ignore[override]
+    def guess_type(self, path: str | os.PathLike[str]) -> str:
         kind = super().guess_type(path)
         if kind.startswith(_TEXT_TYPES) and "charset" not in kind:
             kind += "; charset=utf-8"
@@ -256,7 +261,7 @@ def make_server(
         if service is not None:
             service.close()
         raise listen_error(host, port, error) from None
-    server.quiet = quiet  # type: ignore[attr-defined]
+    server.quiet = quiet
     return server
 
 

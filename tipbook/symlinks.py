@@ -14,6 +14,7 @@ import errno
 import os
 from pathlib import Path
 
+from tipbook import rules
 from tipbook.errors import ContentError, Problem, display_path
 
 
@@ -51,7 +52,7 @@ def refused_links(content_dir: Path) -> dict[Path, Problem]:
             if isinstance(message, str):
                 # Named as a link (the link's folder resolved, not the link itself).
                 shown = os.path.join(display_path(real), entry.name)
-                problems[link] = Problem(shown, 0, "error", "", message)
+                problems[link] = rules.REFUSED_LINK.problem(shown, 0, "", message)
             elif message is not None:
                 todo.append((path, message, above | {message}))
     return problems

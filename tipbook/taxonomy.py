@@ -12,13 +12,14 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
 
+from tipbook import rules
 from tipbook.errors import ContentError, Problem, display_path
 
 THEMES_FILE = "themes.yml"
@@ -67,7 +68,7 @@ class Taxonomy:
     def __contains__(self, theme_id: object) -> bool:
         return theme_id in self.by_id
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[Theme]:
         return iter(self.themes)
 
     def __len__(self) -> int:
@@ -143,49 +144,71 @@ def load_taxonomy(path: Path) -> Taxonomy:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ContentError(
-            [Problem(shown, 0, "error", "", "theme taxonomy not found: create it (see README)")]
+            [
+                rules.TAXONOMY.problem(
+                    shown, 0, "", "theme taxonomy not found: create it (see README)"
+                )
+            ]
         ) from None
     except yaml.YAMLError as error:
-        raise ContentError([Problem(shown, 0, "error", "", f"not valid YAML: {error}")]) from None
+        raise ContentError(
+            [rules.TAXONOMY.problem(shown, 0, "", f"not valid YAML: {error}")]
+        ) from None
 
     problems: list[Problem] = []
     entries = data.get("themes") if isinstance(data, dict) else None
     if not isinstance(entries, list) or not entries:
         raise ContentError(
-            [Problem(shown, 1, "error", "themes", "expected a list of themes under `themes:`")]
+            [
+                rules.TAXONOMY.problem(
+                    shown, 1, "themes", "expected a list of themes under `themes:`"
+                )
+            ]
         )
     themes: list[Theme] = []
     seen: set[str] = set()
     for number, entry in enumerate(entries, start=1):
         where = f"themes[{number}]"
         if not isinstance(entry, dict):
-            problems.append(Problem(shown, 0, "error", where, "expected id, title, description"))
+            problems.append(
+                rules.TAXONOMY.problem(shown, 0, where, "expected id, title, description")
+            )
             continue
         theme_id = entry.get("id")
         if not isinstance(theme_id, str) or not _ID.match(theme_id):
             problems.append(
-                Problem(shown, 0, "error", f"{where}.id", f"{theme_id!r}: use a lowercase word")
+                rules.TAXONOMY.problem(
+                    shown, 0, f"{where}.id", f"{theme_id!r}: use a lowercase word"
+                )
             )
             continue
         if theme_id in seen:
-            problems.append(Problem(shown, 0, "error", f"{where}.id", f"duplicate id {theme_id!r}"))
+            problems.append(
+                rules.TAXONOMY.problem(shown, 0, f"{where}.id", f"duplicate id {theme_id!r}")
+            )
             continue
         seen.add(theme_id)
         for key in ("title", "description"):
             if not isinstance(entry.get(key), str) or not entry[key].strip():
-                problems.append(Problem(shown, 0, "error", f"{theme_id}.{key}", "missing text"))
+                problems.append(
+                    rules.TAXONOMY.problem(shown, 0, f"{theme_id}.{key}", "missing text")
+                )
         signals = entry.get("signals", [])
         tags = entry.get("tags", [])
         min_score = entry.get("min_score", 4)
         if not isinstance(signals, list) or not all(isinstance(s, str) for s in signals):
-            problems.append(Problem(shown, 0, "error", f"{theme_id}.signals", "expected a list"))
+            problems.append(
+                rules.TAXONOMY.problem(shown, 0, f"{theme_id}.signals", "expected a list")
+            )
             signals = []
         if not isinstance(tags, list) or not all(isinstance(s, str) for s in tags):
-            problems.append(Problem(shown, 0, "error", f"{theme_id}.tags", "expected a list"))
+            problems.append(rules.TAXONOMY.problem(shown, 0, f"{theme_id}.tags", "expected a list"))
             tags = []
         if not isinstance(min_score, int) or min_score < 1:
             problems.append(
-                Problem(shown, 0, "error", f"{theme_id}.min_score", "expected a whole number ≥ 1")
+                rules.TAXONOMY.problem(
+                    shown, 0, f"{theme_id}.min_score", "expected a whole number ≥ 1"
+                )
             )
             min_score = 4
         themes.append(

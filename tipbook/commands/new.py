@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import click
 
 from tipbook.cli import get_config
@@ -31,7 +33,15 @@ from tipbook.cli import get_config
 )
 @click.option("--edit", is_flag=True, help="Open the new file in $EDITOR.")
 @click.pass_context
-def command(ctx: click.Context, title: str, date, themes, series, part, edit: bool) -> None:  # type: ignore[no-untyped-def]
+def command(
+    ctx: click.Context,
+    title: str,
+    date: dt.datetime | None,
+    themes: tuple[str, ...],
+    series: str | None,
+    part: int | None,
+    edit: bool,
+) -> None:
     """Create a draft tip from the template and print its path.
 
     The tip is a draft (`draft: true`) with TODO placeholders; `tipbook check` lists what

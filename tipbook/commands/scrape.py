@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -57,7 +58,7 @@ from tipbook.cli import get_config
 )
 @click.pass_context
 def command(
-    ctx: click.Context, urls: tuple[str, ...], verbose: bool, plan: bool, **flags: object
+    ctx: click.Context, /, urls: tuple[str, ...], verbose: bool, plan: bool, **flags: Any
 ) -> None:
     """Scrape tips from the archive (default: the configured start URLs) into content/.
 
@@ -78,7 +79,8 @@ def command(
     from scraper.pipeline import plan as plan_doors
     from tipbook.scrape_output import build_options, print_plan, run_scrape
 
-    options = build_options(get_config(ctx, project=False), urls, **flags)  # type: ignore[arg-type]
+    # click hands over the options by name, typed by their declarations above.
+    options = build_options(get_config(ctx, project=False), urls, **flags)
     if plan:
         plans = plan_doors(options)
         print_plan(plans, Console())

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from tipbook.cli import get_config
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from tipbook.config import Config
+    from tipbook.schedule import Publisher
 
 
 @click.command()
@@ -80,7 +87,7 @@ def command(
         server.server_close()
 
 
-def start_publisher(config, site_dir: Path, console):  # type: ignore[no-untyped-def]
+def start_publisher(config: Config, site_dir: Path, console: Console) -> Publisher:
     """Rebuild the served site by itself when a scheduled tip's date comes (tipbook.schedule)."""
     import logging
 

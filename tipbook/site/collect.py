@@ -15,7 +15,7 @@ from tipbook.content import iter_tip_files
 from tipbook.errors import ContentError, Problem, display_path
 from tipbook.model import Tip, current_date, slugify
 from tipbook.taxonomy import Taxonomy, load_taxonomy
-from tipbook.validate import validate_collection, validate_file
+from tipbook.validate import LocatedTip, validate_collection, validate_file
 
 
 @dataclass(frozen=True)
@@ -168,7 +168,7 @@ def collect_tips(
     """
     taxonomy = taxonomy or load_taxonomy(content_dir / "themes.yml")
     today = today or current_date()  # $TIPBOOK_TODAY can set it (tests, previews)
-    located: list[tuple[str, Tip]] = []
+    located: list[LocatedTip] = []
     problems: list[Problem] = []
     src_uris: dict[str, str] = {}
     seen: set[Path] = set()
@@ -192,16 +192,17 @@ def collect_tips(
         problems.extend(p for p in found if p.is_error)
         if tip is None:
             continue
-        located.append((shown, tip))
+        located.append(LocatedTip(path, shown, tip))
         src_uris[tip.id] = path.relative_to(content_dir).as_posix()
     if cache is not None:
         for gone in set(cache) - seen:
             del cache[gone]
-    problems.extend(p for p in validate_collection(located) if p.is_error)
+    problems.extend(validate_collection(located, errors_only=True))
     if problems:
         raise ContentError(problems)
-    tips = [tip for _, tip in located if drafts or tip.is_published(today)]
-    held_back = [tip for _, tip in located if not (drafts or tip.is_published(today))]
+    loaded = [file.tip for file in located if file.tip is not None]
+    tips = [tip for tip in loaded if drafts or tip.is_published(today)]
+    held_back = [tip for tip in loaded if not (drafts or tip.is_published(today))]
     return Collection(
         tips, taxonomy, {t.id: src_uris[t.id] for t in tips}, held_back=held_back, today=today
     )

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from tipbook import model
 from tipbook.model import Tip, current_date
 from tipbook.site import sanitize
 from tipbook.site.collect import Collection, SeriesInfo
@@ -604,8 +605,9 @@ def nav_config(static_pages: list[tuple[str, str]], collection: Collection) -> l
 
 def tip_url(collection: Collection, tip: Tip, site_url: str) -> str:
     """The absolute (or site-relative) URL of a tip's page, as MkDocs' directory URLs."""
-    path = collection.src_uri(tip).removesuffix(".md") + "/"
-    return (site_url.rstrip("/") + "/" if site_url else "/") + path
+    return (site_url.rstrip("/") + "/" if site_url else "/") + model.tip_url(
+        collection.src_uri(tip)
+    )
 
 
 def atom_feed(collection: Collection, site_name: str, site_url: str, description: str = "") -> str:

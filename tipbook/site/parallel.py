@@ -186,7 +186,8 @@ def fork_worker(
             file = files.get_file_from_path(uri)
             if file is not None and file.page is not None:
                 speedups.populate_page(file.page, config, files)
-        pages = [files.get_file_from_path(uri).page for uri in uris]  # type: ignore[union-attr]
+        found = [files.get_file_from_path(uri) for uri in uris]
+        pages = [file.page for file in found if file is not None and file.page is not None]
         for page in pages:
             speedups.populate_page(page, config, files)
         env = prepare_env(config.theme.get_env(), config=config, files=files)
@@ -195,9 +196,7 @@ def fork_worker(
         for page in pages:
             speedups.build_page(page, config, doc_files, nav, env)
         for page in pages:
-            page.validate_anchor_links(  # type: ignore[union-attr]
-                files=files, log_level=config.validation.links.anchors
-            )
+            page.validate_anchor_links(files=files, log_level=config.validation.links.anchors)
         if entries is not None:
             result["entries"] = entries[before:]
     except BaseException as error:  # report anything, then exit: never run the parent's code

@@ -311,6 +311,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
             self._specs[page.file.src_uri] = spec
             page.file.content_string = "" if skip else spec.markdown
             if skip:
+                # On this page only: MkDocs calls `page.render`, and this one has nothing to.
                 page.render = _render_nothing.__get__(page)  # type: ignore[method-assign]
         if self.fast:
             speedups.use_shared_markdown(page)
@@ -403,8 +404,19 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
             except OSError:
                 pass  # a read-only checkout builds as well, only a little slower
         env.add_extension(FragmentCache)
-        _sanitize_tag_listings(config)
+        self._sanitize_tag_listings(config, files)
         return env
+
+    def _sanitize_tag_listings(self, config: MkDocsConfig, files: Files) -> None:
+        """Material's tags plugin writes its listings (tag names, page titles) into pages'
+        HTML in its `on_env`, after every page passed `on_page_content`: those pages pass
+        the gate again (the tags index, and any page with a listing marker; a handful)."""
+        documents = (file.page for file in files.documentation_pages() if file.page is not None)
+        for page in speedups.tag_listing_pages(config, documents):
+            if isinstance(page.content, str):
+                # A tip page keeps the placeholders of its furniture (see on_page_content).
+                keep = pages.FRAGMENT_PATTERN if page.file.src_uri in self._safe_fragments else None
+                page.content = sanitize.body(page.content, keep=keep)
 
 
 TITLE_HOLE = "\x00tipbook-title\x00"
@@ -474,14 +486,3 @@ def _static_title(file: File) -> str:
         if line.startswith("# "):
             return sanitize.text(line[2:].strip())
     return sanitize.text(file.name.replace("-", " ").capitalize())
-
-
-def _sanitize_tag_listings(config: MkDocsConfig) -> None:
-    """Material's tags plugin writes its listings (tag names, page titles) into pages'
-    HTML in its `on_env`, after every page passed `on_page_content`: those pages pass the
-    gate again (the tags index, and any page with a listing marker; a handful)."""
-    tags = config.plugins.get("material/tags") or config.plugins.get("tags")
-    listings = getattr(getattr(tags, "listings", None), "data", None) or []
-    for page in {id(listing.page): listing.page for listing in listings}.values():
-        if isinstance(page.content, str):
-            page.content = sanitize.body(page.content)

@@ -27,6 +27,8 @@ from tipbook.site import load_mkdocs_config, mkdocs_errors, speedups
 if TYPE_CHECKING:  # imported when serving: MkDocs' server pulls in watchdog
     from mkdocs.livereload import LiveReloadServer
 
+    from tipbook.site.collect import Collection
+
 log = logging.getLogger("tipbook.preview")
 
 
@@ -83,7 +85,7 @@ class PreviewBuilder:
         log.info("Preview built in %.2f s", self.last_seconds)
         self._report(mkdocs_config.plugins["tipbook"].collection)
 
-    def _report(self, collection) -> None:  # type: ignore[no-untyped-def]
+    def _report(self, collection: Collection | None) -> None:
         """Log what the published site would hold back, when that changed since last time."""
         from tipbook.site.report import held_back
 

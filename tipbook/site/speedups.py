@@ -12,6 +12,11 @@ blocks. Three speed-ups go further, and every private name they use is in this m
 - shared template fragments (`tipbook_cache` in overrides/main.html): public Jinja, but
   switched with the others so that a stock build renders every page in full.
 
+Two more private names are read here, each with a safe way without it: the pages Material's
+tags plugin writes its listings into (`tag_listing_pages`: they pass the sanitising gate
+again) and MkDocs' live-reload injection (`inject_into_preview_pages`: the preview's
+error banner).
+
 `active()` says whether they run: only on the MkDocs and Material releases this code was
 written for (`KNOWN_GOOD`, the same bounds as pyproject.toml), with every private name it
 uses present, and unless `TIPBOOK_SPEEDUPS=0`. Otherwise the build is MkDocs' own (one
@@ -239,6 +244,45 @@ def forget_previous_search(plugins: Iterable[Any]) -> None:
     for plugin in plugins:
         if getattr(plugin, "search_index_prev", None) is not None:
             plugin.search_index_prev = None
+
+
+# Where Material's tags plugin keeps the listings it writes into pages (not public).
+_TAG_LISTINGS = ("listings", "data")
+
+
+def tag_listing_pages(config: Any, pages: Iterable[Any]) -> list[Any]:
+    """The pages among `pages` that Material's tags plugin writes listings into (tag names,
+    page titles: content) in its `on_env`, after every page passed the sanitising gate.
+
+    On the releases this module was written for, the plugin's own record of its listings
+    says which (a handful). Otherwise it cannot be told: every page whose source holds the
+    listing directive (the plugin's documented `listings_directive` setting) is returned,
+    so that the gate still holds, only a little slower.
+    """
+    tags = config.plugins.get("material/tags") or config.plugins.get("tags")
+    if tags is None:
+        return []
+    if not unsupported():
+        holder = tags
+        for name in _TAG_LISTINGS:
+            holder = getattr(holder, name, None)
+        try:
+            if holder is None:
+                raise AttributeError(".".join(_TAG_LISTINGS))
+            return list({id(listing.page): listing.page for listing in holder}.values())
+        except (AttributeError, TypeError):
+            reason = "Material's tags plugin keeps its listings elsewhere than it did"
+            if reason not in _told:  # (on other releases `active()` has said why already)
+                _told.add(reason)
+                log.warning("tipbook: %s: every page with a listing is sanitised again", reason)
+    settings = getattr(tags, "config", None)
+    directive = str(getattr(settings, "listings_directive", "") or "material/tags").lower()
+    tags_file = getattr(settings, "tags_file", None)  # deprecated: a listing without directive
+    return [
+        page
+        for page in pages
+        if page.file.src_uri == tags_file or directive in (page.file.content_string or "").lower()
+    ]
 
 
 def inject_into_preview_pages(server: Any, extra: Callable[[], bytes]) -> None:
