@@ -29,6 +29,7 @@ from pathlib import Path
 
 from tipbook.model import Tip
 from tipbook.site import sanitize
+from tipbook.site.publish import exec_dies_with_parent
 from tipbook.text import body_text
 
 BUNDLE_DIR = "pagefind"  # below the site folder: Pagefind's index and its JS
@@ -182,7 +183,12 @@ class StaticIndexJob:
             command += ["--force-language", "en", "--silent"]
             try:
                 self.process = subprocess.Popen(
-                    command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+                    command,
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    # Part of the build: a killed build takes it along (issue: any process).
+                    preexec_fn=exec_dies_with_parent,
                 )
                 out, err = self.process.communicate(timeout=TIMEOUT)
             except subprocess.TimeoutExpired:

@@ -88,10 +88,19 @@ def alive(pid: int) -> bool:
         return False
 
 
+def is_pagefind(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+            return b"pagefind" in cmdline.read()
+    except OSError:
+        return False
+
+
 def wait_for_worker(process: subprocess.Popen[str], timeout: float = 60.0) -> int:
+    """The forked MkDocs worker (the build also runs Pagefind, the static search indexer)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and process.poll() is None:
-        found = children(process.pid)
+        found = [pid for pid in children(process.pid) if not is_pagefind(pid)]
         if found:
             return found[0]
         time.sleep(0.005)
@@ -137,12 +146,14 @@ def test_killing_the_build_keeps_the_old_site(project: Path, point: str) -> None
         time.sleep(pause)
     if process.poll() is not None:
         pytest.fail(f"the build finished before the kill ({point}): use more tips")
+    family = children(process.pid)  # the worker, Pagefind: every process of the build
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
+    deadline = time.monotonic() + 1
+    while any(alive(pid) for pid in family) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not [pid for pid in family if alive(pid)], "a process outlived its build"
     if worker is not None:
-        deadline = time.monotonic() + 1
-        while alive(worker) and time.monotonic() < deadline:
-            time.sleep(0.01)
         assert not alive(worker), "the worker outlived its build"
     assert tree_hash(site) == before
     assert "A sentence the old site lacks" not in "".join(

@@ -248,3 +248,16 @@ def die_with_parent(parent: int) -> None:
                 os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
+
+
+def exec_dies_with_parent() -> None:
+    """A `preexec_fn` for the build's helper programs (Pagefind): killed with the build.
+
+    Linux only (`prctl(PR_SET_PDEATHSIG)` survives `exec`); elsewhere a killed build leaves
+    the helper to finish its shard into a scratch folder nobody reads.
+    """
+    import signal
+
+    if sys.platform.startswith("linux"):
+        with suppress(OSError, AttributeError):
+            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
