@@ -52,6 +52,9 @@ SHARD_SIZE = 1000  # tips per Pagefind bundle (its memory grows with what it ind
 # index's order (title, takeaway, summary, body) with chapters beside the summary.
 WEIGHTS = {"takeaway": 4.0, "summary": 2.0, "chapters": 2.0}
 
+# The page's form and result list are in the template overrides/tipbook-search.html: the
+# site's safety gate passes no form controls from a page's Markdown (content is untrusted).
+RESULTS_PAGE_TEMPLATE = "tipbook-search.html"
 RESULTS_PAGE_MARKDOWN = """\
 ---
 title: Search
@@ -64,16 +67,6 @@ hide:
 
 # Search the tips
 
-<form class="tb-search-page" role="search" data-search-exclude>
-<label>Words <input type="search" name="q" autocomplete="off"></label>
-<label>Chapter <select name="theme"><option value="">All chapters</option></select></label>
-<label>From year <select name="since"><option value="">Any</option></select></label>
-<label>To year <select name="until"><option value="">Any</option></select></label>
-<button type="submit" class="md-button md-button--primary">Search</button>
-</form>
-<p class="tb-search-status" role="status" aria-live="polite"></p>
-<div class="md-search-result tb-search-results"><ol class="md-search-result__list"></ol></div>
-<noscript>Searching needs JavaScript; the Chapters and Archive pages list every tip.</noscript>
 """
 
 

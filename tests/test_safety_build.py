@@ -102,6 +102,11 @@ def wait_for_worker(process: subprocess.Popen[str], timeout: float = 60.0) -> in
     while time.monotonic() < deadline and process.poll() is None:
         found = [pid for pid in children(process.pid) if not is_pagefind(pid)]
         if found:
+            # A child between fork and exec still looks like Python: Pagefind's shows what
+            # it is a moment later, the worker stays a fork.
+            time.sleep(0.05)
+            found = [pid for pid in found if alive(pid) and not is_pagefind(pid)]
+        if found:
             return found[0]
         time.sleep(0.005)
     raise AssertionError("the build never forked its worker")

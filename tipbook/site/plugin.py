@@ -82,6 +82,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         self._safe_fragments: dict[str, dict[str, str]] = {}
         self._files: Files | None = None
         self._static_search: Any = None  # search.static.StaticIndexJob while it runs
+        self._results_page = self._results_template = ""  # the generated search/ page
 
     def prepare(self, tipbook_config: Config, *, drafts: bool, preview: bool = False) -> None:
         """Settings for the next build from `build_site` or the preview (instead of reading
@@ -170,7 +171,9 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         )
         self._add_generated(files, config, pages.FEED, feed)
         config.nav = pages.nav_config(sorted(static_pages), collection)
-        from search.static import RESULTS_PAGE, RESULTS_PAGE_MARKDOWN
+        from search.static import RESULTS_PAGE, RESULTS_PAGE_MARKDOWN, RESULTS_PAGE_TEMPLATE
+
+        self._results_page, self._results_template = RESULTS_PAGE, RESULTS_PAGE_TEMPLATE
 
         self._add_generated(files, config, RESULTS_PAGE, RESULTS_PAGE_MARKDOWN)
         self._files = files
@@ -325,6 +328,8 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         spec = self._specs.get(uri)
         if spec is None:
             page.meta = sanitize.page_meta(page.meta)  # a hand-written page's front matter
+            if uri == self._results_page:
+                page.meta["template"] = self._results_template  # tipbook's own page
             return markdown
         page.meta = dict(spec.meta)
         if uri in self._tips_by_uri:
