@@ -373,6 +373,11 @@ def test_preview_serves_drafts_and_rebuilds_an_edited_tip(tmp_path: Path) -> Non
         home = httpx.get(base, timeout=10)
         assert home.status_code == 200 and "A Tip From the Future" in home.text
         assert "livereload" in home.text  # the browser reloads itself after a rebuild
+        # The search box asks tipbook's own search here too, drafts and scheduled tips found.
+        found = httpx.get(base + "api/search", params={"q": "future"}, timeout=30)
+        assert found.status_code == 200
+        assert "A Tip From the Future" in [hit["title"] for hit in found.json()["hits"]]
+        assert httpx.get(base + "api/search", timeout=10).status_code == 400
 
         path = next(config.content_dir.glob("tips/*/*-own-the-mistake.md"))
         untouched = site / "tips/2023/2023-11-14-the-first-step/index.html"

@@ -156,6 +156,7 @@ def _serve_search_api(server: LiveReloadServer, config: Config, drafts: bool) ->
     from tipbook.server import SEARCH_PATH
 
     service = SearchService(config.content_dir, config.index_dir, include_unpublished=drafts)
+    service.refresh(force=True)  # as `tipbook serve` does: incremental, so quick after once
     site_app = server.get_app()
     assert site_app is not None
 
