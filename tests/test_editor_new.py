@@ -115,7 +115,13 @@ class TestTemplate:
 
     @pytest.mark.parametrize(
         "title",
-        ["Customer for Life: Part 2", "#1 'Quoted' \"Title\" - yes", "Café – Déjà vu?", "- dash"],
+        [
+            "Customer for Life: Part 2",
+            "#1 'Quoted' \"Title\" - yes",
+            "Café – Déjà vu?",
+            "- dash",
+            "Supercalifragilistic" * 5,  # one word longer than a slug may be
+        ],
     )
     def test_hostile_titles_survive(self, project: Path, taxonomy: Taxonomy, title: str) -> None:
         created = new_tip(project / "content", taxonomy, title, date=dt.date(2026, 12, 1))
