@@ -60,6 +60,13 @@ def test_broken_yaml_names_the_file(tmp_path: Path) -> None:
         load_config(path)
 
 
+def test_a_config_that_is_not_utf8_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "tipbook.yml"
+    path.write_bytes("site_name: Caf\u00e9\n".encode("utf-16"))
+    with pytest.raises(ConfigError, match="tipbook.yml: not a text file: save it as UTF-8"):
+        load_config(path)
+
+
 def test_nearest_file_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "tipbook.yml").write_text("site_name: Found\n")
     nested = tmp_path / "a" / "b"

@@ -114,6 +114,8 @@ def load_config(path: Path | None = None) -> Config:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except OSError as error:
         raise ConfigError(f"{shown}: cannot read the configuration: {error}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{shown}: not a text file: save it as UTF-8 text") from None
     except yaml.YAMLError as error:
         raise ConfigError(f"{shown}: not valid YAML: {error}") from None
     if not isinstance(data, dict):
