@@ -115,6 +115,25 @@ def test_the_publisher_rebuilds_on_the_date_and_survives_a_broken_tip(
     assert publisher.check() is False and publisher.builds == 1
 
 
+def test_a_scheduled_tip_broken_after_the_build_is_reported_on_its_date(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = site_config(project)
+    monkeypatch.setenv("TIPBOOK_TODAY", "2099-01-05")
+    build_site(config)
+    scheduled = next(project.glob(f"content/tips/2099/{FUTURE.isoformat()}-*.md"))
+    good = scheduled.read_text()
+    scheduled.write_text(good.replace("title: ", "title: [", 1))  # YAML that does not parse
+    publisher = Publisher(config, config.site_dir)
+    assert publisher.next_date == FUTURE  # still due, though it cannot be read
+    monkeypatch.setenv("TIPBOOK_TODAY", FUTURE.isoformat())
+    assert publisher.check() is False
+    assert publisher.last_error and scheduled.name in publisher.last_error
+    scheduled.write_text(good)
+    assert publisher.check() is True
+    assert (config.site_dir / f"tips/2099/{scheduled.stem}/index.html").is_file()
+
+
 def test_a_server_started_on_an_old_site_publishes_what_is_due_at_once(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

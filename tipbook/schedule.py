@@ -36,13 +36,17 @@ def next_publication(content_dir: Path, today: dt.date) -> dt.date | None:
     """The date of the first tip scheduled after `today` that is not a draft (None: none).
 
     Dates come from the file names, so only the few files dated after today are parsed
-    (to leave out drafts), however many tips the archive holds.
+    (to leave out drafts), however many tips the archive holds. A file that does not parse
+    counts by its name's date: on that day the publisher's build says what is wrong with it
+    (and retries), instead of the tip silently never going live.
     """
     dates = []
     for date, _, path in existing_tips(content_dir):
         if date > today:
             _, tip, _ = read_tip(path, str(path))
-            if tip is not None and not tip.draft and tip.date > today:
+            if tip is None:
+                dates.append(date)
+            elif not tip.draft and tip.date > today:
                 dates.append(tip.date)
     return min(dates, default=None)
 
