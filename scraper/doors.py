@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from lxml import etree
 from scraper.discover import canonicalize_url, tag_from_url
 from scraper.excerpt import excerpt_from_html
 from scraper.fetch import Fetcher, FetchError, origin
+from tipbook.model import one_line
 
 REST_LINK_REL = "https://api.w.org/"
 # Only what a tip needs: the list stays small and no author or media data is asked for.
@@ -136,10 +138,30 @@ def _json(fetcher: Fetcher, url: str) -> object:
 
 
 def _float(value: object) -> float:
+    """A `gmt_offset` in hours; 0 for anything no time zone has (text, NaN, 1e400)."""
     try:
-        return float(value)  # type: ignore[arg-type]
+        hours = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return 0.0
+    return hours if math.isfinite(hours) and -24 < hours < 24 else 0.0
+
+
+def _term_id(value: object) -> int | None:
+    """A post, tag or category id as the REST API gives it: a positive integer, else None.
+
+    The JSON is the site's to write: a string, a float or a list where an id belongs is
+    treated as no id, never trusted with `int()`.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    return None
+
+
+def _term_ids(value: object) -> list[int]:
+    """The ids of a post's `tags` (or `categories`) list; [] for anything but a list."""
+    if not isinstance(value, list):
+        return []
+    return [i for i in map(_term_id, value) if i is not None]
 
 
 def archive_term(url: str) -> tuple[str, str] | None:
@@ -176,10 +198,15 @@ class RestReader:
             self.fetcher,
             self.api.url(f"/wp/v2/{taxonomy}", {"slug": slug, "_fields": "id,slug,name"}),
         )
-        if not isinstance(found, list) or not found or "id" not in found[0]:
+        term_id = (
+            _term_id(found[0].get("id"))
+            if found and isinstance(found, list) and isinstance(found[0], dict)
+            else None
+        )
+        if term_id is None:
             kind = "category" if taxonomy == "categories" else "tag"
             raise DoorError(f"the REST API has no {kind} {slug!r}")
-        return {taxonomy: int(found[0]["id"])}
+        return {taxonomy: term_id}
 
     def count(self, filters: dict[str, str | int]) -> int | None:
         """How many posts the filter lists (`X-WP-Total`), asking for one id only."""
@@ -221,11 +248,11 @@ class RestReader:
     def _learn_tags(self, records: list[object]) -> None:
         wanted = sorted(
             {
-                int(t)
+                t
                 for r in records
                 if isinstance(r, dict)
-                for t in r.get("tags") or []
-                if isinstance(t, int) and t not in self.tag_slugs
+                for t in _term_ids(r.get("tags"))
+                if t not in self.tag_slugs
             }
         )
         for start in range(0, len(wanted), PER_PAGE):
@@ -237,21 +264,26 @@ class RestReader:
             }
             found = _json(self.fetcher, self.api.url("/wp/v2/tags", params))
             for term in found if isinstance(found, list) else []:
-                if isinstance(term, dict) and "id" in term:
-                    self.tag_slugs[int(term["id"])] = str(term.get("slug") or term.get("name"))
+                term_id = _term_id(term.get("id")) if isinstance(term, dict) else None
+                name = (term.get("slug") or term.get("name")) if isinstance(term, dict) else None
+                if term_id is not None and isinstance(name, str) and name.strip():
+                    self.tag_slugs[term_id] = name
 
     def _post(self, record: dict[str, Any]) -> Post:
-        title = html.unescape(_rendered(record.get("title")))
+        title = title_text(_rendered(record.get("title")))
+        link = record.get("link")
         return Post(
-            url=canonicalize_url(str(record.get("link") or "")),
+            url=canonicalize_url(link) if isinstance(link, str) and link else "",
             via="rest",
             title=title,
             date=self._local_date(record),
-            post_id=record.get("id") if isinstance(record.get("id"), int) else None,
+            post_id=_term_id(record.get("id")),
             slug=str(record.get("slug") or ""),
             modified=str(record.get("modified_gmt") or record.get("modified") or ""),
             tags=[
-                self.tag_slugs[t].lower() for t in record.get("tags") or [] if t in self.tag_slugs
+                self.tag_slugs[t].lower()
+                for t in _term_ids(record.get("tags"))
+                if t in self.tag_slugs
             ],
             content_html=_rendered(record.get("content")),
             excerpt=excerpt_from_html(_rendered(record.get("excerpt")), title),
@@ -268,10 +300,23 @@ class RestReader:
         return (gmt + dt.timedelta(hours=self.api.gmt_offset)).date()
 
 
+def title_text(rendered: str) -> str:
+    """A title the REST API or a feed gives as HTML, as the text a theme's heading shows
+    (`T &amp; <b>x</b>` → `T & x`): what the HTML door reads, so both doors agree, and no
+    markup reaches a tip's title."""
+    if "<" not in rendered:
+        return one_line(html.unescape(rendered))
+    soup = BeautifulSoup(rendered, "lxml")
+    for node in soup.find_all(["script", "style", "template"]):
+        node.decompose()
+    return one_line(soup.get_text(" "))
+
+
 def _rendered(value: object) -> str:
+    """A `{"rendered": "..."}` field (or a plain string); "" for any other JSON type."""
     if isinstance(value, dict):
-        return str(value.get("rendered") or "")
-    return str(value or "")
+        value = value.get("rendered")
+    return value if isinstance(value, str) else ""
 
 
 def _datetime(value: object) -> dt.datetime | None:
@@ -331,7 +376,7 @@ def read_feed(
             if not link.startswith(("http://", "https://")) or link in seen:
                 continue
             seen.add(link)
-            title = html.unescape(str(entry.get("title") or ""))
+            title = title_text(str(entry.get("title") or ""))
             batch.append(
                 Post(
                     url=link,

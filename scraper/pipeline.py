@@ -361,6 +361,12 @@ class _Run:
             self.report.archive_pages += 1
             self.progress("page", start, self.report.archive_pages, None)
             for post in batch:
+                if not self.fetcher.is_allowed_host(post.url):
+                    # The listing is the site's to write: a post it links to another site
+                    # (or to `javascript:`) would become that tip's source; it is not taken.
+                    where = post.url or f"{post.via} post {post.post_id or '?'} (no link)"
+                    self._skip(where, f"the {post.via} door links a post off the site", "archive")
+                    continue
                 job = self._job(post.url)
                 if post.post_id is not None:
                     self._merge_shortlink(job, post.post_id)

@@ -1,0 +1,173 @@
+"""A hostile WordPress: whatever its REST API or feed answers, a scrape ends in findings.
+
+A small site on a real loopback server answers each path with what the test gives it (JSON
+of the wrong types, posts linked off the site, markup in titles). The scrape never raises:
+it reports the archive or the post it could not take, names it, and writes only tips that
+`tipbook check` accepts.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from mirror.fixtures import THEMES_FILE, fetch_settings
+
+from scraper.pipeline import ScrapeOptions, scrape
+from scraper.report import ScrapeReport
+from tipbook.content import iter_tip_files, load_tip
+from tipbook.model import Tip
+
+ARCHIVE = "/category/tips/"
+
+
+@dataclass
+class HostileSite:
+    """Answers `routes[path]` (status, content type, body); `{base}` in a body is its URL."""
+
+    routes: dict[str, tuple[int, str, str]] = field(default_factory=dict)
+    base: str = ""
+
+    def json(self, path: str, data: object) -> None:
+        self.routes[path] = (200, "application/json", json.dumps(data))
+
+
+@pytest.fixture()
+def site() -> Iterator[HostileSite]:
+    hostile = HostileSite()
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_GET(self) -> None:
+            path = urlsplit(self.path).path
+            status, kind, body = hostile.routes.get(path, (404, "text/plain", "not found"))
+            data = body.replace("{base}", hostile.base).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    hostile.base = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    archive = '<html><head><link rel="https://api.w.org/" href="{base}/wp-json/"></head></html>'
+    hostile.routes[ARCHIVE] = (200, "text/html", archive)
+    hostile.json("/wp-json/", {"namespaces": ["wp/v2"], "gmt_offset": 0})
+    hostile.json("/wp-json/wp/v2/categories", [{"id": 7, "slug": "tips"}])
+    hostile.json("/wp-json/wp/v2/tags", [{"id": 5, "slug": "empathy"}])
+    yield hostile
+    server.shutdown()
+    server.server_close()
+
+
+def post(number: int, **fields: object) -> dict[str, object]:
+    record: dict[str, object] = {
+        "id": number,
+        "date": "2020-01-07T10:00:00",
+        "slug": f"post-{number}",
+        "link": f"{{base}}/2020/01/07/post-{number}/",
+        "title": {"rendered": f"Post Number {number}"},
+        "content": {"rendered": f"<p>Post {number} says: listen to the customer first.</p>"},
+        "excerpt": {"rendered": "<p>Listen first.</p>"},
+        "tags": [5],
+    }
+    record.update(fields)
+    return record
+
+
+def run(site: HostileSite, tmp_path: Path) -> tuple[ScrapeReport, list[Tip]]:
+    content = tmp_path / "content"
+    content.mkdir(exist_ok=True)
+    shutil.copy(THEMES_FILE, content / "themes.yml")
+    report = scrape(
+        ScrapeOptions(
+            urls=[site.base + ARCHIVE],
+            content_dir=content,
+            themes_file=content / "themes.yml",
+            settings=fetch_settings(retries=0),
+            cache_dir=tmp_path / "cache",
+            via="rest",
+        )
+    )
+    return report, [load_tip(path) for path in iter_tip_files(content)]
+
+
+@pytest.mark.parametrize(
+    "categories",
+    [[5], ["id"], [{"id": "seven"}], [{"id": 1e300}], [{"id": True}], {"id": 7}, [None]],
+    ids=["a number", "a string", "id text", "id float", "id bool", "an object", "null"],
+)
+def test_a_category_answer_of_the_wrong_shape_is_one_failure(
+    site: HostileSite, tmp_path: Path, categories: object
+) -> None:
+    site.json("/wp-json/wp/v2/categories", categories)
+    report, tips = run(site, tmp_path)
+    assert tips == []
+    assert [f.reason for f in report.failures] == ["--via rest: the REST API has no category 'tips'"]
+
+
+def test_posts_with_fields_of_the_wrong_types_are_taken_or_skipped(
+    site: HostileSite, tmp_path: Path
+) -> None:
+    site.json("/wp-json/", {"namespaces": ["wp/v2"], "gmt_offset": "1e400"})
+    site.json("/wp-json/wp/v2/tags", [{"id": "x", "slug": "a"}, {"id": 5, "slug": ["b"]}, 3])
+    site.json(
+        "/wp-json/wp/v2/posts",
+        [
+            post(1, tags=5),  # not a list
+            post(2, tags=[[1], {"a": 1}, "x", 5], id="two"),
+            post(3, title=5, content=[1], date=None, date_gmt="2020-01-07T23:30:00"),
+            post(4, link=None),
+            5,
+            "post",
+            None,
+        ],
+    )
+    report, tips = run(site, tmp_path)
+    titles = sorted(t.title for t in tips)
+    assert titles == ["Post Number 1", "Post Number 2"], (titles, report.failures)
+    assert all(t.tags == [] for t in tips)  # no tag id resolved to a name
+    assert [s.url for s in report.skipped] == ["rest post 4 (no link)"]
+    # Post 3: no title, no content: a finding naming it, not a crash.
+    assert [f.url.rsplit("/", 2)[-2] for f in report.failures] == ["post-3"]
+
+
+def test_a_post_linked_off_the_site_is_not_taken(site: HostileSite, tmp_path: Path) -> None:
+    site.json(
+        "/wp-json/wp/v2/posts",
+        [
+            post(1, link="https://elsewhere.example/2020/01/07/post-1/"),
+            post(2, link="javascript:alert(1)"),
+            post(3, link="file:///etc/passwd"),
+            post(4),
+        ],
+    )
+    report, tips = run(site, tmp_path)
+    assert [t.source for t in tips] == [f"{site.base}/2020/01/07/post-4/"]
+    skipped = {s.url: s.reason for s in report.skipped}
+    assert set(skipped) == {
+        "https://elsewhere.example/2020/01/07/post-1/",
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+    }
+    assert all("links a post off the site" in reason for reason in skipped.values())
+
+
+def test_a_title_with_markup_is_its_text(site: HostileSite, tmp_path: Path) -> None:
+    rendered = "<script>alert(1)</script>Caf&eacute; &amp; <b>Tea</b> &#8211; <em>Part 2</em>"
+    site.json("/wp-json/wp/v2/posts", [post(1, title={"rendered": rendered})])
+    report, tips = run(site, tmp_path)
+    assert report.ok, report.failures
+    assert [t.title for t in tips] == ["Café & Tea – Part 2"]
+    assert "<" not in tips[0].title and "alert" not in tips[0].title
