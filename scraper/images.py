@@ -23,6 +23,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 from scraper.fetch import Fetcher, FetchError
+from tipbook.content import umask_mode
 from tipbook.model import slugify
 
 # Below the content folder; not assets/, where the site theme keeps its own files.
@@ -122,6 +123,7 @@ def _write_bytes_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, umask_mode())  # the site copies it: readable as any other file
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(temp, path)

@@ -79,6 +79,20 @@ def test_build_for_another_address_and_its_report(project: Path) -> None:
     assert result.exit_code == 2 and "not a web address" in result.output
 
 
+def test_the_built_site_is_readable_by_a_web_server(project: Path) -> None:
+    import os
+    import stat
+
+    old = os.umask(0o022)  # the usual umask: folders 755, files 644
+    try:
+        build_site(site_config(project))
+    finally:
+        os.umask(old)
+    site = project / "site"
+    assert stat.S_IMODE(site.stat().st_mode) == 0o755  # mkdtemp's 0o700 answered 403
+    assert stat.S_IMODE((site / "index.html").stat().st_mode) == 0o644
+
+
 def test_a_tip_in_no_chapter_is_reported(project: Path) -> None:
     path = next(project.glob("content/tips/*/*-own-the-mistake.md"))
     path.write_text(path.read_text().replace("themes:\n  - apology\n", "themes: []\n"))

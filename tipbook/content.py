@@ -281,6 +281,16 @@ def load_tip(path: Path) -> Tip:
     return tip
 
 
+def umask_mode(mode: int = 0o666) -> int:
+    """`mode` as the process's umask lets `open` or `mkdir` create it (0o644 / 0o755 under
+    the usual 022). `mkstemp` and `mkdtemp` create 0o600 / 0o700 instead: a file or site
+    folder renamed into place keeps that, and a web server (another user) then cannot read
+    it. Python 3.11 has no `os.getumask`: it is read by setting it back at once."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mode & ~mask
+
+
 def write_text_atomic(path: Path, text: str) -> bool:
     """Write `text` to `path` via a temporary file and a rename; skip when unchanged.
 
@@ -296,6 +306,7 @@ def write_text_atomic(path: Path, text: str) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, umask_mode())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
