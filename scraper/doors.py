@@ -36,7 +36,7 @@ POST_FIELDS = (
     "id,date,date_gmt,modified,modified_gmt,slug,link,title,content,excerpt,tags,categories"
 )
 PER_PAGE = 100  # the REST API's maximum
-MAX_FEED_PAGES = 1000  # a loop guard: a feed that never ends
+MAX_FEED_PAGES = 1000  # a loop guard: a feed (or REST listing) that never ends
 _NOT_POST_SITEMAP = re.compile(r"page|taxonom|categor|tag|author|user|attachment", re.I)
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 _SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -221,9 +221,14 @@ class RestReader:
     def posts(
         self, filters: dict[str, str | int], keep_going: Callable[[list[Post]], bool]
     ) -> Iterator[list[Post]]:
-        """The posts, newest first, a page of 100 at a time, until `keep_going` says stop."""
+        """The posts, newest first, a page of 100 at a time, until `keep_going` says stop.
+
+        `X-WP-TotalPages` is the site's to say: a page that brings no post not seen
+        before ends the listing, and so does MAX_FEED_PAGES (100,000 posts).
+        """
         page, pages = 1, 1
-        while page <= pages:
+        seen: set[str] = set()
+        while page <= min(pages, MAX_FEED_PAGES):
             params = {**filters, "per_page": PER_PAGE, "page": page, "_fields": POST_FIELDS}
             url = self.api.url("/wp/v2/posts", params)
             try:
@@ -240,6 +245,10 @@ class RestReader:
                 raise DoorError(f"{url}: the answer is not a list of posts")
             self._learn_tags(records)
             batch = [self._post(record) for record in records if isinstance(record, dict)]
+            new = {post.url for post in batch} - seen
+            if page > 1 and not new:
+                return  # the same posts again: a listing that loops
+            seen |= new
             yield batch
             if not records or not keep_going(batch):
                 return

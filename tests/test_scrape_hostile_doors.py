@@ -11,11 +11,11 @@ from __future__ import annotations
 import json
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from mirror.fixtures import THEMES_FILE, fetch_settings
@@ -34,6 +34,10 @@ class HostileSite:
 
     routes: dict[str, tuple[int, str, str]] = field(default_factory=dict)
     base: str = ""
+    headers: dict[str, str] = field(default_factory=dict)  # sent with every answer
+    # path → a function of the query's `page` giving the JSON (a listing per page)
+    paged: dict[str, Callable[[int], object]] = field(default_factory=dict)
+    requests: list[str] = field(default_factory=list)
 
     def json(self, path: str, data: object) -> None:
         self.routes[path] = (200, "application/json", json.dumps(data))
@@ -48,12 +52,18 @@ def site() -> Iterator[HostileSite]:
             pass
 
         def do_GET(self) -> None:
-            path = urlsplit(self.path).path
+            path, query = urlsplit(self.path).path, parse_qs(urlsplit(self.path).query)
+            hostile.requests.append(self.path)
             status, kind, body = hostile.routes.get(path, (404, "text/plain", "not found"))
+            if path in hostile.paged:
+                page = int(query.get("page", ["1"])[0])
+                status, kind, body = 200, "application/json", json.dumps(hostile.paged[path](page))
             data = body.replace("{base}", hostile.base).encode()
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))
+            for name, value in hostile.headers.items():
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(data)
 
@@ -114,7 +124,9 @@ def test_a_category_answer_of_the_wrong_shape_is_one_failure(
     site.json("/wp-json/wp/v2/categories", categories)
     report, tips = run(site, tmp_path)
     assert tips == []
-    assert [f.reason for f in report.failures] == ["--via rest: the REST API has no category 'tips'"]
+    assert [f.reason for f in report.failures] == [
+        "--via rest: the REST API has no category 'tips'"
+    ]
 
 
 def test_posts_with_fields_of_the_wrong_types_are_taken_or_skipped(
@@ -171,3 +183,24 @@ def test_a_title_with_markup_is_its_text(site: HostileSite, tmp_path: Path) -> N
     assert report.ok, report.failures
     assert [t.title for t in tips] == ["Café & Tea – Part 2"]
     assert "<" not in tips[0].title and "alert" not in tips[0].title
+
+
+def test_a_listing_that_claims_endless_pages_ends(site: HostileSite, tmp_path: Path) -> None:
+    site.headers["X-WP-TotalPages"] = "999999999999"
+    site.paged["/wp-json/wp/v2/posts"] = lambda page: [post(1), post(2)]  # the same each time
+    report, tips = run(site, tmp_path)
+    assert len(tips) == 2 and report.ok, report.failures
+    listings = [r for r in site.requests if r.startswith("/wp-json/wp/v2/posts")]
+    assert len(listings) == 2  # the second page brought nothing new: the end
+
+
+def test_a_listing_of_ever_new_posts_stops_at_the_loop_guard(
+    site: HostileSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import scraper.doors
+
+    monkeypatch.setattr(scraper.doors, "MAX_FEED_PAGES", 3)
+    site.headers["X-WP-TotalPages"] = "999999999999"
+    site.paged["/wp-json/wp/v2/posts"] = lambda page: [post(page)]
+    _report, tips = run(site, tmp_path)
+    assert sorted(t.title for t in tips) == [f"Post Number {n}" for n in (1, 2, 3)]
