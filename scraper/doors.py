@@ -25,7 +25,7 @@ import feedparser
 from bs4 import BeautifulSoup
 from lxml import etree
 
-from scraper.discover import canonicalize_url, tag_from_url
+from scraper.discover import canonicalize_url, is_web_url, tag_from_url
 from scraper.excerpt import excerpt_from_html
 from scraper.fetch import Fetcher, FetchError, origin
 from tipbook.model import one_line
@@ -282,7 +282,10 @@ class RestReader:
         title = title_text(_rendered(record.get("title")))
         link = record.get("link")
         return Post(
-            url=canonicalize_url(link) if isinstance(link, str) and link else "",
+            # Not a web link (`javascript:`, unparsable): kept as given, to be named and skipped.
+            url=(canonicalize_url(link) if is_web_url(link) else link)
+            if isinstance(link, str)
+            else "",
             via="rest",
             title=title,
             date=self._local_date(record),
@@ -381,8 +384,9 @@ def read_feed(
             raise DoorError(f"{page_url}: not a feed")
         batch = []
         for entry in parsed.entries:
-            link = canonicalize_url(str(entry.get("link") or ""))
-            if not link.startswith(("http://", "https://")) or link in seen:
+            link = str(entry.get("link") or "")
+            link = canonicalize_url(link) if is_web_url(link) else ""
+            if not link or link in seen:
                 continue
             seen.add(link)
             title = title_text(str(entry.get("title") or ""))

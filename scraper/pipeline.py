@@ -361,7 +361,7 @@ class _Run:
             self.report.archive_pages += 1
             self.progress("page", start, self.report.archive_pages, None)
             for post in batch:
-                if not self.fetcher.is_allowed_host(post.url):
+                if not is_web_url(post.url) or not self.fetcher.is_allowed_host(post.url):
                     # The listing is the site's to write: a post it links to another site
                     # (or to `javascript:`) would become that tip's source; it is not taken.
                     where = post.url or f"{post.via} post {post.post_id or '?'} (no link)"

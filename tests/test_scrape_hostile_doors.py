@@ -96,7 +96,7 @@ def post(number: int, **fields: object) -> dict[str, object]:
     return record
 
 
-def run(site: HostileSite, tmp_path: Path) -> tuple[ScrapeReport, list[Tip]]:
+def run(site: HostileSite, tmp_path: Path, via: str = "rest") -> tuple[ScrapeReport, list[Tip]]:
     content = tmp_path / "content"
     content.mkdir(exist_ok=True)
     shutil.copy(THEMES_FILE, content / "themes.yml")
@@ -107,7 +107,7 @@ def run(site: HostileSite, tmp_path: Path) -> tuple[ScrapeReport, list[Tip]]:
             themes_file=content / "themes.yml",
             settings=fetch_settings(retries=0),
             cache_dir=tmp_path / "cache",
-            via="rest",
+            via=via,
         )
     )
     return report, [load_tip(path) for path in iter_tip_files(content)]
@@ -162,6 +162,7 @@ def test_a_post_linked_off_the_site_is_not_taken(site: HostileSite, tmp_path: Pa
             post(1, link="https://elsewhere.example/2020/01/07/post-1/"),
             post(2, link="javascript:alert(1)"),
             post(3, link="file:///etc/passwd"),
+            post(5, link="http://[::1/2020/01/07/post-5/"),
             post(4),
         ],
     )
@@ -172,6 +173,7 @@ def test_a_post_linked_off_the_site_is_not_taken(site: HostileSite, tmp_path: Pa
         "https://elsewhere.example/2020/01/07/post-1/",
         "javascript:alert(1)",
         "file:///etc/passwd",
+        "http://[::1/2020/01/07/post-5/",
     }
     assert all("links a post off the site" in reason for reason in skipped.values())
 
@@ -204,3 +206,53 @@ def test_a_listing_of_ever_new_posts_stops_at_the_loop_guard(
     site.paged["/wp-json/wp/v2/posts"] = lambda page: [post(page)]
     _report, tips = run(site, tmp_path)
     assert sorted(t.title for t in tips) == [f"Post Number {n}" for n in (1, 2, 3)]
+
+
+# URLs that make `urlsplit` / `urljoin` raise: a bad IPv6 host, a port out of range or not a
+# number. One of them on a page stopped the whole scrape with a traceback.
+UNPARSABLE = ["http://[::1/x", "http://h:99999/y", "http://h:x/", "//[bad/"]
+
+
+@pytest.mark.parametrize("via", ["html", "auto"])
+def test_links_no_url_function_can_parse_are_dead_links(
+    site: HostileSite, tmp_path: Path, via: str
+) -> None:
+    bad = UNPARSABLE
+    entries = "".join(
+        f'<article><h2 class="entry-title"><a href="{href}">Tip {n} – 1/{n + 1}/19</a></h2>'
+        "<p>Short text.</p></article>"
+        for n, href in enumerate([*bad, "{base}/2020/01/07/post-1/"])
+    )
+    site.routes[ARCHIVE] = (
+        200,
+        "text/html",
+        f'<html><head><link rel="alternate" type="application/rss+xml" href="{bad[0]}">'
+        f'<link rel="https://api.w.org/" href="{bad[1]}"></head><body><main>{entries}'
+        f'<a class="next" rel="next" href="{bad[2]}">Older</a></main></body></html>',
+    )
+    links = "".join(
+        f'<a href="{href}">link {n}</a> <img src="{href}" alt="i{n}">' for n, href in enumerate(bad)
+    )
+    site.routes["/2020/01/07/post-1/"] = (
+        200,
+        "text/html",
+        f"<html><head><link rel='canonical' href='{bad[0]}'></head><body><article>"
+        "<h1 class='entry-title'>Listen First</h1><time datetime='2020-01-07'>7 Jan</time>"
+        f"<div class='entry-content'><p>Let the customer finish, then answer. {links}</p>"
+        "</div></article></body></html>",
+    )
+    site.json("/wp-json/wp/v2/posts", [])
+    report, tips = run(site, tmp_path, via=via)
+    assert [t.title for t in tips] == ["Listen First"], report.failures
+    assert "link 0" in tips[0].body and "[::1" not in tips[0].body
+
+
+@pytest.mark.parametrize("url", UNPARSABLE)
+def test_a_start_url_no_url_function_can_parse_is_a_usage_error(url: str, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from tipbook.cli import main
+
+    result = CliRunner().invoke(main, ["scrape", "--content-dir", str(tmp_path), url])
+    assert result.exit_code == 2 and "is not a web address" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
