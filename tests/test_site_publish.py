@@ -39,7 +39,15 @@ def test_loopback_site_url_is_warned(url: str, warned: str | None) -> None:
 
 def test_site_url_option_is_checked() -> None:
     assert checked_site_url("https://tips.example.org/x") == "https://tips.example.org/x/"
-    for bad in ("tips.example.org", "ftp://tips.example.org/", "https://"):
+    for bad in (
+        "tips.example.org",
+        "ftp://tips.example.org/",
+        "https://",
+        "http://[::1",  # was a ValueError traceback
+        "https://tips.example.org:99999/",
+        "https://tips example.org/",
+        'https://tips.example.org/"><script>alert(1)</script>',
+    ):
         with pytest.raises(UsageError, match="not a web address"):
             checked_site_url(bad)
 
