@@ -32,7 +32,7 @@ ARCHIVE = "/category/tips/"
 class HostileSite:
     """Answers `routes[path]` (status, content type, body); `{base}` in a body is its URL."""
 
-    routes: dict[str, tuple[int, str, str]] = field(default_factory=dict)
+    routes: dict[str, tuple[int, str, str | bytes]] = field(default_factory=dict)
     base: str = ""
     headers: dict[str, str] = field(default_factory=dict)  # sent with every answer
     # path → a function of the query's `page` giving the JSON (a listing per page)
@@ -58,7 +58,9 @@ def site() -> Iterator[HostileSite]:
             if path in hostile.paged:
                 page = int(query.get("page", ["1"])[0])
                 status, kind, body = 200, "application/json", json.dumps(hostile.paged[path](page))
-            data = body.replace("{base}", hostile.base).encode()
+            data = (
+                body if isinstance(body, bytes) else body.replace("{base}", hostile.base).encode()
+            )
             self.send_response(status)
             self.send_header("Content-Type", kind)
             self.send_header("Content-Length", str(len(data)))
@@ -256,3 +258,28 @@ def test_a_start_url_no_url_function_can_parse_is_a_usage_error(url: str, tmp_pa
     result = CliRunner().invoke(main, ["scrape", "--content-dir", str(tmp_path), url])
     assert result.exit_code == 2 and "is not a web address" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize(
+    ("site_origin", "fetched"),
+    [("https://tips.example.org", False), ("http://127.0.0.1:1", True)],
+    ids=["a public site: refused", "a site on this machine (a mirror): its neighbours too"],
+)
+def test_an_image_on_a_local_address_is_requested_only_for_a_local_site(
+    site: HostileSite, tmp_path: Path, site_origin: str, fetched: bool
+) -> None:
+    from scraper.fetch import Fetcher
+    from scraper.images import ImageStore
+
+    site.routes["/secret.png"] = (200, "image/png", PNG + b"secret")
+    image = f"{site.base}/secret.png"
+    for address in (image, image.replace("127.0.0.1", "localhost")):
+        with Fetcher(fetch_settings(), allowed_origins={site_origin}) as fetcher:
+            result = ImageStore(fetcher, tmp_path, 10_000).get(address)
+        assert (result.path is not None) is fetched, result.reason
+        if not fetched:
+            assert result.reason == "on a local or private network address; left out"
+    assert any(r == "/secret.png" for r in site.requests) is fetched
