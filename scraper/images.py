@@ -13,7 +13,6 @@ it never fails the tip.
 from __future__ import annotations
 
 import hashlib
-import ipaddress
 import os
 import tempfile
 import threading
@@ -92,9 +91,6 @@ class ImageStore:
         self._results: dict[str, ImageResult] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._lock = threading.Lock()
-        # Scraping a site on this machine or network (a mirror): its neighbours may serve
-        # its images too.
-        self._site_private = any(_is_private(site) for site in fetcher.allowed_origins)
 
     def get(self, url: str) -> ImageResult:
         with self._lock:
@@ -105,10 +101,6 @@ class ImageStore:
             return self._results[url]
 
     def _download(self, url: str) -> ImageResult:
-        if not self.fetcher.is_allowed_host(url) and _is_private(url) and not self._site_private:
-            # A post may name any address: one on this machine or its network (a router, a
-            # cloud metadata service) is not requested on the post's say-so.
-            return ImageResult(url, None, "on a local or private network address; left out")
         try:
             response = self.fetcher.get(url, any_host=True, max_bytes=self.max_bytes)
         except FetchError as error:
@@ -125,18 +117,6 @@ class ImageStore:
         if not target.exists():
             _write_bytes_atomic(target, response.content)
         return ImageResult(url, path)
-
-
-def _is_private(url: str) -> bool:
-    """True for `localhost` and loopback, private, link-local or reserved IP addresses."""
-    host = (urlsplit(url).hostname or "").rstrip(".").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False  # a name: not resolved here
-    return not address.is_global
 
 
 def _write_bytes_atomic(path: Path, data: bytes) -> None:

@@ -281,5 +281,21 @@ def test_an_image_on_a_local_address_is_requested_only_for_a_local_site(
             result = ImageStore(fetcher, tmp_path, 10_000).get(address)
         assert (result.path is not None) is fetched, result.reason
         if not fetched:
-            assert result.reason == "on a local or private network address; left out"
+            assert "is on a local or private network address" in result.reason
     assert any(r == "/secret.png" for r in site.requests) is fetched
+
+
+@pytest.mark.parametrize("location", ["http://[::1/x.png", "http://h:99999/x.png"])
+def test_a_redirect_to_no_address_is_a_failed_image(
+    site: HostileSite, tmp_path: Path, location: str
+) -> None:
+    from scraper.fetch import Fetcher
+    from scraper.images import ImageStore
+
+    site.routes["/moved.png"] = (302, "text/plain", "")
+    site.headers["Location"] = location
+    with Fetcher(fetch_settings(), allowed_origins={site.base}) as fetcher:
+        result = ImageStore(fetcher, tmp_path, 10_000).get(f"{site.base}/moved.png")
+    # (httpx itself refuses an unclosed IPv6 host in a Location: a failed request.)
+    reasons = (f"redirects to {location!r}, not an address", "Invalid URL in location header")
+    assert result.path is None and any(reason in result.reason for reason in reasons)
