@@ -156,6 +156,28 @@ def test_a_scheduled_tip_broken_after_the_build_is_reported_on_its_date(
     assert (config.site_dir / f"tips/2099/{scheduled.stem}/index.html").is_file()
 
 
+def test_after_the_clock_goes_back_a_tip_dated_before_the_last_build_goes_live(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = site_config(project)
+    monkeypatch.setenv("TIPBOOK_TODAY", FUTURE.isoformat())
+    build_site(config)
+    publisher = Publisher(config, config.site_dir)
+    publisher.check()  # the site is as of FUTURE now
+    # The clock goes back two days; meanwhile a tip is written for the day in between.
+    monkeypatch.setenv("TIPBOOK_TODAY", FUTURE.replace(day=4).isoformat())
+    assert publisher.check() is False
+    scheduled = next(project.glob(f"content/tips/2099/{FUTURE.isoformat()}-*.md"))
+    between = FUTURE.replace(day=5).isoformat()
+    text = scheduled.read_text().replace(FUTURE.isoformat(), between)
+    slug = scheduled.stem[len("2099-01-06-") :]
+    path = scheduled.with_name(f"{between}-back-{slug}.md")
+    path.write_text(text.replace(f"slug: {slug}", f"slug: back-{slug}"))
+    monkeypatch.setenv("TIPBOOK_TODAY", between)
+    assert publisher.check() is True
+    assert (config.site_dir / f"tips/2099/{path.stem}/index.html").is_file()
+
+
 def test_a_server_started_on_an_old_site_publishes_what_is_due_at_once(
     project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

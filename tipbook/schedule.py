@@ -110,6 +110,10 @@ class Publisher:
         the site already served stays as it was.
         """
         today = self.clock()
+        if today < self.built_on:
+            # The clock went back (corrected, or $TIPBOOK_TODAY moved): a tip dated between
+            # today and that later build day was never built; look again from today.
+            self.built_on = today
         due = self.next_date
         if due is None or due > today:
             return False
