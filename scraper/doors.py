@@ -380,7 +380,9 @@ def read_feed(
                 return  # past the last page
             raise DoorError(f"{page_url}: {error.reason}") from None
         parsed = feedparser.parse(response.content)
-        if number == 1 and not parsed.entries and parsed.bozo and not parsed.feed:
+        if number == 1 and not parsed.entries and not parsed.get("version"):
+            # An HTML page where the feed should be (a plugin that disables feeds sends the
+            # home page): no RSS or Atom at all, so not "a feed with no posts".
             raise DoorError(f"{page_url}: not a feed")
         batch = []
         for entry in parsed.entries:
