@@ -65,6 +65,7 @@ class Post:
     tags: list[str] = field(default_factory=list)  # tag slugs
     content_html: str = ""  # the post's own HTML (REST); "" when the door gives none
     excerpt: str = ""  # plain text, WordPress's endings taken off
+    protected: bool = False  # password-protected: its page shows a password form, not text
 
 
 @dataclass
@@ -299,6 +300,7 @@ class RestReader:
             ],
             content_html=_rendered(record.get("content")),
             excerpt=excerpt_from_html(_rendered(record.get("excerpt")), title),
+            protected=_protected(record.get("content")),
         )
 
     def _local_date(self, record: dict[str, Any]) -> dt.date | None:
@@ -322,6 +324,11 @@ def title_text(rendered: str) -> str:
     for node in soup.find_all(["script", "style", "template"]):
         node.decompose()
     return one_line(soup.get_text(" "))
+
+
+def _protected(content: object) -> bool:
+    """WordPress marks a password-protected post's content `"protected": true`."""
+    return isinstance(content, dict) and content.get("protected") is True
 
 
 def _rendered(value: object) -> str:

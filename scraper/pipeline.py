@@ -367,6 +367,10 @@ class _Run:
                     where = post.url or f"{post.via} post {post.post_id or '?'} (no link)"
                     self._skip(where, f"the {post.via} door links a post off the site", "archive")
                     continue
+                if post.protected:
+                    # Its page would give the password form's words as the tip's text.
+                    self._skip(post.url, "password-protected on the site; not taken", "archive")
+                    continue
                 job = self._job(post.url)
                 if post.post_id is not None:
                     self._merge_shortlink(job, post.post_id)

@@ -299,3 +299,21 @@ def test_a_redirect_to_no_address_is_a_failed_image(
     # (httpx itself refuses an unclosed IPv6 host in a Location: a failed request.)
     reasons = (f"redirects to {location!r}, not an address", "Invalid URL in location header")
     assert result.path is None and any(reason in result.reason for reason in reasons)
+
+
+def test_a_password_protected_post_is_not_taken(site: HostileSite, tmp_path: Path) -> None:
+    protected = {"rendered": "", "protected": True}
+    site.json("/wp-json/wp/v2/posts", [post(1, content=protected), post(2)])
+    form = (
+        "<html><body><article><h1 class='entry-title'>Post Number 1</h1>"
+        "<time datetime='2020-01-07'>7 Jan</time><div class='entry-content'><form>"
+        "<p>This content is password protected. To view it please enter your password "
+        "below:</p><input type='password'></form></div></article></body></html>"
+    )
+    site.routes["/2020/01/07/post-1/"] = (200, "text/html", form)
+    report, tips = run(site, tmp_path)
+    assert [t.title for t in tips] == ["Post Number 2"]
+    assert [(s.url.rsplit("/", 2)[-2], s.reason) for s in report.skipped] == [
+        ("post-1", "password-protected on the site; not taken")
+    ]
+    assert "/2020/01/07/post-1/" not in site.requests
