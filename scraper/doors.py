@@ -436,16 +436,24 @@ def sitemap_candidates(fetcher: Fetcher, start_url: str) -> list[str]:
     return found
 
 
-def count_sitemap_posts(fetcher: Fetcher, url: str) -> int:
-    """How many post URLs a sitemap (or the post sitemaps of a sitemap index) lists."""
+def count_sitemap_posts(fetcher: Fetcher, url: str, _read: set[str] | None = None) -> int:
+    """How many post URLs a sitemap (or the post sitemaps of a sitemap index) lists.
+
+    Each sitemap is read once: an index that lists itself (or one that lists it back)
+    is counted once, not followed round until the stack runs out.
+    """
+    read = _read if _read is not None else set()
+    read.add(url)
     root = _sitemap_root(fetcher, url)
     if root.tag == f"{_SITEMAP_NS}sitemapindex":
         total = 0
         for loc in root.iter(f"{_SITEMAP_NS}loc"):
             child = (loc.text or "").strip()
+            if not child or child in read or not is_web_url(child):
+                continue
             name = urlsplit(child).path.rsplit("/", 1)[-1]
-            if child and not _NOT_POST_SITEMAP.search(name) and fetcher.is_allowed_host(child):
-                total += count_sitemap_posts(fetcher, child)
+            if not _NOT_POST_SITEMAP.search(name) and fetcher.is_allowed_host(child):
+                total += count_sitemap_posts(fetcher, child, read)
         return total
     return sum(1 for _ in root.iter(f"{_SITEMAP_NS}url"))
 

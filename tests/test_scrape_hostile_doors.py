@@ -317,3 +317,31 @@ def test_a_password_protected_post_is_not_taken(site: HostileSite, tmp_path: Pat
         ("post-1", "password-protected on the site; not taken")
     ]
     assert "/2020/01/07/post-1/" not in site.requests
+
+
+def test_a_sitemap_index_listing_itself_is_read_once(site: HostileSite) -> None:
+    from scraper.doors import count_sitemap_posts
+    from scraper.fetch import Fetcher
+
+    ns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+    index = "".join(
+        f"<sitemap><loc>{{base}}/{name}</loc></sitemap>"
+        for name in ("wp-sitemap.xml", "post-sitemap.xml", "wp-sitemap.xml")
+    )
+    site.routes["/wp-sitemap.xml"] = (
+        200,
+        "application/xml",
+        f"<sitemapindex {ns}>{index}</sitemapindex>",
+    )
+    back = "<sitemap><loc>{base}/wp-sitemap.xml</loc></sitemap>"  # and back to the index
+    posts = "".join(f"<url><loc>{{base}}/p{n}/</loc></url>" for n in range(3))
+    site.routes["/post-sitemap.xml"] = (200, "application/xml", f"<urlset {ns}>{posts}</urlset>")
+    with Fetcher(fetch_settings(), allowed_origins={site.base}) as fetcher:
+        assert count_sitemap_posts(fetcher, f"{site.base}/wp-sitemap.xml") == 3
+        site.routes["/post-sitemap.xml"] = (
+            200,
+            "application/xml",
+            f"<sitemapindex {ns}>{back}</sitemapindex>",
+        )
+        assert count_sitemap_posts(fetcher, f"{site.base}/post-sitemap.xml") == 0
+    assert site.requests.count("/wp-sitemap.xml") <= 2
