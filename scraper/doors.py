@@ -134,7 +134,7 @@ def _json(fetcher: Fetcher, url: str) -> object:
         raise DoorError(f"{url}: {error.reason}") from None
     try:
         return json.loads(response.text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: `[[[[…` nested past the stack
         raise DoorError(f"{url}: the answer is not JSON") from None
 
 
@@ -240,7 +240,7 @@ class RestReader:
             pages = int(total_pages) if total_pages.isdigit() else pages
             try:
                 records = json.loads(response.text)
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise DoorError(f"{url}: the answer is not JSON") from None
             if not isinstance(records, list):
                 raise DoorError(f"{url}: the answer is not a list of posts")

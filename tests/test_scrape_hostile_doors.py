@@ -345,3 +345,16 @@ def test_a_sitemap_index_listing_itself_is_read_once(site: HostileSite) -> None:
         )
         assert count_sitemap_posts(fetcher, f"{site.base}/post-sitemap.xml") == 0
     assert site.requests.count("/wp-sitemap.xml") <= 2
+
+
+@pytest.mark.parametrize("path", ["/wp-json/", "/wp-json/wp/v2/categories", "/wp-json/wp/v2/posts"])
+def test_json_nested_past_the_stack_is_not_json(
+    site: HostileSite, tmp_path: Path, path: str
+) -> None:
+    depth = 200_000  # 400 kB, under the size cap; json.loads raises RecursionError
+    site.routes[path] = (200, "application/json", "[" * depth + "]" * depth)
+    report, tips = run(site, tmp_path)
+    assert tips == []
+    (failure,) = report.failures
+    assert failure.reason.startswith("--via rest: ")
+    assert "the answer is not JSON" in failure.reason or "no REST API" in failure.reason
