@@ -358,3 +358,33 @@ def test_json_nested_past_the_stack_is_not_json(
     (failure,) = report.failures
     assert failure.reason.startswith("--via rest: ")
     assert "the answer is not JSON" in failure.reason or "no REST API" in failure.reason
+
+
+@pytest.mark.parametrize("via", ["rest", "html"])
+def test_a_post_nested_thousands_deep_keeps_its_text(
+    site: HostileSite, tmp_path: Path, via: str
+) -> None:
+    depth = 5_000  # converting this recursed past Python's stack (and extraction was quadratic)
+    deep = "<div>" * depth + "<p>The deep advice: listen.</p>" + "</div>" * depth
+    body = f"<p>Let the customer finish, then answer.</p>{deep}"
+    site.json("/wp-json/wp/v2/posts", [post(1, content={"rendered": body})])
+    site.routes["/2020/01/07/post-1/"] = (
+        200,
+        "text/html",
+        "<html><body><article><h1 class='entry-title'>Post Number 1</h1>"
+        f"<time datetime='2020-01-07'>7 Jan</time><div class='entry-content'>{body}</div>"
+        "</article></body></html>",
+    )
+    if via == "html":
+        del site.routes["/wp-json/"]
+        site.routes[ARCHIVE] = (
+            200,
+            "text/html",
+            "<html><body class='archive category'><main><article><h2 class='entry-title'>"
+            "<a href='{base}/2020/01/07/post-1/'>Post Number 1</a></h2></article></main>"
+            "</body></html>",
+        )
+    report, tips = run(site, tmp_path, via=via)
+    assert report.ok, report.failures
+    (tip,) = tips
+    assert "Let the customer finish" in tip.body and "The deep advice: listen." in tip.body
