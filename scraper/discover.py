@@ -61,7 +61,12 @@ def url_key(url: str) -> str:
 
 
 def is_web_url(url: str) -> bool:
-    parts = urlsplit(url)
+    """An http(s) URL with a host and a valid port ("http://[::1" or ":99999" is not)."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises ValueError for a port out of range or not a number
+    except ValueError:
+        return False
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
@@ -83,8 +88,53 @@ class ArchivePage:
     next_url: str | None
 
 
+# Attributes that hold a URL the scraper reads (links, canonical, feeds, images).
+_URL_ATTRIBUTES = ("href", "src", "data-src", "data-lazy-src", "data-orig-file", "data-original")
+
+
 def soup_of(html: str) -> BeautifulSoup:
-    return BeautifulSoup(html, "lxml")
+    """A page parsed, without the URLs no URL function can parse: `http://[::1` or a port
+    of 99999 makes `urlsplit`/`urljoin` raise, so one hostile link would stop the scrape.
+    Dropped here, once, they are links to nowhere (left out like any dead link)."""
+    soup = BeautifulSoup(html, "lxml")
+    _flatten_deep_nesting(soup)
+    for tag in soup.find_all(lambda t: any(name in t.attrs for name in _URL_ATTRIBUTES)):
+        for name in _URL_ATTRIBUTES:
+            value = tag.attrs.get(name)
+            if isinstance(value, str) and not _parses_as_url(value):
+                del tag[name]
+    return soup
+
+
+# Real pages (page builders included) nest a few dozen elements deep. A hostile page
+# nesting 100,000 `<div>`s made extraction quadratic (minutes) and conversion recurse past
+# the stack; below this depth, elements are replaced by their text.
+MAX_NESTING = 128
+
+
+def _flatten_deep_nesting(soup: BeautifulSoup) -> None:
+    """Replace each element nested deeper than MAX_NESTING by its text, in linear time
+    (unwrapping them one by one is quadratic in bs4)."""
+    too_deep = []
+    stack: list[tuple[Tag, int]] = [(soup, 0)]
+    while stack:  # iterative: the tree may be deeper than Python's stack
+        node, depth = stack.pop()
+        for child in node.children:
+            if isinstance(child, Tag):
+                if depth == MAX_NESTING:
+                    too_deep.append(child)  # its subtree is not walked
+                else:
+                    stack.append((child, depth + 1))
+    for tag in too_deep:
+        tag.replace_with(tag.get_text(" "))
+
+
+def _parses_as_url(value: str) -> bool:
+    try:
+        _ = urlsplit(value.strip()).port  # a bad IPv6 host or port raises ValueError
+    except ValueError:
+        return False
+    return True
 
 
 def _classes(tag: Tag | None) -> set[str]:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,9 +25,10 @@ import feedparser
 from bs4 import BeautifulSoup
 from lxml import etree
 
-from scraper.discover import canonicalize_url, tag_from_url
+from scraper.discover import canonicalize_url, is_web_url, tag_from_url
 from scraper.excerpt import excerpt_from_html
 from scraper.fetch import Fetcher, FetchError, origin
+from tipbook.model import one_line
 
 REST_LINK_REL = "https://api.w.org/"
 # Only what a tip needs: the list stays small and no author or media data is asked for.
@@ -34,7 +36,7 @@ POST_FIELDS = (
     "id,date,date_gmt,modified,modified_gmt,slug,link,title,content,excerpt,tags,categories"
 )
 PER_PAGE = 100  # the REST API's maximum
-MAX_FEED_PAGES = 1000  # a loop guard: a feed that never ends
+MAX_FEED_PAGES = 1000  # a loop guard: a feed (or REST listing) that never ends
 _NOT_POST_SITEMAP = re.compile(r"page|taxonom|categor|tag|author|user|attachment", re.I)
 _SAFE_XML = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 _SITEMAP_NS = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -63,6 +65,7 @@ class Post:
     tags: list[str] = field(default_factory=list)  # tag slugs
     content_html: str = ""  # the post's own HTML (REST); "" when the door gives none
     excerpt: str = ""  # plain text, WordPress's endings taken off
+    protected: bool = False  # password-protected: its page shows a password form, not text
 
 
 @dataclass
@@ -131,15 +134,35 @@ def _json(fetcher: Fetcher, url: str) -> object:
         raise DoorError(f"{url}: {error.reason}") from None
     try:
         return json.loads(response.text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: `[[[[…` nested past the stack
         raise DoorError(f"{url}: the answer is not JSON") from None
 
 
 def _float(value: object) -> float:
+    """A `gmt_offset` in hours; 0 for anything no time zone has (text, NaN, 1e400)."""
     try:
-        return float(value) if isinstance(value, (str, int, float)) else float(str(value))
+        hours = float(value) if isinstance(value, (str, int, float)) else float(str(value))
     except (TypeError, ValueError):
         return 0.0
+    return hours if math.isfinite(hours) and -24 < hours < 24 else 0.0
+
+
+def _term_id(value: object) -> int | None:
+    """A post, tag or category id as the REST API gives it: a positive integer, else None.
+
+    The JSON is the site's to write: a string, a float or a list where an id belongs is
+    treated as no id, never trusted with `int()`.
+    """
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    return None
+
+
+def _term_ids(value: object) -> list[int]:
+    """The ids of a post's `tags` (or `categories`) list; [] for anything but a list."""
+    if not isinstance(value, list):
+        return []
+    return [i for i in map(_term_id, value) if i is not None]
 
 
 def archive_term(url: str) -> tuple[str, str] | None:
@@ -176,10 +199,15 @@ class RestReader:
             self.fetcher,
             self.api.url(f"/wp/v2/{taxonomy}", {"slug": slug, "_fields": "id,slug,name"}),
         )
-        if not isinstance(found, list) or not found or "id" not in found[0]:
+        term_id = (
+            _term_id(found[0].get("id"))
+            if found and isinstance(found, list) and isinstance(found[0], dict)
+            else None
+        )
+        if term_id is None:
             kind = "category" if taxonomy == "categories" else "tag"
             raise DoorError(f"the REST API has no {kind} {slug!r}")
-        return {taxonomy: int(found[0]["id"])}
+        return {taxonomy: term_id}
 
     def count(self, filters: dict[str, str | int]) -> int | None:
         """How many posts the filter lists (`X-WP-Total`), asking for one id only."""
@@ -194,9 +222,14 @@ class RestReader:
     def posts(
         self, filters: dict[str, str | int], keep_going: Callable[[list[Post]], bool]
     ) -> Iterator[list[Post]]:
-        """The posts, newest first, a page of 100 at a time, until `keep_going` says stop."""
+        """The posts, newest first, a page of 100 at a time, until `keep_going` says stop.
+
+        `X-WP-TotalPages` is the site's to say: a page that brings no post not seen
+        before ends the listing, and so does MAX_FEED_PAGES (100,000 posts).
+        """
         page, pages = 1, 1
-        while page <= pages:
+        seen: set[str] = set()
+        while page <= min(pages, MAX_FEED_PAGES):
             params = {**filters, "per_page": PER_PAGE, "page": page, "_fields": POST_FIELDS}
             url = self.api.url("/wp/v2/posts", params)
             try:
@@ -207,12 +240,16 @@ class RestReader:
             pages = int(total_pages) if total_pages.isdigit() else pages
             try:
                 records = json.loads(response.text)
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise DoorError(f"{url}: the answer is not JSON") from None
             if not isinstance(records, list):
                 raise DoorError(f"{url}: the answer is not a list of posts")
             self._learn_tags(records)
             batch = [self._post(record) for record in records if isinstance(record, dict)]
+            new = {post.url for post in batch} - seen
+            if page > 1 and not new:
+                return  # the same posts again: a listing that loops
+            seen |= new
             yield batch
             if not records or not keep_going(batch):
                 return
@@ -221,11 +258,11 @@ class RestReader:
     def _learn_tags(self, records: list[object]) -> None:
         wanted = sorted(
             {
-                int(t)
+                t
                 for r in records
                 if isinstance(r, dict)
-                for t in r.get("tags") or []
-                if isinstance(t, int) and t not in self.tag_slugs
+                for t in _term_ids(r.get("tags"))
+                if t not in self.tag_slugs
             }
         )
         for start in range(0, len(wanted), PER_PAGE):
@@ -237,24 +274,33 @@ class RestReader:
             }
             found = _json(self.fetcher, self.api.url("/wp/v2/tags", params))
             for term in found if isinstance(found, list) else []:
-                if isinstance(term, dict) and "id" in term:
-                    self.tag_slugs[int(term["id"])] = str(term.get("slug") or term.get("name"))
+                term_id = _term_id(term.get("id")) if isinstance(term, dict) else None
+                name = (term.get("slug") or term.get("name")) if isinstance(term, dict) else None
+                if term_id is not None and isinstance(name, str) and name.strip():
+                    self.tag_slugs[term_id] = name
 
     def _post(self, record: dict[str, Any]) -> Post:
-        title = html.unescape(_rendered(record.get("title")))
+        title = title_text(_rendered(record.get("title")))
+        link = record.get("link")
         return Post(
-            url=canonicalize_url(str(record.get("link") or "")),
+            # Not a web link (`javascript:`, unparsable): kept as given, to be named and skipped.
+            url=(canonicalize_url(link) if is_web_url(link) else link)
+            if isinstance(link, str)
+            else "",
             via="rest",
             title=title,
             date=self._local_date(record),
-            post_id=record.get("id") if isinstance(record.get("id"), int) else None,
+            post_id=_term_id(record.get("id")),
             slug=str(record.get("slug") or ""),
             modified=str(record.get("modified_gmt") or record.get("modified") or ""),
             tags=[
-                self.tag_slugs[t].lower() for t in record.get("tags") or [] if t in self.tag_slugs
+                self.tag_slugs[t].lower()
+                for t in _term_ids(record.get("tags"))
+                if t in self.tag_slugs
             ],
             content_html=_rendered(record.get("content")),
             excerpt=excerpt_from_html(_rendered(record.get("excerpt")), title),
+            protected=_protected(record.get("content")),
         )
 
     def _local_date(self, record: dict[str, Any]) -> dt.date | None:
@@ -268,10 +314,28 @@ class RestReader:
         return (gmt + dt.timedelta(hours=self.api.gmt_offset)).date()
 
 
+def title_text(rendered: str) -> str:
+    """A title the REST API or a feed gives as HTML, as the text a theme's heading shows
+    (`T &amp; <b>x</b>` → `T & x`): what the HTML door reads, so both doors agree, and no
+    markup reaches a tip's title."""
+    if "<" not in rendered:
+        return one_line(html.unescape(rendered))
+    soup = BeautifulSoup(rendered, "lxml")
+    for node in soup.find_all(["script", "style", "template"]):
+        node.decompose()
+    return one_line(soup.get_text(" "))
+
+
+def _protected(content: object) -> bool:
+    """WordPress marks a password-protected post's content `"protected": true`."""
+    return isinstance(content, dict) and content.get("protected") is True
+
+
 def _rendered(value: object) -> str:
+    """A `{"rendered": "..."}` field (or a plain string); "" for any other JSON type."""
     if isinstance(value, dict):
-        return str(value.get("rendered") or "")
-    return str(value or "")
+        value = value.get("rendered")
+    return value if isinstance(value, str) else ""
 
 
 def _datetime(value: object) -> dt.datetime | None:
@@ -323,15 +387,18 @@ def read_feed(
                 return  # past the last page
             raise DoorError(f"{page_url}: {error.reason}") from None
         parsed = feedparser.parse(response.content)
-        if number == 1 and not parsed.entries and parsed.bozo and not parsed.feed:
+        if number == 1 and not parsed.entries and not parsed.get("version"):
+            # An HTML page where the feed should be (a plugin that disables feeds sends the
+            # home page): no RSS or Atom at all, so not "a feed with no posts".
             raise DoorError(f"{page_url}: not a feed")
         batch = []
         for entry in parsed.entries:
-            link = canonicalize_url(str(entry.get("link") or ""))
-            if not link.startswith(("http://", "https://")) or link in seen:
+            link = str(entry.get("link") or "")
+            link = canonicalize_url(link) if is_web_url(link) else ""
+            if not link or link in seen:
                 continue
             seen.add(link)
-            title = html.unescape(str(entry.get("title") or ""))
+            title = title_text(str(entry.get("title") or ""))
             batch.append(
                 Post(
                     url=link,
@@ -369,16 +436,24 @@ def sitemap_candidates(fetcher: Fetcher, start_url: str) -> list[str]:
     return found
 
 
-def count_sitemap_posts(fetcher: Fetcher, url: str) -> int:
-    """How many post URLs a sitemap (or the post sitemaps of a sitemap index) lists."""
+def count_sitemap_posts(fetcher: Fetcher, url: str, _read: set[str] | None = None) -> int:
+    """How many post URLs a sitemap (or the post sitemaps of a sitemap index) lists.
+
+    Each sitemap is read once: an index that lists itself (or one that lists it back)
+    is counted once, not followed round until the stack runs out.
+    """
+    read = _read if _read is not None else set()
+    read.add(url)
     root = _sitemap_root(fetcher, url)
     if root.tag == f"{_SITEMAP_NS}sitemapindex":
         total = 0
         for loc in root.iter(f"{_SITEMAP_NS}loc"):
             child = (loc.text or "").strip()
+            if not child or child in read or not is_web_url(child):
+                continue
             name = urlsplit(child).path.rsplit("/", 1)[-1]
-            if child and not _NOT_POST_SITEMAP.search(name) and fetcher.is_allowed_host(child):
-                total += count_sitemap_posts(fetcher, child)
+            if not _NOT_POST_SITEMAP.search(name) and fetcher.is_allowed_host(child):
+                total += count_sitemap_posts(fetcher, child, read)
         return total
     return sum(1 for _ in root.iter(f"{_SITEMAP_NS}url"))
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
+import ipaddress
 import json
 import re
 import threading
@@ -126,6 +127,18 @@ def decode_html(content: bytes, content_type: str | None) -> str:
         return content.decode("cp1252", errors="replace")
 
 
+def is_local_address(url: str) -> bool:
+    """True for `localhost` and loopback, private, link-local or reserved IP addresses."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False  # a name: not resolved here
+    return not address.is_global
+
+
 def origin(url: str) -> str:
     """`scheme://host[:port]` of a URL, lowercased."""
     parts = urlsplit(url)
@@ -189,6 +202,9 @@ class Fetcher:
     ) -> None:
         self.settings = settings
         self.allowed_origins = {o.lower() for o in (allowed_origins or set())}
+        # Scraping a site on this machine or network (a mirror): its neighbours may serve
+        # its images too; for any other site, a post does not get to name them.
+        self._local_site = any(is_local_address(o) for o in self.allowed_origins)
         self.cache = HttpCache(cache_dir) if cache_dir else None
         self.offline = offline
         if offline and self.cache is None:
@@ -220,10 +236,17 @@ class Fetcher:
         """
         current = url
         for _hop in range(MAX_REDIRECTS + 1):
+            where = "redirects to" if current != url else "is on"
             if not any_host and not self.is_allowed_host(current):
-                where = "redirects to" if current != url else "is on"
                 raise FetchError(
                     url, f"{where} another host ({origin(current)}); not fetched", disallowed=True
+                )
+            if not self._local_site and is_local_address(current):
+                # A router, a cloud metadata service: not requested on a post's say-so.
+                raise FetchError(
+                    url,
+                    f"{where} a local or private network address ({origin(current)}); not fetched",
+                    disallowed=True,
                 )
             self._check_robots(url, current)
             response = self._fetch_one(current, max_bytes)
@@ -231,7 +254,11 @@ class Fetcher:
                 location = response.headers.get("location")
                 if not location:
                     raise FetchError(url, f"HTTP {response.status} without a Location")
-                current = urljoin(current, location)
+                try:
+                    current = urljoin(current, location)
+                    _ = urlsplit(current).port  # a bad port raises ValueError here
+                except ValueError:
+                    raise FetchError(url, f"redirects to {location!r}, not an address") from None
                 continue
             response.url = url
             if response.status in GONE_STATUSES:

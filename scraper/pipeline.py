@@ -361,6 +361,16 @@ class _Run:
             self.report.archive_pages += 1
             self.progress("page", start, self.report.archive_pages, None)
             for post in batch:
+                if not is_web_url(post.url) or not self.fetcher.is_allowed_host(post.url):
+                    # The listing is the site's to write: a post it links to another site
+                    # (or to `javascript:`) would become that tip's source; it is not taken.
+                    where = post.url or f"{post.via} post {post.post_id or '?'} (no link)"
+                    self._skip(where, f"the {post.via} door links a post off the site", "archive")
+                    continue
+                if post.protected:
+                    # Its page would give the password form's words as the tip's text.
+                    self._skip(post.url, "password-protected on the site; not taken", "archive")
+                    continue
                 job = self._job(post.url)
                 if post.post_id is not None:
                     self._merge_shortlink(job, post.post_id)

@@ -17,6 +17,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from scraper.discover import url_key
+from scraper.images import MEDIA_DIR
 from tipbook.content import TIPS_DIR, iter_tip_files, read_tip, save_tip, tip_path
 from tipbook.model import SLUG_MAX_LENGTH, Tip, normalize_body, tip_relative_path
 
@@ -152,12 +153,11 @@ def write_tip(
 
 
 def remove_stale_temp_files(content_dir: Path) -> int:
-    """Delete temp files a killed run left behind (`.<name>.md.*.tmp`); return how many."""
-    tips_dir = content_dir / TIPS_DIR
-    if not tips_dir.is_dir():
-        return 0
+    """Delete temp files a killed run left behind (`.<name>.md.*.tmp`, and an image's in
+    content/media/); return how many."""
     count = 0
-    for temp in tips_dir.rglob(".*.tmp"):
-        temp.unlink(missing_ok=True)
-        count += 1
+    for folder in (content_dir / TIPS_DIR, content_dir / MEDIA_DIR):
+        for temp in folder.rglob(".*.tmp") if folder.is_dir() else ():
+            temp.unlink(missing_ok=True)
+            count += 1
     return count

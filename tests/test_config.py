@@ -60,6 +60,23 @@ def test_broken_yaml_names_the_file(tmp_path: Path) -> None:
         load_config(path)
 
 
+def test_a_config_that_is_not_utf8_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "tipbook.yml"
+    path.write_bytes("site_name: Caf\u00e9\n".encode("utf-16"))
+    with pytest.raises(ConfigError, match="tipbook.yml: not a text file: save it as UTF-8"):
+        load_config(path)
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)//", "tips.example.org", "http://[::1", "https://a b.org/"]
+)
+def test_a_site_url_that_is_no_web_address_is_refused(tmp_path: Path, url: str) -> None:
+    path = tmp_path / "tipbook.yml"
+    path.write_text(f"site_url: {url!r}\n")
+    with pytest.raises(ConfigError, match="site_url: .* is not a web address"):
+        load_config(path)
+
+
 def test_nearest_file_is_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "tipbook.yml").write_text("site_name: Found\n")
     nested = tmp_path / "a" / "b"

@@ -185,6 +185,10 @@ MALFORMED = [
     ("blank lines only", b"\n  \n", 1, "the file is empty"),
     ("binary file", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", 0, "not a text file"),
     ("not UTF-8", GOOD.replace("calms", "calms\u2014").encode("cp1252"), 0, "not a text file"),
+    ("front matter a list", b"---\n- title\n- date\n---\nText.\n", 1,
+     "the front matter is not `field: value` lines"),
+    ("front matter a bare word", b"---\nListen\n---\nText.\n", 1,
+     "the front matter is not `field: value` lines"),
 ]  # fmt: skip
 
 
@@ -201,6 +205,26 @@ def test_each_malformed_file_gets_the_message_for_its_fault(
     assert [(p.line, p.level) for p in report.problems] == [(line, "error")], report.problems
     assert words in report.problems[0].message
     assert not report.ok
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"\xef\xbb\xbf" + GOOD.encode(), GOOD.replace("\n", "\r\n").encode()],
+    ids=["byte-order mark (Windows Notepad)", "CRLF line ends"],
+)
+def test_a_good_tip_saved_by_a_windows_editor_has_no_finding(project: Path, data: bytes) -> None:
+    path = project / "content" / GOOD_PATH
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    assert check(project).problems == []
+
+
+def test_a_folder_named_like_a_tip_is_one_clear_error(project: Path) -> None:
+    (project / "content" / GOOD_PATH).mkdir(parents=True)
+    problems = check(project).problems
+    assert [(p.level, p.message) for p in problems] == [
+        ("error", "a folder named like a tip file: rename it so its name does not end in .md")
+    ]
 
 
 def test_code_is_not_checked(project: Path) -> None:

@@ -115,7 +115,13 @@ class TestTemplate:
 
     @pytest.mark.parametrize(
         "title",
-        ["Customer for Life: Part 2", "#1 'Quoted' \"Title\" - yes", "Café – Déjà vu?", "- dash"],
+        [
+            "Customer for Life: Part 2",
+            "#1 'Quoted' \"Title\" - yes",
+            "Café – Déjà vu?",
+            "- dash",
+            "Supercalifragilistic" * 5,  # one word longer than a slug may be
+        ],
     )
     def test_hostile_titles_survive(self, project: Path, taxonomy: Taxonomy, title: str) -> None:
         created = new_tip(project / "content", taxonomy, title, date=dt.date(2026, 12, 1))
@@ -123,6 +129,18 @@ class TestTemplate:
 
 
 class TestRefusals:
+    def test_a_newest_tip_at_the_end_of_time_is_named(
+        self, project: Path, taxonomy: Taxonomy
+    ) -> None:
+        new_tip(project / "content", taxonomy, "Typo Year", date=dt.date(9999, 12, 28))
+        with pytest.raises(
+            TipbookError, match=r"9999-12-28-typo-year\.md \(9999-12-28, a typo\?\)"
+        ):
+            new_tip(project / "content", taxonomy, "Next One")
+        # Any other day of the last week: a warning without "the next Tuesday".
+        late = new_tip(project / "content", taxonomy, "Last Day", date=dt.date(9999, 12, 31))
+        assert late.warnings == ["9999-12-31 is a Friday: weekly tips publish on Tuesdays"]
+
     def test_a_taken_date_names_the_tip(self, project: Path, taxonomy: Taxonomy) -> None:
         other = add_tip(project, "Already Here", dt.date(2026, 12, 1))
         before = other.read_bytes()

@@ -90,6 +90,12 @@ class TestSlugs:
         assert not slug.endswith("-")
         assert slug.endswith("word")
 
+    @pytest.mark.parametrize("title", ["a" * 400, "x" * 81 + "-y", "x" * 80 + " y"])
+    def test_a_word_longer_than_a_slug_is_cut(self, title: str) -> None:
+        slug = slugify(title)
+        assert is_valid_slug(slug)
+        assert slug == title[:SLUG_MAX_LENGTH]
+
     @given(st.text())
     def test_any_text_gives_a_safe_slug(self, text: str) -> None:
         slug = slugify(text)

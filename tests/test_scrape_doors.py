@@ -176,10 +176,18 @@ def own_mirror(
     server.stop()
 
 
-def test_without_rest_or_feeds_the_pages_are_read(own_mirror: MirrorSite, tmp_path: Path) -> None:
+@pytest.mark.parametrize("feeds", ["gone", "the home page"])
+def test_without_rest_or_feeds_the_pages_are_read(
+    own_mirror: MirrorSite, tmp_path: Path, feeds: str
+) -> None:
     own_mirror.server.rest_status = 401
+    home = (own_mirror.mirror.root / "index.html").read_bytes()
     for feed in list(own_mirror.mirror.root.rglob("feed")):
-        shutil.rmtree(feed)
+        if feeds == "gone":
+            shutil.rmtree(feed)
+        else:  # a plugin that disables feeds answers them with the home page
+            for file in feed.iterdir():
+                file.write_bytes(home)
     report, tips = scrape_into(own_mirror, tmp_path, "auto")
     assert report.ok, report.failures
     assert report.doors.get("html", 0) > 1 and "feed" not in report.doors

@@ -4,6 +4,7 @@ another host is fetched as politely as the site; a failed image never fails its 
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from collections.abc import Iterator
@@ -96,6 +97,11 @@ def test_images_are_downloaded_and_linked_relatively(
     assert (path.parent / alts["Lazy"]).read_bytes() == image_bytes("gif")
     files = sorted(p.name for p in (content / "media").iterdir())
     assert len(files) == 3 and all(re.fullmatch(r"[a-z0-9-]+\.(png|jpg|gif)", f) for f in files)
+    # Readable by others (a web server), as the umask allows: not mkstemp's 0o600.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    for file in [*(content / "media").iterdir(), path]:
+        assert file.stat().st_mode & 0o777 == 0o666 & ~mask, file
     assert "Our team" in peers.body
     for left_out in ("Gone", "Fake", "Huge", "data:", "wp-content"):
         assert left_out not in peers.body

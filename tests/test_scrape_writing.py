@@ -129,8 +129,14 @@ def test_stale_temp_files_are_removed(tmp_path: Path) -> None:
     _, path = write(tmp_path, tip())
     stale = path.parent / f".{path.name}.abc123.tmp"
     stale.write_text("half a fi", encoding="utf-8")
-    assert remove_stale_temp_files(tmp_path) == 1
+    image = tmp_path / "media" / "hands-0123456789ab.png"
+    image.parent.mkdir()
+    image.write_bytes(b"\x89PNG")
+    half_image = image.parent / f".{image.name}.x1y2.tmp"  # killed while writing an image
+    half_image.write_bytes(b"\x89P")
+    assert remove_stale_temp_files(tmp_path) == 2
     assert not stale.exists() and path.exists()
+    assert not half_image.exists() and image.exists()
 
 
 def test_the_door_is_written_after_the_source_and_read_back(tmp_path: Path) -> None:

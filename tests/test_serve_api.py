@@ -216,6 +216,14 @@ def test_serve_on_a_busy_port_is_a_clear_error(root: Path, server: SiteServer) -
         make_server(root / "site", port=server.server_address[1])
 
 
+@pytest.mark.parametrize("host", ["no-such-host.invalid", "192.0.2.1"])
+def test_serve_on_a_host_not_of_this_machine_names_the_host(root: Path, host: str) -> None:
+    from tipbook.errors import TipbookError
+
+    with pytest.raises(TipbookError, match="pass --host with an address of this machine"):
+        make_server(root / "site", host=host, port=0)
+
+
 def test_api_json_is_utf8(client: httpx.Client) -> None:
     raw = client.get("/api/search", params={"q": "sorry"}).content
     assert json.loads(raw.decode("utf-8"))["hits"][0]["title"].startswith("Love is never")

@@ -39,7 +39,15 @@ def test_loopback_site_url_is_warned(url: str, warned: str | None) -> None:
 
 def test_site_url_option_is_checked() -> None:
     assert checked_site_url("https://tips.example.org/x") == "https://tips.example.org/x/"
-    for bad in ("tips.example.org", "ftp://tips.example.org/", "https://"):
+    for bad in (
+        "tips.example.org",
+        "ftp://tips.example.org/",
+        "https://",
+        "http://[::1",  # was a ValueError traceback
+        "https://tips.example.org:99999/",
+        "https://tips example.org/",
+        'https://tips.example.org/"><script>alert(1)</script>',
+    ):
         with pytest.raises(UsageError, match="not a web address"):
             checked_site_url(bad)
 
@@ -79,6 +87,20 @@ def test_build_for_another_address_and_its_report(project: Path) -> None:
     assert result.exit_code == 2 and "not a web address" in result.output
 
 
+def test_the_built_site_is_readable_by_a_web_server(project: Path) -> None:
+    import os
+    import stat
+
+    old = os.umask(0o022)  # the usual umask: folders 755, files 644
+    try:
+        build_site(site_config(project))
+    finally:
+        os.umask(old)
+    site = project / "site"
+    assert stat.S_IMODE(site.stat().st_mode) == 0o755  # mkdtemp's 0o700 answered 403
+    assert stat.S_IMODE((site / "index.html").stat().st_mode) == 0o644
+
+
 def test_a_tip_in_no_chapter_is_reported(project: Path) -> None:
     path = next(project.glob("content/tips/*/*-own-the-mistake.md"))
     path.write_text(path.read_text().replace("themes:\n  - apology\n", "themes: []\n"))
@@ -113,6 +135,47 @@ def test_the_publisher_rebuilds_on_the_date_and_survives_a_broken_tip(
     broken.write_text(good)
     assert publisher.check() is True and page.is_file()
     assert publisher.check() is False and publisher.builds == 1
+
+
+def test_a_scheduled_tip_broken_after_the_build_is_reported_on_its_date(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = site_config(project)
+    monkeypatch.setenv("TIPBOOK_TODAY", "2099-01-05")
+    build_site(config)
+    scheduled = next(project.glob(f"content/tips/2099/{FUTURE.isoformat()}-*.md"))
+    good = scheduled.read_text()
+    scheduled.write_text(good.replace("title: ", "title: [", 1))  # YAML that does not parse
+    publisher = Publisher(config, config.site_dir)
+    assert publisher.next_date == FUTURE  # still due, though it cannot be read
+    monkeypatch.setenv("TIPBOOK_TODAY", FUTURE.isoformat())
+    assert publisher.check() is False
+    assert publisher.last_error and scheduled.name in publisher.last_error
+    scheduled.write_text(good)
+    assert publisher.check() is True
+    assert (config.site_dir / f"tips/2099/{scheduled.stem}/index.html").is_file()
+
+
+def test_after_the_clock_goes_back_a_tip_dated_before_the_last_build_goes_live(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = site_config(project)
+    monkeypatch.setenv("TIPBOOK_TODAY", FUTURE.isoformat())
+    build_site(config)
+    publisher = Publisher(config, config.site_dir)
+    publisher.check()  # the site is as of FUTURE now
+    # The clock goes back two days; meanwhile a tip is written for the day in between.
+    monkeypatch.setenv("TIPBOOK_TODAY", FUTURE.replace(day=4).isoformat())
+    assert publisher.check() is False
+    scheduled = next(project.glob(f"content/tips/2099/{FUTURE.isoformat()}-*.md"))
+    between = FUTURE.replace(day=5).isoformat()
+    text = scheduled.read_text().replace(FUTURE.isoformat(), between)
+    slug = scheduled.stem[len("2099-01-06-") :]
+    path = scheduled.with_name(f"{between}-back-{slug}.md")
+    path.write_text(text.replace(f"slug: {slug}", f"slug: back-{slug}"))
+    monkeypatch.setenv("TIPBOOK_TODAY", between)
+    assert publisher.check() is True
+    assert (config.site_dir / f"tips/2099/{path.stem}/index.html").is_file()
 
 
 def test_a_server_started_on_an_old_site_publishes_what_is_due_at_once(

@@ -7,9 +7,11 @@ file in one go. Paths in the file are relative to the file itself.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -36,6 +38,23 @@ class ScrapeConfig:
     retries: int = 3
     max_bytes: int = 5_000_000
     user_agent: str = f"tipbook/{__version__} (+{PROJECT_URL})"
+
+
+# Characters no address readers type holds: spaces, quotes, angle brackets, controls.
+_NOT_IN_AN_ADDRESS = re.compile(r"[\s\"'<>`\\\x00-\x1f\x7f]")
+
+
+def is_site_url(url: str) -> bool:
+    """An address a site can be published at: http(s), a host, a valid port, nothing a
+    page's `href` or the feed would have to escape (`javascript:`, `"><`, spaces)."""
+    if not url or _NOT_IN_AN_ADDRESS.search(url):
+        return False
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # a port out of range or not a number raises ValueError
+    except ValueError:  # also "http://[::1" (an unclosed IPv6 host)
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 @dataclass(frozen=True)
@@ -115,6 +134,8 @@ def load_config(path: Path | None = None) -> Config:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except OSError as error:
         raise ConfigError(f"{shown}: cannot read the configuration: {error}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{shown}: not a text file: save it as UTF-8 text") from None
     except yaml.YAMLError as error:
         raise ConfigError(f"{shown}: not valid YAML: {error}") from None
     if not isinstance(data, dict):
@@ -130,6 +151,12 @@ def load_config(path: Path | None = None) -> Config:
         if bad:
             problems.append(f"scrape.start_urls: {bad[0]!r} is not a web address")
         scrape["start_urls"] = tuple(str(u) for u in urls)
+    site_url = top.get("site_url")
+    if isinstance(site_url, str) and site_url.strip() and not is_site_url(site_url.strip()):
+        problems.append(
+            f"site_url: {site_url!r} is not a web address: give the full address readers "
+            "use, e.g. https://tips.example.org/"
+        )
     for key in ("delay", "timeout"):
         if scrape.get(key, 0) < 0:
             problems.append(f"scrape.{key}: must be 0 or more")

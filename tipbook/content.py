@@ -56,7 +56,15 @@ class _YAMLHandler(YAMLHandler):
 
     def load(self, fm: str, **kwargs: object) -> Any:
         kwargs.setdefault("Loader", getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        return super().load(fm, **kwargs)
+        fields = super().load(fm, **kwargs)
+        if fields is not None and not isinstance(fields, dict):
+            # python-frontmatter would drop a list or a bare word silently ("missing title").
+            raise _NotFields(type(fields).__name__)
+        return fields
+
+
+class _NotFields(ValueError):
+    """Front matter that is valid YAML but not `field: value` lines (a list, a bare word)."""
 
 
 _FRONT_MATTER = _YAMLHandler()
@@ -171,6 +179,13 @@ def parse_tip(text: str, path: str = "<tip>") -> tuple[Tip | None, list[Problem]
             )
         )
         return None, problems
+    except _NotFields:
+        problem(
+            "",
+            "the front matter is not `field: value` lines: write one field per line, "
+            "e.g. `title: Your tip's title`, between the two '---' lines",
+        )
+        return None, problems
     except ValueError as error:
         # The YAML library builds dates itself and fails on impossible ones (2026-02-30).
         problem("date", f"not a real date ({error}): write an existing day as YYYY-MM-DD")
@@ -238,13 +253,18 @@ def read_tip(path: Path, shown: str) -> tuple[str, Tip | None, list[Problem]]:
     """
     try:
         data = path.read_bytes()
+    except IsADirectoryError:
+        message = "a folder named like a tip file: rename it so its name does not end in .md"
+        return "", None, [Problem(shown, 0, "error", "", message)]
     except OSError as error:
         return "", None, [rules.UNREADABLE.problem(shown, 0, "", f"cannot read file: {error}")]
     try:
         if b"\0" in data:
             raise UnicodeDecodeError("utf-8", data, data.index(b"\0"), len(data), "NUL byte")
         # As `read_text` reads it: universal newlines.
-        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+        # "utf-8-sig": Windows editors (Notepad) start UTF-8 files with a byte-order mark,
+        # which would otherwise hide the opening '---' ("no front matter").
+        text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError:
         message = (
             "not a text file (binary, or not UTF-8): a tip is Markdown saved as UTF-8; "
@@ -262,6 +282,16 @@ def load_tip(path: Path) -> Tip:
     if tip is None or errors:
         raise ContentError(errors or problems)
     return tip
+
+
+def umask_mode(mode: int = 0o666) -> int:
+    """`mode` as the process's umask lets `open` or `mkdir` create it (0o644 / 0o755 under
+    the usual 022). `mkstemp` and `mkdtemp` create 0o600 / 0o700 instead: a file or site
+    folder renamed into place keeps that, and a web server (another user) then cannot read
+    it. Python 3.11 has no `os.getumask`: it is read by setting it back at once."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mode & ~mask
 
 
 def write_text_atomic(path: Path, text: str) -> bool:
@@ -289,6 +319,7 @@ def write_bytes_atomic(path: Path, data: bytes, durable: bool = True) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, umask_mode())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             if durable:

@@ -83,7 +83,14 @@ def default_date(existing: list[tuple[dt.date, str, Path]], today: dt.date) -> d
     upcoming = today if today.weekday() == TUESDAY else next_tuesday(today)
     if not existing:
         return upcoming
-    return max(next_tuesday(max(date for date, _, _ in existing)), upcoming)
+    newest, _, path = max(existing, key=lambda found: found[0])
+    try:
+        return max(next_tuesday(newest), upcoming)
+    except OverflowError:  # a tip dated in the last days of year 9999: no Tuesday follows
+        raise TipbookError(
+            f"no Tuesday follows the newest tip, {display_path(path)} "
+            f"({newest.isoformat()}, a typo?): fix its date, or give --date YYYY-MM-DD"
+        ) from None
 
 
 def series_option(name: str | None, part: int | None) -> Series | None:
@@ -124,8 +131,8 @@ def new_tip(
         date = default_date(existing, today)
     elif date.weekday() != TUESDAY:
         warnings.append(
-            f"{date.isoformat()} is a {date:%A}: weekly tips publish on Tuesdays "
-            f"(the next one is {next_tuesday(date).isoformat()})"
+            f"{date.isoformat()} is a {date:%A}: weekly tips publish on Tuesdays"
+            + (f" (the next one is {next_tuesday(date).isoformat()})" if date.year < 9999 else "")
         )
     if date < today:
         warnings.append(

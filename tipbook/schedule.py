@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tipbook.config import Config
-from tipbook.content import readable_tips
+from tipbook.content import read_tip
 from tipbook.editor import existing_tips
 from tipbook.errors import TipbookError
 from tipbook.model import current_date
@@ -36,11 +36,19 @@ def next_publication(content_dir: Path, today: dt.date) -> dt.date | None:
     """The date of the first tip scheduled after `today` that is not a draft (None: none).
 
     Dates come from the file names, so only the few files dated after today are parsed
-    (to leave out drafts), however many tips the archive holds.
+    (to leave out drafts), however many tips the archive holds. A file that does not parse
+    counts by its name's date: on that day the publisher's build says what is wrong with it
+    (and retries), instead of the tip silently never going live.
     """
-    later = [path for date, _, path in existing_tips(content_dir) if date > today]
-    tips = [tip for _, tip in readable_tips(content_dir, later)]
-    return min((tip.date for tip in tips if not tip.draft and tip.date > today), default=None)
+    dates = []
+    for date, _, path in existing_tips(content_dir):
+        if date > today:
+            _, tip, _ = read_tip(path, str(path))
+            if tip is None:
+                dates.append(date)
+            elif not tip.draft and tip.date > today:
+                dates.append(tip.date)
+    return min(dates, default=None)
 
 
 def built_date(site_dir: Path, default: dt.date) -> dt.date:
@@ -102,6 +110,10 @@ class Publisher:
         the site already served stays as it was.
         """
         today = self.clock()
+        if today < self.built_on:
+            # The clock went back (corrected, or $TIPBOOK_TODAY moved): a tip dated between
+            # today and that later build day was never built; look again from today.
+            self.built_on = today
         due = self.next_date
         if due is None or due > today:
             return False

@@ -8,10 +8,12 @@ miss gets the site's own `404.html`.
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
 import posixpath
+import socket
 import sys
 import time
 import urllib.parse
@@ -228,10 +230,12 @@ def _wait_for_folder(folder: Path, patience: float = SWAP_PATIENCE) -> None:
 
 def listen_error(host: str, port: int, error: OSError) -> TipbookError:
     """The error for an address this machine cannot listen on, with the fix."""
-    return TipbookError(
-        f"cannot listen on {host}:{port} ({error.strerror or error}): "
-        "pass another --port (`make serve PORT=8080`), or stop what is using it"
-    )
+    if isinstance(error, socket.gaierror) or error.errno == errno.EADDRNOTAVAIL:
+        # The host is the fault (no such name, or not an address of this machine).
+        fix = "pass --host with an address of this machine, e.g. 127.0.0.1 or 0.0.0.0"
+    else:
+        fix = "pass another --port (`make serve PORT=8080`), or stop what is using it"
+    return TipbookError(f"cannot listen on {host}:{port} ({error.strerror or error}): {fix}")
 
 
 def make_server(

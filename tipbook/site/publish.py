@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from tipbook.content import umask_mode
 from tipbook.errors import TipbookError, display_path
 
 STAGING = ".building-"  # `.{site name}.building-XXXX`: a build in progress, or a leftover
@@ -52,6 +53,9 @@ def staging_dir(site_dir: Path) -> Iterator[Path]:
     try:
         parent.mkdir(parents=True, exist_ok=True)
         path = Path(tempfile.mkdtemp(prefix=staging_prefix(site_dir), dir=parent))
+        # It becomes site/: as readable as a folder `mkdir` makes, not mkdtemp's 0o700
+        # (a web server running as another user would answer 403 for the whole site).
+        path.chmod(umask_mode(0o777))
     except OSError as error:
         raise TipbookError(
             f"cannot create a build folder in {display_path(parent)} "

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from tipbook.config import is_site_url
 from tipbook.errors import UsageError, display_path
 from tipbook.model import Tip, current_date
 from tipbook.site.collect import Collection
@@ -85,8 +86,7 @@ def held_back(collection: Collection, today: dt.date | None = None) -> HeldBack:
 
 def checked_site_url(url: str) -> str:
     """A `--site-url` as MkDocs needs it (with a trailing slash); a bad one is a usage error."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if not is_site_url(url.strip()):
         raise UsageError(
             f"--site-url {url!r} is not a web address: give the full address readers use, "
             "e.g. https://tips.example.org/"
