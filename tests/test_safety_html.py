@@ -125,6 +125,12 @@ def test_no_script_handler_or_script_link_is_published(hostile_site: Path) -> No
                 problems.append(f"{shown}: <{tag.name}> in the page's content")
             for tag in content.find_all(["base", "meta", "link", "style", "input", "textarea"]):
                 problems.append(f"{shown}: <{tag.name}> in the page's content")
+            # Material finds its own elements (`#__config`, its settings) by these ids.
+            for tag in content.find_all(id=re.compile("^__")):
+                problems.append(f"{shown}: <{tag.name} id={tag['id']!r}> in the page's content")
+            for tag in content.find_all(style=True):
+                if not re.fullmatch("text-align:(left|right|center|justify)", tag["style"]):
+                    problems.append(f"{shown}: <{tag.name} style={tag['style']!r}>")
     assert problems == []
 
 
@@ -316,6 +322,12 @@ def test_the_safe_subset_still_renders(hostile_site: Path, collection: Collectio
             '<div class="admonition tip">t</div>',
         ),
         ("<h2 id=a style=color:red>H</h2>", '<h2 id="a">H</h2>'),
+        ("<h2 id=__config>H</h2>", "<h2>H</h2>"),
+        (
+            '<table><tr><td style="text-align:expression(alert(1))">a</td>'
+            '<td style="TEXT-ALIGN: Right">b</td></tr></table>',
+            '<table><tbody><tr><td>a</td><td style="text-align:right">b</td></tr></tbody></table>',
+        ),
     ],
 )
 def test_the_gate_keeps_the_allowlist_only(html_text: str, kept: str) -> None:

@@ -69,6 +69,13 @@ BODY_ATTRIBUTES: dict[str, set[str]] = {
 }
 # `style` survives only as table-cell alignment (what Python-Markdown's tables write).
 STYLE_PROPERTIES = frozenset({"text-align"})
+_ALIGNMENT = re.compile(r"\s*text-align\s*:\s*(left|right|center|justify)\s*;?\s*", re.IGNORECASE)
+# Material's own elements have ids starting with `__` (`__config`, its settings as JSON;
+# `__search`, `__drawer`, `__nav_1`…) and its script finds them with `querySelector`: the
+# first match in the page. Page content comes before `__config`, so a heading with that id
+# (even a plain `## __config`, whose anchor the TOC makes that) would hand Material its
+# settings or stop its script. Content keeps no id of that form.
+RESERVED_ID_PREFIX = "__"
 URL_SCHEMES = frozenset({"http", "https", "mailto"})  # and relative URLs (no scheme)
 # Attributes allowed with these exact values only.
 # Material's search skips blocks marked `data-search-exclude`: tipbook's furniture (see
@@ -112,8 +119,20 @@ LINK_REL = "noopener"
 # The HTML Material's search keeps in an entry's text (its parser drops everything else).
 SEARCH_TAGS = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup", "mark"})
 
+
+def _attribute_value(tag: str, name: str, value: str) -> str | None:
+    """What nh3's tables cannot say: no reserved ids; `style` only as a cell's alignment."""
+    if name == "id" and value.startswith(RESERVED_ID_PREFIX):
+        return None
+    if name == "style":
+        alignment = _ALIGNMENT.fullmatch(value)
+        return f"text-align:{alignment.group(1).lower()}" if alignment else None
+    return value
+
+
 _BODY = nh3.Cleaner(
     tags=set(BODY_TAGS),
+    attribute_filter=_attribute_value,
     clean_content_tags=set(DROPPED_WITH_CONTENT),
     attributes=BODY_ATTRIBUTES,
     tag_attribute_values=BODY_ATTRIBUTE_VALUES,
