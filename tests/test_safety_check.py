@@ -13,6 +13,9 @@ from bs4 import BeautifulSoup
 from hostile_corpus import load_corpus
 
 from tipbook.check import check_content
+from tipbook.content import load_tip
+from tipbook.editor import new_tip
+from tipbook.model import is_valid_slug
 from tipbook.site import sanitize
 from tipbook.taxonomy import load_taxonomy
 
@@ -101,3 +104,17 @@ def test_check_flags_every_hostile_body_of_the_corpus(tmp_path: Path, repo_root:
         for element in BeautifulSoup(rendered, "html.parser").find_all(True):
             assert element.name in sanitize.BODY_TAGS, body
             assert not any(name.startswith("on") for name in element.attrs), body
+
+
+@pytest.mark.parametrize("title", ["Supercalifragilistic" * 6, "Longer " * 2000, "x" * 81])
+def test_a_very_long_title_makes_a_tip_not_a_traceback(
+    tmp_path: Path, repo_root: Path, title: str
+) -> None:
+    """A careless editor's title: a first word longer than a slug may be (80 characters) was
+    cut at a "word boundary" it does not have, and `tipbook new` died on the unsafe slug."""
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(repo_root / "content" / "themes.yml", content / "themes.yml")
+    created = new_tip(content, load_taxonomy(content / "themes.yml"), title, today=TODAY)
+    assert is_valid_slug(created.tip.slug) and created.path.is_file()
+    assert load_tip(created.path).title == " ".join(title.split())
