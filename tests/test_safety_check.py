@@ -61,6 +61,8 @@ def findings(tmp_path: Path, repo_root: Path, body: str) -> list[tuple[int, str,
         ("Text.\n{: onfocus=alert(1) autofocus }", 1, "error", "the onfocus= attribute"),
         ("Text.\n{: onfocus=alert(1) autofocus }", 1, "warning", "drops (onfocus, autofocus)"),
         ("## Heading {: #anchor .fancy }", 0, "warning", "{: #anchor .fancy } sets HTML"),
+        ('<h2 id="__config">{}</h2>', 0, "warning", "the id='__config' attribute of <h2>"),
+        ('<td style="text-align:expression(x)">', 0, "warning", "only text-align: left"),
     ],
 )
 def test_check_reports_what_the_site_drops_on_its_line(

@@ -626,6 +626,23 @@ def _check_attributes(tag: str, text: str, number: int, add) -> None:  # type: i
                 "warning",
                 number,
             )
+        elif tag in sanitize.BODY_TAGS and name in sanitize.BODY_ATTRIBUTES.get(tag, ()):
+            value = next((v for v in match.group(2, 3, 4) if v is not None), "")
+            if sanitize.attribute_value(tag, name, value) is None:
+                add(
+                    "body",
+                    f"the {name}={value!r} attribute of <{tag}> is dropped by the site "
+                    f"({_DROPPED_VALUE.get(name, 'value not allowed')}): remove it",
+                    "warning",
+                    number,
+                )
+
+
+# Why the sanitiser drops a value of an attribute it otherwise keeps.
+_DROPPED_VALUE = {
+    "id": "ids starting with __ are the theme's own",
+    "style": "only text-align: left, right, center or justify is kept",
+}
 
 
 _KEPT_SCHEMES = frozenset({"", *sanitize.URL_SCHEMES})  # "": a relative URL

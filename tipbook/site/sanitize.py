@@ -120,7 +120,7 @@ LINK_REL = "noopener"
 SEARCH_TAGS = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup", "mark"})
 
 
-def _attribute_value(tag: str, name: str, value: str) -> str | None:
+def attribute_value(tag: str, name: str, value: str) -> str | None:
     """What nh3's tables cannot say: no reserved ids; `style` only as a cell's alignment."""
     if name == "id" and value.startswith(RESERVED_ID_PREFIX):
         return None
@@ -132,7 +132,7 @@ def _attribute_value(tag: str, name: str, value: str) -> str | None:
 
 _BODY = nh3.Cleaner(
     tags=set(BODY_TAGS),
-    attribute_filter=_attribute_value,
+    attribute_filter=attribute_value,
     clean_content_tags=set(DROPPED_WITH_CONTENT),
     attributes=BODY_ATTRIBUTES,
     tag_attribute_values=BODY_ATTRIBUTE_VALUES,
