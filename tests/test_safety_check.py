@@ -120,3 +120,53 @@ def test_a_very_long_title_makes_a_tip_not_a_traceback(
     created = new_tip(content, load_taxonomy(content / "themes.yml"), title, today=TODAY)
     assert is_valid_slug(created.tip.slug) and created.path.is_file()
     assert load_tip(created.path).title == " ".join(title.split())
+
+
+LAUGHS = "".join(
+    f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 7)
+)  # l6 stands for 9**7 values; a real attack nests a few more levels (minutes, gigabytes)
+
+
+@pytest.mark.parametrize("field", ["date", "slug", "draft", "tags", "a_key_of_its_own"])
+def test_yaml_aliases_in_front_matter_are_refused(
+    tmp_path: Path, repo_root: Path, field: str
+) -> None:
+    """Billion laughs: `date: *l9` (aliases of aliases) once made `check` print the whole
+    expansion in its message, for minutes and gigabytes. Aliases are refused, naming the line."""
+    text = HEAD.replace(
+        "---\n\n",
+        f"l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n{LAUGHS}{field}: *l6\n---\n\n",
+    )
+    if field in ("date", "slug", "draft"):
+        text = text.replace(f"\n{field}: ", f"\nold_{field}: ", 1)
+    content = tmp_path / "content"
+    path = content / "tips" / "2026" / "2026-11-24-listen-before-you-answer.md"
+    path.parent.mkdir(parents=True)
+    shutil.copy(repo_root / "content" / "themes.yml", content / "themes.yml")
+    path.write_text(text, encoding="utf-8")
+    report = check_content(content, load_taxonomy(content / "themes.yml"), today=TODAY)
+    alias_line = text.splitlines().index(f"l1: &l1 [{', '.join(['*l0'] * 9)}]") + 1
+    assert [(p.line, p.message) for p in report.problems if p.is_error] == [
+        (
+            alias_line,
+            "front matter is not valid YAML (`*` starts a YAML alias, which tipbook does not "
+            "allow): quote values that contain ': ' or start with a special character",
+        )
+    ]
+
+
+def test_a_python_tag_in_front_matter_is_text_for_no_one(tmp_path: Path, repo_root: Path) -> None:
+    """The safe loader refuses `!!python/…` tags: a clear error, nothing run."""
+    marker = tmp_path / "ran"
+    text = HEAD.replace(
+        "title: Listen Before You Answer",
+        f'title: !!python/object/apply:os.system ["touch {marker}"]',
+    )
+    content = tmp_path / "content"
+    path = content / "tips" / "2026" / "2026-11-24-listen-before-you-answer.md"
+    path.parent.mkdir(parents=True)
+    shutil.copy(repo_root / "content" / "themes.yml", content / "themes.yml")
+    path.write_text(text, encoding="utf-8")
+    report = check_content(content, load_taxonomy(content / "themes.yml"), today=TODAY)
+    assert any("could not determine a constructor" in p.message for p in report.problems)
+    assert not marker.exists()

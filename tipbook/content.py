@@ -53,8 +53,26 @@ class _YAMLHandler(frontmatter.YAMLHandler):
     same documents and values, parsed several times faster than by the pure-Python loader."""
 
     def load(self, fm: str, **kwargs: object) -> Any:
-        kwargs.setdefault("Loader", getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        loader = kwargs.setdefault("Loader", getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        if "*" in fm:
+            refuse_aliases(fm, loader)
         return super().load(fm, **kwargs)
+
+
+def refuse_aliases(text: str, loader: Any) -> None:
+    """Raise a YAML error at the first alias (`*name`) in `text`.
+
+    A tip's fields never need one, and aliases of aliases make a few lines of YAML stand for
+    billions of values (the "billion laughs"): the safe loader shares them, but whatever
+    walks or prints such a value (a message quoting it) runs for minutes and takes
+    gigabytes. As Ruby's `Psych.safe_load`, tipbook refuses aliases.
+    """
+    for token in yaml.scan(text, Loader=loader):
+        if isinstance(token, yaml.AliasToken):
+            raise yaml.MarkedYAMLError(
+                problem="`*` starts a YAML alias, which tipbook does not allow",
+                problem_mark=token.start_mark,
+            )
 
 
 _FRONT_MATTER = _YAMLHandler()
