@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from hostile_corpus import (
     FIELDS,
@@ -384,3 +385,23 @@ def test_the_gate_keeps_every_class_tipbook_styles_or_emits() -> None:
     used -= {"tb-print-url"}
     allowed = {name for names in sanitize.BODY_CLASSES.values() for name in names}
     assert sorted(used - allowed) == []
+
+
+def test_a_hand_written_page_keeps_only_front_matter_of_the_types_material_reads() -> None:
+    """MkDocs' YAML loader allows aliases: `title: *l9` stood for billions of values and the
+    build, turning it into text, ran for minutes and gigabytes. Only text, lists of text
+    and the search switches pass; the rest is dropped."""
+    laughs = "l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+        f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 7)
+    )
+    meta = yaml.safe_load(
+        laughs + "title: *l6\ndescription: *l6\ntags: *l6\nhide: *l6\nsearch: *l6\nauthor: Ann"
+    )
+    assert sanitize.page_meta(meta) == {"tags": [], "hide": [], "author": "Ann"}
+    meta = {"title": "<b>T</b>", "tags": ["<i>", 3], "hide": ["toc", {}], "search": {"boost": 2}}
+    assert sanitize.page_meta(meta) == {
+        "title": "&lt;b&gt;T&lt;/b&gt;",
+        "tags": ["&lt;i&gt;"],
+        "hide": ["toc"],
+        "search": {"boost": 2},
+    }

@@ -231,15 +231,26 @@ _TEXT_META_KEYS = frozenset({"title", "description", "author"})
 
 
 def page_meta(meta: MutableMapping[str, Any]) -> dict[str, Any]:
-    """A page's own front matter as the site may use it: known keys only, text escaped."""
+    """A page's own front matter as the site may use it: known keys only, text escaped,
+    each of the type Material expects or dropped. (MkDocs' YAML loader allows aliases: a
+    few lines can stand for billions of values, and turning such a value into text never
+    ends. Only plain text, lists of text and the search switches pass.)"""
     safe: dict[str, Any] = {}
     for key, value in meta.items():
         if key not in PAGE_META_KEYS:
             continue
         if key in _TEXT_META_KEYS:
-            safe[key] = text(value)
-        elif key == "tags":
-            safe[key] = [str(text(tag)) for tag in value] if isinstance(value, list) else []
-        else:
-            safe[key] = value
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                safe[key] = text(value)
+        elif key in ("tags", "hide"):
+            words = (
+                [word for word in value if isinstance(word, str)] if isinstance(value, list) else []
+            )
+            safe[key] = [str(text(word)) for word in words] if key == "tags" else words
+        elif key == "search" and isinstance(value, dict):
+            safe[key] = {
+                name: setting
+                for name, setting in value.items()
+                if name in ("exclude", "boost") and isinstance(setting, (bool, int, float))
+            }
     return safe
