@@ -10,9 +10,11 @@ from pathlib import Path
 import markdown
 import pytest
 from bs4 import BeautifulSoup
+from click.testing import CliRunner
 from hostile_corpus import load_corpus
 
 from tipbook.check import check_content
+from tipbook.cli import main
 from tipbook.content import load_tip
 from tipbook.editor import new_tip
 from tipbook.model import is_valid_slug
@@ -170,3 +172,41 @@ def test_a_python_tag_in_front_matter_is_text_for_no_one(tmp_path: Path, repo_ro
     report = check_content(content, load_taxonomy(content / "themes.yml"), today=TODAY)
     assert any("could not determine a constructor" in p.message for p in report.problems)
     assert not marker.exists()
+
+
+def test_tip_text_cannot_drive_the_terminal_or_break_rich_markup(
+    tmp_path: Path, repo_root: Path
+) -> None:
+    """Titles and text come from the web: an ESC in them cleared the screen or retitled the
+    window from `tipbook search`, and a `[/x]` in a value quoted by a problem was read as
+    rich markup and ended `tipbook index` and `search` in a traceback."""
+    (tmp_path / "tipbook.yml").write_text(
+        "content_dir: content\nindex_dir: .tipbook/index\nsite_dir: site\n", encoding="utf-8"
+    )
+    content = tmp_path / "content"
+    (content / "tips" / "2026").mkdir(parents=True)
+    shutil.copy(repo_root / "content" / "themes.yml", content / "themes.yml")
+    hostile = HEAD.replace(
+        "title: Listen Before You Answer",
+        'title: "Listen \\e[2J\\e]0;owned\\a [red]now[/red] \\u202eright"',
+    ).replace("summary: A customer", 'summary: "Listen \\e[41m [/x] A customer')
+    hostile = hostile.replace("heard calms down.", 'heard calms down."')
+    (content / "tips" / "2026" / "2026-11-24-listen-before-you-answer.md").write_text(
+        hostile + "Listen with \x1b[8m hidden text and [/y].\n", encoding="utf-8"
+    )
+    broken = HEAD.replace("2026-11-24", "2026-11-17").replace(
+        "slug: listen-before-you-answer", 'slug: "[/x]"'
+    )
+    (content / "tips" / "2026" / "2026-11-17-x.md").write_text(broken, encoding="utf-8")
+    runner = CliRunner()
+    outputs = []
+    for args in (["index"], ["search", "listen"], ["check"], ["themes", "list"]):
+        result = runner.invoke(main, ["--config", str(tmp_path / "tipbook.yml"), *args])
+        assert result.exception is None or isinstance(result.exception, SystemExit), args
+        outputs.append(result.stdout + result.stderr)
+    index, search, check, _ = outputs
+    assert "'[/x]' is not a valid slug" in index and "'[/x]' is not a valid slug" in check
+    assert "[red]now[/red]" in search and "[/x]" in search and "[/y]" in search
+    for output in outputs:
+        assert "Traceback" not in output
+        assert not any(ch in output for ch in "\x1b\x07\u202e"), output
