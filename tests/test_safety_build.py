@@ -11,6 +11,7 @@ import hashlib
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -310,3 +311,21 @@ def test_the_exchange_is_atomic_on_linux(tmp_path: Path) -> None:
     assert publish.exchange(new, old)
     assert (old / "index.html").read_text() == "new"
     assert (new / "index.html").read_text() == "old"
+
+
+def test_the_published_site_is_as_readable_as_a_folder_made_by_mkdir(tmp_path: Path) -> None:
+    """The staging folder came from `mkdtemp` (mode 0700) and was published as it was: a
+    web server running as another user could read nothing of the site. A new site gets
+    the umask's mode; a rebuilt one keeps the mode its folder had."""
+    root = make_project(tmp_path, 3)
+    config = load_config(root / "tipbook.yml")
+    umask = os.umask(0o022)
+    try:
+        site = build_site(config).site_dir
+        assert stat.S_IMODE(site.stat().st_mode) == 0o755
+        site.chmod(0o750)
+        build_site(config)
+        assert stat.S_IMODE(site.stat().st_mode) == 0o750
+    finally:
+        os.umask(umask)
+        publish.wait_for_deletions()

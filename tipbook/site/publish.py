@@ -23,6 +23,7 @@ import ctypes
 import errno
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -52,6 +53,10 @@ def staging_dir(site_dir: Path) -> Iterator[Path]:
     try:
         parent.mkdir(parents=True, exist_ok=True)
         path = Path(tempfile.mkdtemp(prefix=staging_prefix(site_dir), dir=parent))
+        # mkdtemp makes the folder private (0700): published so, a web server running as
+        # another user could read none of the site. It gets the old site's mode, or the
+        # one a plain `mkdir` would give it.
+        os.chmod(path, _site_mode(site_dir))
     except OSError as error:
         raise TipbookError(
             f"cannot create a build folder in {display_path(parent)} "
@@ -65,6 +70,16 @@ def staging_dir(site_dir: Path) -> Iterator[Path]:
             os.close(lock)
         if path.exists():
             delete_detached(path)
+
+
+def _site_mode(site_dir: Path) -> int:
+    """The permissions the site folder has (or, new, would have from `mkdir`)."""
+    try:
+        return stat.S_IMODE(os.stat(site_dir).st_mode)
+    except OSError:
+        umask = os.umask(0o22)
+        os.umask(umask)
+        return 0o777 & ~umask
 
 
 def _lock(path: Path) -> int | None:
