@@ -35,7 +35,7 @@ from whoosh.index import LockError
 
 from search.schema import SCHEMA_VERSION, build_schema, plain_text, weighted_content
 from search.whoosh_internals import toc_doc_count
-from tipbook.content import TIPS_DIR, parse_tip, write_text_atomic
+from tipbook.content import TIPS_DIR, parse_tip, read_file, write_text_atomic
 from tipbook.errors import Problem, TipbookError, display_path
 from tipbook.model import Tip
 
@@ -376,7 +376,7 @@ def _writer(index: Any) -> Any:
 
 def _read(info: _File, report: IndexReport) -> bytes | None:
     try:
-        return Path(info.path).read_bytes()
+        return read_file(Path(info.path))  # never blocks on a named pipe
     except OSError as error:
         report.problems.append(
             Problem(display_path(Path(info.path)), 0, "error", "", f"cannot read: {error}")

@@ -289,6 +289,34 @@ def test_links_out_of_content_or_looping_are_refused(small_project: Path, case: 
         assert not any("SECRET" in p.read_text(errors="replace") for p in folder.rglob("*.*"))
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize(
+    "where", ["tips/2025/2025-01-07-a-pipe.md", "pages/pipe.md", "images/pipe.png", "link.md"]
+)
+def test_a_named_pipe_in_content_is_refused_not_waited_for(small_project: Path, where: str) -> None:
+    """A FIFO named like a tip (or a page, an image, or linked to) blocked check, index,
+    search, themes and build on its first read, forever; now each names it and goes on."""
+    content = small_project / "content"
+    pipe = content / where
+    pipe.parent.mkdir(parents=True, exist_ok=True)
+    if where == "link.md":
+        os.mkfifo(small_project / "content" / "pipe")
+        pipe.symlink_to("pipe")
+    else:
+        os.mkfifo(pipe)
+    says = "not an ordinary file (a named pipe, device or socket)"
+    checked = run_cli(small_project, "check")  # each run times out (a failure) after 120 s
+    assert checked.returncode == 1 and f"content/{where}: error:" in checked.stdout
+    assert says in checked.stdout and "Traceback" not in checked.stderr
+    built = run_cli(small_project, "build")
+    assert built.returncode == 1 and says in built.stderr and "Traceback" not in built.stderr
+    for command in (["index"], ["search", "customer"], ["themes", "list"]):
+        ran = run_cli(small_project, *command)
+        assert "Traceback" not in ran.stderr, command
+        if where.startswith("tips/") and command != ["themes", "list"]:
+            assert "not an ordinary file" in ran.stderr, command  # left out of the index
+
+
 def test_links_inside_content_still_build(small_project: Path) -> None:
     content = small_project / "content"
     (content / "pages").mkdir(exist_ok=True)

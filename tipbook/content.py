@@ -8,8 +8,10 @@ load → save round trip of any file tipbook wrote is byte-identical.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -246,15 +248,32 @@ def parse_tip(text: str, path: str = "<tip>") -> tuple[Tip | None, list[Problem]
     return tip, problems
 
 
+NOT_A_FILE = (
+    "not an ordinary file (a named pipe, device or socket): a tip is a plain text file; remove it"
+)
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of `path`, which must be an ordinary file. A named pipe (FIFO) named like a
+    tip would block the read until something writes to it, that is forever, and a device
+    could never end: both raise `OSError` naming what they are, before any read."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, NOT_A_FILE)
+        return handle.read()
+
+
 def read_tip(path: Path, shown: str) -> tuple[str, Tip | None, list[Problem]]:
     """Read and parse one tip file, never raising: its text, the tip and every problem.
 
     `shown` is the path to print in problems (computed by callers that walk many files).
     """
     try:
-        data = path.read_bytes()
+        data = read_file(path)
     except OSError as error:
-        return "", None, [Problem(shown, 0, "error", "", f"cannot read file: {error}")]
+        reason = error.strerror if error.strerror == NOT_A_FILE else error
+        return "", None, [Problem(shown, 0, "error", "", f"cannot read file: {reason}")]
     try:
         if b"\0" in data:
             raise UnicodeDecodeError("utf-8", data, data.index(b"\0"), len(data), "NUL byte")
@@ -287,9 +306,9 @@ def write_text_atomic(path: Path, text: str) -> bool:
     """
     data = text.encode("utf-8")
     try:
-        if path.read_bytes() == data:
+        if read_file(path) == data:
             return False
-    except FileNotFoundError:
+    except OSError:  # none yet (or no ordinary file: replaced below)
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
