@@ -354,6 +354,12 @@ def test_the_published_site_is_as_readable_as_a_folder_made_by_mkdir(tmp_path: P
         site.chmod(0o750)
         build_site(config)
         assert stat.S_IMODE(site.stat().st_mode) == 0o750
+        # A site made read-only: the build still writes its new folder (a copy of 0555 left
+        # the build unable to write into it), then the old one is deleted all the same.
+        site.chmod(0o555)
+        build_site(config)
+        assert stat.S_IMODE(site.stat().st_mode) == 0o755
     finally:
         os.umask(umask)
         publish.wait_for_deletions()
+    assert staging_dirs(root) == []

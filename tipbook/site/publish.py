@@ -54,9 +54,10 @@ def staging_dir(site_dir: Path) -> Iterator[Path]:
         parent.mkdir(parents=True, exist_ok=True)
         path = Path(tempfile.mkdtemp(prefix=staging_prefix(site_dir), dir=parent))
         # mkdtemp makes the folder private (0700): published so, a web server running as
-        # another user could read none of the site. It gets the old site's mode, or the
-        # one a plain `mkdir` would give it.
-        os.chmod(path, _site_mode(site_dir))
+        # another user could read none of the site. It gets the old site's mode for the
+        # group and others, or the one a plain `mkdir` would give it (the build's owner
+        # keeps every right: it writes the folder, and a later build deletes it).
+        os.chmod(path, _site_mode(site_dir) | stat.S_IRWXU)
     except OSError as error:
         raise TipbookError(
             f"cannot create a build folder in {display_path(parent)} "
@@ -133,7 +134,7 @@ def clean_leftovers(site_dir: Path) -> list[Path]:
         if not entry.is_dir(follow_symlinks=False) or _is_locked(path):
             continue
         _rescue_hidden(path, site_dir)
-        shutil.rmtree(path, ignore_errors=True)
+        remove_tree(path)
         removed.append(path)
     return removed
 
@@ -198,6 +199,14 @@ def exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
+def remove_tree(path: Path) -> None:
+    """Delete the folder `path` and all in it, even when it was made read-only: an old site
+    whose folder was `chmod a-w` is still swapped out, and must not stay behind for good."""
+    with suppress(OSError):
+        os.chmod(path, stat.S_IRWXU)
+    shutil.rmtree(path, ignore_errors=True)
+
+
 _deleters: list[subprocess.Popen[bytes]] = []
 
 
@@ -210,7 +219,13 @@ def delete_detached(path: Path) -> None:
     If it is killed, the next build's `clean_leftovers` finishes the job.
     """
     _deleters[:] = [p for p in _deleters if p.poll() is None]
-    code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+    # `remove_tree`, without importing tipbook (a fresh interpreter starts in milliseconds).
+    code = (
+        "import os, shutil, sys\n"
+        "try: os.chmod(sys.argv[1], 0o700)\n"
+        "except OSError: pass\n"
+        "shutil.rmtree(sys.argv[1], ignore_errors=True)"
+    )
     try:
         process = subprocess.Popen(
             [sys.executable, "-c", code, str(path)],
@@ -221,7 +236,7 @@ def delete_detached(path: Path) -> None:
             close_fds=True,
         )
     except OSError:
-        shutil.rmtree(path, ignore_errors=True)
+        remove_tree(path)
         return
     _deleters.append(process)
 
