@@ -317,6 +317,36 @@ def test_a_named_pipe_in_content_is_refused_not_waited_for(small_project: Path, 
             assert "not an ordinary file" in ran.stderr, command  # left out of the index
 
 
+def test_files_that_would_run_script_on_the_site_are_not_published(small_project: Path) -> None:
+    """MkDocs copies every file of content/ that is not a page: `evil.html` or an SVG with
+    `onload` was published as it was and ran its script from the site's own address (seen
+    in Chromium), past the gate. Only images and PDFs are copied; the rest stops the build."""
+    content = small_project / "content"
+    hostile = {
+        "evil.html": "<script>alert(1)</script>",
+        "tips/2025/chart.svg": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(2)"/>',
+        "pages/widget.js": "alert(3)",
+    }
+    for where, text in hostile.items():
+        (content / where).parent.mkdir(parents=True, exist_ok=True)
+        (content / where).write_text(text)
+    (content / ".notes.html").write_text("<script>hidden files are not published</script>")
+    checked = run_cli(small_project, "check")
+    built = run_cli(small_project, "build")
+    assert checked.returncode == 1 and built.returncode == 1
+    for where in hostile:
+        assert f"content/{where}: error: a .{where.rsplit('.', 1)[1]} file" in checked.stdout
+        assert f"content/{where}: error:" in built.stderr
+    assert ".notes.html" not in checked.stdout + built.stderr
+    assert not (small_project / "site").exists()
+    for where in hostile:
+        (content / where).unlink()
+    (content / "tips" / "2025" / "chart.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    built = run_cli(small_project, "build")
+    assert built.returncode == 0, built.stderr
+    assert (small_project / "site" / "tips" / "2025" / "chart.png").is_file()
+
+
 def test_links_inside_content_still_build(small_project: Path) -> None:
     content = small_project / "content"
     (content / "pages").mkdir(exist_ok=True)

@@ -126,7 +126,7 @@ def check_content(
     """
     # Links that leave content/, loop or lead nowhere are errors, and never read.
     refused = refused_links(content_dir)
-    link_problems = list(refused.values())
+    link_problems = list(refused.values()) + _unpublished_files(content_dir, refused)
     everything = [p for p in iter_tip_files(content_dir) if not _is_refused(p, refused)]
     targets = _expand(paths, content_dir) if paths is not None else everything
     targets = [p for p in targets if not _is_refused(p, refused)]
@@ -154,6 +154,24 @@ def check_content(
         if key in changed_keys or (tip is not None and not tip.is_published(today)):
             own.add(file.shown)
     return CheckReport(checked, sorted(set(problems + link_problems)), own)
+
+
+def _unpublished_files(content_dir: Path, refused: dict[Path, Problem]) -> list[Problem]:
+    """Files the build refuses to copy as they are (`.html`, `.svg`, `.js`…): an error here
+    too. As MkDocs, hidden files and folders are left out, and so is `themes.yml`."""
+    problems = []
+    for folder, folders, names in os.walk(content_dir):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        for name in names:
+            path = Path(folder, name)
+            if name.startswith(".") or name.endswith(".md") or _is_refused(path, refused):
+                continue
+            if path.parent == content_dir and name == "themes.yml":
+                continue
+            reason = sanitize.unpublished_file(name)
+            if reason:
+                problems.append(Problem(display_path(path), 0, "error", "", reason))
+    return problems
 
 
 # Folding: a warning repeated on at least this many tips that are not the editor's own is

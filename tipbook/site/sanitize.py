@@ -27,6 +27,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, MutableMapping
+from pathlib import Path
 from typing import Any
 
 import nh3
@@ -221,6 +222,26 @@ def toc(items: Iterable[Any]) -> None:
     for item in items:
         item.title = str(title_html(item.title))
         toc(getattr(item, "children", None) or [])
+
+
+# Files of content/ published as they are (MkDocs copies every file that is not a page):
+# images and PDFs only. An `.html`, `.svg`, `.js` or `.xhtml` file would be served from the
+# site's own address with its scripts, past this gate: such a file stops the build.
+PUBLISHED_FILE_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".pdf"})
+
+
+def unpublished_file(name: str) -> str | None:
+    """Why a file of content/ that is not a page may not be published as it is (None: it
+    may)."""
+    suffix = Path(name).suffix.lower()
+    if suffix in PUBLISHED_FILE_TYPES:
+        return None
+    kinds = ", ".join(sorted(PUBLISHED_FILE_TYPES))
+    return (
+        f"a {suffix or 'file without extension'} file would be published as it is, past the "
+        f"site's HTML sanitiser: the site publishes tips and pages (.md) and files of these "
+        f"types only ({kinds}); remove it or move it out of the content folder"
+    )
 
 
 # Front-matter keys a hand-written page may set, as Material reads them; every other key
