@@ -342,9 +342,11 @@ def test_files_that_would_run_script_on_the_site_are_not_published(small_project
     for where in hostile:
         (content / where).unlink()
     (content / "tips" / "2025" / "chart.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (content / "CNAME").write_text("handbook.example.com\n")
     built = run_cli(small_project, "build")
     assert built.returncode == 0, built.stderr
     assert (small_project / "site" / "tips" / "2025" / "chart.png").is_file()
+    assert (small_project / "site" / "CNAME").is_file()
 
 
 def test_links_inside_content_still_build(small_project: Path) -> None:

@@ -225,16 +225,19 @@ def toc(items: Iterable[Any]) -> None:
 
 
 # Files of content/ published as they are (MkDocs copies every file that is not a page):
-# images and PDFs only. An `.html`, `.svg`, `.js` or `.xhtml` file would be served from the
-# site's own address with its scripts, past this gate: such a file stops the build.
-PUBLISHED_FILE_TYPES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".pdf"})
+# images, PDFs and plain text only. An `.html`, `.svg`, `.js` or `.xhtml` file would be
+# served from the site's own address with its scripts, past this gate: it stops the build.
+PUBLISHED_FILE_TYPES = frozenset(
+    {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".pdf", ".txt"}
+)
+PUBLISHED_FILE_NAMES = frozenset({"CNAME"})  # GitHub Pages' custom domain, as MkDocs documents
 
 
 def unpublished_file(name: str) -> str | None:
     """Why a file of content/ that is not a page may not be published as it is (None: it
     may)."""
     suffix = Path(name).suffix.lower()
-    if suffix in PUBLISHED_FILE_TYPES:
+    if suffix in PUBLISHED_FILE_TYPES or Path(name).name in PUBLISHED_FILE_NAMES:
         return None
     kinds = ", ".join(sorted(PUBLISHED_FILE_TYPES))
     return (
