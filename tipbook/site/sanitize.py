@@ -131,18 +131,30 @@ def attribute_value(tag: str, name: str, value: str) -> str | None:
     return value
 
 
-_BODY = nh3.Cleaner(
-    tags=set(BODY_TAGS),
-    attribute_filter=attribute_value,
-    clean_content_tags=set(DROPPED_WITH_CONTENT),
-    attributes=BODY_ATTRIBUTES,
-    tag_attribute_values=BODY_ATTRIBUTE_VALUES,
-    allowed_classes=BODY_CLASSES,
-    filter_style_properties=set(STYLE_PROPERTIES),
-    url_schemes=set(URL_SCHEMES),
-    link_rel=LINK_REL,
-    strip_comments=True,
-)
+_BODY_OPTIONS: dict[str, Any] = {
+    "tags": set(BODY_TAGS),
+    "clean_content_tags": set(DROPPED_WITH_CONTENT),
+    "attributes": BODY_ATTRIBUTES,
+    "tag_attribute_values": BODY_ATTRIBUTE_VALUES,
+    "allowed_classes": BODY_CLASSES,
+    "filter_style_properties": set(STYLE_PROPERTIES),
+    "url_schemes": set(URL_SCHEMES),
+    "link_rel": LINK_REL,
+    "strip_comments": True,
+}
+_BODY = nh3.Cleaner(**_BODY_OPTIONS)
+# The Python callback costs about as much as the whole clean: it runs only on what the fast
+# pass left with an attribute it judges (nh3's output writes attributes `name="value"`,
+# entities decoded, so this finds every one).
+_BODY_VALUES = nh3.Cleaner(attribute_filter=attribute_value, **_BODY_OPTIONS)
+_JUDGED_ATTRIBUTE = re.compile(r' (?:id="__|style=")')
+
+
+def _clean_body(html_text: str) -> str:
+    cleaned = _BODY.clean(html_text)
+    return _BODY_VALUES.clean(cleaned) if _JUDGED_ATTRIBUTE.search(cleaned) else cleaned
+
+
 _SEARCH = nh3.Cleaner(
     tags=set(SEARCH_TAGS),
     clean_content_tags=set(DROPPED_WITH_CONTENT),
@@ -165,9 +177,9 @@ def body(html_text: str, keep: re.Pattern[str] | None = None) -> str:
     placeholder and close after it (an unclosed tag or quote cannot swallow one).
     """
     if keep is None or not keep.search(html_text):
-        return _BODY.clean(html_text)
+        return _clean_body(html_text)
     pieces = keep.split(html_text)
-    pieces[::2] = [_BODY.clean(piece) for piece in pieces[::2]]
+    pieces[::2] = [_clean_body(piece) for piece in pieces[::2]]
     return "".join(pieces)
 
 
