@@ -36,7 +36,7 @@ from whoosh.index import LockError
 from search.schema import SCHEMA_VERSION, build_schema, weighted_content
 from search.whoosh_internals import toc_doc_count
 from tipbook import rules
-from tipbook.content import TIPS_DIR, parse_tip, write_text_atomic
+from tipbook.content import TIPS_DIR, parse_tip, read_file, write_text_atomic
 from tipbook.errors import Problem, TipbookError, display_path
 from tipbook.model import Tip, tip_url
 from tipbook.text import body_text
@@ -377,7 +377,7 @@ def _writer(index: Any) -> Any:
 
 def _read(info: _File, report: IndexReport) -> bytes | None:
     try:
-        return Path(info.path).read_bytes()
+        return read_file(Path(info.path))  # never blocks on a named pipe
     except OSError as error:
         report.problems.append(
             rules.UNREADABLE.problem(display_path(Path(info.path)), 0, "", f"cannot read: {error}")

@@ -75,6 +75,9 @@ def test_no_payload_runs_in_chromium(browser, hostile: tuple[str, Path]) -> None
     context = browser.new_context()
     dialogs: list[str] = []
     blocked: list[str] = []
+    # Material's script must run on every page: content that stops it (a heading with the
+    # id `__config`, where Material reads its settings) could also feed it settings.
+    errors: list[str] = []
 
     def route(request_route) -> None:  # type: ignore[no-untyped-def]
         if urlsplit(request_route.request.url).hostname in ("127.0.0.1", "localhost"):
@@ -87,6 +90,7 @@ def test_no_payload_runs_in_chromium(browser, hostile: tuple[str, Path]) -> None
     context.add_init_script(WATCH)
     tab = context.new_page()
     tab.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    tab.on("pageerror", lambda error: errors.append(f"{tab.url}: {error}"))
     ran: dict[str, list[str]] = {}
     try:
         site_url, site = hostile
@@ -119,3 +123,4 @@ def test_no_payload_runs_in_chromium(browser, hostile: tuple[str, Path]) -> None
     assert ran == {}
     assert dialogs == []
     assert blocked == []
+    assert errors == []

@@ -11,6 +11,7 @@ import hashlib
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -304,6 +305,66 @@ def test_links_out_of_content_or_looping_are_refused(small_project: Path, case: 
         assert not any("SECRET" in p.read_text(errors="replace") for p in folder.rglob("*.*"))
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+@pytest.mark.parametrize(
+    "where", ["tips/2025/2025-01-07-a-pipe.md", "pages/pipe.md", "images/pipe.png", "link.md"]
+)
+def test_a_named_pipe_in_content_is_refused_not_waited_for(small_project: Path, where: str) -> None:
+    """A FIFO named like a tip (or a page, an image, or linked to) blocked check, index,
+    search, themes and build on its first read, forever; now each names it and goes on."""
+    content = small_project / "content"
+    pipe = content / where
+    pipe.parent.mkdir(parents=True, exist_ok=True)
+    if where == "link.md":
+        os.mkfifo(small_project / "content" / "pipe")
+        pipe.symlink_to("pipe")
+    else:
+        os.mkfifo(pipe)
+    says = "not an ordinary file (a named pipe, device or socket)"
+    checked = run_cli(small_project, "check")  # each run times out (a failure) after 120 s
+    assert checked.returncode == 1 and f"content/{where}: error:" in checked.stdout
+    assert says in checked.stdout and "Traceback" not in checked.stderr
+    built = run_cli(small_project, "build")
+    assert built.returncode == 1 and says in built.stderr and "Traceback" not in built.stderr
+    for command in (["index"], ["search", "customer"], ["themes", "list"]):
+        ran = run_cli(small_project, *command)
+        assert "Traceback" not in ran.stderr, command
+        if where.startswith("tips/") and command != ["themes", "list"]:
+            assert "not an ordinary file" in ran.stderr, command  # left out of the index
+
+
+def test_files_that_would_run_script_on_the_site_are_not_published(small_project: Path) -> None:
+    """MkDocs copies every file of content/ that is not a page: `evil.html` or an SVG with
+    `onload` was published as it was and ran its script from the site's own address (seen
+    in Chromium), past the gate. Only images and PDFs are copied; the rest stops the build."""
+    content = small_project / "content"
+    hostile = {
+        "evil.html": "<script>alert(1)</script>",
+        "tips/2025/chart.svg": '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(2)"/>',
+        "pages/widget.js": "alert(3)",
+    }
+    for where, text in hostile.items():
+        (content / where).parent.mkdir(parents=True, exist_ok=True)
+        (content / where).write_text(text)
+    (content / ".notes.html").write_text("<script>hidden files are not published</script>")
+    checked = run_cli(small_project, "check")
+    built = run_cli(small_project, "build")
+    assert checked.returncode == 1 and built.returncode == 1
+    for where in hostile:
+        assert f"content/{where}: error: a .{where.rsplit('.', 1)[1]} file" in checked.stdout
+        assert f"content/{where}: error:" in built.stderr
+    assert ".notes.html" not in checked.stdout + built.stderr
+    assert not (small_project / "site").exists()
+    for where in hostile:
+        (content / where).unlink()
+    (content / "tips" / "2025" / "chart.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (content / "CNAME").write_text("handbook.example.com\n")
+    built = run_cli(small_project, "build")
+    assert built.returncode == 0, built.stderr
+    assert (small_project / "site" / "tips" / "2025" / "chart.png").is_file()
+    assert (small_project / "site" / "CNAME").is_file()
+
+
 def test_links_inside_content_still_build(small_project: Path) -> None:
     content = small_project / "content"
     (content / "pages").mkdir(exist_ok=True)
@@ -326,3 +387,27 @@ def test_the_exchange_is_atomic_on_linux(tmp_path: Path) -> None:
     assert publish.exchange(new, old)
     assert (old / "index.html").read_text() == "new"
     assert (new / "index.html").read_text() == "old"
+
+
+def test_the_published_site_is_as_readable_as_a_folder_made_by_mkdir(tmp_path: Path) -> None:
+    """The staging folder came from `mkdtemp` (mode 0700) and was published as it was: a
+    web server running as another user could read nothing of the site. A new site gets
+    the umask's mode; a rebuilt one keeps the mode its folder had."""
+    root = make_project(tmp_path, 3)
+    config = load_config(root / "tipbook.yml")
+    umask = os.umask(0o022)
+    try:
+        site = build_site(config).site_dir
+        assert stat.S_IMODE(site.stat().st_mode) == 0o755
+        site.chmod(0o750)
+        build_site(config)
+        assert stat.S_IMODE(site.stat().st_mode) == 0o750
+        # A site made read-only: the build still writes its new folder (a copy of 0555 left
+        # the build unable to write into it), then the old one is deleted all the same.
+        site.chmod(0o555)
+        build_site(config)
+        assert stat.S_IMODE(site.stat().st_mode) == 0o755
+    finally:
+        os.umask(umask)
+        publish.wait_for_deletions()
+    assert staging_dirs(root) == []

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from hostile_corpus import (
     FIELDS,
@@ -131,6 +132,12 @@ def test_no_script_handler_or_script_link_is_published(hostile_site: Path) -> No
                 problems.append(f"{shown}: <{tag.name}> in the page's content")
             for tag in content.find_all(["base", "meta", "link", "style", "input", "textarea"]):
                 problems.append(f"{shown}: <{tag.name}> in the page's content")
+            # Material finds its own elements (`#__config`, its settings) by these ids.
+            for tag in content.find_all(id=re.compile("^__")):
+                problems.append(f"{shown}: <{tag.name} id={tag['id']!r}> in the page's content")
+            for tag in content.find_all(style=True):
+                if not re.fullmatch("text-align:(left|right|center|justify)", tag["style"]):
+                    problems.append(f"{shown}: <{tag.name} style={tag['style']!r}>")
     assert problems == []
 
 
@@ -332,6 +339,12 @@ def test_the_safe_subset_still_renders(hostile_site: Path, collection: Collectio
             '<div class="admonition tip">t</div>',
         ),
         ("<h2 id=a style=color:red>H</h2>", '<h2 id="a">H</h2>'),
+        ("<h2 id=__config>H</h2>", "<h2>H</h2>"),
+        (
+            '<table><tr><td style="text-align:expression(alert(1))">a</td>'
+            '<td style="text-align: right">b</td></tr></table>',
+            '<table><tbody><tr><td>a</td><td style="text-align:right">b</td></tr></tbody></table>',
+        ),
     ],
 )
 def test_the_gate_keeps_the_allowlist_only(html_text: str, kept: str) -> None:
@@ -391,3 +404,23 @@ def test_the_gate_keeps_every_class_tipbook_styles_or_emits() -> None:
         used -= set(re.findall(r"\btb-[a-z0-9-]+", template.read_text()))
     allowed = {name for names in sanitize.BODY_CLASSES.values() for name in names}
     assert sorted(used - allowed) == []
+
+
+def test_a_hand_written_page_keeps_only_front_matter_of_the_types_material_reads() -> None:
+    """MkDocs' YAML loader allows aliases: `title: *l9` stood for billions of values and the
+    build, turning it into text, ran for minutes and gigabytes. Only text, lists of text
+    and the search switches pass; the rest is dropped."""
+    laughs = "l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
+        f"l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 9)}]\n" for i in range(1, 7)
+    )
+    meta = yaml.safe_load(
+        laughs + "title: *l6\ndescription: *l6\ntags: *l6\nhide: *l6\nsearch: *l6\nauthor: Ann"
+    )
+    assert sanitize.page_meta(meta) == {"tags": [], "hide": [], "author": "Ann"}
+    meta = {"title": "<b>T</b>", "tags": ["<i>", 3], "hide": ["toc", {}], "search": {"boost": 2}}
+    assert sanitize.page_meta(meta) == {
+        "title": "&lt;b&gt;T&lt;/b&gt;",
+        "tags": ["&lt;i&gt;"],
+        "hide": ["toc"],
+        "search": {"boost": 2},
+    }

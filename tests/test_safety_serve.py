@@ -5,6 +5,7 @@ error instead of hanging."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -110,6 +111,30 @@ def test_idle_connections_are_closed(served: tuple[SiteServer, Path]) -> None:
             started = time.monotonic()
             assert client.recv(1024) == b"" or client.recv(1024) == b""
             assert time.monotonic() - started < 5
+
+
+def test_a_client_trickling_its_headers_is_closed_at_the_head_deadline(
+    served: tuple[SiteServer, Path],
+) -> None:
+    """Slowloris: a header line every 0.2 s never trips the idle timeout (it counts from
+    the last byte) and held a server thread for as long as the client liked."""
+    server, _ = served
+    server.idle_timeout, server.head_deadline = 5.0, 1.0
+    with socket.create_connection(("127.0.0.1", server.server_address[1])) as client:
+        client.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        started = time.monotonic()
+        with pytest.raises(OSError):
+            while time.monotonic() - started < 10:
+                time.sleep(0.2)
+                client.sendall(b"X-Slow: yes\r\n")
+                client.setblocking(False)
+                with contextlib.suppress(BlockingIOError):
+                    if client.recv(1024) == b"":
+                        raise ConnectionResetError("closed by the server")
+                client.setblocking(True)
+        assert time.monotonic() - started < 5
+    # An ordinary request is served as before.
+    assert httpx.get(f"http://127.0.0.1:{server.server_address[1]}/").status_code == 200
 
 
 def test_a_client_that_hangs_up_is_no_traceback(

@@ -125,7 +125,7 @@ def check_content(
     """
     # Links that leave content/, loop or lead nowhere are errors, and never read.
     refused = refused_links(content_dir)
-    link_problems = list(refused.values())
+    link_problems = list(refused.values()) + _unpublished_files(content_dir, refused)
     everything = [p for p in iter_tip_files(content_dir) if not _is_refused(p, refused)]
     targets = _expand(paths, content_dir) if paths is not None else everything
     targets = [p for p in targets if not _is_refused(p, refused)]
@@ -153,6 +153,24 @@ def check_content(
         if key in changed_keys or (tip is not None and not tip.is_published(today)):
             own.add(file.shown)
     return CheckReport(checked, sorted(set(problems + link_problems)), own)
+
+
+def _unpublished_files(content_dir: Path, refused: dict[Path, Problem]) -> list[Problem]:
+    """Files the build refuses to copy as they are (`.html`, `.svg`, `.js`…): an error here
+    too. As MkDocs, hidden files and folders are left out, and so is `themes.yml`."""
+    problems = []
+    for folder, folders, names in os.walk(content_dir):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        for name in names:
+            path = Path(folder, name)
+            if name.startswith(".") or name.endswith(".md") or _is_refused(path, refused):
+                continue
+            if path.parent == content_dir and name == "themes.yml":
+                continue
+            reason = sanitize.unpublished_file(name)
+            if reason:
+                problems.append(Problem(display_path(path), 0, "error", "", reason))
+    return problems
 
 
 # Folding: a warning repeated on at least this many tips that are not the editor's own is
@@ -587,6 +605,23 @@ def _check_attributes(tag: str, text: str, number: int, add: _Add) -> None:
                 f"the {name}= attribute of <{tag}> is dropped by the site: remove it",
                 number,
             )
+        elif tag in sanitize.BODY_TAGS and name in sanitize.BODY_ATTRIBUTES.get(tag, ()):
+            value = next((v for v in match.group(2, 3, 4) if v is not None), "")
+            if sanitize.attribute_value(tag, name, value) is None:
+                add(
+                    "body",
+                    f"the {name}={value!r} attribute of <{tag}> is dropped by the site "
+                    f"({_DROPPED_VALUE.get(name, 'value not allowed')}): remove it",
+                    "warning",
+                    number,
+                )
+
+
+# Why the sanitiser drops a value of an attribute it otherwise keeps.
+_DROPPED_VALUE = {
+    "id": "ids starting with __ are the theme's own",
+    "style": "only text-align: left, right, center or justify is kept",
+}
 
 
 _KEPT_SCHEMES = frozenset({"", *sanitize.URL_SCHEMES})  # "": a relative URL

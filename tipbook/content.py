@@ -8,8 +8,10 @@ load → save round trip of any file tipbook wrote is byte-identical.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -55,7 +57,9 @@ class _YAMLHandler(YAMLHandler):
     same documents and values, parsed several times faster than by the pure-Python loader."""
 
     def load(self, fm: str, **kwargs: object) -> Any:
-        kwargs.setdefault("Loader", getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        loader = kwargs.setdefault("Loader", getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        if "*" in fm:
+            refuse_aliases(fm, loader)
         fields = super().load(fm, **kwargs)
         if fields is not None and not isinstance(fields, dict):
             # python-frontmatter would drop a list or a bare word silently ("missing title").
@@ -65,6 +69,22 @@ class _YAMLHandler(YAMLHandler):
 
 class _NotFields(ValueError):
     """Front matter that is valid YAML but not `field: value` lines (a list, a bare word)."""
+
+
+def refuse_aliases(text: str, loader: Any) -> None:
+    """Raise a YAML error at the first alias (`*name`) in `text`.
+
+    A tip's fields never need one, and aliases of aliases make a few lines of YAML stand for
+    billions of values (the "billion laughs"): the safe loader shares them, but whatever
+    walks or prints such a value (a message quoting it) runs for minutes and takes
+    gigabytes. As Ruby's `Psych.safe_load`, tipbook refuses aliases.
+    """
+    for token in yaml.scan(text, Loader=loader):
+        if isinstance(token, yaml.AliasToken):
+            raise yaml.MarkedYAMLError(
+                problem="`*` starts a YAML alias, which tipbook does not allow",
+                problem_mark=token.start_mark,
+            )
 
 
 _FRONT_MATTER = _YAMLHandler()
@@ -246,18 +266,38 @@ def parse_tip(text: str, path: str = "<tip>") -> tuple[Tip | None, list[Problem]
     return tip, problems
 
 
+NOT_A_FILE = (
+    "not an ordinary file (a named pipe, device or socket): a tip is a plain text file; remove it"
+)
+
+
+def read_file(path: Path) -> bytes:
+    """The bytes of `path`, which must be an ordinary file. A named pipe (FIFO) named like a
+    tip would block the read until something writes to it, that is forever, and a device
+    could never end: both raise `OSError` naming what they are, before any read."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, NOT_A_FILE)
+        return handle.read()
+
+
 def read_tip(path: Path, shown: str) -> tuple[str, Tip | None, list[Problem]]:
     """Read and parse one tip file, never raising: its text, the tip and every problem.
 
     `shown` is the path to print in problems (computed by callers that walk many files).
     """
     try:
-        data = path.read_bytes()
+        data = read_file(path)
     except IsADirectoryError:
         message = "a folder named like a tip file: rename it so its name does not end in .md"
         return "", None, [Problem(shown, 0, "error", "", message)]
     except OSError as error:
-        return "", None, [rules.UNREADABLE.problem(shown, 0, "", f"cannot read file: {error}")]
+        reason = error.strerror if error.strerror == NOT_A_FILE else error
+        return "", None, [rules.UNREADABLE.problem(shown, 0, "", f"cannot read file: {reason}")]
     try:
         if b"\0" in data:
             raise UnicodeDecodeError("utf-8", data, data.index(b"\0"), len(data), "NUL byte")
@@ -302,9 +342,9 @@ def write_text_atomic(path: Path, text: str) -> bool:
     """
     data = text.encode("utf-8")
     try:
-        if path.read_bytes() == data:
+        if read_file(path) == data:
             return False
-    except FileNotFoundError:
+    except OSError:  # none yet (or no ordinary file: replaced below)
         pass
     write_bytes_atomic(path, data)
     return True

@@ -6,10 +6,23 @@ traceback; library callers and tests catch them like any exception.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import click
+
+# What a terminal obeys instead of showing: C0 controls but tab and newline (ESC starts
+# sequences that clear the screen, retitle the window or hide text; a carriage return
+# overwrites the line), DEL, the C1 controls some terminals also obey, and the bidi
+# overrides that show text in another order than it is ("Trojan Source").
+_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(value: str) -> str:
+    """Text from content or the web as a terminal may print it: every control character
+    shown as U+FFFD, so a tip's title cannot drive the terminal of whoever checks it."""
+    return _TERMINAL_CONTROL.sub("\ufffd", value)
 
 
 @dataclass(frozen=True, order=True)
@@ -31,7 +44,7 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
         what = f"{self.field}: {self.message}" if self.field else self.message
-        return f"{where}: {self.level}: {what}"
+        return terminal_text(f"{where}: {self.level}: {what}")
 
     @property
     def is_error(self) -> bool:
@@ -51,6 +64,9 @@ class TipbookError(click.ClickException):
     """Base of all errors tipbook reports to a user; exit code 1."""
 
     exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(terminal_text(message))
 
 
 class UsageError(TipbookError):

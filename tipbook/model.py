@@ -33,7 +33,7 @@ def slugify(text: str, max_length: int = SLUG_MAX_LENGTH) -> str:
     slug = _NON_SLUG.sub("-", ascii_text.lower()).strip("-")
     if len(slug) > max_length:
         # Cut at a word boundary when there is one, so slugs stay readable.
-        # (A word longer than `max_length` has no boundary: it is cut at `max_length`.)
+        # (A first word longer than the limit has no boundary: cut inside it.)
         head = slug[: max_length + 1]
         cut = head.rsplit("-", 1)[0] if "-" in head else ""
         slug = (cut if cut else slug[:max_length]).strip("-")

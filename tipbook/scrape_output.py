@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
 from rich.table import Table
 
@@ -16,6 +17,13 @@ from scraper.fetch import FetchSettings
 from scraper.pipeline import ScrapeOptions, scrape
 from scraper.report import ScrapeReport, SitePlan
 from tipbook.config import Config
+from tipbook.errors import terminal_text
+
+
+def _shown(value: object) -> str:
+    """A URL, path or reason from the web as rich markup prints it: as the text it is (a
+    `[/x]` in a URL is no markup tag; an ESC in a title drives no terminal)."""
+    return escape(terminal_text(str(value)))
 
 
 def build_options(
@@ -77,16 +85,16 @@ def run_scrape(options: ScrapeOptions, console: Console, verbose: bool = False) 
 
             def show(kind: str, url: str, done: int, total: int | None) -> None:
                 if kind == "page":
-                    bar.update(pages, completed=done, url=url)
+                    bar.update(pages, completed=done, url=_shown(url))
                 else:
-                    bar.update(tips, completed=done, total=total, url=url, visible=True)
+                    bar.update(tips, completed=done, total=total, url=_shown(url), visible=True)
 
             report = scrape(options, show)
     else:
 
         def show(kind: str, url: str, done: int, total: int | None) -> None:
             label = f"page {done}" if kind == "page" else f"tip {done}/{total}"
-            console.print(f"{label}: {url}", highlight=False, soft_wrap=True)
+            console.print(f"{label}: {_shown(url)}", highlight=False, soft_wrap=True)
 
         report = scrape(options, show)
     print_summary(report, console, verbose)
@@ -100,7 +108,7 @@ def print_summary(report: ScrapeReport, console: Console, verbose: bool = False)
         if not verbose and tip.outcome == "unchanged":
             continue  # the files that changed (or were kept) are what a maintainer reviews
         flag = " (excerpt only)" if tip.excerpt_only else ""
-        console.print(f"{tip.outcome:9} {tip.path}{flag}", highlight=False, soft_wrap=True)
+        console.print(f"{tip.outcome:9} {_shown(tip.path)}{flag}", highlight=False, soft_wrap=True)
         if tip.outcome == "kept":
             console.print(
                 "          an editor changed it: kept (--force overwrites)",
@@ -109,11 +117,11 @@ def print_summary(report: ScrapeReport, console: Console, verbose: bool = False)
             )
         if verbose:
             if tip.note:
-                console.print(f"          {tip.note}", highlight=False, soft_wrap=True)
+                console.print(f"          {_shown(tip.note)}", highlight=False, soft_wrap=True)
             for reason in tip.reasons:
-                console.print(f"          theme {reason}", highlight=False, soft_wrap=True)
+                console.print(f"          theme {_shown(reason)}", highlight=False, soft_wrap=True)
     for note in report.notes:
-        console.print(f"[dim]{note}[/]", highlight=False, soft_wrap=True)
+        console.print(f"[dim]{_shown(note)}[/]", highlight=False, soft_wrap=True)
     table = Table(title="tipbook scrape", show_edge=False)
     counts = report.counts
     for name in counts:
@@ -130,22 +138,22 @@ def print_summary(report: ScrapeReport, console: Console, verbose: bool = False)
         through = ", ".join(f"{count} {door}" for door, count in doors.items())
         console.print(f"tips by door: {through}", highlight=False)
     for skipped in report.skipped:
-        console.print(f"[dim]skipped {skipped}[/]", highlight=False, soft_wrap=True)
+        console.print(f"[dim]skipped {_shown(skipped)}[/]", highlight=False, soft_wrap=True)
     for failure in report.failures:
-        console.print(f"[red]failed[/] {failure}", highlight=False, soft_wrap=True)
+        console.print(f"[red]failed[/] {_shown(failure)}", highlight=False, soft_wrap=True)
 
 
 def print_plan(plans: list[SitePlan], console: Console) -> None:
     """`--plan`: per start URL, each door with its URL and how many posts it lists."""
     for site in plans:
-        console.print(f"[bold]{site.start}[/]", highlight=False, soft_wrap=True)
+        console.print(f"[bold]{_shown(site.start)}[/]", highlight=False, soft_wrap=True)
         if site.problem:
-            console.print(f"  [red]cannot read it[/]: {site.problem}", highlight=False)
+            console.print(f"  [red]cannot read it[/]: {_shown(site.problem)}", highlight=False)
             continue
         for door in site.doors:
             posts = "?" if door.posts is None else str(door.posts)
-            where = door.url or "-"
-            note = f"  ({door.note})" if door.note else ""
+            where = _shown(door.url or "-")
+            note = f"  ({_shown(door.note)})" if door.note else ""
             console.print(
                 f"  {door.kind:8} {posts:>6} posts  {where}{note}",
                 highlight=False,

@@ -15,8 +15,10 @@ import os
 import posixpath
 import socket
 import sys
+import threading
 import time
 import urllib.parse
+from contextlib import suppress
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -25,6 +27,10 @@ from typing import Any
 from tipbook.errors import TipbookError, display_path
 
 IDLE_TIMEOUT = 20.0  # seconds a connection may wait for its client
+# Seconds a client has to send a whole request line and headers. The idle timeout counts
+# from the last byte received: a client trickling a header byte every few seconds (the
+# "slowloris" attack) would hold its thread forever. As nginx's client_header_timeout.
+HEAD_DEADLINE = 30.0
 SWAP_PATIENCE = 2.0  # seconds a request waits for a site folder being swapped in
 # A client that went away: closed, reset, or silent past the idle timeout.
 _HUNG_UP = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
@@ -58,11 +64,34 @@ class SiteServer(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 64  # a burst of requests waits in the queue, not refused
     idle_timeout = IDLE_TIMEOUT
+    head_deadline = HEAD_DEADLINE
 
     def __init__(self, address: tuple[str, int], site_dir: Path, service: Any) -> None:
         self.site_dir = site_dir.resolve()
         self.service = service
+        # Connections still sending a request head, with the moment they must be done.
+        self._heads: dict[socket.socket, float] = {}
+        self._heads_lock = threading.Lock()
         super().__init__(address, SiteRequestHandler)
+
+    def reading_head(self, connection: socket.socket, reading: bool) -> None:
+        with self._heads_lock:
+            if reading:
+                self._heads[connection] = time.monotonic() + self.head_deadline
+            else:
+                self._heads.pop(connection, None)
+
+    def service_actions(self) -> None:
+        """Between requests and every half second (`serve_forever`'s poll): connections past
+        their head deadline are shut down, which ends the read their thread is blocked in."""
+        now = time.monotonic()
+        with self._heads_lock:
+            late = [connection for connection, due in self._heads.items() if due < now]
+            for connection in late:
+                del self._heads[connection]
+        for connection in late:
+            with suppress(OSError):  # the client went away meanwhile
+                connection.shutdown(socket.SHUT_RDWR)
 
     @property
     def url(self) -> str:
@@ -99,6 +128,18 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         # the instance, and each server has its own.
         self.timeout = args[2].idle_timeout  # type: ignore[misc]
         super().__init__(*args, directory=str(args[2].site_dir), **kwargs)
+
+    def handle_one_request(self) -> None:
+        self.server.reading_head(self.connection, True)
+        try:
+            super().handle_one_request()
+        finally:
+            self.server.reading_head(self.connection, False)
+
+    def parse_request(self) -> bool:
+        parsed = super().parse_request()  # reads the headers
+        self.server.reading_head(self.connection, False)
+        return parsed
 
     def do_GET(self) -> None:
         if self._is_api():

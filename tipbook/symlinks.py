@@ -6,6 +6,8 @@ folder makes it walk forever. So before MkDocs walks, and in `tipbook check`, th
 folder is walked here the same way, except that no link is followed before it is judged:
 a link whose target is outside the content folder, a link back into a folder it sits in
 (directly or through other links), and a broken link are each one problem naming the link.
+So is anything that is neither a folder nor an ordinary file (a named pipe, a device, a
+socket), linked or not: reading one would block the build, or never end.
 """
 
 from __future__ import annotations
@@ -16,6 +18,11 @@ from pathlib import Path
 
 from tipbook import rules
 from tipbook.errors import ContentError, Problem, display_path
+
+NOT_A_FILE = (
+    "not an ordinary file (a named pipe, device or socket): only folders and files are "
+    "published; remove it"
+)
 
 
 def symlink_problems(content_dir: Path) -> list[Problem]:
@@ -43,6 +50,9 @@ def refused_links(content_dir: Path) -> dict[Path, Problem]:
                 if entry.is_dir(follow_symlinks=False):
                     inner = real / entry.name
                     todo.append((Path(entry.path), inner, above | {inner}))
+                elif not entry.is_file(follow_symlinks=False):
+                    shown = os.path.join(display_path(real), entry.name)
+                    problems[real / entry.name] = Problem(shown, 0, "error", "", NOT_A_FILE)
                 continue
             path = Path(entry.path)
             link = real / entry.name  # where the link really is, however it was reached
@@ -76,7 +86,7 @@ def _judge(path: Path, root: Path, above: frozenset[Path], shown_root: str) -> s
             f"{shown_root}/ are published; copy what you need into it and remove the link"
         )
     if not target.is_dir():
-        return None
+        return None if target.is_file() else f"a symbolic link to {target}: {NOT_A_FILE}"
     if target in above:
         return _loop(path)
     return target

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from rich.console import Group, RenderableType
 from rich.text import Text
 
+from tipbook.errors import terminal_text
+
 if TYPE_CHECKING:  # only for annotations: `tipbook index` need not load the query engine
     from search.indexer import IndexReport
     from search.query import SearchResult
@@ -22,6 +24,7 @@ _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
 def snippet_text(snippet: str) -> Text:
     """A result snippet (HTML with <mark>) as rich text with the matches highlighted."""
+    snippet = terminal_text(snippet)  # a tip's text: it must not drive the terminal
     text = Text(style="dim")
     position = 0
     for match in _MARK.finditer(snippet):
@@ -60,16 +63,17 @@ def result_renderable(result: SearchResult) -> RenderableType:
     for hit in result.hits:
         line = Text()
         line.append(f"{hit.rank:>2}. ", style="bold")
-        line.append(hit.title, style="bold cyan")
+        line.append(terminal_text(hit.title), style="bold cyan")
         line.append(f"  {hit.date.isoformat()}", style="green")
         if hit.themes:
-            line.append(f"  [{', '.join(hit.themes)}]", style="magenta")
+            line.append(terminal_text(f"  [{', '.join(hit.themes)}]"), style="magenta")
         parts.append(line)
-        parts.append(Text(f"    {hit.path}", style="blue"))
+        parts.append(Text(terminal_text(f"    {hit.path}"), style="blue"))
         parts.append(Text("    ").append_text(snippet_text(hit.snippet)))
     if result.facets:
         counts = ", ".join(f"{theme} {count}" for theme, count in result.facets.items())
-        parts.append(Text(f"By theme: {counts}", style="magenta"))
+        parts.append(Text(terminal_text(f"By theme: {counts}"), style="magenta"))
     if result.suggestion:
-        parts.append(Text.assemble("Did you mean: ", (result.suggestion, "bold yellow"), "?"))
+        suggestion = terminal_text(result.suggestion)
+        parts.append(Text.assemble("Did you mean: ", (suggestion, "bold yellow"), "?"))
     return Group(*parts)

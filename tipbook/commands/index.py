@@ -22,6 +22,7 @@ def command(ctx: click.Context, rebuild: bool) -> None:
       tipbook index --rebuild   # start over
     """
     from rich.console import Console
+    from rich.markup import escape
 
     from search.indexer import update_index
     from tipbook.commands._search_output import index_summary
@@ -29,6 +30,6 @@ def command(ctx: click.Context, rebuild: bool) -> None:
     report = update_index(get_config(ctx), rebuild=rebuild)
     console = Console(stderr=True, soft_wrap=True, highlight=False)
     for problem in report.problems:
-        console.print(f"[yellow]{problem}[/] (left out of the index)")
+        console.print(f"[yellow]{escape(str(problem))}[/] (left out of the index)")
     console.print(index_summary(report))
     ctx.exit(1 if report.problems else 0)

@@ -66,6 +66,7 @@ def command(
     import json
 
     from rich.console import Console
+    from rich.markup import escape
 
     from search.options import SearchOptions
     from search.searcher import search_collection
@@ -80,7 +81,7 @@ def command(
     report, result = search_collection(get_config(ctx), query, options)
     errors = Console(stderr=True, soft_wrap=True, highlight=False)
     for problem in report.problems:
-        errors.print(f"[yellow]{problem}[/] (left out of the index)")
+        errors.print(f"[yellow]{escape(str(problem))}[/] (left out of the index)")
     if report.rebuilt or report.changed:
         errors.print(f"[dim]{index_summary(report)}[/]")
     if as_json:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from tipbook.cli import get_config
+from tipbook.errors import terminal_text
 
 
 @click.group()
@@ -50,7 +51,8 @@ def list_themes(ctx: click.Context) -> None:
     for theme in taxonomy:
         table.add_row(
             theme.id,
-            Text(theme.title, no_wrap=True, overflow="ellipsis"),  # one line per theme
+            # One line per theme.
+            Text(terminal_text(theme.title), no_wrap=True, overflow="ellipsis"),
             str(tally.published[theme.id]),
             str(tally.scheduled[theme.id] or ""),
             str(tally.drafts[theme.id] or ""),
@@ -98,6 +100,7 @@ def suggest(ctx: click.Context, path: Path, write: bool) -> None:
         console.print(f"  shared words: {', '.join(match.words)}", highlight=False, markup=False)
         if match.similar:
             like = "; ".join(f"“{title}” ({tip_id[:10]})" for tip_id, title in match.similar)
+            like = terminal_text(like)  # other tips' titles
             console.print(f"  its tips most like this one: {like}", highlight=False, markup=False)
     console.print(f"In the file: {', '.join(result.tip.themes) or '(none)'}", highlight=False)
     if result.written:

@@ -152,6 +152,18 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         self.related = self._related_for(collection)
         self._tips_by_uri = {collection.src_uri(tip): tip for tip in collection.tips}
 
+        unpublished = [
+            f"{display_path(Path(file.abs_src_path))}: error: {reason}"
+            for file in files
+            if not file.is_documentation_page()
+            and not file.inclusion.is_excluded()
+            and file.abs_src_path
+            and Path(file.abs_src_path).is_relative_to(tb.content_dir)
+            and (reason := sanitize.unpublished_file(file.src_uri))
+        ]
+        if unpublished:
+            raise PluginError("\n".join(unpublished))
+
         static_pages: list[tuple[str, str]] = []
         for file in list(files):
             uri = file.src_uri

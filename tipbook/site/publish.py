@@ -23,6 +23,7 @@ import ctypes
 import errno
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -30,7 +31,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from tipbook.content import umask_mode
 from tipbook.errors import TipbookError, display_path
 
 STAGING = ".building-"  # `.{site name}.building-XXXX`: a build in progress, or a leftover
@@ -53,9 +53,11 @@ def staging_dir(site_dir: Path) -> Iterator[Path]:
     try:
         parent.mkdir(parents=True, exist_ok=True)
         path = Path(tempfile.mkdtemp(prefix=staging_prefix(site_dir), dir=parent))
-        # It becomes site/: as readable as a folder `mkdir` makes, not mkdtemp's 0o700
-        # (a web server running as another user would answer 403 for the whole site).
-        path.chmod(umask_mode(0o777))
+        # mkdtemp makes the folder private (0700): published so, a web server running as
+        # another user could read none of the site. It gets the old site's mode for the
+        # group and others, or the one a plain `mkdir` would give it (the build's owner
+        # keeps every right: it writes the folder, and a later build deletes it).
+        os.chmod(path, _site_mode(site_dir) | stat.S_IRWXU)
     except OSError as error:
         raise TipbookError(
             f"cannot create a build folder in {display_path(parent)} "
@@ -69,6 +71,16 @@ def staging_dir(site_dir: Path) -> Iterator[Path]:
             os.close(lock)
         if path.exists():
             delete_detached(path)
+
+
+def _site_mode(site_dir: Path) -> int:
+    """The permissions the site folder has (or, new, would have from `mkdir`)."""
+    try:
+        return stat.S_IMODE(os.stat(site_dir).st_mode)
+    except OSError:
+        umask = os.umask(0o22)
+        os.umask(umask)
+        return 0o777 & ~umask
 
 
 def _lock(path: Path) -> int | None:
@@ -122,7 +134,7 @@ def clean_leftovers(site_dir: Path) -> list[Path]:
         if not entry.is_dir(follow_symlinks=False) or _is_locked(path):
             continue
         _rescue_hidden(path, site_dir)
-        shutil.rmtree(path, ignore_errors=True)
+        remove_tree(path)
         removed.append(path)
     return removed
 
@@ -187,6 +199,14 @@ def exchange(a: Path, b: Path) -> bool:
     raise OSError(code, os.strerror(code), str(b))
 
 
+def remove_tree(path: Path) -> None:
+    """Delete the folder `path` and all in it, even when it was made read-only: an old site
+    whose folder was `chmod a-w` is still swapped out, and must not stay behind for good."""
+    with suppress(OSError):
+        os.chmod(path, stat.S_IRWXU)
+    shutil.rmtree(path, ignore_errors=True)
+
+
 _deleters: list[subprocess.Popen[bytes]] = []
 
 
@@ -199,7 +219,13 @@ def delete_detached(path: Path) -> None:
     If it is killed, the next build's `clean_leftovers` finishes the job.
     """
     _deleters[:] = [p for p in _deleters if p.poll() is None]
-    code = "import shutil, sys; shutil.rmtree(sys.argv[1], ignore_errors=True)"
+    # `remove_tree`, without importing tipbook (a fresh interpreter starts in milliseconds).
+    code = (
+        "import os, shutil, sys\n"
+        "try: os.chmod(sys.argv[1], 0o700)\n"
+        "except OSError: pass\n"
+        "shutil.rmtree(sys.argv[1], ignore_errors=True)"
+    )
     try:
         process = subprocess.Popen(
             [sys.executable, "-c", code, str(path)],
@@ -210,7 +236,7 @@ def delete_detached(path: Path) -> None:
             close_fds=True,
         )
     except OSError:
-        shutil.rmtree(path, ignore_errors=True)
+        remove_tree(path)
         return
     _deleters.append(process)
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, MutableMapping
+from pathlib import Path
 from typing import Any
 
 import nh3
@@ -69,6 +70,13 @@ BODY_ATTRIBUTES: dict[str, set[str]] = {
 }
 # `style` survives only as table-cell alignment (what Python-Markdown's tables write).
 STYLE_PROPERTIES = frozenset({"text-align"})
+_ALIGNMENT = re.compile(r"\s*text-align\s*:\s*(left|right|center|justify)\s*;?\s*", re.IGNORECASE)
+# Material's own elements have ids starting with `__` (`__config`, its settings as JSON;
+# `__search`, `__drawer`, `__nav_1`…) and its script finds them with `querySelector`: the
+# first match in the page. Page content comes before `__config`, so a heading with that id
+# (even a plain `## __config`, whose anchor the TOC makes that) would hand Material its
+# settings or stop its script. Content keeps no id of that form.
+RESERVED_ID_PREFIX = "__"
 URL_SCHEMES = frozenset({"http", "https", "mailto"})  # and relative URLs (no scheme)
 # Attributes allowed with these exact values only.
 # Material's search skips blocks marked `data-search-exclude`: tipbook's furniture (see
@@ -112,17 +120,41 @@ LINK_REL = "noopener"
 # The HTML Material's search keeps in an entry's text (its parser drops everything else).
 SEARCH_TAGS = frozenset({"p", "code", "pre", "li", "ol", "ul", "sub", "sup", "mark"})
 
-_BODY = nh3.Cleaner(
-    tags=set(BODY_TAGS),
-    clean_content_tags=set(DROPPED_WITH_CONTENT),
-    attributes=BODY_ATTRIBUTES,
-    tag_attribute_values=BODY_ATTRIBUTE_VALUES,
-    allowed_classes=BODY_CLASSES,
-    filter_style_properties=set(STYLE_PROPERTIES),
-    url_schemes=set(URL_SCHEMES),
-    link_rel=LINK_REL,
-    strip_comments=True,
-)
+
+def attribute_value(tag: str, name: str, value: str) -> str | None:
+    """What nh3's tables cannot say: no reserved ids; `style` only as a cell's alignment."""
+    if name == "id" and value.startswith(RESERVED_ID_PREFIX):
+        return None
+    if name == "style":
+        alignment = _ALIGNMENT.fullmatch(value)
+        return f"text-align:{alignment.group(1).lower()}" if alignment else None
+    return value
+
+
+_BODY_OPTIONS: dict[str, Any] = {
+    "tags": set(BODY_TAGS),
+    "clean_content_tags": set(DROPPED_WITH_CONTENT),
+    "attributes": BODY_ATTRIBUTES,
+    "tag_attribute_values": BODY_ATTRIBUTE_VALUES,
+    "allowed_classes": BODY_CLASSES,
+    "filter_style_properties": set(STYLE_PROPERTIES),
+    "url_schemes": set(URL_SCHEMES),
+    "link_rel": LINK_REL,
+    "strip_comments": True,
+}
+_BODY = nh3.Cleaner(**_BODY_OPTIONS)
+# The Python callback costs about as much as the whole clean: it runs only on what the fast
+# pass left with an attribute it judges (nh3's output writes attributes `name="value"`,
+# entities decoded, so this finds every one).
+_BODY_VALUES = nh3.Cleaner(attribute_filter=attribute_value, **_BODY_OPTIONS)
+_JUDGED_ATTRIBUTE = re.compile(r' (?:id="__|style=")')
+
+
+def _clean_body(html_text: str) -> str:
+    cleaned = _BODY.clean(html_text)
+    return _BODY_VALUES.clean(cleaned) if _JUDGED_ATTRIBUTE.search(cleaned) else cleaned
+
+
 _SEARCH = nh3.Cleaner(
     tags=set(SEARCH_TAGS),
     clean_content_tags=set(DROPPED_WITH_CONTENT),
@@ -145,9 +177,9 @@ def body(html_text: str, keep: re.Pattern[str] | None = None) -> str:
     placeholder and close after it (an unclosed tag or quote cannot swallow one).
     """
     if keep is None or not keep.search(html_text):
-        return _BODY.clean(html_text)
+        return _clean_body(html_text)
     pieces = keep.split(html_text)
-    pieces[::2] = [_BODY.clean(piece) for piece in pieces[::2]]
+    pieces[::2] = [_clean_body(piece) for piece in pieces[::2]]
     return "".join(pieces)
 
 
@@ -204,6 +236,29 @@ def toc(items: Iterable[Any]) -> None:
         toc(getattr(item, "children", None) or [])
 
 
+# Files of content/ published as they are (MkDocs copies every file that is not a page):
+# images, PDFs and plain text only. An `.html`, `.svg`, `.js` or `.xhtml` file would be
+# served from the site's own address with its scripts, past this gate: it stops the build.
+PUBLISHED_FILE_TYPES = frozenset(
+    {".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".pdf", ".txt"}
+)
+PUBLISHED_FILE_NAMES = frozenset({"CNAME"})  # GitHub Pages' custom domain, as MkDocs documents
+
+
+def unpublished_file(name: str) -> str | None:
+    """Why a file of content/ that is not a page may not be published as it is (None: it
+    may)."""
+    suffix = Path(name).suffix.lower()
+    if suffix in PUBLISHED_FILE_TYPES or Path(name).name in PUBLISHED_FILE_NAMES:
+        return None
+    kinds = ", ".join(sorted(PUBLISHED_FILE_TYPES))
+    return (
+        f"a {suffix or 'file without extension'} file would be published as it is, past the "
+        f"site's HTML sanitiser: the site publishes tips and pages (.md) and files of these "
+        f"types only ({kinds}); remove it or move it out of the content folder"
+    )
+
+
 # Front-matter keys a hand-written page may set, as Material reads them; every other key
 # (`template`, `location`, …) is dropped: a page must not pick a template that prints a
 # value into a script.
@@ -212,15 +267,26 @@ _TEXT_META_KEYS = frozenset({"title", "description", "author"})
 
 
 def page_meta(meta: MutableMapping[str, Any]) -> dict[str, Any]:
-    """A page's own front matter as the site may use it: known keys only, text escaped."""
+    """A page's own front matter as the site may use it: known keys only, text escaped,
+    each of the type Material expects or dropped. (MkDocs' YAML loader allows aliases: a
+    few lines can stand for billions of values, and turning such a value into text never
+    ends. Only plain text, lists of text and the search switches pass.)"""
     safe: dict[str, Any] = {}
     for key, value in meta.items():
         if key not in PAGE_META_KEYS:
             continue
         if key in _TEXT_META_KEYS:
-            safe[key] = text(value)
-        elif key == "tags":
-            safe[key] = [str(text(tag)) for tag in value] if isinstance(value, list) else []
-        else:
-            safe[key] = value
+            if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+                safe[key] = text(value)
+        elif key in ("tags", "hide"):
+            words = (
+                [word for word in value if isinstance(word, str)] if isinstance(value, list) else []
+            )
+            safe[key] = [str(text(word)) for word in words] if key == "tags" else words
+        elif key == "search" and isinstance(value, dict):
+            safe[key] = {
+                name: setting
+                for name, setting in value.items()
+                if name in ("exclude", "boost") and isinstance(setting, (bool, int, float))
+            }
     return safe
