@@ -609,10 +609,10 @@ def _check_attributes(tag: str, text: str, number: int, add: _Add) -> None:
             value = next((v for v in match.group(2, 3, 4) if v is not None), "")
             if sanitize.attribute_value(tag, name, value) is None:
                 add(
+                    rules.UNKEPT_ATTRIBUTE,
                     "body",
                     f"the {name}={value!r} attribute of <{tag}> is dropped by the site "
                     f"({_DROPPED_VALUE.get(name, 'value not allowed')}): remove it",
-                    "warning",
                     number,
                 )
 
