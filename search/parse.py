@@ -54,6 +54,8 @@ def check_query(query: str) -> None:
     for before, after in zip(words, words[1:], strict=False):
         if before in _OPERATORS and after in _OPERATORS - {"NOT"}:
             raise QueryError(f"{before} followed by {after}: put a word between them")
+        if before == after == "NOT":
+            raise QueryError("NOT followed by NOT: write the word alone, or NOT once")
     for word in words:
         bare = word.split(":", 1)[-1]
         if bare.startswith(("*", "?")):
@@ -74,7 +76,10 @@ def parse(query: str, schema: Any) -> wq.Query:
     try:
         parsed = parser.parse(query)
     except Exception as error:  # Whoosh's parser errors have no common base class
-        raise QueryError(f"cannot read the query: {error}") from None
+        # Whoosh's own message names its internals ("list index out of range"): say what to do.
+        raise QueryError(
+            f"cannot read the query ({error}): check its quotes, brackets and AND/OR/NOT"
+        ) from None
     parsed = _lift_nots(parsed)
     if parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
         raise QueryError(

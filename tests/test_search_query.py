@@ -145,6 +145,7 @@ def test_did_you_mean(searcher: TipSearcher) -> None:
         ("empathy AND", "ends with AND"),
         ("OR empathy", "starts with OR"),
         ("empathy AND OR care", "between"),
+        ("NOT NOT empathy", "NOT once"),
         ("*pathy", "wildcard"),
         ("the and of", "common words"),
         ("x" * 501, "too long"),
