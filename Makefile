@@ -17,12 +17,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-# `make serve PORT=8080` (or HOST=0.0.0.0) overrides serve.port / serve.host of tipbook.yml.
+# `make serve PORT=8080` (or HOST=0.0.0.0) overrides serve.port / serve.host of tipbook.yml;
+# with PORT the site is built for that address, so its feed and sitemap point where it is
+# served (a deployed site's address comes from site_url, see README "Publish").
 PORT ?=
 HOST ?=
+SERVE_URL = http://$(if $(filter-out 0.0.0.0 ::,$(HOST)),$(HOST),127.0.0.1):$(PORT)/
 
 serve: install  ## build the handbook from content/ and serve it on http://127.0.0.1:8000
-	$(BIN)/tipbook build
+	$(BIN)/tipbook build $(if $(PORT),--site-url $(SERVE_URL))
 	$(BIN)/tipbook serve $(if $(PORT),--port $(PORT)) $(if $(HOST),--host $(HOST))
 
 build: install
