@@ -267,3 +267,27 @@ def test_tipbook_serve_says_when_the_next_scheduled_tip_goes_live(project: Path)
     assert lines[1].strip() == (
         f"Next scheduled tip: {FUTURE:%A %d %B %Y}; the site is rebuilt that day."
     )
+
+
+def test_make_serve_with_a_port_builds_for_that_address() -> None:
+    """`make serve PORT=…` serves there and builds the feed and sitemap for that address
+    (make -n: the commands it would run, after an up-to-date install)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    root = Path(__file__).resolve().parents[1]
+    dry = subprocess.run(
+        ["make", "-n", "-o", "install", "serve", "PORT=8123"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "tipbook build --site-url http://127.0.0.1:8123/" in dry
+    assert "tipbook serve --port 8123" in dry
+    plain = subprocess.run(
+        ["make", "-n", "-o", "install", "serve"], cwd=root, capture_output=True, text=True
+    ).stdout
+    assert "--site-url" not in plain  # tipbook.yml's site_url, as configured
