@@ -489,3 +489,30 @@ def test_the_sitemap_finds_the_categorys_post_the_feed_missed_and_nothing_else(
     assert again.ok, again.failures
     assert COMPANY_PATH not in own_mirror.server.paths()
     assert not any(COMPANY_PATH in t.url for t in again.tips)
+
+
+def test_a_post_page_shows_its_own_category_and_tags_only() -> None:
+    import datetime as dt
+
+    from bs4 import BeautifulSoup
+
+    from scraper.doors import lastmod_time, shows_archive
+
+    page = BeautifulSoup(
+        '<nav><a href="/category/tips/">Tips</a><a href="/tag/empathy/" class="tag-cloud-link">'
+        'empathy</a></nav><article><a href="/category/news/" rel="category tag">News</a>'
+        '<a href="/tag/caring/" rel="tag">caring</a></article>',
+        "html.parser",
+    )
+    base = "https://example.org/a-post/"
+    assert shows_archive(page, base, "https://example.org/category/news/page/2/")
+    assert shows_archive(page, base, "https://example.org/tag/caring/")
+    # Menus and tag clouds link archives too, but not as the post's own terms.
+    assert not shows_archive(page, base, "https://example.org/category/tips/")
+    assert not shows_archive(page, base, "https://example.org/tag/empathy/")
+    assert not shows_archive(page, base, "https://example.org/")  # the home page: every post
+    utc = dt.UTC
+    assert lastmod_time("2020-06-01") == dt.datetime(2020, 6, 1, tzinfo=utc)
+    assert lastmod_time("2020-06-01T09:00:00Z") == dt.datetime(2020, 6, 1, 9, tzinfo=utc)
+    assert lastmod_time("2020-06-01T09:00:00-05:00") == dt.datetime(2020, 6, 1, 14, tzinfo=utc)
+    assert lastmod_time("yesterday") is None and lastmod_time(None) is None
