@@ -9,7 +9,9 @@ Posts come through the site's best door (`via`): the REST API when it answers (t
 in the site's time zone, tags and the post's own HTML, no post page fetched), else the
 archive's feed (its posts and dates; bodies from the post pages), else the theme's archive
 pages. An archive's first page is read whatever the door: its "Recent Tips" list names tips
-whose post is gone, which only an excerpt can give. Each tip records its door; a post met
+whose post is gone, which only an excerpt can give. Without the REST API the site's sitemap
+gives each post's lastmod (a changed known tip is read again) and the archive's posts no
+listing named (`_read_sitemaps`). Each tip records its door; a post met
 through several doors (or links) is one tip. `plan(options)` lists the doors and how many
 posts each lists, fetching no post.
 """
