@@ -4,9 +4,10 @@ Theme markup differs from site to site; these do not. From a start URL (an archi
 `find_rest_api` finds the REST API (the page's `<link rel="https://api.w.org/">`, else
 `/wp-json/`, else `/?rest_route=/`), `RestReader` lists the archive's posts with everything a
 tip needs (title, dates in the site's time zone, slug, link, tags, content), `feed_url` and
-`read_feed` read the archive's RSS feed page by page (`?paged=N`), and `count_sitemap_posts`
-counts the posts core's sitemaps (`/wp-sitemap.xml`) or an SEO plugin's (`sitemap_index.xml`)
-list. Every request goes through the one `Fetcher`. Nothing here writes or prints.
+`read_feed` read the archive's RSS feed page by page (`?paged=N`), and `sitemap_posts` lists
+the posts core's sitemaps (`/wp-sitemap.xml`) or an SEO plugin's (`sitemap_index.xml`) list,
+each with its `<lastmod>`. Every request goes through the one `Fetcher`. Nothing here writes
+or prints.
 """
 
 from __future__ import annotations
@@ -436,26 +437,58 @@ def sitemap_candidates(fetcher: Fetcher, start_url: str) -> list[str]:
     return found
 
 
-def count_sitemap_posts(fetcher: Fetcher, url: str, _read: set[str] | None = None) -> int:
-    """How many post URLs a sitemap (or the post sitemaps of a sitemap index) lists.
+def count_sitemap_posts(fetcher: Fetcher, url: str) -> int:
+    """How many post URLs a sitemap (or the post sitemaps of a sitemap index) lists."""
+    return sum(1 for _ in sitemap_posts(fetcher, url))
+
+
+def sitemap_posts(
+    fetcher: Fetcher, url: str, _read: set[str] | None = None
+) -> Iterator[tuple[str, dt.datetime | None]]:
+    """(URL, lastmod) of each post a sitemap (or an index's post sitemaps) lists.
 
     Each sitemap is read once: an index that lists itself (or one that lists it back)
-    is counted once, not followed round until the stack runs out.
+    is read once, not followed round until the stack runs out.
     """
     read = _read if _read is not None else set()
     read.add(url)
     root = _sitemap_root(fetcher, url)
     if root.tag == f"{_SITEMAP_NS}sitemapindex":
-        total = 0
         for loc in root.iter(f"{_SITEMAP_NS}loc"):
             child = (loc.text or "").strip()
             if not child or child in read or not is_web_url(child):
                 continue
             name = urlsplit(child).path.rsplit("/", 1)[-1]
             if not _NOT_POST_SITEMAP.search(name) and fetcher.is_allowed_host(child):
-                total += count_sitemap_posts(fetcher, child, read)
-        return total
-    return sum(1 for _ in root.iter(f"{_SITEMAP_NS}url"))
+                yield from sitemap_posts(fetcher, child, read)
+        return
+    for entry in root.iter(f"{_SITEMAP_NS}url"):
+        loc = (entry.findtext(f"{_SITEMAP_NS}loc") or "").strip()
+        if is_web_url(loc):  # the site's to write: a malformed address is no post
+            yield canonicalize_url(loc), lastmod_time(entry.findtext(f"{_SITEMAP_NS}lastmod"))
+
+
+def site_sitemap(fetcher: Fetcher, start_url: str) -> dict[str, dt.datetime | None]:
+    """The first sitemap of the site that answers: post URL → its lastmod (None: none).
+
+    `DoorError` with every reason when no candidate is a sitemap."""
+    reasons = []
+    for candidate in sitemap_candidates(fetcher, start_url):
+        try:
+            return {u: m for u, m in sitemap_posts(fetcher, candidate) if u.startswith("http")}
+        except DoorError as error:
+            reasons.append(error.reason)
+    raise DoorError("no sitemap: " + ("; ".join(reasons) or "none found"))
+
+
+def lastmod_time(text: str | None) -> dt.datetime | None:
+    """A W3C datetime (`2019-03-04`, `…T09:00:00-05:00`, `…Z`) as an aware datetime;
+    without a zone it is taken as UTC."""
+    try:
+        moment = dt.datetime.fromisoformat((text or "").strip())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _sitemap_root(fetcher: Fetcher, url: str) -> etree._Element:
@@ -467,3 +500,21 @@ def _sitemap_root(fetcher: Fetcher, url: str) -> etree._Element:
         return etree.fromstring(response.content, parser=_SAFE_XML)
     except etree.XMLSyntaxError:
         raise DoorError(f"{url}: not a sitemap (XML that does not parse)") from None
+
+
+def shows_archive(soup: BeautifulSoup, page_url: str, start_url: str) -> bool:
+    """Whether a post page links the archive of `start_url` as its category or tag.
+
+    WordPress themes mark a post's own terms `rel="category tag"` and `rel="tag"`; other
+    links (menus, widgets, tag clouds) carry no such rel, so a sitemap's unrelated page
+    (an "about us", a company news item) never counts as the archive's.
+    """
+    wanted = archive_term(start_url)
+    if wanted is None:
+        return False
+    scope = soup.find("article") or soup
+    for link in scope.find_all("a", href=True):
+        rel = {r.lower() for r in (link.get("rel") or [])}
+        if "tag" in rel and archive_term(urljoin(page_url, str(link["href"]))) == wanted:
+            return True
+    return False

@@ -287,6 +287,12 @@ class Fetcher:
             current = urljoin(current, cached[0]["location"])
         return current
 
+    def fetched_at(self, url: str) -> float | None:
+        """When the cached copy of `url` was fetched (a Unix time), or None."""
+        cached = self.cache.load(url) if self.cache else None
+        stamp = cached[0].get("fetched_at") if cached else None
+        return float(stamp) if isinstance(stamp, (int, float)) else None
+
     def remember_redirect(self, url: str, target: str) -> None:
         """Cache a redirect learnt without asking (a `/?p=ID` shortlink the REST API named),
         so `cached_target` follows it; a later `get` still asks the server."""
@@ -386,6 +392,7 @@ class Fetcher:
                     "last_modified": response.headers.get("last-modified", ""),
                     "content_type": response.headers.get("content-type", ""),
                     "location": response.headers.get("location", ""),
+                    "fetched_at": time.time(),  # for a sitemap's lastmod to compare with
                     # The REST API's totals, needed again when a revalidation answers 304.
                     "wp": {k: v for k, v in response.headers.items() if k.startswith("x-wp-")},
                 },

@@ -9,13 +9,16 @@ Posts come through the site's best door (`via`): the REST API when it answers (t
 in the site's time zone, tags and the post's own HTML, no post page fetched), else the
 archive's feed (its posts and dates; bodies from the post pages), else the theme's archive
 pages. An archive's first page is read whatever the door: its "Recent Tips" list names tips
-whose post is gone, which only an excerpt can give. Each tip records its door; a post met
+whose post is gone, which only an excerpt can give. Without the REST API the site's sitemap
+gives each post's lastmod (a changed known tip is read again) and the archive's posts no
+listing named (`_read_sitemaps`). Each tip records its door; a post met
 through several doors (or links) is one tip. `plan(options)` lists the doors and how many
 posts each lists, fetching no post.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from collections.abc import Callable, Iterator
@@ -45,10 +48,14 @@ from scraper.doors import (
     Post,
     RestApi,
     RestReader,
+    archive_term,
     count_sitemap_posts,
     feed_url,
     find_rest_api,
+    lastmod_time,
     read_feed,
+    shows_archive,
+    site_sitemap,
     sitemap_candidates,
 )
 from scraper.extract import (
@@ -70,6 +77,7 @@ from tipbook.nearest import ChapterSimilarity
 from tipbook.taxonomy import Taxonomy, load_taxonomy
 
 STATE_FILE = "crawl-state.json"
+SITEMAP_STATE_FILE = "sitemap-state.json"
 ProgressCallback = Callable[[str, str, int, int | None], None]
 
 
@@ -105,6 +113,8 @@ class _Job:
     prefetched: Response | None = None
     explicit: bool = False  # named on the command line
     post: Post | None = None  # what the REST API or a feed said about it
+    refresh: bool = False  # known, but the sitemap's lastmod says the post changed since
+    via: str = ""  # the door to record when no `post` says it (a refreshed tip keeps its own)
 
 
 @dataclass
@@ -142,6 +152,39 @@ class CrawlState:
             return
         self.data[url_key(archive)] = complete
         write_text_atomic(self.path, json.dumps(self.data, indent=1, sort_keys=True))
+
+
+class SitemapState:
+    """What the sitemaps said on earlier runs, kept in the cache folder beside the HTTP cache.
+
+    `lastmod`: each post's sitemap lastmod when its page was last read (or first seen in
+    content/), so a newer one means the post changed; `rejected`: the sitemap's posts whose
+    page showed they are not the archive's, with their lastmod, not to be read again until
+    it changes; `doors`: the door each archive was last read through, so a re-run that stops
+    at a first page of known tips knows whether the sitemap is its source of dates.
+    """
+
+    def __init__(self, cache_dir: Path | None) -> None:
+        self.path = cache_dir / SITEMAP_STATE_FILE if cache_dir else None
+        data: dict[str, dict[str, str]] = {}
+        if self.path and self.path.exists():
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                data = {}
+        self.lastmod = dict(data.get("lastmod") or {})
+        self.rejected = dict(data.get("rejected") or {})
+        self.doors = dict(data.get("doors") or {})
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        data = {"doors": self.doors, "lastmod": self.lastmod, "rejected": self.rejected}
+        write_text_atomic(self.path, json.dumps(data, indent=1, sort_keys=True))
+
+
+def _iso(moment: dt.datetime | None) -> str:
+    return moment.isoformat() if moment else ""
 
 
 def validate_via(via: str) -> str:
@@ -185,6 +228,9 @@ class _Run:
         self.written_records: dict[str, TipRecord] = {}
         self.rest: dict[str, RestReader | DoorError] = {}  # origin → the site's REST API
         self._stopped = False  # the door listing now being read stopped early
+        # start URL → (door it was read through, its listing read to the end by itself)
+        self.archive_doors: dict[str, tuple[str, bool]] = {}
+        self.lastmods: dict[str, dt.datetime | None] = {}  # url key → sitemap lastmod
 
     def run(self) -> ScrapeReport:
         started = time.monotonic()
@@ -192,6 +238,7 @@ class _Run:
         remove_stale_temp_files(options.content_dir)
         self.existing = ExistingTips.load(options.content_dir)
         self.state = CrawlState(options.cache_dir)
+        self.sitemap_state = SitemapState(options.cache_dir)
         self.fetcher = Fetcher(
             options.settings,
             allowed_origins={origin(url) for url in self.urls},
@@ -205,9 +252,11 @@ class _Run:
         )
         try:
             finished = [url for url in self.urls if self._walk(url)]
+            self._read_sitemaps()
             self._fetch_posts()
             for url in finished:
                 self.state.mark(url, True)
+            self.sitemap_state.save()
         finally:
             self.fetcher.close()
             self.report.requests = self.fetcher.request_count
@@ -227,6 +276,7 @@ class _Run:
         while page_url and page_url not in visited:
             if options.max_pages and pages >= options.max_pages:
                 self.report.notes.append(f"{start}: stopped after {pages} pages (--max-pages)")
+                self._door_used(start, "html", False)
                 return False
             visited.add(page_url)
             try:
@@ -266,6 +316,9 @@ class _Run:
                 if through_door is not None:
                     return through_door
             if may_stop and all_known:
+                if start not in self.archive_doors:
+                    last = self.sitemap_state.doors.get(url_key(start), "")
+                    self.archive_doors[start] = (self.via if self.via != "auto" else last, False)
                 self.report.notes.append(
                     f"{start}: page {pages} lists only tips already in content/; "
                     "stopped paging (--full walks every page)"
@@ -274,8 +327,14 @@ class _Run:
             page_url = listing.next_url
             if page_url and not self.fetcher.is_allowed_host(page_url):
                 self._skip(page_url, "next page is on another host; not followed", "link")
+                self._door_used(start, "html", False)
                 return False
+        self._door_used(start, "html", True)
         return True
+
+    def _door_used(self, start: str, door: str, exhausted: bool) -> None:
+        self.archive_doors[start] = (door, exhausted)
+        self.sitemap_state.doors[url_key(start)] = door
 
     # -- the machine-readable doors -------------------------------------------------------
 
@@ -291,8 +350,11 @@ class _Run:
                 continue
             try:
                 if door == "rest":
-                    return self._read_rest(start, page_url, soup, may_stop)
+                    read = self._read_rest(start, page_url, soup, may_stop)
+                    self._door_used(start, "rest", read)
+                    return read
                 read = self._read_feed(start, soup, may_stop)
+                self._door_used(start, "feed", read)
                 if reasons:
                     self.report.notes.append(f"{start}: {'; '.join(reasons)}: read its feed")
                 return read
@@ -405,12 +467,96 @@ class _Run:
         if not any(s.url == url for s in self.report.skipped):
             self.report.skipped.append(PageProblem(url, reason, stage))
 
+    # -- sitemaps: dates of known tips, and posts the listing missed ------------------------
+
+    def _read_sitemaps(self) -> None:
+        """Without the REST API, the site's sitemap (read once per site) gives each post's
+        last change: a known tip whose `<lastmod>` is newer than when its page was last read
+        is read again, even where the incremental early stop listed nothing. An archive
+        whose listing ended by itself (not by an early stop or --max-pages) also takes the
+        sitemap's posts no listing named, but only those whose page links that archive as
+        its category or tag: any other post of the site is never a tip."""
+        by_site: dict[str, list[str]] = {}
+        for start, (door, _read) in self.archive_doors.items():
+            if door in ("feed", "html"):
+                by_site.setdefault(origin(start), []).append(start)
+        for site, starts in by_site.items():
+            try:
+                entries = site_sitemap(self.fetcher, starts[0])
+            except DoorError as error:
+                self.report.notes.append(f"{site}: {error.reason}; known tips not re-dated")
+                continue
+            for url, lastmod in entries.items():
+                self.lastmods[url_key(url)] = lastmod
+                if self.existing.knows(url) and lastmod is not None and self._changed(url, lastmod):
+                    self._refresh(url)
+            exhausted = [
+                s for s in starts if self.archive_doors[s][1] and archive_term(s) is not None
+            ]
+            if exhausted:
+                self._discover(entries, exhausted)
+
+    def _changed(self, url: str, lastmod: dt.datetime) -> bool:
+        """Newer than the lastmod recorded when the page was last read, else than the
+        cached page; with neither, today's lastmod becomes the one to compare with."""
+        key = url_key(url)
+        recorded = lastmod_time(self.sitemap_state.lastmod.get(key))
+        if recorded is not None:
+            return lastmod > recorded
+        fetched = self.fetcher.fetched_at(self.fetcher.cached_target(url))
+        if fetched is not None and lastmod.timestamp() > fetched:
+            return True
+        self.sitemap_state.lastmod[key] = _iso(lastmod)
+        return False
+
+    def _refresh(self, url: str) -> None:
+        job = self._job(url)
+        job.refresh = True
+        path = self.existing.by_key.get(url_key(url))
+        known = self.existing.tips.get(path) if path is not None else None
+        if known is not None:
+            # What the archives said last time stays (e.g. a tag archive's own tag), and
+            # so does the door it came through: the sitemap only said when to look again.
+            job.tags += [t for t in known.tags if t not in job.tags]
+            job.via = job.via or known.via
+            job.title = job.title or known.title
+
+    def _discover(self, entries: dict[str, dt.datetime | None], starts: list[str]) -> None:
+        rejected = self.sitemap_state.rejected
+        for url, lastmod in entries.items():
+            key = url_key(url)
+            if key in self.jobs or self.existing.knows(url):
+                continue
+            if not self.fetcher.is_allowed_host(url):
+                continue
+            if key in rejected and rejected[key] == _iso(lastmod):
+                continue  # read before and not the archive's; unchanged since
+            try:
+                response = self.fetcher.get(url)
+            except FetchError as error:
+                self._skip(url, f"in the sitemap: {error.reason}", "link")
+                continue
+            soup = soup_of(response.text)
+            own = [s for s in starts if shows_archive(soup, response.final_url, s)]
+            if not own:
+                rejected[key] = _iso(lastmod)
+                continue
+            rejected.pop(key, None)
+            job = self._job(url)
+            job.prefetched, job.via = response, "html"
+            for start in own:
+                job.archives.add(start)
+                tag = tag_from_url(start)
+                if tag and tag not in job.tags:
+                    job.tags.append(tag)
+            self.report.notes.append(f"{url}: in the sitemap and in {own[0]}, not listed; read")
+
     # -- posts ----------------------------------------------------------------------------
 
     def _fetch_posts(self) -> None:
         jobs = []
         for job in self.jobs.values():
-            if job.explicit or self.full or not self.existing.knows(job.url):
+            if job.explicit or self.full or job.refresh or not self.existing.knows(job.url):
                 jobs.append(job)
             else:
                 self.report.known += 1
@@ -465,6 +611,9 @@ class _Run:
         job = result.job
         tip: Tip | None = None
         note = ""
+        if result.page is not None and url_key(job.url) in self.lastmods:
+            # Read now: the sitemap's lastmod is what the next run compares with.
+            self.sitemap_state.lastmod[url_key(job.url)] = _iso(self.lastmods[url_key(job.url)])
         for skipped in result.image_problems:
             self._skip(skipped.url, skipped.reason, skipped.stage)
         if result.page is not None:
@@ -576,7 +725,7 @@ class _Run:
 
     @staticmethod
     def _door(job: _Job) -> str:
-        return job.post.via if job.post is not None else "html"
+        return job.post.via if job.post is not None else (job.via or "html")
 
     def _excerpt_tip(self, job: _Job, reason: str) -> tuple[Tip | None, str]:
         """The archive's excerpt as the tip, when the post page cannot be had."""

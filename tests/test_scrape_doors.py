@@ -374,3 +374,153 @@ def test_an_archive_the_rest_api_cannot_filter_is_read_another_way(
             reader.filter_for(f"{base}/2019/03/")
         with pytest.raises(DoorError, match="has no category 'no-such-category'"):
             reader.filter_for(f"{base}/category/no-such-category/")
+
+
+SITEMAP = "wp-sitemap-posts-post-1.xml"
+
+
+def set_lastmod(site: MirrorSite, path: str, lastmod: str) -> None:
+    sitemap = site.mirror.root / SITEMAP
+    text, found = re.subn(
+        rf"(<loc>[^<]*{re.escape(path)}</loc><lastmod>)[^<]*",
+        lambda m: m.group(1) + lastmod,
+        sitemap.read_text("utf-8"),
+    )
+    assert found == 1, path
+    sitemap.write_text(text, "utf-8")
+
+
+def post_pages(site: MirrorSite) -> set[str]:
+    """The post pages (of posts, not the external article) requested since the log began."""
+    posts = {site.mirror.post_paths[t.title] for t in site.mirror.tips if t.kind == "post"}
+    return posts & set(site.server.paths())
+
+
+def test_a_newer_lastmod_in_the_sitemap_re_reads_exactly_that_post(
+    own_mirror: MirrorSite, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    report, _tips = scrape_into(own_mirror, tmp_path, "feed")
+    assert report.ok, report.failures
+    content, cache = tmp_path / "content", tmp_path / "cache"
+    # The oldest post: far past every archive's first page, which a re-run stops at.
+    changed = [t for t in own_mirror.mirror.tips if t.kind == "post"][-1]
+    path = own_mirror.mirror.post_paths[changed.title]
+    later = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)).isoformat(timespec="seconds")
+    set_lastmod(own_mirror, path, later)
+    page = own_mirror.mirror.root / path.strip("/") / "index.html"
+    html = page.read_text("utf-8")
+    added = "<p>Added after publication: thank the customer by name.</p>"
+    page.write_text(
+        html.replace('<div class="entry-content">', f'<div class="entry-content">{added}')
+    )
+
+    own_mirror.server.clear_log()
+    again = scrape_mirror(own_mirror, content, cache, via="feed")
+    assert again.ok, again.failures
+    assert post_pages(own_mirror) == {path}
+    assert [(t.title, t.outcome, t.via) for t in again.tips if t.outcome != "unchanged"] == [
+        (changed.title, "updated", "feed")
+    ]
+    assert "thank the customer by name" in tips_in(content)[f"{REAL_SITE}{path}"].body
+    assert any("stopped paging" in note for note in again.notes)  # the early stop still ran
+
+    # The lastmod read is now the post's: the next run reads no post page.
+    own_mirror.server.clear_log()
+    third = scrape_mirror(own_mirror, content, cache, via="feed")
+    assert third.ok and not post_pages(own_mirror)
+    assert {"/wp-sitemap.xml", f"/{SITEMAP}"} <= set(own_mirror.server.paths())
+
+
+COMPANY_PATH = "/2020/06/01/our-new-office-opens/"
+
+
+def add_company_article(site: MirrorSite) -> None:
+    """A post of the site in another category, in the sitemap like every post."""
+    page = site.mirror.root / COMPANY_PATH.strip("/") / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(
+        '<!DOCTYPE html><html><head><title>Our New Office Opens</title></head><body class="'
+        'single single-post"><article class="post type-post category-company-news"><header>'
+        '<h1 class="entry-title">Our New Office Opens</h1><time class="entry-date published" '
+        'datetime="2020-06-01T09:00:00-05:00"></time> in <a href="/category/company-news/" '
+        'rel="category tag">Company News</a></header><div class="entry-content"><p>Our team '
+        "moved to a bigger office downtown, close to our customers.</p></div></article>"
+        "</body></html>",
+        "utf-8",
+    )
+    sitemap = site.mirror.root / SITEMAP
+    entry = f"<url><loc>__MIRROR_BASE__{COMPANY_PATH}</loc><lastmod>2020-06-01</lastmod></url>"
+    sitemap.write_text(sitemap.read_text("utf-8").replace("</urlset>", f"{entry}</urlset>"))
+
+
+def drop_from_category_feed(site: MirrorSite, path: str) -> None:
+    dropped = 0
+    for feed in (site.mirror.root / "category" / CATEGORY / "feed").glob("*.xml"):
+        items = feed.read_text("utf-8").split("\t<item>")
+        kept = [items[0], *(i for i in items[1:] if f"{path}</link>" not in i)]
+        dropped += len(items) - len(kept)
+        feed.write_text("\t<item>".join(kept), "utf-8")
+    assert dropped == 1, path
+
+
+def test_the_sitemap_finds_the_categorys_post_the_feed_missed_and_nothing_else(
+    own_mirror: MirrorSite, tmp_path: Path
+) -> None:
+    category = own_mirror.url(f"/category/{CATEGORY}/")
+    first_page = (own_mirror.mirror.root / "category" / CATEGORY / "index.html").read_text()
+    missed = next(
+        t
+        for t in reversed(own_mirror.mirror.tips)
+        if t.kind == "post" and own_mirror.mirror.post_paths[t.title] not in first_page
+    )
+    missed_path = own_mirror.mirror.post_paths[missed.title]
+    drop_from_category_feed(own_mirror, missed_path)
+    add_company_article(own_mirror)
+
+    report, tips = scrape_into(own_mirror, tmp_path, "feed", urls=[category])
+    assert report.ok, report.failures
+    found = tips[f"{REAL_SITE}{missed_path}"]
+    assert (found.title, found.date, found.via) == (missed.title, missed.date, "html")
+    assert not any("Office" in t.title for t in tips.values())
+    assert not any(COMPANY_PATH in source for source in tips)
+    assert own_mirror.server.paths().count(COMPANY_PATH) == 1  # read once, to see its category
+    posts = [t for t in own_mirror.mirror.tips if t.kind == "post" and t.in_category]
+    assert sum(1 for t in tips.values() if t.via in ("feed", "html")) == len(posts)
+
+    # A full re-run lists everything again; the company article, unchanged, is not re-read.
+    own_mirror.server.clear_log()
+    again = scrape_mirror(
+        own_mirror, tmp_path / "content", tmp_path / "cache", via="feed", urls=[category], full=True
+    )
+    assert again.ok, again.failures
+    assert COMPANY_PATH not in own_mirror.server.paths()
+    assert not any(COMPANY_PATH in t.url for t in again.tips)
+
+
+def test_a_post_page_shows_its_own_category_and_tags_only() -> None:
+    import datetime as dt
+
+    from bs4 import BeautifulSoup
+
+    from scraper.doors import lastmod_time, shows_archive
+
+    page = BeautifulSoup(
+        '<nav><a href="/category/tips/">Tips</a><a href="/tag/empathy/" class="tag-cloud-link">'
+        'empathy</a></nav><article><a href="/category/news/" rel="category tag">News</a>'
+        '<a href="/tag/caring/" rel="tag">caring</a></article>',
+        "html.parser",
+    )
+    base = "https://example.org/a-post/"
+    assert shows_archive(page, base, "https://example.org/category/news/page/2/")
+    assert shows_archive(page, base, "https://example.org/tag/caring/")
+    # Menus and tag clouds link archives too, but not as the post's own terms.
+    assert not shows_archive(page, base, "https://example.org/category/tips/")
+    assert not shows_archive(page, base, "https://example.org/tag/empathy/")
+    assert not shows_archive(page, base, "https://example.org/")  # the home page: every post
+    utc = dt.UTC
+    assert lastmod_time("2020-06-01") == dt.datetime(2020, 6, 1, tzinfo=utc)
+    assert lastmod_time("2020-06-01T09:00:00Z") == dt.datetime(2020, 6, 1, 9, tzinfo=utc)
+    assert lastmod_time("2020-06-01T09:00:00-05:00") == dt.datetime(2020, 6, 1, 14, tzinfo=utc)
+    assert lastmod_time("yesterday") is None and lastmod_time(None) is None

@@ -95,8 +95,10 @@ def test_second_run_makes_few_requests_and_changes_nothing(
     }
     assert snapshot(scrape_content_dir) == before  # same bytes, same mtimes
     requests = mirror_site.server.requests
-    # robots.txt, page 1 of each of the four archives, the named article: all revalidated.
-    assert len(requests) == 6
+    # robots.txt, page 1 of each of the four archives, the named article, and the site's
+    # sitemap (its index and post sitemap: the posts' lastmod dates): all revalidated.
+    assert len(requests) == 8
+    assert {"/wp-sitemap.xml", "/wp-sitemap-posts-post-1.xml"} <= {r.path for r in requests}
     assert {r.status for r in requests} == {304}
     assert all(r.headers.get("if-none-match") for r in requests)
     assert len([n for n in second.notes if "stopped paging" in n]) == 4
