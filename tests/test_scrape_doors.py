@@ -350,7 +350,8 @@ def test_an_seo_plugins_sitemap_index_is_found_through_robots_txt(tmp_path: Path
             candidates = sitemap_candidates(fetcher, f"{base}/category/tips/")
             assert candidates[0] == f"{base}/sitemap_index.xml"
             assert count_sitemap_posts(fetcher, candidates[0]) == 5  # posts only
-            assert count_sitemap_posts(fetcher, f"{base}/wp-sitemap.xml") == 1
+            # Its one entry has no address left: the entity stays unresolved, no post counted.
+            assert count_sitemap_posts(fetcher, f"{base}/wp-sitemap.xml") == 0
             parsed = etree.tostring(_sitemap_root(fetcher, f"{base}/wp-sitemap.xml")).decode()
             assert "&x;" in parsed and "root:" not in parsed
     finally:
