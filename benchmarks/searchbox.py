@@ -60,7 +60,7 @@ def _tests_on_path() -> None:
 
 def material_docs(tips: list[tuple[Any, str]], titles: dict[str, str], tuned: bool) -> list:
     """Material search plugin entries for the tips (location, title, text as HTML)."""
-    from search.schema import plain_text
+    from tipbook.text import body_text as plain_text
 
     docs = []
     for tip, url in tips:

@@ -210,3 +210,26 @@ def test_measure_counts_a_whole_process_tree(tmp_path: Path) -> None:
     assert result.ok and result.peak_mb > 180 and result.wall_s > 0.5 and result.cpu_s > 0
     failed = measure([sys.executable, "-c", "import sys; sys.exit('no such tip')"], tmp_path)
     assert not failed.ok and "no such tip" in failed.output
+
+
+def test_the_search_box_figures_code_runs_without_a_browser() -> None:
+    """The search box jobs need Chromium and minutes, so `--tiny` leaves them out: their
+    browser-free parts run here (a renamed import once made every such figure unavailable)."""
+    import datetime as dt
+
+    from benchmarks import searchbox
+    from tipbook.model import Tip
+
+    tip = Tip(
+        title="Listen First",
+        date=dt.date(2024, 1, 2),
+        slug="listen-first",
+        themes=["empathy"],
+        summary="Hear the customer out.",
+        takeaway="Listen first.",
+        body="Hear *everything*.\n\nThen [answer](https://example.org/).",
+    )
+    for tuned in (False, True):
+        (doc,) = searchbox.material_docs([(tip, "tips/x/")], {"empathy": "Empathy"}, tuned)
+        assert doc["title"] == "Listen First" and "answer" in doc["text"]
+        assert "*" not in doc["text"] and "example.org" not in doc["text"]
