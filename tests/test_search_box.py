@@ -196,3 +196,50 @@ def test_box_shows_hostile_text_as_text(tab, mode: str, hostile_site: dict[str, 
         tab.wait_for_timeout(300)
         assert tab.evaluate("() => window.__pwned") is None
         assert tab.locator(".md-search-result__list img, .md-search-result__list svg").count() == 0
+
+
+def _box_item_titles(page) -> list[str]:  # type: ignore[no-untyped-def]
+    return page.locator(".md-search-result__list > li h1").all_inner_texts()
+
+
+def test_served_box_says_search_is_unavailable_when_the_server_stops(  # type: ignore[no-untyped-def]
+    browser, shipped: dict[str, Path]
+) -> None:
+    """The server gone after the page loaded (or busy, 503): the box says search is not
+    available, not that the query is wrong, and answers every keystroke (no hang)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        with tipbook_server(shipped["site"], shipped["content"], shipped["index"]) as url:
+            page.goto(url)
+            open_box(page)
+            assert search_titles(page, "empathy")
+        search_titles(page, "compassion")
+        assert _box_item_titles(page) == ["Search is not available right now"]
+        search_titles(page, '"unbalanced')  # the next keystrokes are answered too
+        assert _box_item_titles(page) == ["Search is not available right now"]
+    finally:
+        page.close()
+
+
+def test_static_box_recovers_once_its_index_is_there(  # type: ignore[no-untyped-def]
+    browser, shipped: dict[str, Path], tmp_path: Path
+) -> None:
+    """A first search that fails (the Pagefind bundle not copied yet) is not remembered:
+    once the bundle is in place the next query finds tips without reloading the page."""
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(shipped["site"], site)
+    (site / "pagefind").rename(tmp_path / "pagefind")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        with static_server(site) as url:
+            page.goto(url)
+            open_box(page)
+            search_titles(page, "empathy")
+            assert _box_item_titles(page) == ["Search is not available right now"]
+            (tmp_path / "pagefind").rename(site / "pagefind")
+            titles = search_titles(page, "compassion")
+            assert any("Compassion" in title for title in titles), titles
+    finally:
+        page.close()

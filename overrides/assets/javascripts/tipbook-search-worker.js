@@ -85,9 +85,15 @@ function apiEngine() {
       if (since) params.set("since", `${since}-01-01`)
       if (until) params.set("until", `${until}-12-31`)
       const response = await fetch(new URL(`api/search?${params}`, BASE))
+      if (!response.ok) {
+        /* 400: the query (its message says what to change); else the server (busy: 503) */
+        const data = await response.json().catch(() => ({}))
+        return {
+          total: 0, hits: [], facets: {}, unavailable: response.status !== 400,
+          error: data.error?.message || `the search server answered ${response.status}`
+        }
+      }
       const data = await response.json()
-      if (!response.ok)
-        return { total: 0, hits: [], facets: {}, error: data.error?.message || "search failed" }
       const { chapters } = await siteInfo()
       return {
         total: data.total,
@@ -190,8 +196,12 @@ async function chooseEngine() {
 }
 
 function getEngine() {
-  if (!engine)
+  if (!engine) {
     engine = chooseEngine()
+    /* A failed start (server stopped, bundle missing) is not kept: the next query tries
+       again, so the box recovers without a reload once the site answers. */
+    engine.catch(() => { engine = null })
+  }
   return engine
 }
 
@@ -215,7 +225,8 @@ function resultsPageUrl(query) {
 function toMaterial(query, result) {
   const items = []
   if (result.error)
-    items.push(item(resultsPageUrl(query), "Cannot search for that",
+    items.push(item(resultsPageUrl(query),
+      result.unavailable ? "Search is not available right now" : "Cannot search for that",
       `<p>${escapeText(result.error)}</p>`, -1, null, query))
   if (result.suggestion)
     items.push(item(resultsPageUrl(result.suggestion),
@@ -258,7 +269,10 @@ async function answerQuery(query) {
       try {
         result = await (await getEngine()).search(current)
       } catch (err) {
-        result = { total: 0, hits: [], error: "search is not available on this copy of the site" }
+        result = {
+          total: 0, hits: [], unavailable: true,
+          error: "the site's search does not answer: try again in a moment, or reload the page"
+        }
       }
     }
     if (pending === null)
