@@ -239,6 +239,44 @@ def test_keyboard_only_home_search_tip_next_in_series(browser, site: dict[str, A
         context.close()
 
 
+def test_full_results_page_by_keyboard_with_named_filters(browser, site: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+    """The full results page (search/?query=…): every control named by its label, reached by
+    Tab with a visible focus ring, a filter applied with Enter and the count announced in a
+    live region; each result's chapters are plain chips, not a landmark (a screen reader's
+    list of landmarks would hold one unnamed "navigation" per result)."""
+    context, page = _new_page(browser)
+    try:
+        _open(page, site["base"] + f"search/?query={SEARCH_WORD}")
+        status = page.locator(".tb-search-status")
+        assert status.get_attribute("role") == "status"
+        status.filter(has_text="tips match").wait_for(timeout=15_000)
+        everything = page.locator(".tb-search-results li").count()
+        controls = [("searchbox", "Words")] + [
+            ("combobox", name) for name in ("Chapter", "From year", "To year")
+        ]
+        for role, name in controls:
+            assert page.get_by_role(role, name=name, exact=True).count() == 1, f"no {name!r}"
+        assert page.locator(".tb-search-results nav, .tb-search-results [role]").count() == 0
+        page.focus("form.tb-search-page input[name=q]")
+        _focused(page)
+        page.keyboard.press("Tab")
+        assert _focused(page)["tag"] == "select"  # the chapter filter
+        page.keyboard.press("ArrowDown")  # a closed <select>: the next chapter
+        chapter = page.locator("select[name=theme]").input_value()
+        assert chapter
+        page.keyboard.press("Enter")  # submits the form
+        page.wait_for_url(f"**theme={chapter}**")
+        page.wait_for_function(
+            "n => document.querySelectorAll('.tb-search-results li').length < n", arg=everything
+        )
+        assert "match" in status.inner_text()
+        _tab_to(page, lambda f: "md-search-result__link" in f["cls"])
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/tips/**")
+    finally:
+        context.close()
+
+
 def test_skip_link_moves_to_the_content(browser, site: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
     context, page = _new_page(browser)
     try:

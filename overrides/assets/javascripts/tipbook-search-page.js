@@ -51,7 +51,8 @@
       text.append(time, " · ", snippet(hit.snippet))
       article.append(text)
       if (hit.chapters.length) {
-        const tags = element("nav", "md-tags")
+        /* plain chips (not links): a <nav> each would list one unnamed landmark per result */
+        const tags = element("div", "md-tags")
         for (const chapter of hit.chapters) tags.append(element("span", "md-tag", chapter))
         article.append(tags)
       }
@@ -127,6 +128,13 @@
       history.pushState({}, "", url)
       ask()
     })
+    /* Enter in a filter applies it, as in the words field (a <select> does not submit) */
+    for (const select of [form.theme, form.since, form.until])
+      select.addEventListener("keydown", event => {
+        if (event.key !== "Enter") return
+        event.preventDefault()
+        form.requestSubmit()
+      })
     window.addEventListener("popstate", ask)
     ask()
   }
