@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -243,3 +245,38 @@ def test_static_box_recovers_once_its_index_is_there(  # type: ignore[no-untyped
             assert any("Compassion" in title for title in titles), titles
     finally:
         page.close()
+
+
+HOSTILE_QUERY = 'customer <img src=x onerror=window.__pwned=5> "<script>window.__pwned=6</script>'
+
+
+@pytest.mark.parametrize("mode", ["served", "static"])
+def test_hostile_query_typed_or_in_the_address_runs_nothing(  # type: ignore[no-untyped-def]
+    tab, mode: str, hostile_site: dict[str, Path]
+) -> None:
+    """Markup typed into the box (shown back in its "all N tips for …" or error item) and
+    in the results page's address (its field and status line) stays text."""
+    serve = (
+        tipbook_server(hostile_site["site"], hostile_site["content"], hostile_site["index"])
+        if mode == "served"
+        else static_server(hostile_site["site"])
+    )
+    injected = ".md-search-result__list img, .md-search-result__list script, .tb-search-status img"
+    with serve as url:
+        tab.goto(url)
+        open_box(tab)
+        shown = []
+        for query in (HOSTILE_QUERY, HOSTILE_QUERY.replace('"', "")):
+            search_titles(tab, query)
+            shown.append(tab.locator(".md-search-result__list").inner_text())
+            assert tab.locator(injected).count() == 0
+        assert any("<img src=x" in text for text in shown), shown  # shown back, as text
+        tab.goto(url + "search/?query=" + urllib.parse.quote(HOSTILE_QUERY))
+        tab.locator(".tb-search-status").filter(has_text=re.compile(r"\w")).wait_for()
+        tab.wait_for_function(
+            "() => !/Searching/.test(document.querySelector('.tb-search-status').textContent)"
+        )
+        assert tab.locator("form.tb-search-page input[name=q]").input_value() == HOSTILE_QUERY
+        tab.wait_for_timeout(300)
+        assert tab.locator(injected).count() == 0
+        assert tab.evaluate("() => window.__pwned") is None
