@@ -280,3 +280,48 @@ def test_hostile_query_typed_or_in_the_address_runs_nothing(  # type: ignore[no-
         tab.wait_for_timeout(300)
         assert tab.locator(injected).count() == 0
         assert tab.evaluate("() => window.__pwned") is None
+
+
+def test_served_box_answers_a_bad_query_and_a_busy_server_mid_typing(  # type: ignore[no-untyped-def]
+    browser, shipped: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 400 (the query) says what to change; a 503 (busy) says search is not available;
+    neither leaves the box stuck: the next query finds tips."""
+    import threading
+
+    import search.api
+    from tipbook.server import make_server
+
+    monkeypatch.setattr(search.api, "MAX_WAIT", 0.05)
+    server = make_server(
+        shipped["site"],
+        port=0,
+        content_dir=shipped["content"],
+        index_dir=shipped["index"],
+        quiet=True,
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(server.url)
+        open_box(page)
+        search_titles(page, "(empathy")
+        assert _box_item_titles(page) == ["Cannot search for that"]
+        assert "parenthes" in page.locator(".md-search-result__list").inner_text()
+        assert search_titles(page, "empathy")
+        slots = server.service._slots
+        taken = 0
+        while slots.acquire(blocking=False):  # every search slot busy: 503
+            taken += 1
+        search_titles(page, "compassion")
+        assert _box_item_titles(page) == ["Search is not available right now"]
+        assert "busy" in page.locator(".md-search-result__list").inner_text()
+        for _ in range(taken):
+            slots.release()
+        assert any("Compassion" in title for title in search_titles(page, "compassion care"))
+    finally:
+        page.close()
+        server.shutdown()
+        server.server_close()
+        thread.join()
