@@ -325,3 +325,20 @@ def test_served_box_answers_a_bad_query_and_a_busy_server_mid_typing(  # type: i
         server.shutdown()
         server.server_close()
         thread.join()
+
+
+@pytest.mark.parametrize(
+    "years",
+    ["since=2024&until=2013", "since=2099", "until=1999"],
+    ids=["reversed", "after", "before"],
+)
+def test_static_results_page_with_a_year_range_of_no_tip_lists_none(  # type: ignore[no-untyped-def]
+    tab, static_url: str, years: str
+) -> None:
+    """A year range that holds no tip finds none (Pagefind alone would drop the filter)."""
+    tab.goto(static_url + "search/?query=customer")
+    tab.locator(".tb-search-status").filter(has_text="tips match").wait_for()
+    assert tab.locator(".tb-search-results li").count() > 0
+    tab.goto(static_url + f"search/?query=customer&{years}")
+    tab.locator(".tb-search-status").filter(has_text="No tip matches").wait_for()
+    assert tab.locator(".tb-search-results li").count() == 0

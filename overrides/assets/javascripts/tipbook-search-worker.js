@@ -126,9 +126,12 @@ async function pagefindEngine() {
       const { chapters, years } = await siteInfo()
       const filters = {}
       if (theme) filters.chapter = chapters[theme] || theme
-      if (since || until)
+      if (since || until) {
         filters.year = { any: years.map(String).filter(year =>
           (!since || year >= since) && (!until || year <= until)) }
+        if (!filters.year.any.length)    /* Pagefind reads `any: []` as no filter at all */
+          return { total: 0, hits: [], facets: {} }
+      }
       const found = await matchAnyWord(pagefind, query, filters, limit)
       if (!found)
         return { total: 0, hits: [], facets: {} }  /* superseded by a newer search */
