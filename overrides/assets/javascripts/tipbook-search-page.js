@@ -100,6 +100,11 @@
       }
     })
 
+    /* Asks only to fill the filters (chapters, years): id 0 is never shown as results */
+    function fillOnly() {
+      worker.postMessage({ type: PAGE, id: 0, query: "tipbook", options: { limit: 1 } })
+    }
+
     function ask() {
       const params = new URLSearchParams(location.search)
       const query = (params.get("query") || "").trim()
@@ -111,7 +116,14 @@
       if (!query) {
         status.textContent = "Type words to search the tips."
         list.replaceChildren()
-        worker.postMessage({ type: PAGE, id: asked, query: "tipbook", options: { limit: 1 } })
+        fillOnly()
+        return
+      }
+      if (options.since && options.until && options.since > options.until) {
+        /* said in the form's words (the API's own message names the CLI's options) */
+        status.textContent = "“From year” is after “To year”: swap them."
+        list.replaceChildren()
+        fillOnly()
         return
       }
       status.textContent = "Searching…"
