@@ -219,21 +219,29 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         return result
 
     def send_head(self) -> Any:
-        path = self.translate_path(self.path)
+        root = self.server.site_dir
+        before = _folder_id(root)
+        found = self._file_for(self.path)
+        if not found and _folder_id(root) != before:
+            # The site was swapped while this request looked (a build that renames the old
+            # site away, then the new one in): look again, in the new one.
+            _wait_for_folder(root)
+            found = self._file_for(self.path)
+        if not found:
+            self._send_not_found()  # no such file, and no directory listings
+            return None
+        return super().send_head()  # redirects a folder's URL to its slash form, or sends
+
+    def _file_for(self, url: str) -> bool:
+        """Whether `url` names a page or file of the site (a folder: one with index.html)."""
+        path = self.translate_path(url)
         if not path:
-            self._send_not_found()
-            return None
+            return False
         if os.path.isdir(path):
-            if not urllib.parse.urlsplit(self.path).path.endswith("/"):
-                return super().send_head()  # redirects to the folder's URL with a slash
-            index = os.path.join(path, "index.html")
-            if not os.path.isfile(index):
-                self._send_not_found()  # no directory listings
-                return None
-        elif not os.path.isfile(path):
-            self._send_not_found()
-            return None
-        return super().send_head()
+            if not urllib.parse.urlsplit(url).path.endswith("/"):
+                return True  # send_head redirects to the folder's URL with a slash
+            return os.path.isfile(os.path.join(path, "index.html"))
+        return os.path.isfile(path)
 
     def list_directory(self, path: str | os.PathLike[str]) -> io.BytesIO | None:
         self._send_not_found()
@@ -259,6 +267,15 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         if getattr(self.server, "quiet", False):
             return
         super().log_message(format, *args)
+
+
+def _folder_id(folder: Path) -> tuple[int, int] | None:
+    """Which folder is at `folder` now (device, inode); None while none is."""
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return None
+    return info.st_dev, info.st_ino
 
 
 def _wait_for_folder(folder: Path, patience: float = SWAP_PATIENCE) -> None:
