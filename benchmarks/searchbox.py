@@ -19,13 +19,10 @@ index, so only the engine differs.
 from __future__ import annotations
 
 import contextlib
-import functools
 import html
-import http.server
 import json
 import statistics
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -101,33 +98,11 @@ def candidate_server(site: Path, engine: str, index: bytes | None = None) -> Ite
         swapped["/" + WORKER] = (material_worker.read_bytes(), "application/javascript")
         swapped["/" + MATERIAL_INDEX] = (index or b"", "application/json")
 
-    class Handler(http.server.SimpleHTTPRequestHandler):
-        def do_GET(self) -> None:
-            path = self.path.split("?", 1)[0]
-            if path in swapped:
-                data, kind = swapped[path]
-                self.send_response(200)
-                self.send_header("Content-Type", kind)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-                return
-            super().do_GET()
+    _tests_on_path()
+    from search_box import static_server
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Handler, directory=str(site))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join()
+    with static_server(site, swapped) as url:
+        yield url
 
 
 @contextlib.contextmanager

@@ -52,14 +52,34 @@ _WATCH = """(q) => {
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the folder, or for a path in `swapped` the (bytes, content type) given there
+    (the benchmark serves Material's own search worker and index in place of tipbook's)."""
+
+    swapped: dict[str, tuple[bytes, str]] = {}
+
+    def do_GET(self) -> None:
+        found = self.swapped.get(self.path.split("?", 1)[0])
+        if found is None:
+            super().do_GET()
+            return
+        data, kind = found
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 
 
 @contextlib.contextmanager
-def static_server(site_dir: Path) -> Iterator[str]:
+def static_server(
+    site_dir: Path, swapped: dict[str, tuple[bytes, str]] | None = None
+) -> Iterator[str]:
     """A plain static web server (no /api) over `site_dir`, on an ephemeral port."""
-    handler = functools.partial(_QuietHandler, directory=str(site_dir))
+    handler_class = type("Handler", (_QuietHandler,), {"swapped": dict(swapped or {})})
+    handler = functools.partial(handler_class, directory=str(site_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
