@@ -42,11 +42,13 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
-test: install chromium  ## lint, type-check (the packages in pyproject's [tool.mypy]), then run the whole test suite
+test: install chromium  ## lint, type-check (the packages in pyproject's [tool.mypy]), check the layers (lint-imports), then run the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
 bench: install  ## the full benchmarks (several minutes): results in benchmarks/results.json

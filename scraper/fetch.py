@@ -32,7 +32,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from protego import Protego
 
-from tipbook.content import write_bytes_atomic
+from tipbook.files import write_bytes_atomic
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 GONE_STATUSES = frozenset({404, 410})

@@ -21,7 +21,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 from scraper.fetch import Fetcher, FetchError
-from tipbook.content import write_bytes_atomic
+from tipbook.files import write_bytes_atomic
 from tipbook.model import slugify
 
 # Below the content folder; not assets/, where the site theme keeps its own files.

@@ -70,8 +70,8 @@ from scraper.images import ImageStore, absolute_images
 from scraper.report import PageProblem, ScrapeReport, SitePlan, TipRecord
 from scraper.series import detect_series
 from scraper.write import ExistingTips, remove_stale_temp_files, write_tip
-from tipbook.content import write_text_atomic
 from tipbook.errors import UsageError
+from tipbook.files import write_text_atomic
 from tipbook.model import Tip
 from tipbook.nearest import ChapterSimilarity
 from tipbook.taxonomy import Taxonomy, load_taxonomy

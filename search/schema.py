@@ -7,6 +7,7 @@ another version is rebuilt on its next use instead of answering wrongly.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from whoosh.analysis import IDTokenizer, LowercaseFilter, StemmingAnalyzer
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
@@ -33,6 +34,13 @@ FIELD_ALIASES = {
     "tags": "tags",
     "series": "series",
 }
+
+
+@lru_cache(maxsize=200_000)
+def index_stem(word: str) -> str:
+    """The stem `text_analyzer` indexes one lowercase word as, memoised (snippets and
+    suggestions match the index's terms, so they stem as it does)."""
+    return str(stem(word))  # (Whoosh has no type hints)
 
 
 def text_analyzer() -> StemmingAnalyzer:

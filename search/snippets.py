@@ -10,8 +10,8 @@ from typing import Any
 from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS as _ANALYZER_STOP_WORDS
 
-from search.related import stem as _stem
 from search.schema import TEXT_FIELDS
+from search.schema import index_stem as _stem
 from tipbook.model import one_line
 
 SNIPPET_CHARS = 240

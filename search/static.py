@@ -27,9 +27,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from tipbook import sanitize
 from tipbook.model import Tip
-from tipbook.site import sanitize
-from tipbook.site.publish import exec_dies_with_parent
+from tipbook.publish import exec_dies_with_parent
 from tipbook.text import body_text
 
 BUNDLE_DIR = "pagefind"  # below the site folder: Pagefind's index and its JS

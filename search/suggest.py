@@ -11,8 +11,8 @@ from typing import Any
 
 from whoosh import query as wq
 
-from search.related import stem as _stem
 from search.schema import DEFAULT_FIELD, TEXT_FIELDS
+from search.schema import index_stem as _stem
 
 _WORD = re.compile(r"[a-z]+")
 

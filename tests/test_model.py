@@ -18,9 +18,9 @@ from tipbook.content import (
     load_tips,
     parse_tip,
     save_tip,
-    write_text_atomic,
 )
 from tipbook.errors import ContentError
+from tipbook.files import write_text_atomic
 from tipbook.model import (
     SLUG_MAX_LENGTH,
     Series,
@@ -258,7 +258,7 @@ class TestAtomicWrites:
         def broken_replace(*args: object) -> None:
             raise OSError("disk full")
 
-        monkeypatch.setattr("tipbook.content.os.replace", broken_replace)
+        monkeypatch.setattr("tipbook.files.os.replace", broken_replace)
         with pytest.raises(OSError):
             write_text_atomic(target, "new")
         assert target.read_text() == "old"

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from search.related import related_tips, term_frequencies, terms
+from search.related import related_tips
 from tipbook.model import Series, Tip
+from tipbook.terms import term_frequencies, terms
 
 DAY = dt.date(2020, 1, 7)
 

@@ -21,9 +21,10 @@ import pytest
 from site_corpus import REPO_ROOT
 
 from benchmarks.generate import generate_corpus
+from tipbook import publish
 from tipbook.config import load_config
 from tipbook.errors import TipbookError
-from tipbook.site import build_site, publish
+from tipbook.site import build_site
 
 pytestmark = [
     pytest.mark.slow,

@@ -13,12 +13,12 @@ from bs4 import BeautifulSoup
 from click.testing import CliRunner
 from hostile_corpus import load_corpus
 
+from tipbook import sanitize
 from tipbook.check import check_content
 from tipbook.cli import main
 from tipbook.content import load_tip
 from tipbook.editor import new_tip
 from tipbook.model import is_valid_slug
-from tipbook.site import sanitize
 from tipbook.taxonomy import load_taxonomy
 
 TODAY = dt.date(2026, 11, 26)

@@ -31,9 +31,10 @@ from hostile_corpus import (
     write_hostile_content,
 )
 
+from tipbook import sanitize
 from tipbook.content import iter_tip_files, load_tip
 from tipbook.model import Tip
-from tipbook.site import build_site, pages, parallel, sanitize
+from tipbook.site import build_site, pages, parallel
 from tipbook.site.collect import Collection, collect_tips
 
 pytestmark = pytest.mark.slow

@@ -30,8 +30,9 @@ from search.query import QueryError, TipSearcher
 from search.schema import DEFAULT_FIELD
 from search.wildcards import MAX_EXPANDED, MAX_WILDCARDS
 from search.wildcards import bounded as _bounded
+from tipbook import publish
 from tipbook.server import SiteServer, make_server
-from tipbook.site import build_site, publish
+from tipbook.site import build_site
 
 pytestmark = pytest.mark.slow
 

@@ -20,11 +20,10 @@ from pathlib import Path, PurePosixPath
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from tipbook import rules
+from tipbook import rules, sanitize
 from tipbook.content import KNOWN_KEYS, TIPS_DIR, field_lines, iter_tip_files, read_tip
 from tipbook.errors import Problem, display_path
 from tipbook.model import TUESDAY, Tip, current_date, parse_tip_name
-from tipbook.site import sanitize
 from tipbook.symlinks import refused_links
 from tipbook.taxonomy import Taxonomy
 from tipbook.text import SUMMARY_MAX, has_title_date
@@ -44,7 +43,7 @@ _HREF = re.compile(r"\b(?:href|src)\s*=\s*[\"']([^\"']*)[\"']", re.IGNORECASE)
 # Markdown is passed through, so this is the editor's only warning before it disappears.
 _DROPPED_TAG = re.compile(r"<\s*(script|iframe|style|object|embed|form)\b", re.IGNORECASE)
 # Any other raw tag, read up to its `>` (on a later line when it is split over lines), and
-# its attributes: the site's sanitiser (tipbook/site/sanitize.py) keeps only its allowlist.
+# its attributes: the site's sanitiser (tipbook/sanitize.py) keeps only its allowlist.
 _TAG_START = re.compile(r"<([A-Za-z][\w-]*)(?=[\s/>]|$)")  # not an autolink <https://…>
 _ATTRIBUTE = re.compile(r"[\s/]([^\s\"'>/=]+)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'>]+)))?")
 # Python-Markdown's attr_list: `{: #id .class key=value }` (the colon is optional).

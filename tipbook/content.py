@@ -8,11 +8,7 @@ load → save round trip of any file tipbook wrote is byte-identical.
 from __future__ import annotations
 
 import datetime as dt
-import errno
-import os
 import re
-import stat
-import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +19,7 @@ from frontmatter.default_handlers import YAMLHandler
 
 from tipbook import rules
 from tipbook.errors import ContentError, Problem, display_path
+from tipbook.files import NOT_A_FILE, read_file, write_text_atomic
 from tipbook.model import Series, Tip, is_valid_slug
 
 TIPS_DIR = "tips"
@@ -266,25 +263,6 @@ def parse_tip(text: str, path: str = "<tip>") -> tuple[Tip | None, list[Problem]
     return tip, problems
 
 
-NOT_A_FILE = (
-    "not an ordinary file (a named pipe, device or socket): a tip is a plain text file; remove it"
-)
-
-
-def read_file(path: Path) -> bytes:
-    """The bytes of `path`, which must be an ordinary file. A named pipe (FIFO) named like a
-    tip would block the read until something writes to it, that is forever, and a device
-    could never end: both raise `OSError` naming what they are, before any read."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(fd, "rb") as handle:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-        if not stat.S_ISREG(mode):
-            raise OSError(errno.EINVAL, NOT_A_FILE)
-        return handle.read()
-
-
 def read_tip(path: Path, shown: str) -> tuple[str, Tip | None, list[Problem]]:
     """Read and parse one tip file, never raising: its text, the tip and every problem.
 
@@ -322,53 +300,6 @@ def load_tip(path: Path) -> Tip:
     if tip is None or errors:
         raise ContentError(errors or problems)
     return tip
-
-
-def umask_mode(mode: int = 0o666) -> int:
-    """`mode` as the process's umask lets `open` or `mkdir` create it (0o644 / 0o755 under
-    the usual 022). `mkstemp` and `mkdtemp` create 0o600 / 0o700 instead: a file or site
-    folder renamed into place keeps that, and a web server (another user) then cannot read
-    it. Python 3.11 has no `os.getumask`: it is read by setting it back at once."""
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mode & ~mask
-
-
-def write_text_atomic(path: Path, text: str) -> bool:
-    """Write `text` to `path` via a temporary file and a rename; skip when unchanged.
-
-    A reader (or a killed writer) never sees a half-written file, and an unchanged file keeps
-    its bytes and its mtime. Returns True when the file was written.
-    """
-    data = text.encode("utf-8")
-    try:
-        if read_file(path) == data:
-            return False
-    except OSError:  # none yet (or no ordinary file: replaced below)
-        pass
-    write_bytes_atomic(path, data)
-    return True
-
-
-def write_bytes_atomic(path: Path, data: bytes, durable: bool = True) -> None:
-    """Write `data` to `path` via a temporary file in its folder and a rename.
-
-    `durable` flushes the data to disk before the rename (content an editor may have
-    waited for); caches and downloads that can be fetched again skip that cost.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, umask_mode())
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            if durable:
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
 
 
 def tip_path(content_dir: Path, tip: Tip) -> Path:

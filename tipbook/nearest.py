@@ -7,7 +7,7 @@ reason is shown, never guessed silently: the words the tip shares with the chapt
 chapter's tips most like it.
 
 A chapter's text is its own (title, description, signal words) plus the tips already in it,
-as TF-IDF vectors (the stemming, stop words and field weights of `search.related`, so
+as TF-IDF vectors (the stemming, stop words and field weights of `tipbook.terms`, so
 "related tips" and "nearest chapter" agree on what a tip is about). A chapter's vector is
 the sum of two unit vectors, its own text and the centroid of its tips, so a chapter with
 a thousand tips does not drown its description and a chapter with none still has one.
@@ -23,9 +23,9 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from search.related import STOP_WORDS, stem, term_frequencies
 from tipbook.model import Tip
 from tipbook.taxonomy import TITLE_WEIGHT, Taxonomy, Theme
+from tipbook.terms import STOP_WORDS, stem, term_frequencies
 
 # Below this cosine the "nearest" chapter shares only a stray word or two with the tip:
 # it is left in no chapter for an editor to place (and `build` reports it).
@@ -35,7 +35,7 @@ WORDS_SHOWN = 6  # shared words quoted as the reason
 SIMILAR_SHOWN = 2  # the chapter's tips most like this one, quoted as the reason
 SIMILAR_TERMS = 20  # a chapter's tip is compared by its heaviest terms only (see `nearest`)
 
-_WORD = re.compile(r"[a-z][a-z']*[a-z]")  # as `search.related` reads words
+_WORD = re.compile(r"[a-z][a-z']*[a-z]")  # as `tipbook.terms` reads words
 
 
 @dataclass(frozen=True)

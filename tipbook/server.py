@@ -55,7 +55,7 @@ class SiteServer(ThreadingHTTPServer):
     """A threaded HTTP server for one site folder and one search service.
 
     The site folder is looked up by its path at every request, never held open: a build
-    swaps a whole new site in at that path in one step (tipbook.site.publish), so each
+    swaps a whole new site in at that path in one step (tipbook.publish), so each
     request sees the old site or the new one, never a half or an empty one.
     """
 
@@ -280,7 +280,7 @@ def _folder_id(folder: Path) -> tuple[int, int] | None:
 
 def _wait_for_folder(folder: Path, patience: float = SWAP_PATIENCE) -> None:
     """Where a build cannot swap the site in one step it renames the old one away and the
-    new one in (tipbook.site.publish): a request in between waits for the new one."""
+    new one in (tipbook.publish): a request in between waits for the new one."""
     deadline = time.monotonic() + patience
     while not folder.is_dir() and time.monotonic() < deadline:
         time.sleep(0.005)

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tipbook import publish
 from tipbook.config import Config
 from tipbook.errors import TipbookError, display_path
-from tipbook.site import publish, speedups
+from tipbook.site import speedups
 
 PLUGIN_NAME = "tipbook"
 

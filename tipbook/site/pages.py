@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from tipbook import model
+from tipbook import model, sanitize
 from tipbook.model import Tip, current_date
-from tipbook.site import sanitize
 from tipbook.site.collect import Collection, SeriesInfo
 
 HOME = "index.md"

@@ -27,7 +27,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 
-from tipbook.site import publish, speedups
+from tipbook import publish
+from tipbook.site import speedups
 
 MIN_PAGES = 200  # below this, forking costs more than it saves
 SKIP_TEMPLATE = "tipbook-skip.html"  # renders nothing: MkDocs then writes nothing

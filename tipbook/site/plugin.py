@@ -41,10 +41,11 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from tipbook import sanitize
 from tipbook.config import Config, load_config
 from tipbook.errors import TipbookError, display_path
 from tipbook.model import Tip
-from tipbook.site import pages, parallel, sanitize, speedups
+from tipbook.site import pages, parallel, speedups
 from tipbook.site.collect import Collection, collect_tips
 from tipbook.symlinks import check_content_links
 
