@@ -189,7 +189,7 @@ def _iso(moment: dt.datetime | None) -> str:
 
 def validate_via(via: str) -> str:
     if via != "auto" and via not in DOORS:
-        raise UsageError(f"--via {via!r}: choose one of {', '.join(DOORS)}")
+        raise UsageError(f"{{via}} {via!r}: choose one of {', '.join(DOORS)}", options=("via",))
     return via
 
 
@@ -217,9 +217,14 @@ class _Run:
         self.urls = validate_urls(options.urls)
         self.via = validate_via(options.via)
         if options.source_base and not is_web_url(options.source_base):
-            raise UsageError(f"--source-base {options.source_base!r} is not a web address")
+            raise UsageError(
+                f"{{source_base}} {options.source_base!r} is not a web address",
+                options=("source_base",),
+            )
         if options.offline and options.cache_dir is None:
-            raise UsageError("--offline needs a cache folder (--cache-dir)")
+            raise UsageError(
+                "{offline} needs a cache folder ({cache_dir})", options=("offline", "cache_dir")
+            )
         self.taxonomy: Taxonomy = load_taxonomy(options.themes_file)
         # Offline, requests cost nothing: re-extract everything the cache holds.
         self.full = options.full or options.offline

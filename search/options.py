@@ -42,7 +42,10 @@ class SearchOptions:
         if not 1 <= self.limit <= MAX_LIMIT:
             raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
         if self.since and self.until and self.since > self.until:
-            raise QueryError(f"--since {self.since} is after --until {self.until}: swap them")
+            raise QueryError(
+                f"{{since}} {self.since} is after {{until}} {self.until}: swap them",
+                options=("since", "until"),
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """The `filters` of the JSON result document."""

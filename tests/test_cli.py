@@ -140,3 +140,39 @@ def test_the_readme_command_table_lists_every_option(repo_root: Path) -> None:
                         re.search(rf"(?<![\w-]){opt}(?![\w-])", synopsis) for opt in option.opts
                     )
                     assert any(named), f"README's row for `tipbook {name}` lacks {option.opts[-1]}"
+
+
+def test_library_errors_are_plain_and_the_cli_names_its_flags(
+    tmp_path: Path, repo_root: Path
+) -> None:
+    """The library's errors know nothing of click or of flags; the CLI words them."""
+    import datetime as dt
+
+    import click
+
+    from search.options import QueryError, SearchOptions
+    from tipbook.editor import series_option
+    from tipbook.errors import TipbookError, UsageError
+
+    assert not issubclass(TipbookError, click.ClickException)
+    with pytest.raises(QueryError) as query:
+        SearchOptions(since=dt.date(2020, 1, 1), until=dt.date(2019, 1, 1))
+    assert query.value.message == "since 2020-01-01 is after until 2019-01-01: swap them"
+    with pytest.raises(UsageError) as usage:
+        series_option("Steps", None)
+    assert "--" not in usage.value.message and "give both series" in usage.value.message
+
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "themes.yml").write_bytes(
+        (repo_root / "content" / "themes.yml").read_bytes()
+    )
+    (tmp_path / "tipbook.yml").write_text("content_dir: content\n", encoding="utf-8")
+    config = ["--config", str(tmp_path / "tipbook.yml")]
+    result = CliRunner().invoke(main, [*config, "new", "Step", "--series", "Steps"])
+    assert result.exit_code == 2, result.output
+    assert 'Error: give both --series "Series name" and --part N' in result.output
+    result = CliRunner().invoke(
+        main, [*config, "search", "x", "--since", "2020-01-01", "--until", "2019-01-01"]
+    )
+    assert result.exit_code == 2, result.output
+    assert "--since 2020-01-01 is after --until 2019-01-01: swap them" in result.output

@@ -172,7 +172,7 @@ class TestRefusals:
         assert series_option(None, None) is None
         assert series_option(" Customer  for Life ", 3) == Series("Customer for Life", 3)
         for name, part in (("Customer for Life", None), (None, 2), ("  ", 2)):
-            with pytest.raises(UsageError, match="--series"):
+            with pytest.raises(UsageError, match="give both series .* and part N"):
                 series_option(name, part)
 
 

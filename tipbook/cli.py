@@ -15,6 +15,7 @@ import click
 
 from tipbook import __version__, commands
 from tipbook.config import Config, load_config, project_config_file
+from tipbook.errors import TipbookError
 
 if TYPE_CHECKING:
     from pathlib import Path  # imported where used: keeps `--help` light
@@ -35,6 +36,30 @@ class CommandFolder(click.Group):
         module = importlib.import_module(f"tipbook.commands.{cmd_name.replace('-', '_')}")
         command: click.Command = module.command
         return command
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except TipbookError as error:
+            raise cli_error(error) from None
+
+
+def flag(name: str) -> str:
+    """The command-line flag of a library option name: "source_base" → "--source-base"."""
+    return "--" + name.replace("_", "-")
+
+
+def cli_error(error: TipbookError) -> click.ClickException:
+    """A library error as click prints it: its message with flags for option names, and its
+    exit code (1: the content or the set-up is wrong; 2: the command was asked wrongly)."""
+    failure = _AskedWrongly if error.exit_code == _AskedWrongly.exit_code else click.ClickException
+    return failure(error.worded(flag))
+
+
+class _AskedWrongly(click.ClickException):
+    """A usage error printed without click's usage text (the message says what to change)."""
+
+    exit_code = 2
 
 
 @click.group(

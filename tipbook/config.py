@@ -119,7 +119,8 @@ def project_config_file(start: Path | None = None) -> Path:
         here = display_path(start) if start else str(Path.cwd())
         raise ConfigError(
             f"no {CONFIG_FILE} in {here} or any folder above it: this is not a tipbook "
-            f"project; run the command in the handbook's folder, or pass --config FILE"
+            f"project; run the command in the handbook's folder, or pass {{config}} FILE",
+            options=("config",),
         )
     return path
 

@@ -89,7 +89,8 @@ def default_date(existing: list[tuple[dt.date, str, Path]], today: dt.date) -> d
     except OverflowError:  # a tip dated in the last days of year 9999: no Tuesday follows
         raise TipbookError(
             f"no Tuesday follows the newest tip, {display_path(path)} "
-            f"({newest.isoformat()}, a typo?): fix its date, or give --date YYYY-MM-DD"
+            f"({newest.isoformat()}, a typo?): fix its date, or give {{date}} YYYY-MM-DD",
+            options=("date",),
         ) from None
 
 
@@ -98,7 +99,9 @@ def series_option(name: str | None, part: int | None) -> Series | None:
     if name is None and part is None:
         return None
     if not name or not name.strip() or part is None or part < 1:
-        raise UsageError('give both --series "Series name" and --part N (1, 2, 3, …)')
+        raise UsageError(
+            'give both {series} "Series name" and {part} N (1, 2, 3, …)', options=("series", "part")
+        )
     return Series(" ".join(name.split()), part)
 
 
@@ -144,7 +147,8 @@ def new_tip(
         if other_date == date:
             raise TipbookError(
                 f"{date.isoformat()} already has a tip: {display_path(other_path)}; "
-                "choose another day with --date YYYY-MM-DD"
+                "choose another day with {date} YYYY-MM-DD",
+                options=("date",),
             )
         if other_slug == slug:
             raise TipbookError(
@@ -186,10 +190,11 @@ def _check_series_part(
     if series.part in taken:
         free = next(part for part in range(1, len(taken) + 2) if part not in taken)
         after = max(taken) + 1
-        hint = f"--part {after}" if free > max(taken) else f"--part {after} (or {free}, unused)"
+        hint = f"{after}" if free > max(taken) else f"{after} (or {free}, unused)"
         raise TipbookError(
             f"part {series.part} of {series.name!r} is already "
-            f"{display_path(taken[series.part])}: the next free part is {hint}"
+            f"{display_path(taken[series.part])}: the next free part is {{part}} {hint}",
+            options=("part",),
         )
 
 

@@ -1,16 +1,16 @@
 """Errors a user can cause, and the problems `check` and validation report.
 
-Every error is a `click.ClickException`, so the CLI prints one clear message and never a
-traceback; library callers and tests catch them like any exception.
+Plain exceptions: the library knows nothing of the command line. The CLI (`tipbook.cli`)
+turns each into one clear message and its `exit_code`, never a traceback, and names its
+own flags where a message names an option (see `TipbookError.worded`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-import click
 
 # What a terminal obeys instead of showing: C0 controls but tab and newline (ESC starts
 # sequences that clear the screen, retitle the window or hide text; a carriage return
@@ -60,13 +60,29 @@ class Problem:
         }
 
 
-class TipbookError(click.ClickException):
-    """Base of all errors tipbook reports to a user; exit code 1."""
+class TipbookError(Exception):
+    """Base of all errors tipbook reports to a user; exit code 1.
+
+    A message about an option marks the option's name as `{name}` and lists it in
+    `options` (a library parameter name such as "source_base"): `message` says it as that
+    name, and each front end words it its own way (the CLI as `--source-base`, the web API
+    as its parameter). Only the listed names are replaced, so braces from content stay.
+    """
 
     exit_code = 1
 
-    def __init__(self, message: str) -> None:
-        super().__init__(terminal_text(message))
+    def __init__(self, message: str, *, options: Iterable[str] = ()) -> None:
+        self.template = terminal_text(message)
+        self.options = tuple(options)
+        self.message = self.worded(lambda name: name)
+        super().__init__(self.message)
+
+    def worded(self, word: Callable[[str], str]) -> str:
+        """The message with each option named by `word(name)`."""
+        text = self.template
+        for name in self.options:
+            text = text.replace("{" + name + "}", word(name))
+        return text
 
 
 class UsageError(TipbookError):

@@ -85,11 +85,12 @@ def held_back(collection: Collection, today: dt.date | None = None) -> HeldBack:
 
 
 def checked_site_url(url: str) -> str:
-    """A `--site-url` as MkDocs needs it (with a trailing slash); a bad one is a usage error."""
+    """A site URL as MkDocs needs it (with a trailing slash); a bad one is a usage error."""
     if not is_site_url(url.strip()):
         raise UsageError(
-            f"--site-url {url!r} is not a web address: give the full address readers use, "
-            "e.g. https://tips.example.org/"
+            f"{{site_url}} {url!r} is not a web address: give the full address readers use, "
+            "e.g. https://tips.example.org/",
+            options=("site_url",),
         )
     return url.strip() if url.strip().endswith("/") else url.strip() + "/"
 
