@@ -511,15 +511,12 @@ def _built_site(root: Path, content: Path) -> tuple[Any, Path]:
 
 
 def job_search_quality(n: int, work: Path) -> list[Record]:
-    """MRR of the judged queries (tests/search_judged.py) on the shipped content: the CLI,
+    """MRR of the judged queries (benchmarks/search_judged.py) on the shipped content: the CLI,
     the search box served and static, and the static candidates side by side."""
     need_module("search.static", "the site's search box")
     from benchmarks import searchbox as box
-
-    box._tests_on_path()
-    from search_box import tipbook_server
-    from search_judged import JUDGED, mean_reciprocal_rank
-
+    from benchmarks.search_box import tipbook_server
+    from benchmarks.search_judged import JUDGED, mean_reciprocal_rank
     from search.query import TipSearcher
 
     config, site = _built_site(work / "search-quality", REPO / "content")
@@ -561,9 +558,7 @@ def job_searchbox(n: int, work: Path) -> list[Record]:
     page's first search in a static export (Pagefind, and Material's search for comparison)."""
     need_module("search.static", "the site's search box")
     from benchmarks import searchbox as box
-
-    box._tests_on_path()
-    from search_box import tipbook_server
+    from benchmarks.search_box import tipbook_server
 
     config, site = _built_site(work / f"searchbox-{n}", corpus(work, n))
     tips, titles = box._collection_tips(config)

@@ -1,5 +1,5 @@
 """The site's search box measured in Chromium: quality on the shipped content (MRR of the
-judged queries, tests/search_judged.py) and speed on synthetic sites.
+judged queries, benchmarks/search_judged.py) and speed on synthetic sites.
 
 Three engines can sit behind Material's search box; the static ones are measured side by
 side (the README's comparison):
@@ -22,14 +22,12 @@ import contextlib
 import html
 import json
 import statistics
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
-TESTS = REPO / "tests"
 WORKER = "assets/javascripts/tipbook-search-worker.js"
 MATERIAL_INDEX = "search/search_index.json"
 FIRST_QUERY = "customer complaint"  # the cold first search: two common words
@@ -48,11 +46,6 @@ _FIRST_RESULT = """(() => {
   }
   document.addEventListener("DOMContentLoaded", watch)
 })()"""
-
-
-def _tests_on_path() -> None:
-    if str(TESTS) not in sys.path:
-        sys.path.insert(0, str(TESTS))
 
 
 def material_docs(tips: list[tuple[Any, str]], titles: dict[str, str], tuned: bool) -> list:
@@ -98,8 +91,7 @@ def candidate_server(site: Path, engine: str, index: bytes | None = None) -> Ite
         swapped["/" + WORKER] = (material_worker.read_bytes(), "application/javascript")
         swapped["/" + MATERIAL_INDEX] = (index or b"", "application/json")
 
-    _tests_on_path()
-    from search_box import static_server
+    from benchmarks.search_box import static_server
 
     with static_server(site, swapped) as url:
         yield url
@@ -107,9 +99,9 @@ def candidate_server(site: Path, engine: str, index: bytes | None = None) -> Ite
 
 @contextlib.contextmanager
 def chromium() -> Iterator[Any]:
-    _tests_on_path()
-    from conftest import CHROMIUM_FLAGS
     from playwright.sync_api import sync_playwright
+
+    from benchmarks.search_box import CHROMIUM_FLAGS
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -160,8 +152,7 @@ def first_search(browser: Any, url: str, query: str = FIRST_QUERY) -> dict[str, 
 
 def keystroke_p95(browser: Any, url: str, queries: list[str]) -> tuple[float, float, int]:
     """p50 and p95 ms from each query's last keystroke to its results in the box."""
-    _tests_on_path()
-    from search_box import keystroke_to_results_ms, open_box
+    from benchmarks.search_box import keystroke_to_results_ms, open_box
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -178,9 +169,8 @@ def keystroke_p95(browser: Any, url: str, queries: list[str]) -> tuple[float, fl
 
 def box_mrr(browser: Any, url: str) -> float:
     """MRR of the judged queries typed into the box at `url`."""
-    _tests_on_path()
-    from search_box import open_box, search_titles
-    from search_judged import mean_reciprocal_rank
+    from benchmarks.search_box import open_box, search_titles
+    from benchmarks.search_judged import mean_reciprocal_rank
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -196,8 +186,7 @@ def box_mrr(browser: Any, url: str) -> float:
 def material_box_mrr(browser: Any, url: str) -> float:
     """MRR in the box on Material's own search (its results carry no query marker: the
     list is read once it has stopped changing)."""
-    _tests_on_path()
-    from search_judged import mean_reciprocal_rank
+    from benchmarks.search_judged import mean_reciprocal_rank
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()

@@ -11,18 +11,11 @@ import pytest
 # The scraper's local mirror of the tip archive on a loopback server (tests/mirror/).
 from mirror.fixtures import mirror_files, mirror_site, offhost_server, scrape_content_dir  # noqa: F401
 
+from benchmarks.search_box import CHROMIUM_FLAGS
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
 ARTIFACTS_DIR = REPO_ROOT / "tests" / "artifacts"  # screenshots and logs; not in git
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture(scope="session")

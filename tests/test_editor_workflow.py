@@ -14,6 +14,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from click.testing import CliRunner, Result
@@ -21,6 +22,9 @@ from click.testing import CliRunner, Result
 from tipbook.cli import main
 from tipbook.content import load_tip, save_tip
 from tipbook.model import Tip
+
+if TYPE_CHECKING:
+    from tipbook.schedule import Publisher
 
 EARLIER = [
     (
@@ -295,8 +299,7 @@ def test_a_scheduled_tip_is_reported_then_published_on_its_date_by_the_running_s
     try:
         assert get(url)[0] == 404
         monkeypatch.setenv("TIPBOOK_TODAY", "2026-11-23")  # Monday: still nothing to publish
-        time.sleep(0.5)
-        assert publisher.builds == 0 and get(url)[0] == 404
+        assert looked_again(publisher) and publisher.builds == 0 and get(url)[0] == 404
         monkeypatch.setenv("TIPBOOK_TODAY", "2026-11-24")  # Tuesday: the tip goes live
         deadline = time.monotonic() + 120
         while (publisher.builds == 0 or get(url)[0] != 200) and time.monotonic() < deadline:
@@ -306,11 +309,22 @@ def test_a_scheduled_tip_is_reported_then_published_on_its_date_by_the_running_s
         assert TITLE in get(server.url)[1].split("This week", 1)[1][:2000]
         assert publisher.builds == 1
         assert publisher.next_date is None  # nothing else is scheduled
-        time.sleep(0.5)
-        assert publisher.builds == 1  # and no rebuild without a reason
+        assert looked_again(publisher) and publisher.builds == 1  # no rebuild without a reason
         found = json.loads(get(f"{server.url}api/search?q={UNIQUE}")[1])
         assert found["total"] == 1 and found["hits"][0]["title"] == TITLE
     finally:
         publisher.stop()
         server.shutdown()
         server.server_close()
+
+
+def looked_again(publisher: Publisher, times: int = 2, timeout: float = 60) -> bool:
+    """Wait until the publisher has looked at the clock `times` more times (a look that
+    never comes fails the test, where a sleep would have passed it)."""
+    import time
+
+    target = publisher.checks + times
+    deadline = time.monotonic() + timeout
+    while publisher.checks < target and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return publisher.checks >= target

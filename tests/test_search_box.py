@@ -1,6 +1,6 @@
 """The site's search box in Chromium, on the shipped content: served by `tipbook serve`
 (tipbook's own search behind /api/search) and as a static export on a plain web server
-(the Pagefind index). The judged queries (tests/search_judged.py) are typed key by key and
+(the Pagefind index). The judged queries (benchmarks/search_judged.py) are typed key by key and
 the box's ranking is held to an MRR floor in both modes."""
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from search_box import open_box, search_titles, static_server, tipbook_server
-from search_judged import JUDGED, MRR_FLOOR, mean_reciprocal_rank, plain
 from site_corpus import site_config
 from site_corpus import write_corpus as write_site_corpus
 
+from benchmarks.search_box import open_box, search_titles, static_server, tipbook_server
+from benchmarks.search_judged import JUDGED, MRR_FLOOR, mean_reciprocal_rank, plain
 from search.indexer import update_index
 from tipbook.content import save_tip
 from tipbook.model import Tip

@@ -212,7 +212,7 @@ def test_serve_without_a_built_site_says_to_build(tmp_path: Path) -> None:
 def test_serve_on_a_busy_port_is_a_clear_error(root: Path, server: SiteServer) -> None:
     from tipbook.errors import TipbookError
 
-    with pytest.raises(TipbookError, match="another --port"):
+    with pytest.raises(TipbookError, match="choose another port"):
         make_server(root / "site", port=server.server_address[1])
 
 
@@ -220,7 +220,7 @@ def test_serve_on_a_busy_port_is_a_clear_error(root: Path, server: SiteServer) -
 def test_serve_on_a_host_not_of_this_machine_names_the_host(root: Path, host: str) -> None:
     from tipbook.errors import TipbookError
 
-    with pytest.raises(TipbookError, match="pass --host with an address of this machine"):
+    with pytest.raises(TipbookError, match="give host an address of this machine"):
         make_server(root / "site", host=host, port=0)
 
 

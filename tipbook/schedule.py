@@ -84,6 +84,7 @@ class Publisher:
         self.interval = interval
         self.built_on = min(clock(), built_date(site_dir or config.site_dir, clock()))
         self.builds = 0
+        self.checks = 0  # looks at the clock so far: what a watcher waits on, not on time
         self.last_error: str | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -110,6 +111,7 @@ class Publisher:
         the site already served stays as it was.
         """
         today = self.clock()
+        self.checks += 1
         if today < self.built_on:
             # The clock went back (corrected, or $TIPBOOK_TODAY moved): a tip dated between
             # today and that later build day was never built; look again from today.

@@ -290,9 +290,9 @@ def listen_error(host: str, port: int, error: OSError) -> TipbookError:
     """The error for an address this machine cannot listen on, with the fix."""
     if isinstance(error, socket.gaierror) or error.errno == errno.EADDRNOTAVAIL:
         # The host is the fault (no such name, or not an address of this machine).
-        fix = "pass {host} with an address of this machine, e.g. 127.0.0.1 or 0.0.0.0"
+        fix = "give {host} an address of this machine, e.g. 127.0.0.1 or 0.0.0.0"
     else:
-        fix = "pass another {port} (`make serve PORT=8080`), or stop what is using it"
+        fix = "choose another {port} (`make serve PORT=8080`), or stop what is using it"
     reason = f"cannot listen on {host}:{port} ({error.strerror or error})"
     return TipbookError(f"{reason}: {fix}", options=("host", "port"))
 

@@ -1,7 +1,8 @@
 """Driving the site's search box in Chromium: serve a built site (as `tipbook serve` does,
 or as a plain static server does), type a query, read the results Material shows.
 
-Shared by the browser tests (tests/test_search_box.py) and the benchmarks.
+Shared by the browser tests (tests/test_search_box.py) and the benchmarks, which import it
+from here (never from tests/ through `sys.path`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+# How every browser test and benchmark starts Debian's Chromium (tests/conftest.py too).
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 BOX = "input.md-search__input"
 RESULTS_PAGE_LINK = "/search/?query="  # the box's "did you mean" and "all N tips" items
 
