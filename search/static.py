@@ -167,7 +167,13 @@ class StaticIndexJob:
         self.years = sorted(years)
         self.shards = shards
         self.thread = threading.Thread(target=self._run, name="tipbook-pagefind", daemon=True)
-        self.thread.start()
+
+    def start(self) -> None:
+        """Run Pagefind in the background. Called after the build has forked its render
+        worker, if it does: forking while a thread runs is unsafe (the child gets a copy of
+        locks that thread may hold), so no thread of this job exists before then."""
+        if not self.thread.is_alive() and self.thread.ident is None:
+            self.thread.start()
 
     def _run(self) -> None:
         for number, pages in enumerate(self.shards):
@@ -203,6 +209,7 @@ class StaticIndexJob:
         site_dir = Path(site_dir)
         target = site_dir / BUNDLE_DIR
         try:
+            self.start()  # (a no-op when started)
             self.thread.join()
             if self.error:
                 raise StaticSearchUnavailable(self.error)
@@ -234,7 +241,8 @@ class StaticIndexJob:
         self.cancelled = True
         if self.process is not None and self.process.poll() is None:
             self.process.kill()
-        self.thread.join()
+        if self.thread.ident is not None:
+            self.thread.join()
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 

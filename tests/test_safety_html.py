@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
+import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -75,10 +77,32 @@ def hostile_site(
             patch.setattr(parallel, "MIN_PAGES", 1)
             patch.setenv("TIPBOOK_BUILD_PROCESSES", "2")
             assert parallel.should_fork(10)
+            real_fork, forks = os.fork, THREADS_AT_FORK.setdefault(root / "site", [])
+
+            def recording_fork() -> int:
+                forks.append([thread.name for thread in threading.enumerate()])
+                return real_fork()
+
+            patch.setattr(os, "fork", recording_fork)
         else:
             patch.setenv("TIPBOOK_BUILD_PROCESSES", "1")
         build_site(hostile_site_config(root, content))
     return root / "site"
+
+
+# Per site built with the worker: the threads alive at each fork.
+THREADS_AT_FORK: dict[Path, list[list[str]]] = {}
+
+
+def test_the_worker_forks_while_no_pagefind_thread_runs(hostile_site: Path) -> None:
+    """Python documents a fork with live threads as unsafe (the child inherits locks that no
+    thread will release): the static search's Pagefind thread starts after the fork."""
+    if hostile_site not in THREADS_AT_FORK:
+        pytest.skip("this site was built in one process")
+    forks = THREADS_AT_FORK[hostile_site]
+    assert forks, "the build never forked its worker"
+    assert all("tipbook-pagefind" not in names for names in forks), forks
+    assert (hostile_site / "pagefind").is_dir()  # and Pagefind did run
 
 
 def html_files(site: Path) -> Iterator[Path]:

@@ -236,16 +236,21 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         self._worker, self._worker_uris = None, frozenset()
         self.page_count = len(files.documentation_pages())
+        self._fork_worker(config, files, nav)
+        if self._static_search is not None:
+            self._static_search.start()  # only now: no thread may run when the worker forks
+        return nav
+
+    def _fork_worker(self, config: MkDocsConfig, files: Files, nav: Navigation) -> None:
         if self.preview or not self.fast or not parallel.should_fork(len(self._tips_by_uri)):
-            return nav
+            return
         if not speedups.can_share_search(config):
-            return nav
+            return
         uris = parallel.worker_share(sorted(self._tips_by_uri))
         self._worker = parallel.fork_worker(
             config, files, nav, uris, self.on_env, first_uris=[pages.TAGS_INDEX]
         )
         self._worker_uris = self._worker.uris
-        return nav
 
     @event_priority(100)  # before Material's search plugin writes the index
     def on_post_build(self, *, config: MkDocsConfig) -> None:
