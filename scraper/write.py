@@ -18,8 +18,8 @@ from pathlib import Path
 
 from scraper.discover import url_key
 from scraper.images import MEDIA_DIR
-from tipbook.content import TIPS_DIR, iter_tip_files, read_tip, save_tip, tip_path
-from tipbook.model import SLUG_MAX_LENGTH, Tip, normalize_body, tip_relative_path
+from tipbook.content import iter_tip_files, read_tip, save_tip, tip_path
+from tipbook.model import SLUG_MAX_LENGTH, TIPS_DIR, Tip, normalize_body, tip_relative_path
 
 HASH_LENGTH = 16
 

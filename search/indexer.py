@@ -36,10 +36,10 @@ from whoosh.index import LockError
 from search.schema import SCHEMA_VERSION, build_schema, weighted_content
 from search.whoosh_internals import toc_doc_count
 from tipbook import rules
-from tipbook.content import TIPS_DIR, parse_tip
+from tipbook.content import parse_tip
 from tipbook.errors import Problem, TipbookError, display_path
 from tipbook.files import read_file, write_text_atomic
-from tipbook.model import Tip, tip_url
+from tipbook.model import TIPS_DIR, Tip, tip_url
 from tipbook.text import body_text
 
 CURRENT_FILE = "CURRENT"

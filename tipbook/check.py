@@ -21,17 +21,17 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from tipbook import rules, sanitize
-from tipbook.content import KNOWN_KEYS, TIPS_DIR, field_lines, iter_tip_files, read_tip
+from tipbook.content import KNOWN_KEYS, field_lines, iter_tip_files, read_tip
 from tipbook.errors import Problem, display_path
-from tipbook.model import TUESDAY, Tip, current_date, parse_tip_name
+from tipbook.model import TIPS_DIR, TUESDAY, Tip, current_date, parse_tip_name
 from tipbook.symlinks import refused_links
-from tipbook.taxonomy import Taxonomy
-from tipbook.text import SUMMARY_MAX, has_title_date
+from tipbook.taxonomy import THEMES_FILE, Taxonomy
+from tipbook.text import PLACEHOLDER_WORDS, SUMMARY_MAX, has_title_date
 from tipbook.validate import Located, TipIndex, validate_tip
 
 FAR_AHEAD = dt.timedelta(days=366)  # tips are written weeks ahead, not years
 # Placeholders: the marker `tipbook new` writes, and the usual stand-ins for missing text.
-_PLACEHOLDER_CASE = re.compile(r"\b(?:TODO|FIXME)\b|(?i:lorem ipsum)")
+_PLACEHOLDER_CASE = re.compile(rf"\b(?:{'|'.join(PLACEHOLDER_WORDS)})\b|(?i:lorem ipsum)")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 _CODE_SPAN = re.compile(r"`[^`]*`")
 # Links are found with regular expressions, line by line, because findings need the line
@@ -164,7 +164,7 @@ def _unpublished_files(content_dir: Path, refused: dict[Path, Problem]) -> list[
             path = Path(folder, name)
             if name.startswith(".") or name.endswith(".md") or _is_refused(path, refused):
                 continue
-            if path.parent == content_dir and name == "themes.yml":
+            if path.parent == content_dir and name == THEMES_FILE:
                 continue
             reason = sanitize.unpublished_file(name)
             if reason:
@@ -455,7 +455,7 @@ def _check_placeholders(tip: Tip, file: TipFile, add: _Add) -> None:
         if _PLACEHOLDER_CASE.search(getattr(tip, name)):
             add(rules.PLACEHOLDER, name, f"placeholder left in {name}: {fix}", level=level)
     text = file.text
-    if "TODO" not in text and "FIXME" not in text and "lorem ipsum" not in text.lower():
+    if not any(word in text for word in PLACEHOLDER_WORDS) and "lorem ipsum" not in text.lower():
         return  # plain substring tests spare a regular expression per line in nearly every tip
     for number, line in file.body_lines:
         if _PLACEHOLDER_CASE.search(line):

@@ -17,6 +17,7 @@ import yaml
 
 from tipbook import __version__
 from tipbook.errors import ConfigError, display_path
+from tipbook.taxonomy import THEMES_FILE
 
 CONFIG_FILE = "tipbook.yml"
 CONFIG_ENV = "TIPBOOK_CONFIG"
@@ -84,7 +85,7 @@ class Config:
 
     @property
     def themes_file(self) -> Path:
-        return self.content_dir / "themes.yml"
+        return self.content_dir / THEMES_FILE
 
     @property
     def mkdocs_file(self) -> Path:

@@ -20,9 +20,8 @@ from frontmatter.default_handlers import YAMLHandler
 from tipbook import rules
 from tipbook.errors import ContentError, Problem, display_path
 from tipbook.files import NOT_A_FILE, read_file, write_text_atomic
-from tipbook.model import Series, Tip, is_valid_slug
+from tipbook.model import TIPS_DIR, Series, Tip, is_valid_slug
 
-TIPS_DIR = "tips"
 # Front-matter keys in the order they are written; anything else follows, as found.
 KNOWN_KEYS = (
     "title",

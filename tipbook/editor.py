@@ -25,9 +25,9 @@ from tipbook.model import (
 )
 from tipbook.nearest import ChapterMatch, ChapterSimilarity
 from tipbook.taxonomy import Taxonomy, ThemeScore
+from tipbook.text import PLACEHOLDER
 
 # Every placeholder the template writes starts with this marker, so `check` finds them all.
-PLACEHOLDER = "TODO"
 SUMMARY_PLACEHOLDER = f"{PLACEHOLDER}: one or two plain sentences shown in lists and search."
 TAKEAWAY_PLACEHOLDER = f"{PLACEHOLDER}: the closing one-line lesson, e.g. Become an empathy expert."
 BODY_TEMPLATE = f"""\

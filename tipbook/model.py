@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any
 
+# The folder of tip files below content/, and of tip pages below the site (one name).
+TIPS_DIR = "tips"
 SLUG_MAX_LENGTH = 80
 TUESDAY = 1  # date.weekday() of a Tuesday: weekly tips publish on Tuesdays
 TODAY_ENV = "TIPBOOK_TODAY"  # YYYY-MM-DD: build "as of" that day (tests, previews of a date)

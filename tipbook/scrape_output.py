@@ -18,6 +18,7 @@ from scraper.pipeline import ScrapeOptions, scrape
 from scraper.report import ScrapeReport, SitePlan
 from tipbook.config import Config
 from tipbook.errors import terminal_text
+from tipbook.taxonomy import THEMES_FILE
 
 
 def _shown(value: object) -> str:
@@ -44,7 +45,7 @@ def build_options(
     """Scrape options from the configuration, overridden by command-line flags."""
     scrape_config = config.scrape
     content = (content_dir or config.content_dir).resolve()
-    own_themes = content / "themes.yml"
+    own_themes = content / THEMES_FILE
     settings = FetchSettings(
         user_agent=scrape_config.user_agent,
         delay=scrape_config.delay if delay is None else delay,

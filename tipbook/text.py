@@ -13,6 +13,10 @@ import re
 
 from tipbook.model import one_line
 
+# What `tipbook new` writes where the editor has still to write, and what `check` refuses
+# in a tip to be published (with FIXME and "lorem ipsum").
+PLACEHOLDER = "TODO"
+PLACEHOLDER_WORDS = (PLACEHOLDER, "FIXME")
 SUMMARY_MAX = 300  # characters: lists and search results show the whole summary
 
 # Title date suffixes as the old archive wrote them: "– 8/13/13 TOW", "- 2/12/19", "– 1/2/24".

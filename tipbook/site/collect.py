@@ -14,7 +14,7 @@ from pathlib import Path
 from tipbook.content import iter_tip_files
 from tipbook.errors import ContentError, Problem, display_path
 from tipbook.model import Tip, current_date, slugify
-from tipbook.taxonomy import Taxonomy, load_taxonomy
+from tipbook.taxonomy import THEMES_FILE, Taxonomy, load_taxonomy
 from tipbook.validate import LocatedTip, validate_collection, validate_file
 
 
@@ -59,7 +59,8 @@ class Collection:
     series: dict[str, SeriesInfo] = field(default_factory=dict)  # series slug → series
     # Valid tips this build leaves out (drafts, tips dated after today): for the build's report.
     held_back: list[Tip] = field(default_factory=list)
-    today: dt.date | None = None  # the day the build is "as of" (None: `current_date()`)
+    # The day the build is "as of": the one clock every page of the build reads.
+    today: dt.date = field(default_factory=current_date)
     _older: dict[str, Tip | None] = field(default_factory=dict)
     _newer: dict[str, Tip | None] = field(default_factory=dict)
     _by_id: dict[str, Tip] = field(default_factory=dict)
@@ -114,7 +115,7 @@ class Collection:
         the build's day, which `$TIPBOOK_TODAY` sets), else None: an archive whose newest
         tip is older has no "this week's tip"."""
         latest = self.latest
-        if latest is None or not same_week(latest.date, self.today or current_date()):
+        if latest is None or not same_week(latest.date, self.today):
             return None
         return latest
 
@@ -166,7 +167,7 @@ def collect_tips(
     `cache` (the live preview keeps one between rebuilds) maps each file to what it held at
     a given modification time and size, so only edited files are read and parsed again.
     """
-    taxonomy = taxonomy or load_taxonomy(content_dir / "themes.yml")
+    taxonomy = taxonomy or load_taxonomy(content_dir / THEMES_FILE)
     today = today or current_date()  # $TIPBOOK_TODAY can set it (tests, previews)
     located: list[LocatedTip] = []
     problems: list[Problem] = []

@@ -17,7 +17,7 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from tipbook import model, sanitize
-from tipbook.model import Tip, current_date
+from tipbook.model import Tip
 from tipbook.site.collect import Collection, SeriesInfo
 
 HOME = "index.md"
@@ -26,7 +26,6 @@ ARCHIVE_INDEX = "archive/index.md"
 SERIES_INDEX = "series/index.md"
 TAGS_INDEX = "tags.md"
 FEED = "feed.xml"
-TIPS_DIR = "tips"
 LATEST_COUNT = 10  # tips in the home page's "latest tips"
 FEED_COUNT = 20  # entries in the Atom feed
 # Blocks wrapped in this are page furniture (chips, series and related links): Material's
@@ -195,7 +194,7 @@ def tip_list(
     Markdown's inline parsing costs about a millisecond per entry; raw HTML passes through.
     """
     items = []
-    today = current_date()
+    today = collection.today
     for tip in tips:
         draft = _draft_badge(tip, today)
         summary = ""
@@ -428,7 +427,7 @@ def home_page(collection: Collection, site_name: str) -> PageSpec:
 
 def _featured_label(collection: Collection, tip: Tip) -> tuple[str, str]:
     """The home page's words for its newest tip: "This week's tip" only when it is."""
-    if tip.date > (collection.today or current_date()):  # previews: not published yet
+    if tip.date > collection.today:  # previews: not published yet
         return "Next tip, scheduled", "Read the next tip"
     if collection.this_week is tip:
         return "This week's tip", "Read this week's tip"
@@ -496,7 +495,7 @@ def archive_index_page(collection: Collection) -> PageSpec:
 def archive_list(collection: Collection, from_uri: str, tips: list[Tip]) -> str:
     """Tips (newest first) under a heading per month: title link, date and chapters."""
     chapter_names = {theme.id: esc(theme.title) for theme in collection.taxonomy}
-    today = current_date()
+    today = collection.today
     out: list[str] = []
     month: tuple[int, int] | None = None
     for tip in tips:

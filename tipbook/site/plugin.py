@@ -44,7 +44,7 @@ from mkdocs.structure.toc import get_toc
 from tipbook import sanitize
 from tipbook.config import Config, load_config
 from tipbook.errors import TipbookError, display_path
-from tipbook.model import Tip
+from tipbook.model import TIPS_DIR, Tip
 from tipbook.site import pages, parallel, speedups
 from tipbook.site.collect import Collection, collect_tips
 from tipbook.symlinks import check_content_links
@@ -168,7 +168,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         static_pages: list[tuple[str, str]] = []
         for file in list(files):
             uri = file.src_uri
-            if uri.startswith(f"{pages.TIPS_DIR}/"):
+            if uri.startswith(f"{TIPS_DIR}/"):
                 if uri in self._tips_by_uri:
                     file.inclusion = InclusionLevel.NOT_IN_NAV
                 elif file.is_documentation_page():
