@@ -77,7 +77,7 @@ def test_broken_config_is_one_clear_message(tmp_path: Path) -> None:
     )
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert "tipbook.yml: not valid YAML" in result.stderr
+    assert re.search(r"tipbook\.yml:\d+: not valid YAML", result.stderr), result.stderr
 
 
 @pytest.mark.parametrize(

@@ -56,8 +56,27 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
 def test_broken_yaml_names_the_file(tmp_path: Path) -> None:
     path = tmp_path / "tipbook.yml"
     path.write_text("site_name: [\n")
-    with pytest.raises(ConfigError, match="tipbook.yml: not valid YAML"):
+    with pytest.raises(ConfigError, match=r"tipbook\.yml:2: not valid YAML"):
         load_config(path)
+
+
+def test_yaml_aliases_are_refused_in_tipbook_yml_and_themes_yml(tmp_path: Path) -> None:
+    """Aliases of aliases make a few lines stand for billions of values: every YAML file
+    tipbook reads refuses them, naming the file and the line."""
+    from tipbook.errors import ContentError
+    from tipbook.taxonomy import load_taxonomy
+
+    laughs = "a: &a [x, x, x]\nb: &b [*a, *a, *a]\n"
+    config = tmp_path / "tipbook.yml"
+    config.write_text(f"{laughs}site_name: *b\n")
+    with pytest.raises(ConfigError, match=r"tipbook\.yml:2: not valid YAML: .*alias"):
+        load_config(config)
+    themes = tmp_path / "themes.yml"
+    themes.write_text(f"{laughs}themes: *b\n")
+    with pytest.raises(ContentError) as error:
+        load_taxonomy(themes)
+    (problem,) = error.value.problems
+    assert problem.line == 2 and "alias" in problem.message and problem.rule == "taxonomy"
 
 
 def test_a_config_that_is_not_utf8_names_the_file(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from tipbook import __version__
+from tipbook.content import load_yaml, yaml_error_line
 from tipbook.errors import ConfigError, display_path
 from tipbook.taxonomy import THEMES_FILE
 
@@ -133,13 +134,15 @@ def load_config(path: Path | None = None) -> Config:
         return _resolve(Config(root=Path.cwd().resolve()), Path.cwd().resolve())
     shown = display_path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
     except OSError as error:
         raise ConfigError(f"{shown}: cannot read the configuration: {error}") from None
     except UnicodeDecodeError:
         raise ConfigError(f"{shown}: not a text file: save it as UTF-8 text") from None
     except yaml.YAMLError as error:
-        raise ConfigError(f"{shown}: not valid YAML: {error}") from None
+        line = yaml_error_line(error)
+        where = f"{shown}:{line}" if line else shown
+        raise ConfigError(f"{where}: not valid YAML: {error}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{shown}: expected `key: value` settings")
 

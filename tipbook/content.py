@@ -86,6 +86,19 @@ def refuse_aliases(text: str, loader: Any) -> None:
 _FRONT_MATTER = _YAMLHandler()
 
 
+def load_yaml(text: str) -> Any:
+    """A YAML document as the safe loader reads it, aliases refused (`refuse_aliases`): the
+    one way tipbook reads YAML files (front matter, `themes.yml`, `tipbook.yml`)."""
+    refuse_aliases(text, yaml.SafeLoader)
+    return yaml.safe_load(text)
+
+
+def yaml_error_line(error: yaml.YAMLError) -> int:
+    """The 1-based line a YAML error points at, 0 when it points nowhere."""
+    mark = getattr(error, "problem_mark", None)
+    return mark.line + 1 if mark is not None else 0
+
+
 def tip_to_metadata(tip: Tip) -> dict[str, Any]:
     """The front matter of a tip, in canonical key order; optional keys only when set."""
     meta: dict[str, Any] = {

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import yaml
 
 from tipbook import rules
+from tipbook.content import load_yaml, yaml_error_line
 from tipbook.errors import ContentError, Problem, display_path
 
 THEMES_FILE = "themes.yml"
@@ -141,7 +142,7 @@ def load_taxonomy(path: Path) -> Taxonomy:
     """Read `themes.yml`; raise one `ContentError` listing every problem in it."""
     shown = display_path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ContentError(
             [
@@ -152,7 +153,7 @@ def load_taxonomy(path: Path) -> Taxonomy:
         ) from None
     except yaml.YAMLError as error:
         raise ContentError(
-            [rules.TAXONOMY.problem(shown, 0, "", f"not valid YAML: {error}")]
+            [rules.TAXONOMY.problem(shown, yaml_error_line(error), "", f"not valid YAML: {error}")]
         ) from None
 
     problems: list[Problem] = []
