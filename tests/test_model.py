@@ -276,3 +276,39 @@ def test_published_means_not_draft_and_not_future() -> None:
     assert tip.is_published(dt.date(2024, 1, 2))
     assert not tip.is_published(dt.date(2024, 1, 1))
     assert not tip.with_changes(draft=True).is_published(dt.date(2030, 1, 1))
+
+
+def test_the_readme_front_matter_table_matches_the_reader(repo_root: Path, tmp_path: Path) -> None:
+    """README's front-matter reference lists the keys tipbook reads, in the order it writes
+    them, and a key it calls required is one whose absence `tipbook check` refuses."""
+    from tipbook.check import check_content
+    from tipbook.content import KNOWN_KEYS
+    from tipbook.taxonomy import load_taxonomy
+
+    readme = (repo_root / "README.md").read_text(encoding="utf-8")
+    table = readme.split("### Front-matter reference", 1)[1].split("\n\n", 2)[1]
+    rows = [row.split(" | ") for row in table.splitlines() if row.startswith("| `")]
+    assert tuple(row[0].strip("| `") for row in rows) == KNOWN_KEYS
+    required = {row[0].strip("| `") for row in rows if row[2].startswith("yes")}
+    fields = {
+        "title": "A title",
+        "date": "2024-01-02",
+        "slug": "a-title",
+        "themes": "[]",
+        "summary": "A summary.",
+    }
+    assert required == set(fields) - {"themes"}
+    taxonomy = load_taxonomy(repo_root / "content" / "themes.yml")
+    folder = tmp_path / "content" / "tips" / "2024"
+    folder.mkdir(parents=True)
+    path = folder / "2024-01-02-a-title.md"
+    today = dt.date(2024, 6, 1)
+    for left_out in [*required, None]:
+        lines = [f"{key}: {value}" for key, value in fields.items() if key != left_out]
+        path.write_text("---\n" + "\n".join(lines) + "\n---\nBody.\n", encoding="utf-8")
+        errors = [p for p in check_content(tmp_path / "content", taxonomy, today=today).problems
+                  if p.is_error]  # fmt: skip
+        if left_out is None:
+            assert not errors, errors
+        else:
+            assert any(left_out in str(p) for p in errors), (left_out, errors)
