@@ -23,7 +23,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -167,12 +167,14 @@ class StaticIndexJob:
         self.years = sorted(years)
         self.shards = shards
         self.thread = threading.Thread(target=self._run, name="tipbook-pagefind", daemon=True)
+        self.preexec: Callable[[], None] | None = None
 
     def start(self) -> None:
         """Run Pagefind in the background. Called after the build has forked its render
         worker, if it does: forking while a thread runs is unsafe (the child gets a copy of
         locks that thread may hold), so no thread of this job exists before then."""
         if not self.thread.is_alive() and self.thread.ident is None:
+            self.preexec = exec_dies_with_parent()  # resolved here, not in the child
             self.thread.start()
 
     def _run(self) -> None:
@@ -187,7 +189,7 @@ class StaticIndexJob:
                     stderr=subprocess.PIPE,
                     text=True,
                     # Part of the build: a killed build takes it along (issue: any process).
-                    preexec_fn=exec_dies_with_parent,
+                    preexec_fn=self.preexec,
                 )
                 out, err = self.process.communicate(timeout=TIMEOUT)
             except subprocess.TimeoutExpired:

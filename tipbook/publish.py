@@ -27,7 +27,7 @@ import stat
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -280,14 +280,27 @@ def die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def exec_dies_with_parent() -> None:
-    """A `preexec_fn` for the build's helper programs (Pagefind): killed with the build.
+def exec_dies_with_parent() -> Callable[[], None] | None:
+    """A `preexec_fn` for the build's helper programs (Pagefind): killed with the build;
+    None where it cannot be (a killed build then leaves the helper to finish its shard into
+    a scratch folder nobody reads).
 
-    Linux only (`prctl(PR_SET_PDEATHSIG)` survives `exec`); elsewhere a killed build leaves
-    the helper to finish its shard into a scratch folder nobody reads.
+    Linux only (`prctl(PR_SET_PDEATHSIG)` survives `exec`). Everything is looked up here,
+    in the parent: between fork and exec the child only calls `prctl`. Loading a library or
+    importing a module there could wait forever on a lock another thread of the build held
+    at the fork (why Python calls `preexec_fn` unsafe with threads).
     """
     import signal
 
-    if sys.platform.startswith("linux"):
-        with suppress(OSError, AttributeError):
-            ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    kill = int(signal.SIGKILL)
+
+    def arm() -> None:
+        prctl(_PR_SET_PDEATHSIG, kill, 0, 0, 0)
+
+    return arm
