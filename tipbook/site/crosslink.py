@@ -26,7 +26,7 @@ class RelatedMap(Mapping[str, list[str]]):
     ranks a tip in the process that renders its page (see `search.related.RelatedIndex`)."""
 
     def __init__(self, collection: Collection, k: int = RELATED_COUNT) -> None:
-        from search.related import RelatedIndex  # heavy (whoosh's stemmer): import when needed
+        from search.related import RelatedIndex  # import when needed: a plain build never ranks
 
         self._collection = collection
         self._k = k
