@@ -26,7 +26,7 @@ class RelatedMap(Mapping[str, list[str]]):
     ranks a tip in the process that renders its page (see `search.related.RelatedIndex`)."""
 
     def __init__(self, collection: Collection, k: int = RELATED_COUNT) -> None:
-        from search.related import RelatedIndex  # import when needed: a plain build never ranks
+        from search.related import RelatedIndex  # imported when first needed (with its stemmer)
 
         self._collection = collection
         self._k = k
