@@ -17,6 +17,7 @@ import yaml
 
 from tipbook import __version__
 from tipbook.errors import ConfigError, display_path
+from tipbook.yamlsafe import load_yaml
 
 CONFIG_FILE = "tipbook.yml"
 CONFIG_ENV = "TIPBOOK_CONFIG"
@@ -131,7 +132,7 @@ def load_config(path: Path | None = None) -> Config:
         return _resolve(Config(root=Path.cwd().resolve()), Path.cwd().resolve())
     shown = display_path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path.read_text(encoding="utf-8")) or {}
     except OSError as error:
         raise ConfigError(f"{shown}: cannot read the configuration: {error}") from None
     except UnicodeDecodeError:

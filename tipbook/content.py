@@ -24,6 +24,7 @@ from frontmatter.default_handlers import YAMLHandler
 from tipbook import rules
 from tipbook.errors import ContentError, Problem, display_path
 from tipbook.model import Series, Tip, is_valid_slug
+from tipbook.yamlsafe import refuse_aliases
 
 TIPS_DIR = "tips"
 # Front-matter keys in the order they are written; anything else follows, as found.
@@ -58,8 +59,7 @@ class _YAMLHandler(YAMLHandler):
 
     def load(self, fm: str, **kwargs: object) -> Any:
         loader = kwargs.setdefault("Loader", getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        if "*" in fm:
-            refuse_aliases(fm, loader)
+        refuse_aliases(fm, loader)  # tipbook.yamlsafe: every YAML read refuses aliases
         fields = super().load(fm, **kwargs)
         if fields is not None and not isinstance(fields, dict):
             # python-frontmatter would drop a list or a bare word silently ("missing title").
@@ -69,22 +69,6 @@ class _YAMLHandler(YAMLHandler):
 
 class _NotFields(ValueError):
     """Front matter that is valid YAML but not `field: value` lines (a list, a bare word)."""
-
-
-def refuse_aliases(text: str, loader: Any) -> None:
-    """Raise a YAML error at the first alias (`*name`) in `text`.
-
-    A tip's fields never need one, and aliases of aliases make a few lines of YAML stand for
-    billions of values (the "billion laughs"): the safe loader shares them, but whatever
-    walks or prints such a value (a message quoting it) runs for minutes and takes
-    gigabytes. As Ruby's `Psych.safe_load`, tipbook refuses aliases.
-    """
-    for token in yaml.scan(text, Loader=loader):
-        if isinstance(token, yaml.AliasToken):
-            raise yaml.MarkedYAMLError(
-                problem="`*` starts a YAML alias, which tipbook does not allow",
-                problem_mark=token.start_mark,
-            )
 
 
 _FRONT_MATTER = _YAMLHandler()

@@ -21,6 +21,7 @@ import yaml
 
 from tipbook import rules
 from tipbook.errors import ContentError, Problem, display_path
+from tipbook.yamlsafe import load_yaml
 
 THEMES_FILE = "themes.yml"
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -141,7 +142,7 @@ def load_taxonomy(path: Path) -> Taxonomy:
     """Read `themes.yml`; raise one `ContentError` listing every problem in it."""
     shown = display_path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ContentError(
             [

@@ -47,6 +47,7 @@ from tipbook.model import Tip
 from tipbook.site import pages, parallel, sanitize, speedups
 from tipbook.site.collect import Collection, collect_tips
 from tipbook.symlinks import check_content_links
+from tipbook.yamlsafe import refuse_aliases
 
 log = logging.getLogger("mkdocs.plugins.tipbook")
 STATIC_PAGES_DIR = "pages"  # content/pages/*.md: hand-written pages, e.g. the editors' guide
@@ -328,6 +329,8 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
             if skip:
                 # On this page only: MkDocs calls `page.render`, and this one has nothing to.
                 page.render = _render_nothing.__get__(page)  # type: ignore[method-assign]
+        elif tip is None:
+            _refuse_page_aliases(page)
         if self.fast:
             speedups.use_shared_markdown(page)
         return page
@@ -503,3 +506,25 @@ def _static_title(file: File) -> str:
         if line.startswith("# "):
             return sanitize.text(line[2:].strip())
     return sanitize.text(file.name.replace("-", " ").capitalize())
+
+
+def _refuse_page_aliases(page: Page) -> None:
+    """A hand-written page's front matter goes through tipbook.yamlsafe's alias refusal
+    before MkDocs parses it with a loader that expands them (a 74 KB page of aliases took
+    1.2 GB and wrote a 287 MB search index)."""
+    import yaml
+    from mkdocs.utils.meta import YAML_RE
+
+    source = page.file.content_string
+    page.file.content_string = source  # read once: MkDocs reads this copy
+    match = YAML_RE.match(source)
+    if match is None:
+        return
+    try:
+        refuse_aliases(match.group(1))
+    except yaml.MarkedYAMLError as error:
+        line = error.problem_mark.line + 2 if error.problem_mark else 1  # after the `---`
+        where = display_path(Path(page.file.abs_src_path or page.file.src_uri))
+        raise PluginError(f"{where}:{line}: {error.problem}: write the value out instead") from None
+    except yaml.YAMLError:
+        return  # MkDocs reads a broken front matter as none, as before
