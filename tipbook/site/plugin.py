@@ -24,8 +24,9 @@ where `speedups.active()` says they may; otherwise the build is MkDocs' own.
 from __future__ import annotations
 
 import logging
+import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -165,6 +166,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         if unpublished:
             raise PluginError("\n".join(unpublished))
 
+        _drop_unused_media(files, collection.tips, tb.content_dir)
         static_pages: list[tuple[str, str]] = []
         for file in list(files):
             uri = file.src_uri
@@ -528,3 +530,18 @@ def _refuse_page_aliases(page: Page) -> None:
         raise PluginError(f"{where}:{line}: {error.problem}: write the value out instead") from None
     except yaml.YAMLError:
         return  # MkDocs reads a broken front matter as none, as before
+
+
+_MEDIA_REFERENCE = re.compile(r"(?:^|[/(\s\"'])media/([^)\s\"'<>#?]+)")
+
+
+def _drop_unused_media(files: Files, tips: Iterable[Tip], content_dir: Path) -> None:
+    """Only images a published tip (or a hand-written page) uses are published: one that
+    only a draft or a future tip names stays out of `site/media/` until that tip is out."""
+    used = {name for tip in tips for name in _MEDIA_REFERENCE.findall(tip.body)}
+    pages_dir = content_dir / STATIC_PAGES_DIR
+    for page in pages_dir.glob("**/*.md") if pages_dir.is_dir() else ():
+        used.update(_MEDIA_REFERENCE.findall(page.read_text(encoding="utf-8", errors="replace")))
+    for file in list(files):
+        if file.src_uri.startswith("media/") and file.src_uri.removeprefix("media/") not in used:
+            files.remove(file)

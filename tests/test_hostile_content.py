@@ -1,7 +1,7 @@
-"""YAML aliases are refused in every file tipbook reads (tipbook.yamlsafe): a tip's front
-matter, `themes.yml`, `tipbook.yml` and a hand-written page. A flat list of aliases to one
-long string (74 KB) took 1.2 GB and wrote a 287 MB search index; now it is one message
-naming the file, with memory bounded."""
+"""What content can do to a build: YAML aliases are refused in every file tipbook reads
+(tipbook.yamlsafe): a tip's front matter, `themes.yml`, `tipbook.yml` and a hand-written
+page (a 74 KB page of aliases took 1.2 GB and wrote a 287 MB search index; now it is one
+message naming the file, with memory bounded); and an image only a draft uses stays out."""
 
 from __future__ import annotations
 
@@ -75,3 +75,27 @@ def test_a_page_of_aliases_fails_the_build_with_memory_bounded(tmp_path: Path) -
     assert peak <= MAX_PEAK_MB, f"peak {peak:.0f} MB"
     index = tmp_path / "site" / "search" / "search_index.json"
     assert not index.exists() or index.stat().st_size < 5_000_000
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(32)
+
+
+def test_only_images_a_published_tip_uses_are_published(tmp_path: Path) -> None:
+    from site_corpus import site_config
+
+    from tipbook.site import build_site
+
+    content = tmp_path / "content"
+    write_corpus(content)
+    (content / "media").mkdir()
+    for name in ("used-1a2b.png", "draft-3c4d.png", "future-5e6f.png"):
+        (content / "media" / name).write_bytes(PNG)
+    for words, name in (
+        ("xylophone", "draft-3c4d.png"),
+        ("nebula", "future-5e6f.png"),
+        ("marmalade", "used-1a2b.png"),
+    ):
+        tip = next(p for p in content.glob("tips/*/*.md") if words in p.read_text("utf-8"))
+        tip.write_text(tip.read_text("utf-8") + f"\n![a picture](../../media/{name})\n", "utf-8")
+    site = build_site(site_config(tmp_path)).site_dir
+    assert sorted(p.name for p in (site / "media").iterdir()) == ["used-1a2b.png"]
