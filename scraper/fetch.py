@@ -184,7 +184,84 @@ class _HostState:
     robots_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-class Fetcher:
+class _HostRules:
+    """Per host: the address policy and robots.txt, each settled once per run (a part of
+    `Fetcher`, kept apart for its size)."""
+
+    settings: FetchSettings
+    _hosts: dict[str, _HostState]
+    _hosts_lock: threading.Lock
+    _verdicts: dict[str, str | None]
+    _local_site: bool
+
+    def _address_problem(self, url: str) -> str | None:
+        """`address_problem` once per host and run (a name is resolved once, not per URL)."""
+        key = origin(url)
+        with self._hosts_lock:
+            if key not in self._verdicts:
+                self._verdicts[key] = address_problem(url, allow_private=self._local_site)
+            return self._verdicts[key]
+
+    def _fetch_one(self, url: str, max_bytes: int | None = None) -> Response:
+        raise NotImplementedError  # Fetcher's
+
+    def _host(self, url: str) -> _HostState:
+        key = origin(url)
+        with self._hosts_lock:
+            return self._hosts.setdefault(key, _HostState())
+
+    def _check_robots(self, original: str, url: str) -> None:
+        state = self._host(url)
+        with state.robots_lock:
+            if not state.robots_loaded:
+                self._load_robots(url, state)
+                state.robots_loaded = True
+        if state.robots_error:
+            raise FetchError(original, state.robots_error, transient=True)
+        if state.robots is not None and not state.robots.can_fetch(url, self._agent_token):
+            raise FetchError(original, "disallowed by robots.txt; not fetched", disallowed=True)
+
+    def sitemaps(self, url: str) -> list[str]:
+        """The `Sitemap:` URLs of the robots.txt of `url`'s host (read once per host)."""
+        try:
+            self._check_robots(url, url)
+        except FetchError:
+            return []
+        robots = self._host(url).robots
+        return list(robots.sitemaps) if robots is not None else []
+
+    @property
+    def _agent_token(self) -> str:
+        return self.settings.user_agent.split("/")[0].split()[0] or "tipbook"
+
+    def _load_robots(self, url: str, state: _HostState) -> None:
+        robots_url = origin(url) + "/robots.txt"
+        try:
+            response = self._fetch_one(robots_url)
+        except FetchError as error:
+            if error.status is not None and error.status >= 500:
+                state.robots_error = (
+                    f"{robots_url} answered HTTP {error.status}: not crawling the host "
+                    "until it answers (RFC 9309)"
+                )
+                return
+            if error.transient:
+                # The host is down or overloaded: every URL on it would fail the same way,
+                # after the same retries. Say so once per URL, without asking again.
+                state.robots_error = error.reason
+                return
+            raise FetchError(url, error.reason, error.status, error.transient) from None
+        if 400 <= response.status < 500:
+            return  # no robots.txt: everything is allowed
+        if response.status >= 300:
+            return
+        state.robots = Protego.parse(response.text)
+        delay = state.robots.crawl_delay(self._agent_token)
+        if delay:
+            state.crawl_delay = float(delay)
+
+
+class Fetcher(_HostRules):
     """Fetch pages of the allowed hosts politely; see the module docstring for the rules."""
 
     def __init__(
@@ -277,14 +354,6 @@ class Fetcher:
     def close(self) -> None:
         self._client.close()
 
-    def _address_problem(self, url: str) -> str | None:
-        """`address_problem` once per host and run (a name is resolved once, not per URL)."""
-        key = origin(url)
-        with self._hosts_lock:
-            if key not in self._verdicts:
-                self._verdicts[key] = address_problem(url, allow_private=self._local_site)
-            return self._verdicts[key]
-
     def __enter__(self) -> Fetcher:
         return self
 
@@ -317,63 +386,6 @@ class Fetcher:
     def request_count(self) -> int:
         with self._log_lock:
             return len(self.log)
-
-    # -- robots.txt -----------------------------------------------------------------------
-
-    def _host(self, url: str) -> _HostState:
-        key = origin(url)
-        with self._hosts_lock:
-            return self._hosts.setdefault(key, _HostState())
-
-    def _check_robots(self, original: str, url: str) -> None:
-        state = self._host(url)
-        with state.robots_lock:
-            if not state.robots_loaded:
-                self._load_robots(url, state)
-                state.robots_loaded = True
-        if state.robots_error:
-            raise FetchError(original, state.robots_error, transient=True)
-        if state.robots is not None and not state.robots.can_fetch(url, self._agent_token):
-            raise FetchError(original, "disallowed by robots.txt; not fetched", disallowed=True)
-
-    def sitemaps(self, url: str) -> list[str]:
-        """The `Sitemap:` URLs of the robots.txt of `url`'s host (read once per host)."""
-        try:
-            self._check_robots(url, url)
-        except FetchError:
-            return []
-        robots = self._host(url).robots
-        return list(robots.sitemaps) if robots is not None else []
-
-    @property
-    def _agent_token(self) -> str:
-        return self.settings.user_agent.split("/")[0].split()[0] or "tipbook"
-
-    def _load_robots(self, url: str, state: _HostState) -> None:
-        robots_url = origin(url) + "/robots.txt"
-        try:
-            response = self._fetch_one(robots_url)
-        except FetchError as error:
-            if error.status is not None and error.status >= 500:
-                state.robots_error = (
-                    f"{robots_url} answered HTTP {error.status}: not crawling the host "
-                    "until it answers (RFC 9309)"
-                )
-                return
-            if error.transient:
-                # The host is down or overloaded: every URL on it would fail the same way,
-                # after the same retries. Say so once per URL, without asking again.
-                state.robots_error = error.reason
-                return
-            raise FetchError(url, error.reason, error.status, error.transient) from None
-        if 400 <= response.status < 500:
-            return  # no robots.txt: everything is allowed
-        if response.status >= 300:
-            return
-        state.robots = Protego.parse(response.text)
-        delay = state.robots.crawl_delay(self._agent_token)
-        if delay:
-            state.crawl_delay = float(delay)
 
     # -- one URL, with cache and retries ------------------------------------------------
 
