@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from bs4 import BeautifulSoup
 
 from scraper.discover import (
+    ArchiveEntry,
     is_archive,
     is_web_url,
     parse_archive,
@@ -38,10 +39,12 @@ class Discovery(RunBase):
         pages = 0
         may_stop = not self.full and self.state.complete(start)
         self.state.mark(start, False)
+        door_read: bool | None = None  # what the door said, once it was read
         while page_url and page_url not in visited:
             if options.max_pages and pages >= options.max_pages:
                 self.report.notes.append(f"{start}: stopped after {pages} pages (--max-pages)")
-                self._door_used(start, "html", False)
+                if door_read is None:
+                    self._door_used(start, "html", False)
                 return False
             visited.add(page_url)
             try:
@@ -58,28 +61,18 @@ class Discovery(RunBase):
             self.report.archive_pages += 1
             self.progress("page", page_url, self.report.archive_pages, None)
             listing = parse_archive(response.text, response.final_url, soup)
-            all_known = bool(listing.entries)
-            for entry in listing.entries:
-                if not self.fetcher.is_allowed_host(entry.url):
-                    self._skip(entry.url, "on another host; not followed", "link")
-                    continue
-                target = self.fetcher.cached_target(entry.url)
-                # A tip met earlier in this run is as good as known: the widget repeats the
-                # newest tips on every page, and must not keep the walk going.
-                seen = url_key(target) in self.jobs or self.existing.knows(target)
-                job = self._job(target)
-                job.title = job.title or entry.title
-                if entry.excerpt and (not job.excerpt or entry.from_widget):
-                    job.excerpt = entry.excerpt
-                job.tags += [t for t in entry.tags if t not in job.tags]
-                job.archives.add(start)
-                if not seen:
-                    all_known = False
+            all_known, lacking = self._take_entries(start, listing.entries)
+            if door_read is not None and (pages > 1 and not lacking or not listing.next_url):
+                return door_read  # the door listed every post of this archive page
             # Before any door: a first page of known tips means nothing new (weekly re-runs).
             if pages == 1 and self.via != "html" and not (may_stop and all_known):
-                through_door = self._read_doors(start, response.final_url, soup, may_stop)
-                if through_door is not None:
-                    return through_door
+                door_read = self._read_doors(start, response.final_url, soup, may_stop)
+                if door_read is not None and (
+                    self.archive_doors[start][0] != "rest" or not listing.next_url
+                ):
+                    return door_read
+                # The REST API lacks posts the archive lists (deleted from REST, private,
+                # a plugin's filter): its pages are walked on while they list such posts.
             if may_stop and all_known:
                 if start not in self.archive_doors:
                     last = self.sitemap_state.doors.get(url_key(start), "")
@@ -94,8 +87,32 @@ class Discovery(RunBase):
                 self._skip(page_url, "next page is on another host; not followed", "link")
                 self._door_used(start, "html", False)
                 return False
+        if door_read is not None:
+            return door_read
         self._door_used(start, "html", True)
         return True
+
+    def _take_entries(self, start: str, entries: list[ArchiveEntry]) -> tuple[bool, bool]:
+        """Jobs for an archive page's entries: (all of them known, some new to this run)."""
+        all_known, lacking = bool(entries), False
+        for entry in entries:
+            if not self.fetcher.is_allowed_host(entry.url):
+                self._skip(entry.url, "on another host; not followed", "link")
+                continue
+            target = self.fetcher.cached_target(entry.url)
+            lacking = lacking or url_key(target) not in self.jobs
+            # A tip met earlier in this run is as good as known: the widget repeats the
+            # newest tips on every page, and must not keep the walk going.
+            seen = url_key(target) in self.jobs or self.existing.knows(target)
+            job = self._job(target)
+            job.title = job.title or entry.title
+            if entry.excerpt and (not job.excerpt or entry.from_widget):
+                job.excerpt = entry.excerpt
+            job.tags += [t for t in entry.tags if t not in job.tags]
+            job.archives.add(start)
+            if not seen:
+                all_known = False
+        return all_known, lacking
 
     def _door_used(self, start: str, door: str, exhausted: bool) -> None:
         self.archive_doors[start] = (door, exhausted)
