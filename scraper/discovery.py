@@ -37,6 +37,8 @@ class Discovery(RunBase):
         page_url: str | None = start
         visited: set[str] = set()
         pages = 0
+        if not self._cache_has_door(start):
+            return False
         may_stop = not self.full and self.state.complete(start)
         self.state.mark(start, False)
         door_read: bool | None = None  # what the door said, once it was read
@@ -68,7 +70,7 @@ class Discovery(RunBase):
             if pages == 1 and self.via != "html" and not (may_stop and all_known):
                 door_read = self._read_doors(start, response.final_url, soup, may_stop)
                 if door_read is not None and (
-                    self.archive_doors[start][0] != "rest" or not listing.next_url
+                    self.archive_doors.get(start, ("",))[0] != "rest" or not listing.next_url
                 ):
                     return door_read
                 # The REST API lacks posts the archive lists (deleted from REST, private,
@@ -91,6 +93,19 @@ class Discovery(RunBase):
             return door_read
         self._door_used(start, "html", True)
         return True
+
+    def _cache_has_door(self, start: str) -> bool:
+        """Offline, a forced door can only be read if the run that filled the cache used it:
+        one failure naming the door that did, instead of a "not in the cache" per page."""
+        last = self.sitemap_state.doors.get(url_key(start), "")
+        if not self.options.offline or self.via in ("auto", last) or not last:
+            return True
+        reason = (
+            f"--offline --via {self.via}: the cache holds this archive as read through the "
+            f"{last} door: use --via {last} (or auto), or run without --offline"
+        )
+        self.report.failures.append(PageProblem(start, reason, "archive"))
+        return False
 
     def _take_entries(self, start: str, entries: list[ArchiveEntry]) -> tuple[bool, bool]:
         """Jobs for an archive page's entries: (all of them known, some new to this run)."""

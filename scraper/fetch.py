@@ -393,7 +393,10 @@ class Fetcher(_HostRules):
         cached = self.cache.load(url) if self.cache else None
         if self.offline:
             if cached is None:
-                raise FetchError(url, "not in the cache: run once without --offline")
+                raise FetchError(
+                    url,
+                    "not in the cache (no earlier run fetched it): run without --offline",
+                )
             return self._from_cache(url, *cached)
         conditional: dict[str, str] = {}
         if cached and cached[0].get("status") == 200:

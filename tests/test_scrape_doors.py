@@ -542,3 +542,24 @@ def test_the_rest_door_walks_the_archive_for_posts_rest_lacks(
     assert by_rest.keys() == by_html.keys()
     vias = [tip.via for tip in by_rest.values()]
     assert vias.count("rest") <= 3 and vias.count("html") > 0
+
+
+@pytest.mark.parametrize("via", ["rest", "feed", "html"])
+def test_offline_works_after_any_door(mirror_site: MirrorSite, tmp_path: Path, via: str) -> None:
+    """`--offline` re-reads from the cache whatever door the run before went through."""
+    first, tips = scrape_into(mirror_site, tmp_path, via)
+    assert first.ok, first.failures
+    mirror_site.server.clear_log()
+    again = scrape_mirror(mirror_site, tmp_path / "content", tmp_path / "cache", offline=True)
+    assert again.ok, again.failures
+    assert mirror_site.server.paths() == []
+    assert tips_in(tmp_path / "content") == tips
+    # Forcing another door than the one the cache was filled through: one clear failure
+    # per archive naming the door to use, and nothing lost.
+    other = "html" if via != "html" else "feed"
+    forced = scrape_mirror(
+        mirror_site, tmp_path / "content", tmp_path / "cache", offline=True, via=other
+    )
+    archives = [f for f in forced.failures if f.stage == "archive"]
+    assert archives and all(f"use --via {via}" in f.reason for f in archives), archives
+    assert tips_in(tmp_path / "content") == tips
