@@ -14,7 +14,7 @@ import pytest
 from site_corpus import REPO_ROOT, write_corpus
 
 from tipbook.config import load_config
-from tipbook.errors import ConfigError, ContentError
+from tipbook.errors import ConfigError, ContentError, TipbookError
 from tipbook.taxonomy import load_taxonomy
 
 MAX_PEAK_MB = 400
@@ -99,3 +99,22 @@ def test_only_images_a_published_tip_uses_are_published(tmp_path: Path) -> None:
         tip.write_text(tip.read_text("utf-8") + f"\n![a picture](../../media/{name})\n", "utf-8")
     site = build_site(site_config(tmp_path)).site_dir
     assert sorted(p.name for p in (site / "media").iterdir()) == ["used-1a2b.png"]
+
+
+def test_a_search_index_over_its_bound_stops_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every visitor downloads Material's search index: one over the bound (here lowered to
+    what the corpus's editors' page alone exceeds) stops the build, naming the page."""
+    from site_corpus import site_config
+
+    from tipbook.site import build_site, plugin
+
+    write_corpus(tmp_path / "content")
+    pages = tmp_path / "content" / "pages"
+    pages.mkdir()
+    (pages / "long.md").write_text("# Long\n\n" + "word " * 4000 + "\n", "utf-8")
+    monkeypatch.setattr(plugin, "MAX_SEARCH_INDEX_CHARS", 15_000)
+    with pytest.raises(TipbookError, match=r"search index would hold .*/pages/long/"):
+        build_site(site_config(tmp_path))
+    assert not (tmp_path / "site").exists()

@@ -258,6 +258,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         entries = speedups.search_entries(config)
         if entries is not None:
             sanitize.search_entries(entries)
+            _bound_search_index(entries)
         self._finish_static_search(Path(config.site_dir))
 
     def _start_static_search(self, files: Files) -> None:
@@ -545,3 +546,24 @@ def _drop_unused_media(files: Files, tips: Iterable[Tip], content_dir: Path) -> 
     for file in list(files):
         if file.src_uri.startswith("media/") and file.src_uri.removeprefix("media/") not in used:
             files.remove(file)
+
+
+# Material's search index holds the hand-written and generated pages (the tips are searched
+# through tipbook's own engine): a few hundred KB. Every visitor downloads it, so a page
+# that would swell it (287 MB from 74 KB of YAML aliases) stops the build instead.
+MAX_SEARCH_INDEX_CHARS = 20_000_000
+
+
+def _bound_search_index(entries: Iterable[Mapping[str, Any]]) -> None:
+    sizes: dict[str, int] = {}
+    for entry in entries:
+        page = str(entry.get("location", "")).split("#")[0]
+        size = sum(len(str(entry.get(key, ""))) for key in ("title", "text", "tags"))
+        sizes[page] = sizes.get(page, 0) + size
+    if sum(sizes.values()) > MAX_SEARCH_INDEX_CHARS:
+        biggest = max(sizes, key=lambda page: sizes[page])
+        raise PluginError(
+            f"the search index would hold {sum(sizes.values()):,} characters, over the "
+            f"{MAX_SEARCH_INDEX_CHARS:,} every visitor may download; the biggest page is "
+            f"/{biggest} ({sizes[biggest]:,}): shorten it"
+        )
