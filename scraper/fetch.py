@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
-import ipaddress
 import json
 import re
 import threading
@@ -32,6 +31,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 from protego import Protego
 
+from scraper.netsafe import ACCEPT_ENCODING, UnsafeBody, address_problem, read_bounded
 from tipbook.files import write_bytes_atomic
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
@@ -57,6 +57,10 @@ class FetchSettings:
     max_image_bytes: int = 2_000_000  # a bigger image is left out of its tip
     max_retry_after: float = 60.0  # never wait longer than this for a Retry-After
     backoff: float = 1.0  # first retry waits this long, then twice as long each time
+    deadline: float = 60.0  # a whole response (headers and body) never takes longer
+    # None: local and private addresses are fetched only when a start URL is on one (a
+    # mirror on this machine or network, on purpose); True / False decide it.
+    allow_private: bool | None = None
 
 
 @dataclass
@@ -128,15 +132,9 @@ def decode_html(content: bytes, content_type: str | None) -> str:
 
 
 def is_local_address(url: str) -> bool:
-    """True for `localhost` and loopback, private, link-local or reserved IP addresses."""
-    host = (urlsplit(url).hostname or "").rstrip(".").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        return False  # a name: not resolved here
-    return not address.is_global
+    """True for `localhost` and loopback, private, link-local or reserved IP addresses,
+    in any spelling (`127.1`, `0x7f000001`); names are not resolved here."""
+    return address_problem(url, allow_private=False, resolve=False) is not None
 
 
 def origin(url: str) -> str:
@@ -186,7 +184,84 @@ class _HostState:
     robots_lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-class Fetcher:
+class _HostRules:
+    """Per host: the address policy and robots.txt, each settled once per run (a part of
+    `Fetcher`, kept apart for its size)."""
+
+    settings: FetchSettings
+    _hosts: dict[str, _HostState]
+    _hosts_lock: threading.Lock
+    _verdicts: dict[str, str | None]
+    _local_site: bool
+
+    def _address_problem(self, url: str) -> str | None:
+        """`address_problem` once per host and run (a name is resolved once, not per URL)."""
+        key = origin(url)
+        with self._hosts_lock:
+            if key not in self._verdicts:
+                self._verdicts[key] = address_problem(url, allow_private=self._local_site)
+            return self._verdicts[key]
+
+    def _fetch_one(self, url: str, max_bytes: int | None = None) -> Response:
+        raise NotImplementedError  # Fetcher's
+
+    def _host(self, url: str) -> _HostState:
+        key = origin(url)
+        with self._hosts_lock:
+            return self._hosts.setdefault(key, _HostState())
+
+    def _check_robots(self, original: str, url: str) -> None:
+        state = self._host(url)
+        with state.robots_lock:
+            if not state.robots_loaded:
+                self._load_robots(url, state)
+                state.robots_loaded = True
+        if state.robots_error:
+            raise FetchError(original, state.robots_error, transient=True)
+        if state.robots is not None and not state.robots.can_fetch(url, self._agent_token):
+            raise FetchError(original, "disallowed by robots.txt; not fetched", disallowed=True)
+
+    def sitemaps(self, url: str) -> list[str]:
+        """The `Sitemap:` URLs of the robots.txt of `url`'s host (read once per host)."""
+        try:
+            self._check_robots(url, url)
+        except FetchError:
+            return []
+        robots = self._host(url).robots
+        return list(robots.sitemaps) if robots is not None else []
+
+    @property
+    def _agent_token(self) -> str:
+        return self.settings.user_agent.split("/")[0].split()[0] or "tipbook"
+
+    def _load_robots(self, url: str, state: _HostState) -> None:
+        robots_url = origin(url) + "/robots.txt"
+        try:
+            response = self._fetch_one(robots_url)
+        except FetchError as error:
+            if error.status is not None and error.status >= 500:
+                state.robots_error = (
+                    f"{robots_url} answered HTTP {error.status}: not crawling the host "
+                    "until it answers (RFC 9309)"
+                )
+                return
+            if error.transient:
+                # The host is down or overloaded: every URL on it would fail the same way,
+                # after the same retries. Say so once per URL, without asking again.
+                state.robots_error = error.reason
+                return
+            raise FetchError(url, error.reason, error.status, error.transient) from None
+        if 400 <= response.status < 500:
+            return  # no robots.txt: everything is allowed
+        if response.status >= 300:
+            return
+        state.robots = Protego.parse(response.text)
+        delay = state.robots.crawl_delay(self._agent_token)
+        if delay:
+            state.crawl_delay = float(delay)
+
+
+class Fetcher(_HostRules):
     """Fetch pages of the allowed hosts politely; see the module docstring for the rules."""
 
     def __init__(
@@ -204,7 +279,11 @@ class Fetcher:
         self.allowed_origins = {o.lower() for o in (allowed_origins or set())}
         # Scraping a site on this machine or network (a mirror): its neighbours may serve
         # its images too; for any other site, a post does not get to name them.
-        self._local_site = any(is_local_address(o) for o in self.allowed_origins)
+        self._local_site = (
+            settings.allow_private
+            if settings.allow_private is not None
+            else any(is_local_address(o) for o in self.allowed_origins)
+        )
         self.cache = HttpCache(cache_dir) if cache_dir else None
         self.offline = offline
         if offline and self.cache is None:
@@ -213,9 +292,14 @@ class Fetcher:
         self._clock = clock
         self._hosts: dict[str, _HostState] = {}
         self._hosts_lock = threading.Lock()
+        self._verdicts: dict[str, str | None] = {}
         self._slots = threading.BoundedSemaphore(max(1, settings.concurrency))
         self._client = httpx.Client(
-            headers={"User-Agent": settings.user_agent, "Accept": "text/html,*/*;q=0.5"},
+            headers={
+                "User-Agent": settings.user_agent,
+                "Accept": "text/html,*/*;q=0.5",
+                "Accept-Encoding": ACCEPT_ENCODING,  # decoded by scraper.netsafe, bounded
+            },
             timeout=settings.timeout,
             follow_redirects=False,  # each hop is checked against the host and robots rules
             transport=transport,
@@ -241,12 +325,11 @@ class Fetcher:
                 raise FetchError(
                     url, f"{where} another host ({origin(current)}); not fetched", disallowed=True
                 )
-            if not self._local_site and is_local_address(current):
-                # A router, a cloud metadata service: not requested on a post's say-so.
+            # A router, a cloud metadata service: not requested on a post's say-so.
+            problem = self._address_problem(current)
+            if problem is not None:
                 raise FetchError(
-                    url,
-                    f"{where} a local or private network address ({origin(current)}); not fetched",
-                    disallowed=True,
+                    url, f"{where} {problem} ({origin(current)}); not fetched", disallowed=True
                 )
             self._check_robots(url, current)
             response = self._fetch_one(current, max_bytes)
@@ -304,70 +387,16 @@ class Fetcher:
         with self._log_lock:
             return len(self.log)
 
-    # -- robots.txt -----------------------------------------------------------------------
-
-    def _host(self, url: str) -> _HostState:
-        key = origin(url)
-        with self._hosts_lock:
-            return self._hosts.setdefault(key, _HostState())
-
-    def _check_robots(self, original: str, url: str) -> None:
-        state = self._host(url)
-        with state.robots_lock:
-            if not state.robots_loaded:
-                self._load_robots(url, state)
-                state.robots_loaded = True
-        if state.robots_error:
-            raise FetchError(original, state.robots_error, transient=True)
-        if state.robots is not None and not state.robots.can_fetch(url, self._agent_token):
-            raise FetchError(original, "disallowed by robots.txt; not fetched", disallowed=True)
-
-    def sitemaps(self, url: str) -> list[str]:
-        """The `Sitemap:` URLs of the robots.txt of `url`'s host (read once per host)."""
-        try:
-            self._check_robots(url, url)
-        except FetchError:
-            return []
-        robots = self._host(url).robots
-        return list(robots.sitemaps) if robots is not None else []
-
-    @property
-    def _agent_token(self) -> str:
-        return self.settings.user_agent.split("/")[0].split()[0] or "tipbook"
-
-    def _load_robots(self, url: str, state: _HostState) -> None:
-        robots_url = origin(url) + "/robots.txt"
-        try:
-            response = self._fetch_one(robots_url)
-        except FetchError as error:
-            if error.status is not None and error.status >= 500:
-                state.robots_error = (
-                    f"{robots_url} answered HTTP {error.status}: not crawling the host "
-                    "until it answers (RFC 9309)"
-                )
-                return
-            if error.transient:
-                # The host is down or overloaded: every URL on it would fail the same way,
-                # after the same retries. Say so once per URL, without asking again.
-                state.robots_error = error.reason
-                return
-            raise FetchError(url, error.reason, error.status, error.transient) from None
-        if 400 <= response.status < 500:
-            return  # no robots.txt: everything is allowed
-        if response.status >= 300:
-            return
-        state.robots = Protego.parse(response.text)
-        delay = state.robots.crawl_delay(self._agent_token)
-        if delay:
-            state.crawl_delay = float(delay)
-
     # -- one URL, with cache and retries ------------------------------------------------
 
     def _fetch_one(self, url: str, max_bytes: int | None = None) -> Response:
         cached = self.cache.load(url) if self.cache else None
         if self.offline:
             if cached is None:
-                raise FetchError(url, "not in the cache: run once without --offline")
+                raise FetchError(
+                    url,
+                    "not in the cache (no earlier run fetched it): run without --offline",
+                )
             return self._from_cache(url, *cached)
         conditional: dict[str, str] = {}
         if cached and cached[0].get("status") == 200:
@@ -440,32 +469,34 @@ class Fetcher:
     ) -> Response:
         with self._slots:
             self._wait_turn(url)
+            deadline = time.monotonic() + self.settings.deadline
             status = 0
             try:
                 with self._client.stream("GET", url, headers=extra_headers) as response:
                     status = response.status_code
-                    content = self._read_capped(url, response, max_bytes)
+                    content = self._read_capped(url, response, deadline, max_bytes)
                     headers = {k.lower(): v for k, v in response.headers.items()}
+            except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError, UnicodeError):
+                # A post's `<img src="http://1.2.3.999/">` or a bad international name.
+                raise FetchError(url, "not a valid address; not fetched") from None
             finally:
                 with self._log_lock:
                     self.log.append((url, status))
         return Response(url, url, status, content, headers)
 
     def _read_capped(
-        self, url: str, response: httpx.Response, max_bytes: int | None = None
+        self, url: str, response: httpx.Response, deadline: float, max_bytes: int | None = None
     ) -> bytes:
         limit = min(self.settings.max_bytes, max_bytes or self.settings.max_bytes)
         declared = response.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
             raise FetchError(url, f"response of {int(declared):,} bytes is over the {limit:,} cap")
-        chunks: list[bytes] = []
-        size = 0
-        for chunk in response.iter_bytes():
-            size += len(chunk)
-            if size > limit:
-                raise FetchError(url, f"response is over the {limit:,}-byte cap; not read further")
-            chunks.append(chunk)
-        return b"".join(chunks)
+        try:
+            return read_bounded(
+                response.iter_raw(), response.headers.get("content-encoding"), limit, deadline
+            )
+        except UnsafeBody as error:
+            raise FetchError(url, str(error)) from None
 
     def _wait_turn(self, url: str) -> None:
         """Keep `delay` seconds (or the robots.txt Crawl-delay) between requests to a host."""

@@ -141,6 +141,10 @@ def write_tip(
         # The full post was had before; an excerpt now (the page vanished) must not replace it.
         return Outcome.UNCHANGED, old_path
     tip.draft = tip.draft or old.draft
+    if old.themes and not force:
+        # A re-scrape never moves a tip: the chapters it was filed in stay (a changed tag
+        # or a better-scoring word would otherwise move it under its readers' feet).
+        tip.themes = list(old.themes)
     tip.extra = {**old.extra, **tip.extra}
     tip.scrape_hash = scrape_fingerprint(tip)
     path, changed = save_tip(content_dir, tip)

@@ -105,7 +105,7 @@ def test_no_404_while_the_site_is_rebuilt(
 def test_idle_connections_are_closed(served: tuple[SiteServer, Path]) -> None:
     server, _ = served
     server.idle_timeout = 0.5
-    for opening in (b"", b"GET / HTTP/1.1\r\nHost: x"):  # silent, and a request never ended
+    for opening in (b"", b"GET / HTTP/1.1\r\nHost: 127.0.0.1"):  # silent, and a request never ended
         with socket.create_connection(("127.0.0.1", server.server_address[1])) as client:
             client.sendall(opening)
             client.settimeout(10)
@@ -122,7 +122,7 @@ def test_a_client_trickling_its_headers_is_closed_at_the_head_deadline(
     server, _ = served
     server.idle_timeout, server.head_deadline = 5.0, 1.0
     with socket.create_connection(("127.0.0.1", server.server_address[1])) as client:
-        client.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")
+        client.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
         started = time.monotonic()
         with pytest.raises(OSError):
             while time.monotonic() - started < 10:
@@ -146,7 +146,7 @@ def test_a_client_that_hangs_up_is_no_traceback(
     (root / "site" / "big.bin").write_bytes(os.urandom(1 << 24))  # more than socket buffers
     for _ in range(3):
         client = socket.create_connection(("127.0.0.1", server.server_address[1]))
-        client.sendall(b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+        client.sendall(b"GET /big.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
         client.recv(4096)
         # Close with a reset (SO_LINGER 0), as a browser tab closed mid-download does.
         client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

@@ -102,7 +102,7 @@ def test_a_failed_page_exits_1_and_the_rest_is_written(
 def test_offline_with_an_empty_cache_fails_clearly(mirror_site: MirrorSite, project: Path) -> None:
     code, output = run(project, mirror_site.url("/tag/caring/"), "--offline")
     assert code == 1
-    assert "not in the cache: run once without --offline" in output
+    assert "not in the cache (no earlier run fetched it): run without --offline" in output
     assert mirror_site.server.requests == []
 
 

@@ -388,3 +388,28 @@ def test_a_post_nested_thousands_deep_keeps_its_text(
     assert report.ok, report.failures
     (tip,) = tips
     assert "Let the customer finish" in tip.body and "The deep advice: listen." in tip.body
+
+
+def test_a_rescrape_keeps_a_tips_themes(site: HostileSite, tmp_path: Path) -> None:
+    """The README promises a re-scrape never moves a tip: the site dropping its tag (or the
+    text changing) keeps the chapters the tip was filed in; the text itself is updated."""
+    site.json("/wp-json/wp/v2/posts", [post(1)])
+    _report, [first] = run(site, tmp_path)
+    assert "empathy" in first.themes
+    changed = post(1, tags=[], content={"rendered": "<p>Post 1 now says: smile and wave.</p>"})
+    site.json("/wp-json/wp/v2/posts", [changed])
+    content = tmp_path / "content"
+    scrape(
+        ScrapeOptions(
+            urls=[site.base + ARCHIVE],
+            content_dir=content,
+            themes_file=content / "themes.yml",
+            settings=fetch_settings(retries=0),
+            cache_dir=tmp_path / "cache",
+            via="rest",
+            full=True,
+        )
+    )
+    [again] = [load_tip(path) for path in iter_tip_files(content)]
+    assert "smile and wave" in again.body
+    assert again.themes == first.themes

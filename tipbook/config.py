@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 import yaml
 
 from tipbook import __version__
-from tipbook.content import load_yaml, yaml_error_line
 from tipbook.errors import ConfigError, display_path
 from tipbook.taxonomy import THEMES_FILE
+from tipbook.yamlsafe import load_yaml, yaml_error_line
 
 CONFIG_FILE = "tipbook.yml"
 CONFIG_ENV = "TIPBOOK_CONFIG"

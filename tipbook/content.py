@@ -21,6 +21,7 @@ from tipbook import rules
 from tipbook.errors import ContentError, Problem, display_path
 from tipbook.files import NOT_A_FILE, read_file, write_text_atomic
 from tipbook.model import TIPS_DIR, Series, Tip, is_valid_slug
+from tipbook.yamlsafe import refuse_aliases
 
 # Front-matter keys in the order they are written; anything else follows, as found.
 KNOWN_KEYS = (
@@ -54,8 +55,7 @@ class _YAMLHandler(YAMLHandler):
 
     def load(self, fm: str, **kwargs: object) -> Any:
         loader = kwargs.setdefault("Loader", getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        if "*" in fm:
-            refuse_aliases(fm, loader)
+        refuse_aliases(fm, loader)  # tipbook.yamlsafe: every YAML read refuses aliases
         fields = super().load(fm, **kwargs)
         if fields is not None and not isinstance(fields, dict):
             # python-frontmatter would drop a list or a bare word silently ("missing title").
@@ -67,36 +67,7 @@ class _NotFields(ValueError):
     """Front matter that is valid YAML but not `field: value` lines (a list, a bare word)."""
 
 
-def refuse_aliases(text: str, loader: Any) -> None:
-    """Raise a YAML error at the first alias (`*name`) in `text`.
-
-    A tip's fields never need one, and aliases of aliases make a few lines of YAML stand for
-    billions of values (the "billion laughs"): the safe loader shares them, but whatever
-    walks or prints such a value (a message quoting it) runs for minutes and takes
-    gigabytes. As Ruby's `Psych.safe_load`, tipbook refuses aliases.
-    """
-    for token in yaml.scan(text, Loader=loader):
-        if isinstance(token, yaml.AliasToken):
-            raise yaml.MarkedYAMLError(
-                problem="`*` starts a YAML alias, which tipbook does not allow",
-                problem_mark=token.start_mark,
-            )
-
-
 _FRONT_MATTER = _YAMLHandler()
-
-
-def load_yaml(text: str) -> Any:
-    """A YAML document as the safe loader reads it, aliases refused (`refuse_aliases`): the
-    one way tipbook reads YAML files (front matter, `themes.yml`, `tipbook.yml`)."""
-    refuse_aliases(text, yaml.SafeLoader)
-    return yaml.safe_load(text)
-
-
-def yaml_error_line(error: yaml.YAMLError) -> int:
-    """The 1-based line a YAML error points at, 0 when it points nowhere."""
-    mark = getattr(error, "problem_mark", None)
-    return mark.line + 1 if mark is not None else 0
 
 
 def tip_to_metadata(tip: Tip) -> dict[str, Any]:

@@ -15,22 +15,16 @@ import os
 import posixpath
 import socket
 import sys
-import threading
 import time
 import urllib.parse
-from contextlib import suppress
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 from tipbook.errors import TipbookError, display_path
+from tipbook.requestguard import GuardedHandler, GuardedServer, allowed_hosts
 
-IDLE_TIMEOUT = 20.0  # seconds a connection may wait for its client
-# Seconds a client has to send a whole request line and headers. The idle timeout counts
-# from the last byte received: a client trickling a header byte every few seconds (the
-# "slowloris" attack) would hold its thread forever. As nginx's client_header_timeout.
-HEAD_DEADLINE = 30.0
 SWAP_PATIENCE = 2.0  # seconds a request waits for a site folder being swapped in
 # A client that went away: closed, reset, or silent past the idle timeout.
 _HUNG_UP = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
@@ -51,7 +45,7 @@ _EXTRA_TYPES = {
 }
 
 
-class SiteServer(ThreadingHTTPServer):
+class SiteServer(GuardedServer, ThreadingHTTPServer):
     """A threaded HTTP server for one site folder and one search service.
 
     The site folder is looked up by its path at every request, never held open: a build
@@ -63,35 +57,16 @@ class SiteServer(ThreadingHTTPServer):
 
     daemon_threads = True
     request_queue_size = 64  # a burst of requests waits in the queue, not refused
-    idle_timeout = IDLE_TIMEOUT
-    head_deadline = HEAD_DEADLINE
 
-    def __init__(self, address: tuple[str, int], site_dir: Path, service: Any) -> None:
+    def __init__(
+        self, address: tuple[str, int], site_dir: Path, service: Any, site_url: str = ""
+    ) -> None:
         self.site_dir = site_dir.resolve()
         self.service = service
-        # Connections still sending a request head, with the moment they must be done.
-        self._heads: dict[socket.socket, float] = {}
-        self._heads_lock = threading.Lock()
+        # The timeouts and the Host and path checks: tipbook.requestguard, shared with the
+        # preview.
+        self.allowed_hosts = allowed_hosts(address[0], site_url)
         super().__init__(address, SiteRequestHandler)
-
-    def reading_head(self, connection: socket.socket, reading: bool) -> None:
-        with self._heads_lock:
-            if reading:
-                self._heads[connection] = time.monotonic() + self.head_deadline
-            else:
-                self._heads.pop(connection, None)
-
-    def service_actions(self) -> None:
-        """Between requests and every half second (`serve_forever`'s poll): connections past
-        their head deadline are shut down, which ends the read their thread is blocked in."""
-        now = time.monotonic()
-        with self._heads_lock:
-            late = [connection for connection, due in self._heads.items() if due < now]
-            for connection in late:
-                del self._heads[connection]
-        for connection in late:
-            with suppress(OSError):  # the client went away meanwhile
-                connection.shutdown(socket.SHUT_RDWR)
 
     @property
     def url(self) -> str:
@@ -114,7 +89,7 @@ class SiteServer(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
 
-class SiteRequestHandler(SimpleHTTPRequestHandler):
+class SiteRequestHandler(GuardedHandler, SimpleHTTPRequestHandler):
     """Static files from the site folder, and the search API."""
 
     server: SiteServer
@@ -122,24 +97,7 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
     extensions_map = {**SimpleHTTPRequestHandler.extensions_map, **_EXTRA_TYPES}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        # Seconds a connection may sit idle (or trickle a request in) before it is closed,
-        # so idle clients cannot hold the server's threads forever.
-        # typeshed declares it a class variable; `StreamRequestHandler.setup` reads it from
-        # the instance, and each server has its own.
-        self.timeout = args[2].idle_timeout  # type: ignore[misc]
         super().__init__(*args, directory=str(args[2].site_dir), **kwargs)
-
-    def handle_one_request(self) -> None:
-        self.server.reading_head(self.connection, True)
-        try:
-            super().handle_one_request()
-        finally:
-            self.server.reading_head(self.connection, False)
-
-    def parse_request(self) -> bool:
-        parsed = super().parse_request()  # reads the headers
-        self.server.reading_head(self.connection, False)
-        return parsed
 
     def do_GET(self) -> None:
         if self._is_api():
@@ -304,10 +262,12 @@ def make_server(
     content_dir: Path | None = None,
     index_dir: Path | None = None,
     quiet: bool = False,
+    site_url: str = "",
 ) -> SiteServer:
     """A ready (not yet serving) server; port 0 picks a free port (see `.url`).
 
-    With `index_dir`, `/api/search` answers from that index, updated from `content_dir`.
+    With `index_dir`, `/api/search` answers from that index, updated from `content_dir`;
+    requests naming the host of `site_url` are answered too (see tipbook.requestguard).
     """
     site_dir = Path(site_dir)
     if not (site_dir / "index.html").is_file():
@@ -319,7 +279,7 @@ def make_server(
         service = SearchService(content_dir, Path(index_dir))
         service.refresh(force=True)
     try:
-        server = SiteServer((host, port), site_dir, service)
+        server = SiteServer((host, port), site_dir, service, site_url)
     except OSError as error:
         if service is not None:
             service.close()
@@ -336,4 +296,5 @@ def serve(config: Any, host: str, port: int, site_dir: Path | None = None) -> Si
         port,
         content_dir=config.content_dir,
         index_dir=config.index_dir,
+        site_url=config.site_url,
     )

@@ -20,8 +20,8 @@ from typing import Any, TypeVar
 import yaml
 
 from tipbook import rules
-from tipbook.content import load_yaml, yaml_error_line
 from tipbook.errors import ContentError, Problem, display_path
+from tipbook.yamlsafe import load_yaml, yaml_error_line
 
 THEMES_FILE = "themes.yml"
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")

@@ -24,8 +24,9 @@ where `speedups.active()` says they may; otherwise the build is MkDocs' own.
 from __future__ import annotations
 
 import logging
+import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,7 @@ from tipbook.model import TIPS_DIR, Tip
 from tipbook.site import pages, parallel, speedups
 from tipbook.site.collect import Collection, collect_tips
 from tipbook.symlinks import check_content_links
+from tipbook.yamlsafe import refuse_aliases
 
 log = logging.getLogger("mkdocs.plugins.tipbook")
 STATIC_PAGES_DIR = "pages"  # content/pages/*.md: hand-written pages, e.g. the editors' guide
@@ -165,6 +167,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         if unpublished:
             raise PluginError("\n".join(unpublished))
 
+        _drop_unused_media(files, collection.tips, tb.content_dir)
         static_pages: list[tuple[str, str]] = []
         for file in list(files):
             uri = file.src_uri
@@ -261,6 +264,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         entries = speedups.search_entries(config)
         if entries is not None:
             sanitize.search_entries(entries)
+            _bound_search_index(entries)
         self._finish_static_search(Path(config.site_dir))
 
     def _start_static_search(self, files: Files) -> None:
@@ -334,6 +338,8 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
             if skip:
                 # On this page only: MkDocs calls `page.render`, and this one has nothing to.
                 page.render = _render_nothing.__get__(page)  # type: ignore[method-assign]
+        elif tip is None:
+            _refuse_page_aliases(page)
         if self.fast:
             speedups.use_shared_markdown(page)
         return page
@@ -509,3 +515,61 @@ def _static_title(file: File) -> str:
         if line.startswith("# "):
             return sanitize.text(line[2:].strip())
     return sanitize.text(file.name.replace("-", " ").capitalize())
+
+
+def _refuse_page_aliases(page: Page) -> None:
+    """A hand-written page's front matter goes through tipbook.yamlsafe's alias refusal
+    before MkDocs parses it with a loader that expands them (a 74 KB page of aliases took
+    1.2 GB and wrote a 287 MB search index)."""
+    import yaml
+    from mkdocs.utils.meta import YAML_RE
+
+    source = page.file.content_string
+    page.file.content_string = source  # read once: MkDocs reads this copy
+    match = YAML_RE.match(source)
+    if match is None:
+        return
+    try:
+        refuse_aliases(match.group(1))
+    except yaml.MarkedYAMLError as error:
+        line = error.problem_mark.line + 2 if error.problem_mark else 1  # after the `---`
+        where = display_path(Path(page.file.abs_src_path or page.file.src_uri))
+        raise PluginError(f"{where}:{line}: {error.problem}: write the value out instead") from None
+    except yaml.YAMLError:
+        return  # MkDocs reads a broken front matter as none, as before
+
+
+_MEDIA_REFERENCE = re.compile(r"(?:^|[/(\s\"'])media/([^)\s\"'<>#?]+)")
+
+
+def _drop_unused_media(files: Files, tips: Iterable[Tip], content_dir: Path) -> None:
+    """Only images a published tip (or a hand-written page) uses are published: one that
+    only a draft or a future tip names stays out of `site/media/` until that tip is out."""
+    used = {name for tip in tips for name in _MEDIA_REFERENCE.findall(tip.body)}
+    pages_dir = content_dir / STATIC_PAGES_DIR
+    for page in pages_dir.glob("**/*.md") if pages_dir.is_dir() else ():
+        used.update(_MEDIA_REFERENCE.findall(page.read_text(encoding="utf-8", errors="replace")))
+    for file in list(files):
+        if file.src_uri.startswith("media/") and file.src_uri.removeprefix("media/") not in used:
+            files.remove(file)
+
+
+# Material's search index holds the hand-written and generated pages (the tips are searched
+# through tipbook's own engine): a few hundred KB. Every visitor downloads it, so a page
+# that would swell it (287 MB from 74 KB of YAML aliases) stops the build instead.
+MAX_SEARCH_INDEX_CHARS = 20_000_000
+
+
+def _bound_search_index(entries: Iterable[Mapping[str, Any]]) -> None:
+    sizes: dict[str, int] = {}
+    for entry in entries:
+        page = str(entry.get("location", "")).split("#")[0]
+        size = sum(len(str(entry.get(key, ""))) for key in ("title", "text", "tags"))
+        sizes[page] = sizes.get(page, 0) + size
+    if sum(sizes.values()) > MAX_SEARCH_INDEX_CHARS:
+        biggest = max(sizes, key=lambda page: sizes[page])
+        raise PluginError(
+            f"the search index would hold {sum(sizes.values()):,} characters, over the "
+            f"{MAX_SEARCH_INDEX_CHARS:,} every visitor may download; the biggest page is "
+            f"/{biggest} ({sizes[biggest]:,}): shorten it"
+        )

@@ -116,8 +116,6 @@ def make_preview_server(
 ) -> tuple[LiveReloadServer, PreviewBuilder, Path]:
     """A ready (not yet serving) livereload server watching content/, mkdocs.yml and
     overrides/; returns (server, builder, site_dir). The first build has been done."""
-    from mkdocs.livereload import LiveReloadServer
-
     site_dir = Path(tempfile.mkdtemp(prefix="tipbook-preview-"))
     serve_url = f"http://{host}:{port}/"  # as `mkdocs serve` writes it
     builder = PreviewBuilder(config, site_dir, serve_url, drafts)
@@ -127,7 +125,7 @@ def make_preview_server(
     except BaseException:
         shutil.rmtree(site_dir, ignore_errors=True)
         raise
-    server = LiveReloadServer(builder=builder, host=host, port=port, root=str(site_dir))
+    server = _guarded_server(builder, host, port, site_dir, config.site_url)
     speedups.inject_into_preview_pages(
         server, lambda: error_banner(builder.error) if builder.error else b""
     )
@@ -143,6 +141,26 @@ def make_preview_server(
     if (config.root / "overrides").is_dir():
         server.watch(str(config.root / "overrides"))
     return server, builder, site_dir
+
+
+def _guarded_server(
+    builder: PreviewBuilder, host: str, port: int, site_dir: Path, site_url: str
+) -> LiveReloadServer:
+    """MkDocs' livereload server with `tipbook serve`'s request hardening (the Host
+    allowlist, path checks, idle timeout and head deadline of tipbook.requestguard):
+    the preview shows drafts, which a DNS-rebinding page must not read."""
+    from mkdocs.livereload import LiveReloadServer
+
+    from tipbook.requestguard import GuardedHandler, GuardedServer, allowed_hosts
+
+    class PreviewServer(GuardedServer, LiveReloadServer):
+        pass
+
+    server = PreviewServer(builder=builder, host=host, port=port, root=str(site_dir))
+    handler: type = server.RequestHandlerClass  # type: ignore[assignment]
+    server.RequestHandlerClass = type("PreviewHandler", (GuardedHandler, handler), {})
+    server.allowed_hosts = allowed_hosts(host, site_url)
+    return server
 
 
 def _serve_search_api(server: LiveReloadServer, config: Config, drafts: bool) -> None:
