@@ -89,14 +89,15 @@ class Publisher:
         self._thread: threading.Thread | None = None
 
     def _build_site(self) -> BuildResult:
+        """A build as `tipbook build` (not --strict) makes it: a tip broken since the last
+        one is held back and logged, and never costs the other tips' publication."""
         from tipbook.site import build_site
-        from tipbook.site.collect import collect_tips
 
-        # Nobody watches this build: a tip broken since the last one must cost the new
-        # tip's publication (reported, retried), never the site being served. Validating
-        # first stops before the site folder is touched, whatever the build does on failure.
-        collect_tips(self.config.content_dir)
-        return build_site(self.config, site_dir=self.site_dir)
+        result = build_site(self.config, site_dir=self.site_dir)
+        if result.held_back:
+            for line in result.held_back.error_lines():
+                log.error("%s", line)
+        return result
 
     @property
     def next_date(self) -> dt.date | None:

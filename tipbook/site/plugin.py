@@ -144,6 +144,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
             collection = collect_tips(
                 tb.content_dir,
                 drafts=self.drafts,
+                site_url=tb.site_url,
                 cache=self._tip_cache if self.preview else None,
             )
         except TipbookError as error:
@@ -171,7 +172,9 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
                 if uri in self._tips_by_uri:
                     file.inclusion = InclusionLevel.NOT_IN_NAV
                 elif file.is_documentation_page():
-                    files.remove(file)  # a draft or a future tip
+                    # A draft, a future tip or one `check` holds back: not built, and a link
+                    # to it is no build error (MkDocs logs it as info; `check` warns of it).
+                    file.inclusion = InclusionLevel.EXCLUDED
             elif uri.startswith(f"{STATIC_PAGES_DIR}/") and file.is_documentation_page():
                 static_pages.append((_static_title(file), uri))
 
