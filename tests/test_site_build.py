@@ -299,11 +299,11 @@ class TestHoldBack:
         lines = "\n".join(held.lines(project.content_dir))
         assert f"{theme.name}:" in lines and "did you mean 'teamwork'" in lines
         for path in (link, theme, yaml, todo):
-            page = result.site_dir / "tips" / path.parent.name / path.stem[11:] / "index.html"
+            page = result.site_dir / "tips" / path.parent.name / path.stem / "index.html"
             assert not page.exists(), page
         assert "TODO" not in (result.site_dir / "index.html").read_text()
         checked, broken = crawl(result.site_dir)
-        assert checked and all(theme.stem[11:] in b for b in broken), broken
+        assert checked and all(theme.stem in b for b in broken), broken
 
     def test_a_drafts_errors_never_stop_the_site(self, project: Config) -> None:
         draft = self.edit(
@@ -315,7 +315,7 @@ class TestHoldBack:
 
     def test_a_link_written_as_the_sites_address_builds(self, project: Config) -> None:
         target = self.tip_file(project, "hand-off-warmly")
-        url = f"/tips/{target.parent.name}/{target.stem[11:]}/"
+        url = f"/tips/{target.parent.name}/{target.stem}/"
         self.edit(project, "own-the-mistake", "marmalade", f"marmalade [warmly]({url})")
         result = build_site(project, strict=True)
         assert result.tips == len(TIPS) and not result.held_back.withheld
