@@ -258,6 +258,14 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         entries = speedups.search_entries(config)
         if entries is not None:
             sanitize.search_entries(entries)
+        if not self.preview and self.collection is not None:
+            # `tipbook serve`'s search index, of exactly the tips on these pages.
+            from search.indexer import write_published_index
+
+            collection = self.collection
+            write_published_index(
+                Path(config.site_dir), ((tip, collection.src_uri(tip)) for tip in collection.tips)
+            )
         self._finish_static_search(Path(config.site_dir))
 
     def _start_static_search(self, files: Files) -> None:
