@@ -231,7 +231,7 @@ def _unpublished_files(content_dir: Path, refused: dict[Path, Problem]) -> list[
                 continue
             reason = sanitize.unpublished_file(name)
             if reason:
-                problems.append(Problem(display_path(path), 0, "error", "", reason))
+                problems.append(rules.UNPUBLISHED_FILE.problem(display_path(path), 0, "", reason))
     return problems
 
 
