@@ -24,7 +24,7 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ import whoosh
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
+from search import PUBLISHED_INDEX
 from search.schema import SCHEMA_VERSION, build_schema, weighted_content
 from search.whoosh_internals import toc_doc_count
 from tipbook import rules
@@ -336,6 +337,31 @@ def _rebuild(index_dir: Path, files: dict[str, _File], report: IndexReport) -> N
         shutil.rmtree(path, ignore_errors=True)
         raise
     _remove_old_generations(index_dir)
+
+
+def write_published_index(site_dir: Path, tips: Iterable[tuple[Tip, str]]) -> int:
+    """Write the search index of a build's tips, (tip, file below content/) each, into
+    `site_dir`'s `PUBLISHED_INDEX`; returns how many. Only what the build published goes
+    in, so suggestions, facets and counts know no draft or held-back tip."""
+    index_dir = Path(site_dir) / PUBLISHED_INDEX
+    shutil.rmtree(index_dir, ignore_errors=True)  # a preview's previous build
+    index_dir.mkdir(parents=True)
+    path = index_dir / f"gen-{time.time_ns()}"
+    path.mkdir()
+    index = whoosh_index.create_in(str(path), build_schema())
+    writer = index.writer(limitmb=WRITER_MEMORY_MB)
+    count = 0
+    try:
+        for tip, src_uri in tips:
+            writer.add_document(**tip_document(tip, src_uri, "/" + tip_url(src_uri)))
+            count += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    _write_manifest(path, {}, index.latest_generation())
+    write_text_atomic(index_dir / CURRENT_FILE, path.name + "\n")
+    return count
 
 
 def _pointer(index_dir: Path, name: str) -> str:

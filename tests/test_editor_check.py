@@ -396,6 +396,7 @@ class TestCommand:
         document = json.loads(result.stdout)
         assert document["checked"] == 1
         assert [e["field"] for e in document["errors"]] == ["themes"]
+        assert [e["rule"] for e in document["errors"]] == ["unknown-theme"]
         assert document["errors"][0]["line"] == 5
         assert "did you mean 'empathy'" in document["errors"][0]["message"]
         assert document["warnings"] == []

@@ -262,18 +262,55 @@ def test_the_preview_shows_a_broken_tip_and_recovers(tmp_path: Path) -> None:
         good = path.read_text()
         path.write_text(good.replace("date: 2024-02-06", "date: 2024-02-30"))
         deadline = time.monotonic() + 30
-        while not builder.error:
+        while not builder.held:  # held back as `tipbook build` would, the rest rebuilt
             assert time.monotonic() < deadline, "the broken tip was never rebuilt"
             time.sleep(0.1)
         page = httpx.get(url, timeout=5)  # answers at once: the preview is not stuck
         assert page.status_code == 200 and "tipbook-preview-error" in page.text
         assert "own-the-mistake.md" in page.text and "date" in page.text
+        assert "held back" in page.text and not builder.error
 
         path.write_text(good.replace("marmalade", "gooseberry"))
         while "gooseberry" not in (page := httpx.get(url, timeout=5)).text:
             assert time.monotonic() < deadline + 30, "the preview did not recover"
             time.sleep(0.2)
         assert "tipbook-preview-error" not in page.text and not builder.error
+        assert not builder.held
+    finally:
+        server.shutdown(wait=True)
+
+
+def test_the_preview_keeps_the_last_good_build_through_broken_saves(tmp_path: Path) -> None:
+    """A build that fails (a file the site refuses to copy, `.html`) saved three times:
+    each full rebuild after a failure goes beside the site and is swapped in only when it
+    succeeds, so pages keep answering with the banner, never a blank 404."""
+    from tipbook.site.preview import make_preview_server
+
+    write_corpus(tmp_path / "content")
+    config = site_config(tmp_path)
+    server, builder, _site = make_preview_server(config, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve, daemon=True)
+    thread.start()
+    try:
+        while not server.serve_thread.is_alive():
+            time.sleep(0.05)
+        url = f"http://127.0.0.1:{server.server_address[1]}/tips/2024/2024-02-06-own-the-mistake/"
+        refused = config.content_dir / "widget.html"
+        deadline = time.monotonic() + 60
+        for attempt in (1, 2, 3):
+            refused.write_text(f"<p>save {attempt}</p>")
+            while builder.attempts < attempt + 1:  # the first build, then one per save
+                assert time.monotonic() < deadline, "the broken save was never rebuilt"
+                time.sleep(0.1)
+            page = httpx.get(url, timeout=5)
+            assert page.status_code == 200, f"save {attempt}: {page.status_code}"
+            assert "tipbook-preview-error" in page.text and "widget.html" in page.text
+            assert "dirty" not in builder.error
+        refused.unlink()
+        while builder.error:
+            assert time.monotonic() < deadline + 30, "the preview did not recover"
+            time.sleep(0.1)
+        assert "tipbook-preview-error" not in httpx.get(url, timeout=5).text
     finally:
         server.shutdown(wait=True)
 

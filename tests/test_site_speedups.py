@@ -19,12 +19,12 @@ SEARCH_INDEX = "search/search_index.json"
 
 
 def site_files(site: Path) -> dict[str, bytes]:
-    """The site's files, but the static search index (`pagefind/`): Pagefind writes it from
-    the tips, not from the rendered pages, under names hashed anew on every run."""
+    """The site's files, but the search indexes (`pagefind/`, `.tipbook-search/`): they are
+    written from the tips, not from the rendered pages, under names made anew each run."""
     return {
         p.relative_to(site).as_posix(): p.read_bytes()
         for p in site.rglob("*")
-        if p.is_file() and p.relative_to(site).parts[0] != "pagefind"
+        if p.is_file() and p.relative_to(site).parts[0] not in ("pagefind", ".tipbook-search")
     }
 
 

@@ -154,6 +154,68 @@ def check_content(
     return CheckReport(checked, sorted(set(problems + link_problems)), own)
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """One tip file as the gate judged it: the file and every finding of `check` about it."""
+
+    file: TipFile
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def passes(self) -> bool:
+        """True when the tip may be published: it was read and `check` finds no error."""
+        return self.file.tip is not None and not self.errors
+
+
+# A preview's parsed files between rebuilds: file → ((mtime, size), parsed file).
+ParseCache = dict[Path, tuple[tuple[int, int], TipFile]]
+
+
+def judge_content(
+    content_dir: Path,
+    taxonomy: Taxonomy,
+    site_url: str = "",
+    today: dt.date | None = None,
+    cache: ParseCache | None = None,
+) -> list[Verdict]:
+    """The gate every publisher passes tips through (`tipbook build`, the preview, the
+    index): each tip file with `check`'s findings, made by the same rules as `check`, so
+    what `check` calls an error is never published. `cache` keeps parsed files between a
+    preview's rebuilds (only edited files are read again); the cross-tip rules run anew."""
+    refused = refused_links(content_dir)
+    cwd = Path.cwd().resolve()
+    root = content_dir.resolve()
+    files: list[TipFile] = []
+    seen: set[Path] = set()
+    for path in iter_tip_files(content_dir):
+        if _is_refused(path, refused):
+            continue
+        key = path.resolve()
+        if cache is None:
+            files.append(_parse(path, key, cwd))
+            continue
+        seen.add(path)
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        hit = cache.get(path)
+        if hit is None or hit[0] != stamp:
+            hit = cache[path] = (stamp, _parse(path, key, cwd))
+        files.append(hit[1])
+    if cache is not None:
+        for gone in set(cache) - seen:
+            del cache[gone]
+    collection = TipIndex(files)
+    today = today or current_date()
+    return [
+        Verdict(file, check_file(file, taxonomy, collection, root, site_url, today))
+        for file in files
+    ]
+
+
 def _unpublished_files(content_dir: Path, refused: dict[Path, Problem]) -> list[Problem]:
     """Files the build refuses to copy as they are (`.html`, `.svg`, `.js`…): an error here
     too. As MkDocs, hidden files and folders are left out, and so is `themes.yml`."""
@@ -168,7 +230,7 @@ def _unpublished_files(content_dir: Path, refused: dict[Path, Problem]) -> list[
                 continue
             reason = sanitize.unpublished_file(name)
             if reason:
-                problems.append(Problem(display_path(path), 0, "error", "", reason))
+                problems.append(rules.UNPUBLISHED_FILE.problem(display_path(path), 0, "", reason))
     return problems
 
 

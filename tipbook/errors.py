@@ -29,8 +29,8 @@ def terminal_text(value: str) -> str:
 class Problem:
     """One finding about one file: `path:line: level: field: message`.
 
-    Made by a `tipbook.rules.Rule`; `rule` is not shown (nor in `to_dict`, which `check
-    --json` prints as it always has).
+    Made by a `tipbook.rules.Rule`; `rule` is not shown in the text, and is in `to_dict`
+    (`check --json`), so tools match findings on it, not on the message.
     """
 
     path: str
@@ -57,6 +57,7 @@ class Problem:
             "level": self.level,
             "field": self.field,
             "message": self.message,
+            "rule": self.rule,  # `tipbook.rules`: what tools match on, never the message
         }
 
 

@@ -1,6 +1,8 @@
 """Every rule a tip is checked against, defined once, each with an id.
 
-`tipbook check`, the build (`tipbook.site.collect`) and the scraper report findings as
+`tipbook check`, the build and the preview (`tipbook.check.judge_content`, the one gate
+that decides which tips are published: a tip with an error finding is held back), the
+pre-commit hook (`tipbook check`) and the scraper report findings as
 `Problem`s made by these rules, so a finding says which rule it broke (`Problem.rule`) and
 nothing has to recognise a rule by its message text (`check` folds warnings by rule id).
 """
@@ -65,3 +67,4 @@ BROKEN_LINK = Rule("broken-link", "error")
 UNPUBLISHED_LINK = Rule("unpublished-link", "warning")
 # The content folder (tipbook/symlinks.py).
 REFUSED_LINK = Rule("refused-link", "error")
+UNPUBLISHED_FILE = Rule("unpublished-file", "error")  # `.html`, `.js`… the build refuses

@@ -63,6 +63,13 @@ def built_date(site_dir: Path, default: dt.date) -> dt.date:
         return default
 
 
+def _mtime(path: Path) -> int | None:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
 class Publisher:
     """Rebuilds the site when the clock reaches the next scheduled tip's date.
 
@@ -85,19 +92,28 @@ class Publisher:
         self.built_on = min(clock(), built_date(site_dir or config.site_dir, clock()))
         self.builds = 0
         self.checks = 0  # looks at the clock so far: what a watcher waits on, not on time
-        self.last_error: str | None = None
+        self.last_error: str | None = None  # the last build's failure or held-back tips
+        self._held: dict[Path, int | None] = {}  # held-back files, with their mtimes
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     def _build_site(self) -> BuildResult:
+        """A build as `tipbook build` (not --strict) makes it: a tip broken since the last
+        one is held back and logged, and never costs the other tips' publication."""
         from tipbook.site import build_site
-        from tipbook.site.collect import collect_tips
 
-        # Nobody watches this build: a tip broken since the last one must cost the new
-        # tip's publication (reported, retried), never the site being served. Validating
-        # first stops before the site folder is touched, whatever the build does on failure.
-        collect_tips(self.config.content_dir)
-        return build_site(self.config, site_dir=self.site_dir)
+        result = build_site(self.config, site_dir=self.site_dir)
+        lines = result.held_back.error_lines() if result.held_back else []
+        # Held-back files are watched: saving one (fixed) rebuilds at the next look.
+        self._held = {Path(w.shown): _mtime(Path(w.shown)) for w in result.held_back.withheld}
+        if lines and "\n".join(lines) != self.last_error:
+            for line in lines:
+                log.error("%s", line)
+        self.last_error = "\n".join(lines) or None
+        return result
+
+    def _held_changed(self) -> bool:
+        return any(_mtime(path) != stamp for path, stamp in self._held.items())
 
     @property
     def next_date(self) -> dt.date | None:
@@ -105,10 +121,12 @@ class Publisher:
         return next_publication(self.config.content_dir, self.built_on)
 
     def check(self) -> bool:
-        """Rebuild if a scheduled tip's date has come since the last build; True if it did.
+        """Rebuild if a scheduled tip's date has come since the last build, or a tip the
+        last build held back for errors was saved since; True if it did.
 
-        A failed build (a tip broken meanwhile) is logged and retried at the next check;
-        the site already served stays as it was.
+        A tip broken meanwhile is held back (logged, in `last_error`) and the rest
+        published; a failed build (themes.yml broken) is logged and retried at the next
+        check, the site already served staying as it was.
         """
         today = self.clock()
         self.checks += 1
@@ -117,16 +135,15 @@ class Publisher:
             # today and that later build day was never built; look again from today.
             self.built_on = today
         due = self.next_date
-        if due is None or due > today:
+        if (due is None or due > today) and not self._held_changed():
             return False
         try:
             result = self._build_site()
         except TipbookError as error:
             if error.message != self.last_error:
-                log.error("Publishing the tip of %s failed: %s", due.isoformat(), error.message)
+                log.error("Publishing the tip of %s failed: %s", due or today, error.message)
             self.last_error = error.message
             return False
-        self.last_error = None
         self.built_on = today
         self.builds += 1
         log.info(

@@ -22,6 +22,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from search import PUBLISHED_INDEX
 from tipbook.errors import TipbookError, display_path
 from tipbook.requestguard import GuardedHandler, GuardedServer, allowed_hosts
 
@@ -162,6 +163,8 @@ class SiteRequestHandler(GuardedHandler, SimpleHTTPRequestHandler):
         except UnicodeDecodeError:
             return ""
         parts = [p for p in posixpath.normpath(path).split("/") if p not in ("", ".", "..")]
+        if parts and parts[0] == PUBLISHED_INDEX:
+            return ""  # the search index is answered through /api/search, not as files
         if any(os.sep in p or (os.altsep and os.altsep in p) or "\0" in p for p in parts):
             return ""
         candidate = root.joinpath(*parts)
@@ -289,12 +292,17 @@ def make_server(
 
 
 def serve(config: Any, host: str, port: int, site_dir: Path | None = None) -> SiteServer:
-    """Build the server for `config` (its site, content and index); the caller runs it."""
-    return make_server(
-        Path(site_dir) if site_dir else config.site_dir,
-        host,
-        port,
-        content_dir=config.content_dir,
-        index_dir=config.index_dir,
-        site_url=config.site_url,
-    )
+    """Build the server for `config`'s built site; the caller runs it.
+
+    `/api/search` answers from the index the build published inside the site (never from
+    content/ as it is now): the pages and the search answers are of one build, and a new
+    build swaps both in at once (the searchers reopen when the index they read changed).
+    """
+    site = Path(site_dir) if site_dir else config.site_dir
+    index_dir = site / PUBLISHED_INDEX
+    if (site / "index.html").is_file() and not index_dir.is_dir():
+        raise TipbookError(
+            f"{display_path(site)} was built without its search index (by an older "
+            "tipbook): run `tipbook build` again"
+        )
+    return make_server(site, host, port, index_dir=index_dir, site_url=config.site_url)

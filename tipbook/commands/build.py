@@ -22,9 +22,21 @@ from tipbook.cli import get_config
     metavar="URL",
     help="The address readers use, for the feed and sitemap (default: site_url in tipbook.yml).",
 )
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail (exit 1, site unchanged) when any due tip has an error, instead of holding "
+    "it back and publishing the rest (for CI).",
+)
 @click.pass_context
-def command(ctx: click.Context, site_dir: Path | None, drafts: bool, site_url: str | None) -> None:
-    """Build the handbook site from content/; fail on any broken link or invalid tip.
+def command(
+    ctx: click.Context, site_dir: Path | None, drafts: bool, site_url: str | None, strict: bool
+) -> None:
+    """Build the handbook site from content/, holding back every tip `check` finds errors in.
+
+    A due tip with an error is not published; everything else is, and each held-back tip
+    is listed as `path:line: error: reason` (exit status 0; with --strict, exit 1 and the
+    previous site stays). Drafts' and scheduled tips' errors never stop the build.
 
     Reports what the site leaves out: tips scheduled for a later day (with their dates),
     drafts, and tips in no chapter. Scheduled tips go live with the first build on or
@@ -36,6 +48,7 @@ def command(ctx: click.Context, site_dir: Path | None, drafts: bool, site_url: s
       tipbook build --site-dir /tmp/site  # somewhere else
       tipbook build --drafts              # preview drafts and future tips too
       tipbook build --site-url https://tips.example.org/   # for publishing there
+      tipbook build --strict              # CI: fail when any due tip has an error
     """
     from rich.console import Console
 
@@ -46,7 +59,7 @@ def command(ctx: click.Context, site_dir: Path | None, drafts: bool, site_url: s
     config = get_config(ctx)
     if site_url is not None:
         config = replace(config, site_url=checked_site_url(site_url))
-    result = build_site(config, site_dir=site_dir, drafts=drafts)
+    result = build_site(config, site_dir=site_dir, drafts=drafts, strict=strict)
     console = Console(highlight=False, soft_wrap=True)
     console.print(
         f"Built {result.pages:,} pages for {result.tips:,} tips in "

@@ -42,7 +42,9 @@ class _Collect(logging.Handler):
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        if "'dirty' build" not in message:  # MkDocs' notice on every quick preview rebuild
+            self.messages.append(message)
 
 
 def load_mkdocs_config(
@@ -71,11 +73,16 @@ def load_mkdocs_config(
     return mkdocs_config
 
 
-def build_site(config: Config, site_dir: Path | None = None, drafts: bool = False) -> BuildResult:
+def build_site(
+    config: Config, site_dir: Path | None = None, drafts: bool = False, strict: bool = False
+) -> BuildResult:
     """Build the handbook into `site_dir` (default: tipbook.yml's `site_dir`).
 
-    The build is strict: a broken internal link, an unknown theme or bad front matter
-    raises one `TipbookError` naming every file and the fix. It writes into a staging
+    Every tip passes `check`'s gate first (`collect.collect_tips`): a due tip with an error
+    is held back, everything else is published, and `BuildResult.held_back` names each
+    held-back tip with its errors. With `strict` (CI), any held-back tip fails the build
+    with one `TipbookError` and the previous site stays. What is not a tip (themes.yml,
+    mkdocs.yml, a hand-written page's broken link) fails the build. It writes into a staging
     folder beside the site and swaps it in only when finished (`publish`): a failed,
     interrupted or killed build leaves the previous site as it was.
     """
@@ -103,6 +110,12 @@ def build_site(config: Config, site_dir: Path | None = None, drafts: bool = Fals
         finally:
             plugin.stop_worker()  # interrupted (Ctrl-C): no worker goes on writing
             mkdocs_config.plugins.on_shutdown()
+        held = held_back(plugin.collection) if plugin.collection is not None else None
+        if strict and held is not None and held.withheld:
+            raise TipbookError(
+                "--strict: tips with errors would be held back; the site is unchanged:\n"
+                + "\n".join(held.error_lines()[1:])
+            )
         try:
             publish.publish(staging, site_dir)
         except OSError as error:
@@ -113,7 +126,6 @@ def build_site(config: Config, site_dir: Path | None = None, drafts: bool = Fals
             ) from None
     tips = len(plugin.collection) if plugin.collection is not None else 0
     seconds = time.perf_counter() - started
-    held = held_back(plugin.collection) if plugin.collection is not None else None
     return BuildResult(site_dir, tips, plugin.page_count, seconds, held)
 
 

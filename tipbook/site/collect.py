@@ -11,11 +11,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tipbook.content import iter_tip_files
-from tipbook.errors import ContentError, Problem, display_path
+from tipbook.check import ParseCache, judge_content
+from tipbook.errors import Problem
 from tipbook.model import Tip, current_date, slugify
 from tipbook.taxonomy import THEMES_FILE, Taxonomy, load_taxonomy
-from tipbook.validate import LocatedTip, validate_collection, validate_file
 
 
 @dataclass(frozen=True)
@@ -61,6 +60,8 @@ class Collection:
     held_back: list[Tip] = field(default_factory=list)
     # The day the build is "as of": the one clock every page of the build reads.
     today: dt.date = field(default_factory=current_date)
+    # Tips `check` finds errors in, due now (or shown, in a preview): not published.
+    withheld: list[Withheld] = field(default_factory=list)
     _older: dict[str, Tip | None] = field(default_factory=dict)
     _newer: dict[str, Tip | None] = field(default_factory=dict)
     _by_id: dict[str, Tip] = field(default_factory=dict)
@@ -150,60 +151,59 @@ def same_week(day: dt.date, today: dt.date) -> bool:
     return day.isocalendar()[:2] == today.isocalendar()[:2]
 
 
+@dataclass(frozen=True)
+class Withheld:
+    """A tip file the build does not publish because `check` finds errors in it."""
+
+    shown: str  # the file as the report names it
+    tip: Tip | None  # None: the file could not be read as a tip at all
+    errors: tuple[Problem, ...]
+
+    def lines(self) -> list[str]:
+        """`path:line: reason`, one line per error (as `tipbook check` prints them)."""
+        return [str(problem) for problem in self.errors]
+
+
 def collect_tips(
     content_dir: Path,
     *,
     drafts: bool = False,
     today: dt.date | None = None,
     taxonomy: Taxonomy | None = None,
-    cache: dict[Path, tuple[tuple[int, int], Tip | None, list[Problem]]] | None = None,
+    site_url: str = "",
+    cache: ParseCache | None = None,
 ) -> Collection:
-    """Load, validate and group the tips below `content_dir`.
+    """Load the tips below `content_dir`, pass them through `check`'s gate and group them.
 
-    Drafts and tips dated after `today` are left out unless `drafts` is true. Any invalid
-    file (bad front matter, an unknown theme, a misnamed file) raises one `ContentError`
-    naming every file and the fix, so one run shows all of them.
+    Drafts and tips dated after `today` are left out unless `drafts` is true. A tip with
+    an error (`tipbook.check.judge_content`, the rules `check` applies) is held back: it is
+    listed in `Collection.withheld` with its errors, and every other tip is published. Only
+    a bad `themes.yml` (no chapter could be built) raises a `ContentError`.
 
-    `cache` (the live preview keeps one between rebuilds) maps each file to what it held at
-    a given modification time and size, so only edited files are read and parsed again.
+    `cache` (the live preview keeps one between rebuilds) keeps each parsed file with the
+    modification time and size it had, so only edited files are read and parsed again.
     """
     taxonomy = taxonomy or load_taxonomy(content_dir / THEMES_FILE)
     today = today or current_date()  # $TIPBOOK_TODAY can set it (tests, previews)
-    located: list[LocatedTip] = []
-    problems: list[Problem] = []
+    tips: list[Tip] = []
+    held_back: list[Tip] = []
+    withheld: list[Withheld] = []
     src_uris: dict[str, str] = {}
-    seen: set[Path] = set()
-    # `display_path` resolves the path and the working directory: once for the folder, not
-    # twice per file (a third of the time of loading 5,000 tips).
-    shown_dir = Path(display_path(content_dir))
-    for path in iter_tip_files(content_dir):
-        shown = str(shown_dir / path.relative_to(content_dir))
-        if cache is None:
-            tip, found = validate_file(path, taxonomy, shown)
-        else:
-            seen.add(path)
-            stat = path.stat()
-            stamp = (stat.st_mtime_ns, stat.st_size)
-            hit = cache.get(path)
-            if hit is not None and hit[0] == stamp:
-                _, tip, found = hit
-            else:
-                tip, found = validate_file(path, taxonomy, shown)
-                cache[path] = (stamp, tip, found)
-        problems.extend(p for p in found if p.is_error)
-        if tip is None:
+    for verdict in judge_content(content_dir, taxonomy, site_url, today, cache):
+        tip = verdict.file.tip
+        shown = drafts or (tip is not None and tip.is_published(today))
+        if not verdict.passes:
+            if shown or tip is None:  # a draft's errors never stop or clutter the live site
+                withheld.append(Withheld(verdict.file.shown, tip, tuple(verdict.errors)))
+            elif tip is not None:
+                held_back.append(tip)
             continue
-        located.append(LocatedTip(path, shown, tip))
-        src_uris[tip.id] = path.relative_to(content_dir).as_posix()
-    if cache is not None:
-        for gone in set(cache) - seen:
-            del cache[gone]
-    problems.extend(validate_collection(located, errors_only=True))
-    if problems:
-        raise ContentError(problems)
-    loaded = [file.tip for file in located if file.tip is not None]
-    tips = [tip for tip in loaded if drafts or tip.is_published(today)]
-    held_back = [tip for tip in loaded if not (drafts or tip.is_published(today))]
-    return Collection(
-        tips, taxonomy, {t.id: src_uris[t.id] for t in tips}, held_back=held_back, today=today
-    )
+        assert tip is not None
+        if not shown:
+            held_back.append(tip)
+            continue
+        tips.append(tip)
+        src_uris[tip.id] = verdict.file.path.relative_to(content_dir).as_posix()
+    collection = Collection(tips, taxonomy, src_uris, held_back=held_back, today=today)
+    collection.withheld = sorted(withheld, key=lambda w: w.shown)
+    return collection

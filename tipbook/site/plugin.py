@@ -147,6 +147,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
             collection = collect_tips(
                 tb.content_dir,
                 drafts=self.drafts,
+                site_url=tb.site_url,
                 cache=self._tip_cache if self.preview else None,
             )
         except TipbookError as error:
@@ -175,7 +176,9 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
                 if uri in self._tips_by_uri:
                     file.inclusion = InclusionLevel.NOT_IN_NAV
                 elif file.is_documentation_page():
-                    files.remove(file)  # a draft or a future tip
+                    # A draft, a future tip or one `check` holds back: not built, and a link
+                    # to it is no build error (MkDocs logs it as info; `check` warns of it).
+                    file.inclusion = InclusionLevel.EXCLUDED
             elif uri.startswith(f"{STATIC_PAGES_DIR}/") and file.is_documentation_page():
                 static_pages.append((_static_title(file), uri))
 
@@ -265,6 +268,14 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         if entries is not None:
             sanitize.search_entries(entries)
             _bound_search_index(entries)
+        if not self.preview and self.collection is not None:
+            # `tipbook serve`'s search index, of exactly the tips on these pages.
+            from search.indexer import write_published_index
+
+            collection = self.collection
+            write_published_index(
+                Path(config.site_dir), ((tip, collection.src_uri(tip)) for tip in collection.tips)
+            )
         self._finish_static_search(Path(config.site_dir))
 
     def _start_static_search(self, files: Files) -> None:

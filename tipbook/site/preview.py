@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from tipbook.config import Config
 from tipbook.errors import TipbookError
+from tipbook import publish
 from tipbook.site import load_mkdocs_config, mkdocs_errors, speedups
 
 if TYPE_CHECKING:  # imported when serving: MkDocs' server pulls in watchdog
@@ -35,9 +36,12 @@ log = logging.getLogger("tipbook.preview")
 class PreviewBuilder:
     """Builds the preview site: a full build first, dirty rebuilds after that.
 
-    A rebuild that fails (a broken tip, say) does not raise: MkDocs' live-reload server
-    would hold every request until a build succeeds. It keeps the error in `error`, which
-    every page served meanwhile shows in a banner, and the next save rebuilds in full.
+    A tip `check` finds errors in is held back (as `tipbook build` does) and its errors
+    are kept in `held`, which every page shows in a banner. A rebuild that fails (a broken
+    `themes.yml`, say) does not raise: MkDocs' live-reload server would hold every request
+    until a build succeeds. It keeps the error in `error`, shown in the banner too, and
+    the next save rebuilds in full beside the site, swapped in only when it succeeds: any
+    number of broken saves keep the last good build on screen.
     """
 
     def __init__(self, config: Config, site_dir: Path, serve_url: str, drafts: bool) -> None:
@@ -46,17 +50,31 @@ class PreviewBuilder:
         self.serve_url = serve_url
         self.drafts = drafts
         self.builds = 0
+        self.attempts = 0  # builds tried, failed ones too
         self.last_seconds = 0.0
         self.held_back_lines: list[str] = []  # the last report logged
         self.error = ""  # the last rebuild's failure ('' when it succeeded)
+        self.held = ""  # the held-back tips' errors of the last good build
+
+    def banner(self) -> bytes:
+        """What every preview page shows on top: the failure, else the held-back tips."""
+        if self.error:
+            return error_banner(self.error)
+        return error_banner(self.held, held=True) if self.held else b""
 
     def __call__(self) -> None:
+        self.attempts += 1
         if self.builds == 0:
-            self._build()  # the first build's failure is the command's error
+            self._build(self.site_dir, dirty=False)  # its failure is the command's error
             return
         try:
             with mkdocs_errors(self.config, quiet=False):
-                self._build()
+                if self.error:  # the failed build may have left pages half done
+                    with publish.staging_dir(self.site_dir) as staging:
+                        self._build(staging, dirty=False)
+                        publish.publish(staging, self.site_dir)
+                else:
+                    self._build(self.site_dir, dirty=True)
         except TipbookError as error:
             self.error = error.message
         except Exception as error:  # a bug: shown too, never a stuck preview
@@ -67,19 +85,18 @@ class PreviewBuilder:
             return
         log.error("The preview rebuild failed; fix it and save to try again:\n%s", self.error)
 
-    def _build(self) -> None:
+    def _build(self, site_dir: Path, dirty: bool) -> None:
         from mkdocs.commands.build import build
 
         started = time.perf_counter()
-        mkdocs_config = load_mkdocs_config(self.config, self.site_dir, self.drafts, preview=True)
+        mkdocs_config = load_mkdocs_config(self.config, site_dir, self.drafts, preview=True)
         mkdocs_config.site_url = self.serve_url
         # Previewing shows problems as warnings instead of stopping (a dirty rebuild itself
         # logs a warning); `tipbook build` stays strict.
         mkdocs_config.strict = False
         if self.builds == 0:
             mkdocs_config.plugins.on_startup(command="serve", dirty=True)
-        # After a failed rebuild, a full one: the failed one may have left pages half done.
-        build(mkdocs_config, serve_url=self.serve_url, dirty=self.builds > 0 and not self.error)
+        build(mkdocs_config, serve_url=self.serve_url, dirty=dirty)
         self.builds += 1
         self.last_seconds = time.perf_counter() - started
         log.info("Preview built in %.2f s", self.last_seconds)
@@ -91,23 +108,30 @@ class PreviewBuilder:
 
         if collection is None:
             return
-        lines = held_back(collection).lines(self.config.content_dir)
+        report = held_back(collection)
+        self.held = "\n".join(line.strip() for line in report.error_lines()[1:])
+        lines = report.lines(self.config.content_dir)
         if lines != self.held_back_lines:
             self.held_back_lines = lines
             for line in lines:
                 log.info("%s", line)
 
 
-def error_banner(message: str) -> bytes:
-    """The banner every preview page shows while the last rebuild has failed (the message
-    escaped: it quotes tip files)."""
+def error_banner(message: str, held: bool = False) -> bytes:
+    """The banner every preview page shows while the last rebuild has failed, or tips are
+    held back for errors (the message escaped: it quotes tip files)."""
+    heading = (
+        "<strong>These tips are held back: not published until fixed</strong> (as "
+        "<code>tipbook build</code> would). Fix them and save: the page reloads."
+        if held
+        else "<strong>The preview could not be rebuilt</strong> (this page is the last good "
+        "build). Fix the problem and save: the page reloads."
+    )
     return (
         '<div role="alert" id="tipbook-preview-error" style="position:fixed;z-index:9999;'
         "top:0;left:0;right:0;max-height:50vh;overflow:auto;margin:0;padding:1em;"
         'background:#fff0f0;color:#8b0000;border-bottom:3px solid #c00;font:14px monospace">'
-        "<strong>The preview could not be rebuilt</strong> (this page is the last good "
-        "build). Fix the problem and save: the page reloads.<pre style='white-space:pre-wrap'>"
-        f"{html.escape(message)}</pre></div>"
+        f"{heading}<pre style='white-space:pre-wrap'>{html.escape(message)}</pre></div>"
     ).encode()
 
 
@@ -126,9 +150,7 @@ def make_preview_server(
         shutil.rmtree(site_dir, ignore_errors=True)
         raise
     server = _guarded_server(builder, host, port, site_dir, config.site_url)
-    speedups.inject_into_preview_pages(
-        server, lambda: error_banner(builder.error) if builder.error else b""
-    )
+    speedups.inject_into_preview_pages(server, builder.banner)
 
     def error_page(code: int) -> bytes | None:
         page = site_dir / f"{code}.html"

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from tipbook.config import is_site_url
 from tipbook.errors import UsageError, display_path
 from tipbook.model import Tip, current_date
-from tipbook.site.collect import Collection
+from tipbook.site.collect import Collection, Withheld
 
 SHOWN_PER_GROUP = 10  # longer groups end with "… and N more"
 
@@ -30,9 +30,20 @@ class HeldBack:
     drafts: tuple[Tip, ...]
     unchaptered: tuple[Tip, ...]  # on the site, but listed in no theme chapter
     shown: bool  # True for a preview: drafts and scheduled tips are on its pages, marked
+    withheld: tuple[Withheld, ...] = ()  # tips `check` finds errors in: not published
 
     def __bool__(self) -> bool:
-        return bool(self.scheduled or self.drafts or self.unchaptered)
+        return bool(self.scheduled or self.drafts or self.unchaptered or self.withheld)
+
+    def error_lines(self) -> list[str]:
+        """Each held-back tip's errors as `path:line: error: reason` (as `check` says them)."""
+        if not self.withheld:
+            return []
+        return [
+            f"Held back: {len(self.withheld)} tip(s) with errors, not published until "
+            "fixed (`tipbook check` lists the same):",
+            *(f"  {line}" for item in self.withheld for line in item.lines()),
+        ]
 
     @property
     def next_date(self) -> dt.date | None:
@@ -58,7 +69,7 @@ class HeldBack:
             (self.unchaptered, "In no chapter", "on the site but under no theme (add `themes:`)"),
         ]
         shown_dir = Path(display_path(content_dir))
-        lines: list[str] = []
+        lines = self.error_lines()
         for tips, label, why in groups:
             if not tips:
                 continue
@@ -81,6 +92,7 @@ def held_back(collection: Collection, today: dt.date | None = None) -> HeldBack:
         drafts=tuple(t for t in every if t.draft),
         unchaptered=tuple(t for t in collection.tips if not t.themes and t.is_published(today)),
         shown=not collection.held_back and any(not t.is_published(today) for t in every),
+        withheld=tuple(collection.withheld),
     )
 
 
