@@ -33,12 +33,14 @@ import whoosh
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
+from search.concepts import ConceptWords
 from search.schema import SCHEMA_VERSION, build_schema, weighted_content
 from search.whoosh_internals import toc_doc_count
 from tipbook import rules
 from tipbook.content import TIPS_DIR, parse_tip, read_file, write_text_atomic
 from tipbook.errors import Problem, TipbookError, display_path
 from tipbook.model import Tip, tip_url
+from tipbook.synonyms import SYNONYMS_FILE, load_synonyms
 from tipbook.text import body_text
 
 CURRENT_FILE = "CURRENT"
@@ -106,6 +108,8 @@ def update_index(
         with _update_lock(index_dir, wait):
             _remove_old_generations(index_dir)  # e.g. a killed rebuild's half generation
             files = _scan(content_dir)
+            synonyms = load_synonyms(content_dir)[0]  # `tipbook check` reports its problems
+            concepts = _Concepts(ConceptWords(synonyms), synonyms.digest)
             reason = "rebuild requested" if rebuild else ""
             current = None
             if not reason:
@@ -113,11 +117,14 @@ def update_index(
                     current = _open_current(index_dir)
                 except IndexUnavailable as error:
                     reason = str(error)
+            if current is not None and current.manifest.get("synonyms", "") != synonyms.digest:
+                # Every tip's added synonyms may change: index them all again.
+                current, reason = None, f"{SYNONYMS_FILE} changed"
             if current is None:
                 report.rebuilt, report.reason = True, reason
-                _rebuild(index_dir, files, report)
+                _rebuild(index_dir, files, report, concepts)
             else:
-                _update(current, files, report)
+                _update(current, files, report, concepts)
     except OSError as error:
         raise TipbookError(
             f"cannot write the search index in {display_path(index_dir)} "
@@ -140,6 +147,14 @@ class _Generation:
     def trusted(self) -> bool:
         """True when the manifest was written after the index's last commit."""
         return bool(self.manifest.get("generation") == self.index.latest_generation())
+
+
+@dataclass(frozen=True)
+class _Concepts:
+    """The synonym sets an index is written with, and their file's digest."""
+
+    words: ConceptWords
+    digest: str
 
 
 @dataclass(frozen=True)
@@ -244,7 +259,9 @@ def _links_inside(path: str, content_dir: Path) -> bool:
     return target.is_relative_to(content_dir.resolve())
 
 
-def _update(current: _Generation, files: dict[str, _File], report: IndexReport) -> None:
+def _update(
+    current: _Generation, files: dict[str, _File], report: IndexReport, concepts: _Concepts
+) -> None:
     known: dict[str, list[Any]] = current.manifest.get("files", {})
     manifest_dirty = False
     to_write: list[tuple[_File, bytes, str]] = []
@@ -274,7 +291,7 @@ def _update(current: _Generation, files: dict[str, _File], report: IndexReport) 
                 del known[rel]
                 report.removed += 1
             for info, data, digest in to_write:
-                doc = _document(info, data, digest, report)
+                doc = _document(info, data, digest, report, concepts.words)
                 if doc is None:
                     # Now invalid: drop the old version rather than search stale text.
                     writer.delete_by_term("path", info.rel)
@@ -299,10 +316,12 @@ def _update(current: _Generation, files: dict[str, _File], report: IndexReport) 
     report.total = _doc_count(current.index)
     if manifest_dirty:
         current.manifest["files"] = known
-        _write_manifest(current.path, known, current.index.latest_generation())
+        _write_manifest(current.path, known, current.index.latest_generation(), concepts.digest)
 
 
-def _rebuild(index_dir: Path, files: dict[str, _File], report: IndexReport) -> None:
+def _rebuild(
+    index_dir: Path, files: dict[str, _File], report: IndexReport, concepts: _Concepts
+) -> None:
     """Build a whole new generation beside the live one, then switch `CURRENT` to it."""
     path = index_dir / f"gen-{time.time_ns()}"
     path.mkdir()
@@ -316,7 +335,7 @@ def _rebuild(index_dir: Path, files: dict[str, _File], report: IndexReport) -> N
                 if data is None:
                     continue
                 digest = _digest(data)
-                doc = _document(info, data, digest, report)
+                doc = _document(info, data, digest, report, concepts.words)
                 if doc is not None:
                     writer.add_document(**doc)
                     known[info.rel] = [info.mtime_ns, info.size, digest]
@@ -326,7 +345,7 @@ def _rebuild(index_dir: Path, files: dict[str, _File], report: IndexReport) -> N
             raise
         writer.commit()
         report.total = len(known)
-        _write_manifest(path, known, index.latest_generation())
+        _write_manifest(path, known, index.latest_generation(), concepts.digest)
         previous = _pointer(index_dir, CURRENT_FILE)
         if previous:
             write_text_atomic(index_dir / PREVIOUS_FILE, previous + "\n")
@@ -389,7 +408,9 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def _document(info: _File, data: bytes, digest: str, report: IndexReport) -> dict[str, Any] | None:
+def _document(
+    info: _File, data: bytes, digest: str, report: IndexReport, concepts: ConceptWords
+) -> dict[str, Any] | None:
     """The index fields of one tip file; None (with the problems noted) when unusable."""
     shown = display_path(Path(info.path))
     try:
@@ -402,19 +423,27 @@ def _document(info: _File, data: bytes, digest: str, report: IndexReport) -> dic
     if tip is None or errors:
         report.problems.extend(errors or problems)
         return None
-    return tip_document(tip, info.rel, info.url, digest)
+    return tip_document(tip, info.rel, info.url, digest, concepts)
 
 
-def tip_document(tip: Tip, path: str, url: str, digest: str = "") -> dict[str, Any]:
-    """The Whoosh document of a tip (field name → value)."""
+def tip_document(
+    tip: Tip, path: str, url: str, digest: str = "", concepts: ConceptWords | None = None
+) -> dict[str, Any]:
+    """The Whoosh document of a tip (field name → value), with the synonyms it lacks of
+    each set it has a word of (`search.concepts`)."""
     body = body_text(tip.body)
+    added = concepts.words_for(tip_search_text(tip)) if concepts else []
     doc: dict[str, Any] = {
         "id": tip.id,
         "path": path,
         "url": url,
         "title": tip.title,
         "content": weighted_content(
-            tip.title, tip.summary, tip.takeaway, body, [*tip.themes, *tip.tags]
+            tip.title,
+            tip.summary,
+            tip.takeaway,
+            body,
+            [*dict.fromkeys([*tip.themes, *tip.tags]), *added],
         ),
         "summary": tip.summary,
         "takeaway": tip.takeaway,
@@ -431,9 +460,17 @@ def tip_document(tip: Tip, path: str, url: str, digest: str = "") -> dict[str, A
     return doc
 
 
-def _write_manifest(path: Path, files: dict[str, list[Any]], generation: int) -> None:
+def tip_search_text(tip: Tip) -> str:
+    """The words of a tip that decide its synonyms: title, summary, takeaway, body."""
+    return "\n".join([tip.title, tip.summary, tip.takeaway, body_text(tip.body)])
+
+
+def _write_manifest(
+    path: Path, files: dict[str, list[Any]], generation: int, synonyms: str
+) -> None:
     manifest = {
         "schema": SCHEMA_VERSION,
+        "synonyms": synonyms,  # the digest of the synonym sets the tips were indexed with
         "whoosh": _whoosh_version(),
         "generation": generation,  # the commit this manifest describes
         "files": files,

@@ -53,6 +53,14 @@ def index_summary(report: IndexReport) -> str:
 def result_renderable(result: SearchResult) -> RenderableType:
     """A numbered list of hits (title, date, themes, path, snippet), then theme counts."""
     parts: list[RenderableType] = []
+    if result.corrected_from:
+        # The typed words matched nothing: these are the results of their correction.
+        typed, corrected = terminal_text(result.corrected_from), terminal_text(result.query)
+        parts.append(
+            Text.assemble(
+                f"No tip matches {typed!r}. Showing results for ", (corrected, "bold yellow"), "."
+            )
+        )
     if not result.hits:
         parts.append(Text(f"No tip matches {result.query!r}.", style="yellow"))
     else:

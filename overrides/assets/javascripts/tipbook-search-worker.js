@@ -98,6 +98,8 @@ function apiEngine() {
       return {
         total: data.total,
         suggestion: data.suggestion,
+        query: data.query,
+        correctedFrom: data.corrected_from || "",
         facets: data.facets?.themes || {},
         hits: data.hits.map(hit => ({
           url: hit.url.replace(/^\//, ""),
@@ -231,6 +233,10 @@ function toMaterial(query, result) {
     items.push(item(resultsPageUrl(query),
       result.unavailable ? "Search is not available right now" : "Cannot search for that",
       `<p>${escapeText(result.error)}</p>`, -1, null, query))
+  if (result.correctedFrom)
+    items.push(item(resultsPageUrl(result.query),
+      `Showing results for <em>${escapeText(result.query)}</em>`,
+      `<p>No tip matches “${escapeText(result.correctedFrom)}”</p>`, 0, null, result.query))
   if (result.suggestion)
     items.push(item(resultsPageUrl(result.suggestion),
       `Did you mean: <em>${escapeText(result.suggestion)}</em>?`,

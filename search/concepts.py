@@ -1,0 +1,54 @@
+"""Synonym sets applied at index time: a tip that has one word of a set is indexed with the
+set's other words too (`content/synonyms.yml`, loaded by `tipbook.synonyms`).
+
+Expanding the tips rather than the queries keeps the served index (Whoosh) and the static
+one (Pagefind, which has no synonym support) in agreement: both index the same added words,
+and each search box sends the query as typed.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from search.schema import text_analyzer
+from tipbook.synonyms import Synonyms
+
+MAX_REPEAT = 3
+
+
+class ConceptWords:
+    """Finds, for a tip's text, the synonyms it lacks of every set it has a word of.
+
+    Matching uses the search analyzer, so endings, UK spellings and stop words count as
+    they do in a query: "apologised" has the set of "apology".
+    """
+
+    def __init__(self, synonyms: Synonyms) -> None:
+        self.analyzer = text_analyzer()
+        self.sets = [(terms, [self._stems(term) for term in terms]) for terms in synonyms.sets]
+
+    def _stems(self, text: str) -> str:
+        return " ".join(token.text for token in self.analyzer(text))
+
+    def words_for(self, text: str) -> list[str]:
+        """The words to add to a tip with this text (empty when no set applies).
+
+        Each set's missing words are added once per time the tip uses the set (at most
+        `MAX_REPEAT`), so a tip about apologies ranks above one that says "sorry" once.
+        """
+        if not self.sets:
+            return []
+        stems = self._stems(text)
+        counts = Counter(stems.split())
+        padded = f" {stems} "
+        added: list[str] = []
+        for terms, term_stems in self.sets:
+            uses = [
+                (counts[stem] if " " not in stem else padded.count(f" {stem} ")) if stem else 0
+                for stem in term_stems
+            ]
+            repeat = min(sum(uses), MAX_REPEAT)
+            if repeat:
+                missing = [term for term, used in zip(terms, uses, strict=True) if not used]
+                added += missing * repeat
+        return added
