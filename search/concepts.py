@@ -11,7 +11,9 @@ from __future__ import annotations
 from collections import Counter
 
 from search.schema import text_analyzer
+from tipbook.model import Tip
 from tipbook.synonyms import Synonyms
+from tipbook.text import body_text
 
 MAX_REPEAT = 3
 
@@ -52,3 +54,8 @@ class ConceptWords:
                 missing = [term for term, used in zip(terms, uses, strict=True) if not used]
                 added += missing * repeat
         return added
+
+
+def tip_search_text(tip: Tip) -> str:
+    """The words of a tip that decide its synonyms: title, summary, takeaway, body."""
+    return "\n".join([tip.title, tip.summary, tip.takeaway, body_text(tip.body)])

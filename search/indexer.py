@@ -33,7 +33,7 @@ import whoosh
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
-from search.concepts import ConceptWords
+from search.concepts import ConceptWords, tip_search_text
 from search.schema import SCHEMA_VERSION, build_schema, weighted_content
 from search.whoosh_internals import toc_doc_count
 from tipbook import rules
@@ -458,11 +458,6 @@ def tip_document(
         doc["series"] = tip.series.name
         doc["series_part"] = tip.series.part
     return doc
-
-
-def tip_search_text(tip: Tip) -> str:
-    """The words of a tip that decide its synonyms: title, summary, takeaway, body."""
-    return "\n".join([tip.title, tip.summary, tip.takeaway, body_text(tip.body)])
 
 
 def _write_manifest(

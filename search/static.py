@@ -23,13 +23,16 @@ import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from search.concepts import ConceptWords, tip_search_text
+from search.schema import QUESTION_STOP_WORDS
 from tipbook.model import Tip
 from tipbook.site import sanitize
 from tipbook.site.publish import exec_dies_with_parent
+from tipbook.synonyms import Synonyms
 from tipbook.text import body_text
 
 BUNDLE_DIR = "pagefind"  # below the site folder: Pagefind's index and its JS
@@ -50,7 +53,7 @@ SHARD_SIZE = 1000  # tips per Pagefind bundle (its memory grows with what it ind
 
 # Pagefind's default weight of an <h1> is 7 and of body text 1; these follow the Whoosh
 # index's order (title, takeaway, summary, body) with chapters beside the summary.
-WEIGHTS = {"takeaway": 4.0, "summary": 2.0, "chapters": 2.0}
+WEIGHTS = {"takeaway": 4.0, "summary": 2.0, "chapters": 2.0, "synonyms": 1.0}
 
 # The page's form and result list are in the template overrides/tipbook-search.html: the
 # site's safety gate passes no form controls from a page's Markdown (content is untrusted).
@@ -94,8 +97,10 @@ def pagefind_executable() -> Path:
         raise StaticSearchUnavailable(f"Pagefind's binary is missing: {error}") from None
 
 
-def tip_page_html(tip: Tip, chapter_titles: list[str]) -> str:
-    """The page Pagefind indexes for one tip: every string escaped, parts weighted."""
+def tip_page_html(tip: Tip, chapter_titles: list[str], synonyms: Sequence[str] = ()) -> str:
+    """The page Pagefind indexes for one tip: every string escaped, parts weighted, and the
+    synonyms the tip lacks last (`search.concepts`; Pagefind has no synonym option, so the
+    static index gets the same added words as the served one)."""
 
     esc = sanitize.escape  # the site's one escaping path: every value here is tip text
 
@@ -123,7 +128,8 @@ def tip_page_html(tip: Tip, chapter_titles: list[str]) -> str:
         f"</title></head><body><main data-pagefind-body><h1>{esc(tip.title)}</h1>"
         f"<div data-pagefind-ignore>{hidden}</div>"
         f"{part('takeaway', tip.takeaway)}{part('summary', tip.summary)}"
-        f"{part('chapters', chapters)}{paragraphs}</main></body></html>"
+        f"{part('chapters', chapters)}{paragraphs}"
+        f"{part('synonyms', ' '.join(synonyms))}</main></body></html>"
     )
 
 
@@ -139,9 +145,15 @@ class StaticIndexJob:
     site's old ones only once all are complete.
     """
 
-    def __init__(self, tips: Iterable[tuple[Tip, str]], chapter_titles: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        tips: Iterable[tuple[Tip, str]],
+        chapter_titles: Mapping[str, str],
+        synonyms: Synonyms | None = None,
+    ) -> None:
         self.executable = pagefind_executable()
         self.chapter_titles = dict(chapter_titles)
+        concepts = ConceptWords(synonyms or Synonyms())
         self.scratch = Path(tempfile.mkdtemp(prefix="tipbook-pagefind-"))
         self.output = self.scratch / "bundle"
         self.error = ""
@@ -158,7 +170,10 @@ class StaticIndexJob:
                 folder = shards[-1].joinpath(*parts)
                 folder.mkdir(parents=True, exist_ok=True)
                 titles = [self.chapter_titles.get(theme, theme) for theme in tip.themes]
-                (folder / "index.html").write_text(tip_page_html(tip, titles), encoding="utf-8")
+                (folder / "index.html").write_text(
+                    tip_page_html(tip, titles, concepts.words_for(tip_search_text(tip))),
+                    encoding="utf-8",
+                )
                 years.add(tip.date.year)
                 self.count += 1
         except OSError as error:
@@ -223,6 +238,8 @@ class StaticIndexJob:
             "years": self.years,
             "tips": self.count,
             "shards": len(self.shards),
+            # The served engine's question stop words, which the static box drops too.
+            "stopWords": sorted(QUESTION_STOP_WORDS),
         }
         info_path = site_dir / SITE_INFO
         info_path.parent.mkdir(parents=True, exist_ok=True)
@@ -239,8 +256,11 @@ class StaticIndexJob:
 
 
 def write_static_index(
-    tips: Iterable[tuple[Tip, str]], chapter_titles: Mapping[str, str], site_dir: Path
+    tips: Iterable[tuple[Tip, str]],
+    chapter_titles: Mapping[str, str],
+    site_dir: Path,
+    synonyms: Synonyms | None = None,
 ) -> StaticIndexReport:
     """Index `tips` (each with its page URL below the site, e.g. `tips/2024/x/`) with
     Pagefind into `site_dir/pagefind/`, and write `search/tipbook.json` (chapters, years)."""
-    return StaticIndexJob(tips, chapter_titles).finish(site_dir)
+    return StaticIndexJob(tips, chapter_titles, synonyms).finish(site_dir)

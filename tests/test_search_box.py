@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from search_box import open_box, search_titles, static_server, tipbook_server
+from search_heldout import HELD_OUT, held_out_mrr
 from search_judged import JUDGED, MRR_FLOOR, mean_reciprocal_rank, plain
 from site_corpus import site_config
 from site_corpus import write_corpus as write_site_corpus
@@ -24,6 +25,10 @@ from tipbook.model import Tip
 from tipbook.site import build_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# Held-out floors the boxes hold now (measured 0.65 served, 0.59 static; the targets,
+# 0.85 served and 0.8 static, are not reached yet: see README, Search quality).
+HELD_OUT_BOX_FLOOR = {"served": 0.6, "static": 0.55}
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +94,18 @@ def test_judged_queries_typed_into_the_box_meet_the_mrr_floor(  # type: ignore[n
     assert mrr >= MRR_FLOOR[mode], f"MRR {mrr:.3f} < {MRR_FLOOR[mode]}; not first: {missed}"
 
 
+@pytest.mark.parametrize("mode", ["served", "static"])
+def test_held_out_questions_typed_into_the_box_meet_the_floor(  # type: ignore[no-untyped-def]
+    tab, mode: str, served_url: str, static_url: str
+) -> None:
+    tab.goto(served_url if mode == "served" else static_url)
+    open_box(tab)
+    mrr, ranks = held_out_mrr(lambda query: search_titles(tab, query))
+    print(f"\n{mode} search box, held out: MRR {mrr:.3f} over {len(HELD_OUT)} queries")
+    missed = {query: rank for query, rank in ranks.items() if rank < 1}
+    assert mrr >= HELD_OUT_BOX_FLOOR[mode], f"MRR {mrr:.3f}; not first: {missed}"
+
+
 def test_static_box_searches_every_shard(tab, sharded_url: str) -> None:  # type: ignore[no-untyped-def]
     tab.goto(sharded_url)
     open_box(tab)
@@ -99,9 +116,15 @@ def test_static_box_searches_every_shard(tab, sharded_url: str) -> None:  # type
 def test_served_box_has_the_clis_did_you_mean_and_operators(tab, served_url: str) -> None:  # type: ignore[no-untyped-def]
     tab.goto(served_url)
     open_box(tab)
-    search_titles(tab, "empthy")
+    search_titles(tab, "empthy tone")  # "tone" matches: the typo is only suggested
     suggestion = tab.locator(".md-search-result__item", has_text="Did you mean")
-    assert "empathy" in suggestion.inner_text()
+    assert "empathy tone" in suggestion.inner_text()
+    # Matching nothing as typed, the box shows the correction's tips, and says so.
+    titles = search_titles(tab, "empthy superpowr")
+    corrected = tab.locator(".md-search-result__item", has_text="Showing results for")
+    assert "empathy superpower" in corrected.inner_text()
+    assert "empthy superpowr" in corrected.inner_text()
+    assert plain(titles[0]) == "Make Empathy Your Superpower"
     # Operators and phrases are tipbook's: only tips with both words, none with the NOT word.
     titles = search_titles(tab, "empathy NOT superpower")
     assert titles and all("Superpower" not in title for title in titles)

@@ -47,6 +47,7 @@ from tipbook.model import Tip
 from tipbook.site import pages, parallel, sanitize, speedups
 from tipbook.site.collect import Collection, collect_tips
 from tipbook.symlinks import check_content_links
+from tipbook.synonyms import load_synonyms
 
 log = logging.getLogger("mkdocs.plugins.tipbook")
 STATIC_PAGES_DIR = "pages"  # content/pages/*.md: hand-written pages, e.g. the editors' guide
@@ -274,7 +275,9 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         ]
         titles = {theme.id: theme.title for theme in collection.taxonomy}
         try:
-            self._static_search = StaticIndexJob(tips, titles)
+            tb = self.tipbook_config
+            synonyms = load_synonyms(tb.content_dir)[0] if tb else None  # `check` reports
+            self._static_search = StaticIndexJob(tips, titles, synonyms)
         except StaticSearchUnavailable as error:
             log.warning("static search index not written: %s", error)
 

@@ -59,7 +59,8 @@ function siteInfo() {
       .then(response => response.ok ? response.json() : {})
       .catch(() => ({}))
       .then(data => ({
-        chapters: data.chapters || {}, years: data.years || [], shards: data.shards || 1
+        chapters: data.chapters || {}, years: data.years || [], shards: data.shards || 1,
+        stopWords: new Set(data.stopWords || [])
       }))
   return info
 }
@@ -125,7 +126,7 @@ async function pagefindEngine() {
   return {
     name: "pagefind",
     async search(query, { limit = BOX_LIMIT, theme = "", since = "", until = "" } = {}) {
-      const { chapters, years } = await siteInfo()
+      const { chapters, years, stopWords } = await siteInfo()
       const filters = {}
       if (theme) filters.chapter = chapters[theme] || theme
       if (since || until) {
@@ -134,7 +135,8 @@ async function pagefindEngine() {
         if (!filters.year.any.length)    /* Pagefind reads `any: []` as no filter at all */
           return { total: 0, hits: [], facets: {} }
       }
-      const found = await matchAnyWord(pagefind, query, filters, limit)
+      const found = await matchAnyWord(pagefind, meaningfulWords(query, stopWords),
+        filters, limit)
       if (!found)
         return { total: 0, hits: [], facets: {} }  /* superseded by a newer search */
       const top = await Promise.all(found.results.slice(0, limit).map(r => r.data()))
@@ -156,6 +158,18 @@ async function pagefindEngine() {
       }
     }
   }
+}
+
+/*
+ * The query without the words that carry no meaning in a question ("how do I", "after",
+ * "same"): the served engine's stop words (search.schema.QUESTION_STOP_WORDS, shipped in
+ * search/tipbook.json), so both boxes rank by the same words. A query without stop words,
+ * or of stop words only, is kept as it is (its quotes too).
+ */
+function meaningfulWords(query, stopWords) {
+  const words = query.match(/[\p{L}\p{N}'*-]+/gu) || []
+  const kept = words.filter(word => !stopWords.has(word.toLowerCase()))
+  return kept.length && kept.length < words.length ? kept.join(" ") : query
 }
 
 /*
