@@ -303,6 +303,7 @@ def make_server(
     content_dir: Path | None = None,
     index_dir: Path | None = None,
     quiet: bool = False,
+    query_log: Path | None = None,
 ) -> SiteServer:
     """A ready (not yet serving) server; port 0 picks a free port (see `.url`).
 
@@ -314,8 +315,15 @@ def make_server(
     service = None
     if index_dir is not None:
         from search.api import SearchService
+        from search.querylog import QueryLog
 
-        service = SearchService(content_dir, Path(index_dir))
+        if query_log is not None and Path(query_log).resolve().is_relative_to(site_dir.resolve()):
+            raise TipbookError(
+                f"query_log {display_path(Path(query_log))} is inside the site folder, which "
+                "is published: set query_log in tipbook.yml to a path outside it"
+            )
+        log = QueryLog(Path(query_log)) if query_log is not None else None
+        service = SearchService(content_dir, Path(index_dir), query_log=log)
         service.refresh(force=True)
     try:
         server = SiteServer((host, port), site_dir, service)
@@ -335,4 +343,5 @@ def serve(config: Any, host: str, port: int, site_dir: Path | None = None) -> Si
         port,
         content_dir=config.content_dir,
         index_dir=config.index_dir,
+        query_log=config.query_log if config.serve.log_queries else None,
     )
