@@ -8,11 +8,18 @@ and each search box sends the query as typed.
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from whoosh.lang.porter2 import stem
 
 from search.schema import text_analyzer
+from tipbook.errors import ContentError
 from tipbook.model import Tip
-from tipbook.synonyms import Synonyms
+from tipbook.synonyms import Synonyms, load_synonyms
+from tipbook.taxonomy import THEMES_FILE, Theme, load_taxonomy
 from tipbook.text import body_text
 
 MAX_REPEAT = 3
@@ -25,9 +32,19 @@ class ConceptWords:
     they do in a query: "apologised" has the set of "apology".
     """
 
-    def __init__(self, synonyms: Synonyms) -> None:
+    def __init__(self, synonyms: Synonyms, chapters: Iterable[Theme] = ()) -> None:
         self.analyzer = text_analyzer()
         self.sets = [(terms, [self._stems(term) for term in terms]) for terms in synonyms.sets]
+        # The chapters as concepts: a tip in a chapter is indexed with the chapter's title
+        # and signal words (themes.yml), so "mistake" finds the apology chapter's tips.
+        self.chapters = {
+            theme.id: [theme.title, *filter(None, map(_signal_word, theme.signals))]
+            for theme in chapters
+        }
+
+    def chapter_words(self, themes: Iterable[str]) -> list[str]:
+        """The title and signal words of the chapters `themes` name."""
+        return [word for theme in themes for word in self.chapters.get(theme, [])]
 
     def _stems(self, text: str) -> str:
         return " ".join(token.text for token in self.analyzer(text))
@@ -59,3 +76,27 @@ class ConceptWords:
 def tip_search_text(tip: Tip) -> str:
     """The words of a tip that decide its synonyms: title, summary, takeaway, body."""
     return "\n".join([tip.title, tip.summary, tip.takeaway, body_text(tip.body)])
+
+
+def load_concepts(content_dir: Path) -> tuple[ConceptWords, str]:
+    """The synonym sets and chapters of `content_dir`, and a digest of both files (the
+    index is written again when either changes). Their problems are `tipbook check`'s."""
+    synonyms = load_synonyms(content_dir)[0]
+    themes_path = Path(content_dir) / THEMES_FILE
+    try:
+        chapters = list(load_taxonomy(themes_path))
+        themes_digest = hashlib.sha256(themes_path.read_bytes()).hexdigest()
+    except (ContentError, OSError):
+        chapters, themes_digest = [], ""
+    digest = hashlib.sha256(f"{synonyms.digest}:{themes_digest}".encode()).hexdigest()
+    return ConceptWords(synonyms, chapters), digest
+
+
+def _signal_word(signal: str) -> str:
+    """A chapter signal as a word to index: "mistake*" is "mistake"; "apolog*" is not a word
+    (it would surface in "did you mean"), so it is left out: a prefix is taken only when
+    stemming would shorten it, i.e. when it ends as a whole word does."""
+    if not signal.endswith("*"):
+        return signal
+    prefix = signal.rstrip("*")
+    return prefix if stem(prefix) != prefix else ""

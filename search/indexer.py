@@ -33,14 +33,15 @@ import whoosh
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
-from search.concepts import ConceptWords, tip_search_text
+from search.concepts import ConceptWords, load_concepts, tip_search_text
 from search.schema import SCHEMA_VERSION, build_schema, weighted_content
 from search.whoosh_internals import toc_doc_count
 from tipbook import rules
 from tipbook.content import TIPS_DIR, parse_tip, read_file, write_text_atomic
 from tipbook.errors import Problem, TipbookError, display_path
 from tipbook.model import Tip, tip_url
-from tipbook.synonyms import SYNONYMS_FILE, load_synonyms
+from tipbook.synonyms import SYNONYMS_FILE
+from tipbook.taxonomy import THEMES_FILE
 from tipbook.text import body_text
 
 CURRENT_FILE = "CURRENT"
@@ -108,8 +109,7 @@ def update_index(
         with _update_lock(index_dir, wait):
             _remove_old_generations(index_dir)  # e.g. a killed rebuild's half generation
             files = _scan(content_dir)
-            synonyms = load_synonyms(content_dir)[0]  # `tipbook check` reports its problems
-            concepts = _Concepts(ConceptWords(synonyms), synonyms.digest)
+            concepts = _Concepts(*load_concepts(content_dir))
             reason = "rebuild requested" if rebuild else ""
             current = None
             if not reason:
@@ -117,9 +117,9 @@ def update_index(
                     current = _open_current(index_dir)
                 except IndexUnavailable as error:
                     reason = str(error)
-            if current is not None and current.manifest.get("synonyms", "") != synonyms.digest:
+            if current is not None and current.manifest.get("synonyms", "") != concepts.digest:
                 # Every tip's added synonyms may change: index them all again.
-                current, reason = None, f"{SYNONYMS_FILE} changed"
+                current, reason = None, f"{SYNONYMS_FILE} or {THEMES_FILE} changed"
             if current is None:
                 report.rebuilt, report.reason = True, reason
                 _rebuild(index_dir, files, report, concepts)
@@ -429,10 +429,12 @@ def _document(
 def tip_document(
     tip: Tip, path: str, url: str, digest: str = "", concepts: ConceptWords | None = None
 ) -> dict[str, Any]:
-    """The Whoosh document of a tip (field name → value), with the synonyms it lacks of
-    each set it has a word of (`search.concepts`)."""
+    """The Whoosh document of a tip (field name → value), with its chapters' title and
+    signal words and the synonyms it lacks of each set it has a word of (`search.concepts`)."""
     body = body_text(tip.body)
-    added = concepts.words_for(tip_search_text(tip)) if concepts else []
+    added = []
+    if concepts:
+        added = [*concepts.chapter_words(tip.themes), *concepts.words_for(tip_search_text(tip))]
     doc: dict[str, Any] = {
         "id": tip.id,
         "path": path,

@@ -133,6 +133,11 @@ def tip_page_html(tip: Tip, chapter_titles: list[str], synonyms: Sequence[str] =
     )
 
 
+def _added_words(concepts: ConceptWords, tip: Tip) -> list[str]:
+    """The words the served index adds to this tip too (`search.indexer.tip_document`)."""
+    return [*concepts.chapter_words(tip.themes), *concepts.words_for(tip_search_text(tip))]
+
+
 class StaticIndexJob:
     """Pagefind indexing the tips in the background, started before MkDocs renders the
     pages (it needs only the tips), finished into the built site afterwards.
@@ -149,11 +154,11 @@ class StaticIndexJob:
         self,
         tips: Iterable[tuple[Tip, str]],
         chapter_titles: Mapping[str, str],
-        synonyms: Synonyms | None = None,
+        concepts: ConceptWords | None = None,  # the synonyms and chapters (search.concepts)
     ) -> None:
         self.executable = pagefind_executable()
         self.chapter_titles = dict(chapter_titles)
-        concepts = ConceptWords(synonyms or Synonyms())
+        concepts = concepts or ConceptWords(Synonyms())
         self.scratch = Path(tempfile.mkdtemp(prefix="tipbook-pagefind-"))
         self.output = self.scratch / "bundle"
         self.error = ""
@@ -171,7 +176,7 @@ class StaticIndexJob:
                 folder.mkdir(parents=True, exist_ok=True)
                 titles = [self.chapter_titles.get(theme, theme) for theme in tip.themes]
                 (folder / "index.html").write_text(
-                    tip_page_html(tip, titles, concepts.words_for(tip_search_text(tip))),
+                    tip_page_html(tip, titles, _added_words(concepts, tip)),
                     encoding="utf-8",
                 )
                 years.add(tip.date.year)
@@ -259,8 +264,8 @@ def write_static_index(
     tips: Iterable[tuple[Tip, str]],
     chapter_titles: Mapping[str, str],
     site_dir: Path,
-    synonyms: Synonyms | None = None,
+    concepts: ConceptWords | None = None,
 ) -> StaticIndexReport:
     """Index `tips` (each with its page URL below the site, e.g. `tips/2024/x/`) with
     Pagefind into `site_dir/pagefind/`, and write `search/tipbook.json` (chapters, years)."""
-    return StaticIndexJob(tips, chapter_titles, synonyms).finish(site_dir)
+    return StaticIndexJob(tips, chapter_titles, concepts).finish(site_dir)

@@ -16,8 +16,8 @@ from tipbook.taxonomy import load_taxonomy
 
 SORRY = by_title("Love is never having to say you're sorry")
 SUPERPOWER = by_title("Make Empathy Your Superpower")
-# The held-out floor: what the engine holds now (measured 0.65; the target is 0.85).
-HELD_OUT_CLI_FLOOR = 0.6
+# The held-out floor: what the engine holds now (measured 0.71; the target is 0.85).
+HELD_OUT_CLI_FLOOR = 0.65
 
 
 def titles(searcher: TipSearcher, query: str) -> list[str]:
@@ -56,7 +56,7 @@ def test_synonym_sets_find_tips_by_other_words_and_a_change_rebuilds(
             "synonyms:\n  - [blunderbuss, sorry]\n", encoding="utf-8"
         )
         report = update_index(content, tmp_path / "index")
-        assert report.rebuilt and "synonyms.yml changed" in report.reason
+        assert report.rebuilt and "synonyms.yml" in report.reason
         found = titles(searcher, "blunderbuss")
         assert found and found[0] == SORRY.title
         assert not update_index(content, tmp_path / "index").rebuilt  # unchanged: no rebuild

@@ -47,7 +47,7 @@ from tipbook.model import Tip
 from tipbook.site import pages, parallel, sanitize, speedups
 from tipbook.site.collect import Collection, collect_tips
 from tipbook.symlinks import check_content_links
-from tipbook.synonyms import load_synonyms
+from tipbook.synonyms import Synonyms, load_synonyms
 
 log = logging.getLogger("mkdocs.plugins.tipbook")
 STATIC_PAGES_DIR = "pages"  # content/pages/*.md: hand-written pages, e.g. the editors' guide
@@ -261,6 +261,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
     def _start_static_search(self, files: Files) -> None:
         """Start indexing the tips for the static export's search (Pagefind, see
         search.static) in a background process: it runs while MkDocs renders the pages."""
+        from search.concepts import ConceptWords
         from search.static import StaticIndexJob, StaticSearchUnavailable
 
         if self._static_search is not None:
@@ -276,8 +277,9 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         titles = {theme.id: theme.title for theme in collection.taxonomy}
         try:
             tb = self.tipbook_config
-            synonyms = load_synonyms(tb.content_dir)[0] if tb else None  # `check` reports
-            self._static_search = StaticIndexJob(tips, titles, synonyms)
+            synonyms = load_synonyms(tb.content_dir)[0] if tb else Synonyms()  # `check` reports
+            concepts = ConceptWords(synonyms, collection.taxonomy)
+            self._static_search = StaticIndexJob(tips, titles, concepts)
         except StaticSearchUnavailable as error:
             log.warning("static search index not written: %s", error)
 
