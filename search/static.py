@@ -19,16 +19,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 import threading
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from search.concepts import ConceptWords, tip_search_text
 from search.schema import QUESTION_STOP_WORDS
+from tipbook.content import write_text_atomic
 from tipbook.model import Tip
 from tipbook.site import sanitize
 from tipbook.site.publish import exec_dies_with_parent
@@ -37,6 +40,11 @@ from tipbook.text import body_text
 
 BUNDLE_DIR = "pagefind"  # below the site folder: Pagefind's index and its JS
 SITE_INFO = "search/tipbook.json"  # chapter titles and years, for the search box and page
+# The published tips' words, commonest first: the static box corrects a query's typos from
+# them when it finds nothing (fetched only then, so the first search stays light).
+WORDS_FILE = "search/words.json"
+MAX_WORDS = 20_000
+_WORD = re.compile(r"[a-z]{3,}")
 RESULTS_PAGE = "search/index.md"  # the full results page, generated (URL: search/)
 TIMEOUT = 600.0  # s per shard: Pagefind indexes 1,000 tips in a few seconds
 # Pagefind's own search UIs: the site shows results in Material's box instead.
@@ -165,6 +173,7 @@ class StaticIndexJob:
         self.process: subprocess.Popen[str] | None = None
         self.cancelled = False
         years: set[int] = set()
+        self.vocabulary: Counter[str] = Counter()  # word → tips that have it
         self.count = 0
         shards: list[Path] = []
         try:
@@ -180,6 +189,7 @@ class StaticIndexJob:
                     encoding="utf-8",
                 )
                 years.add(tip.date.year)
+                self.vocabulary.update(set(_WORD.findall(tip_search_text(tip).lower())))
                 self.count += 1
         except OSError as error:
             shutil.rmtree(self.scratch, ignore_errors=True)
@@ -249,6 +259,8 @@ class StaticIndexJob:
         info_path = site_dir / SITE_INFO
         info_path.parent.mkdir(parents=True, exist_ok=True)
         info_path.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
+        words = [word for word, _ in self.vocabulary.most_common(MAX_WORDS)]
+        write_text_atomic(site_dir / WORDS_FILE, json.dumps({"words": words}))
         size = sum(f.stat().st_size for f in target.rglob("*") if f.is_file())
         return StaticIndexReport(self.count, size)
 

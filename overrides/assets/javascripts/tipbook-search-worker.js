@@ -123,9 +123,8 @@ async function pagefindEngine() {
   await pagefind.init()
   for (let shard = 1; shard < shards; shard++)
     await pagefind.mergeIndex(new URL(`pagefind/${shard}/`, BASE).href)
-  return {
-    name: "pagefind",
-    async search(query, { limit = BOX_LIMIT, theme = "", since = "", until = "" } = {}) {
+  async function searchAsTyped(query, { limit = BOX_LIMIT, theme = "", since = "",
+    until = "" } = {}) {
       const { chapters, years, stopWords } = await siteInfo()
       const filters = {}
       if (theme) filters.chapter = chapters[theme] || theme
@@ -156,8 +155,88 @@ async function pagefindEngine() {
           score: found.results[i].score
         }))
       }
+  }
+  return {
+    name: "pagefind",
+    /* As the served engine, words no tip uses show their correction's tips, saying so
+       (search.searcher.TipSearcher.run). Pagefind matches a misspelt word loosely, so
+       "nothing" here is fewer than FEW_HITS tips (and a word no tip uses). */
+    async search(query, options = {}) {
+      const result = await searchAsTyped(query, options)
+      if (result.total >= FEW_HITS)
+        return result
+      const corrected = await correctTypos(query)
+      if (!corrected)
+        return result
+      const again = await searchAsTyped(corrected, options)
+      return again.total ? { ...again, query: corrected, correctedFrom: query } : result
     }
   }
+}
+
+/*
+ * Typos: each word the published tips never use is replaced by the commonest tip word
+ * within one edit (words of up to four letters) or two, starting with the same letter (as
+ * the served engine's "did you mean"). The word list (search/words.json, commonest first,
+ * written by search/static.py) is fetched only the first time a search finds nothing.
+ */
+let vocabulary = null
+const FEW_HITS = 3          /* as search.searcher.FEW_HITS */
+
+function tipWords() {
+  if (!vocabulary)
+    vocabulary = fetch(new URL("search/words.json", BASE))
+      .then(response => response.ok ? response.json() : {})
+      .catch(() => ({}))
+      .then(data => data.words || [])
+  return vocabulary
+}
+
+function withinEdits(a, b, most) {
+  /* Levenshtein distance of a and b, or most + 1 once it must exceed `most` */
+  if (Math.abs(a.length - b.length) > most)
+    return most + 1
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
+    if (Math.min(...row) > most)
+      return most + 1
+    previous = row
+  }
+  return previous[b.length]
+}
+
+async function correctTypos(query) {
+  const words = await tipWords()
+  if (!words.length)
+    return ""
+  const known = new Set(words)
+  let changed = false
+  const corrected = (query.toLowerCase().match(/[\p{L}\p{N}']+/gu) || []).map(word => {
+    if (known.has(word) || word.length < 3)
+      return word
+    const most = word.length <= 4 ? 1 : 2
+    let best = "", bestDistance = most + 1
+    for (const candidate of words) {  /* commonest first: the first of a distance wins */
+      if (candidate[0] !== word[0])
+        continue
+      const distance = withinEdits(word, candidate, most)
+      if (distance < bestDistance) {
+        best = candidate
+        bestDistance = distance
+        if (distance === 1)
+          break
+      }
+    }
+    if (!best)
+      return word
+    changed = true
+    return best
+  })
+  return changed ? corrected.join(" ") : ""
 }
 
 /*
