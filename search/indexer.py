@@ -429,8 +429,8 @@ def _document(
 def tip_document(
     tip: Tip, path: str, url: str, digest: str = "", concepts: ConceptWords | None = None
 ) -> dict[str, Any]:
-    """The Whoosh document of a tip (field name → value), with its chapters' title and
-    signal words and the synonyms it lacks of each set it has a word of (`search.concepts`)."""
+    """The Whoosh document of a tip (field name → value), with its chapters' titles and the
+    synonyms it lacks of each set it has a word of (`search.concepts`)."""
     body = body_text(tip.body)
     added = []
     if concepts:
