@@ -516,6 +516,7 @@ def job_search_quality(n: int, work: Path) -> list[Record]:
     need_module("search.static", "the site's search box")
     from benchmarks import searchbox as box
     from benchmarks.search_box import tipbook_server
+    from benchmarks.search_heldout import HELD_OUT, held_out_mrr
     from benchmarks.search_judged import JUDGED, mean_reciprocal_rank
     from search.query import TipSearcher
 
@@ -523,20 +524,29 @@ def job_search_quality(n: int, work: Path) -> list[Record]:
     searcher = TipSearcher(config.index_dir)
     try:
         cli, _ = mean_reciprocal_rank(lambda q: [h.title for h in searcher.search(q).hits])
+        cli_held, _ = held_out_mrr(lambda q: [h.title for h in searcher.search(q).hits])
     finally:
         searcher.close()
     tips, titles = box._collection_tips(config)
     n = len(tips)
     note = f"{len(JUDGED)} judged queries, {n} shipped tips"
-    records = [Record("search MRR: CLI (tipbook search)", round(cli, 3), "MRR", n, note)]
+    held = f"{len(HELD_OUT)} held-out queries (tests/search_heldout.py), {n} shipped tips"
+    records = [Record("search MRR: CLI (tipbook search)", round(cli, 3), "MRR", n, note),
+               Record("search MRR held out: CLI", round(cli_held, 3), "MRR", n, held)]  # fmt: skip
     with box.chromium() as browser:
         with tipbook_server(site, config.content_dir, config.index_dir) as url:
             served = box.box_mrr(browser, url)
+            served_held = box.box_mrr(browser, url, held_out=True)
         records.append(Record("search MRR: box, served (api)", round(served, 3), "MRR", n, note))
+        records.append(Record("search MRR held out: box, served", round(served_held, 3), "MRR",
+                              n, held))  # fmt: skip
         with box.candidate_server(site, "pagefind") as url:
             static = box.box_mrr(browser, url)
+            static_held = box.box_mrr(browser, url, held_out=True)
         records.append(Record("search MRR: box, static (Pagefind)", round(static, 3), "MRR", n,
                               note))  # fmt: skip
+        records.append(Record("search MRR held out: box, static", round(static_held, 3), "MRR",
+                              n, held))  # fmt: skip
         for engine, tuned in (("material", False), ("material-tuned", True)):
             index = box.material_index(site, box.material_docs(tips, titles, tuned), tuned)
             with box.candidate_server(site, engine, index) as url:

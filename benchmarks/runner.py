@@ -64,6 +64,9 @@ FIGURES: dict[str, list[tuple[str, str]]] = {
         ("search MRR: box, static (Pagefind)", "MRR"),
         ("search MRR: box, static (material, candidate)", "MRR"),
         ("search MRR: box, static (material-tuned, candidate)", "MRR"),
+        ("search MRR held out: CLI", "MRR"),
+        ("search MRR held out: box, served", "MRR"),
+        ("search MRR held out: box, static", "MRR"),
     ],
     "searchbox": [
         ("search box: keystroke to results p50 (served)", "ms"),

@@ -167,17 +167,20 @@ def keystroke_p95(browser: Any, url: str, queries: list[str]) -> tuple[float, fl
     return statistics.median(timings), p95, len(timings)
 
 
-def box_mrr(browser: Any, url: str) -> float:
-    """MRR of the judged queries typed into the box at `url`."""
+def box_mrr(browser: Any, url: str, held_out: bool = False) -> float:
+    """MRR of the judged queries (or the held-out ones) typed into the box at `url`."""
     from benchmarks.search_box import open_box, search_titles
+    from benchmarks.search_heldout import held_out_mrr
     from benchmarks.search_judged import mean_reciprocal_rank
+
+    measure = held_out_mrr if held_out else mean_reciprocal_rank
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     try:
         page.goto(url)
         open_box(page)
-        mrr, _ = mean_reciprocal_rank(lambda query: search_titles(page, query))
+        mrr, _ = measure(lambda query: search_titles(page, query))
     finally:
         context.close()
     return mrr

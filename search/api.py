@@ -18,6 +18,7 @@ from typing import Any
 
 from search.indexer import IndexUnavailable, update_index
 from search.query import DEFAULT_LIMIT, MAX_QUERY_LENGTH, QueryError, TipSearcher
+from search.querylog import QueryLog
 from tipbook.errors import TipbookError
 
 PARAMETERS = {"q", "theme", "since", "until", "limit"}
@@ -58,7 +59,9 @@ class SearchService:
         index_dir: Path,
         refresh_seconds: float = 5.0,
         include_unpublished: bool = False,  # the `--drafts` preview finds drafts too
+        query_log: QueryLog | None = None,  # unanswered queries go here (search.querylog)
     ) -> None:
+        self.query_log = query_log
         self.content_dir = content_dir
         self.include_unpublished = include_unpublished
         self.index_dir = Path(index_dir)
@@ -113,6 +116,8 @@ class SearchService:
             return 400, ApiError(400, error.message).to_dict()
         except IndexUnavailable as error:
             return 503, ApiError(503, error.message).to_dict()
+        if self.query_log is not None and (result.corrected_from or not result.total):
+            self.query_log.record(options["query"], 0, result.query if result.total else None)
         return 200, result.to_dict()
 
     @contextlib.contextmanager

@@ -34,6 +34,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
 from search import PUBLISHED_INDEX
+from search.concepts import ConceptWords, load_concepts, tip_search_text
 from search.schema import SCHEMA_VERSION, build_schema, weighted_content
 from search.whoosh_internals import toc_doc_count
 from tipbook import rules
@@ -41,6 +42,8 @@ from tipbook.content import parse_tip
 from tipbook.errors import Problem, TipbookError, display_path
 from tipbook.files import read_file, write_text_atomic
 from tipbook.model import TIPS_DIR, Tip, tip_url
+from tipbook.synonyms import SYNONYMS_FILE
+from tipbook.taxonomy import THEMES_FILE
 from tipbook.text import body_text
 
 CURRENT_FILE = "CURRENT"
@@ -108,6 +111,7 @@ def update_index(
         with _update_lock(index_dir, wait):
             _remove_old_generations(index_dir)  # e.g. a killed rebuild's half generation
             files = _scan(content_dir)
+            concepts = _Concepts(*load_concepts(content_dir))
             reason = "rebuild requested" if rebuild else ""
             current = None
             if not reason:
@@ -115,11 +119,14 @@ def update_index(
                     current = _open_current(index_dir)
                 except IndexUnavailable as error:
                     reason = str(error)
+            if current is not None and current.manifest.get("synonyms", "") != concepts.digest:
+                # Every tip's added synonyms may change: index them all again.
+                current, reason = None, f"{SYNONYMS_FILE} or {THEMES_FILE} changed"
             if current is None:
                 report.rebuilt, report.reason = True, reason
-                _rebuild(index_dir, files, report)
+                _rebuild(index_dir, files, report, concepts)
             else:
-                _update(current, files, report)
+                _update(current, files, report, concepts)
     except OSError as error:
         raise TipbookError(
             f"cannot write the search index in {display_path(index_dir)} "
@@ -142,6 +149,14 @@ class _Generation:
     def trusted(self) -> bool:
         """True when the manifest was written after the index's last commit."""
         return bool(self.manifest.get("generation") == self.index.latest_generation())
+
+
+@dataclass(frozen=True)
+class _Concepts:
+    """The synonym sets an index is written with, and their file's digest."""
+
+    words: ConceptWords
+    digest: str
 
 
 @dataclass(frozen=True)
@@ -246,7 +261,9 @@ def _links_inside(path: str, content_dir: Path) -> bool:
     return target.is_relative_to(content_dir.resolve())
 
 
-def _update(current: _Generation, files: dict[str, _File], report: IndexReport) -> None:
+def _update(
+    current: _Generation, files: dict[str, _File], report: IndexReport, concepts: _Concepts
+) -> None:
     known: dict[str, list[Any]] = current.manifest.get("files", {})
     manifest_dirty = False
     to_write: list[tuple[_File, bytes, str]] = []
@@ -276,7 +293,7 @@ def _update(current: _Generation, files: dict[str, _File], report: IndexReport) 
                 del known[rel]
                 report.removed += 1
             for info, data, digest in to_write:
-                doc = _document(info, data, digest, report)
+                doc = _document(info, data, digest, report, concepts.words)
                 if doc is None:
                     # Now invalid: drop the old version rather than search stale text.
                     writer.delete_by_term("path", info.rel)
@@ -301,10 +318,12 @@ def _update(current: _Generation, files: dict[str, _File], report: IndexReport) 
     report.total = _doc_count(current.index)
     if manifest_dirty:
         current.manifest["files"] = known
-        _write_manifest(current.path, known, current.index.latest_generation())
+        _write_manifest(current.path, known, current.index.latest_generation(), concepts.digest)
 
 
-def _rebuild(index_dir: Path, files: dict[str, _File], report: IndexReport) -> None:
+def _rebuild(
+    index_dir: Path, files: dict[str, _File], report: IndexReport, concepts: _Concepts
+) -> None:
     """Build a whole new generation beside the live one, then switch `CURRENT` to it."""
     path = index_dir / f"gen-{time.time_ns()}"
     path.mkdir()
@@ -318,7 +337,7 @@ def _rebuild(index_dir: Path, files: dict[str, _File], report: IndexReport) -> N
                 if data is None:
                     continue
                 digest = _digest(data)
-                doc = _document(info, data, digest, report)
+                doc = _document(info, data, digest, report, concepts.words)
                 if doc is not None:
                     writer.add_document(**doc)
                     known[info.rel] = [info.mtime_ns, info.size, digest]
@@ -328,7 +347,7 @@ def _rebuild(index_dir: Path, files: dict[str, _File], report: IndexReport) -> N
             raise
         writer.commit()
         report.total = len(known)
-        _write_manifest(path, known, index.latest_generation())
+        _write_manifest(path, known, index.latest_generation(), concepts.digest)
         previous = _pointer(index_dir, CURRENT_FILE)
         if previous:
             write_text_atomic(index_dir / PREVIOUS_FILE, previous + "\n")
@@ -339,10 +358,14 @@ def _rebuild(index_dir: Path, files: dict[str, _File], report: IndexReport) -> N
     _remove_old_generations(index_dir)
 
 
-def write_published_index(site_dir: Path, tips: Iterable[tuple[Tip, str]]) -> int:
+def write_published_index(
+    site_dir: Path, tips: Iterable[tuple[Tip, str]], content_dir: Path | None = None
+) -> int:
     """Write the search index of a build's tips, (tip, file below content/) each, into
     `site_dir`'s `PUBLISHED_INDEX`; returns how many. Only what the build published goes
-    in, so suggestions, facets and counts know no draft or held-back tip."""
+    in, so suggestions, facets and counts know no draft or held-back tip. `content_dir`'s
+    synonym sets and chapters are indexed with each tip, as `update_index` does."""
+    concepts, digest = load_concepts(content_dir) if content_dir is not None else (None, "")
     index_dir = Path(site_dir) / PUBLISHED_INDEX
     shutil.rmtree(index_dir, ignore_errors=True)  # a preview's previous build
     index_dir.mkdir(parents=True)
@@ -353,13 +376,15 @@ def write_published_index(site_dir: Path, tips: Iterable[tuple[Tip, str]]) -> in
     count = 0
     try:
         for tip, src_uri in tips:
-            writer.add_document(**tip_document(tip, src_uri, "/" + tip_url(src_uri)))
+            writer.add_document(
+                **tip_document(tip, src_uri, "/" + tip_url(src_uri), concepts=concepts)
+            )
             count += 1
     except BaseException:
         writer.cancel()
         raise
     writer.commit()
-    _write_manifest(path, {}, index.latest_generation())
+    _write_manifest(path, {}, index.latest_generation(), digest)
     write_text_atomic(index_dir / CURRENT_FILE, path.name + "\n")
     return count
 
@@ -416,7 +441,9 @@ def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def _document(info: _File, data: bytes, digest: str, report: IndexReport) -> dict[str, Any] | None:
+def _document(
+    info: _File, data: bytes, digest: str, report: IndexReport, concepts: ConceptWords
+) -> dict[str, Any] | None:
     """The index fields of one tip file; None (with the problems noted) when unusable."""
     shown = display_path(Path(info.path))
     try:
@@ -429,19 +456,29 @@ def _document(info: _File, data: bytes, digest: str, report: IndexReport) -> dic
     if tip is None or errors:
         report.problems.extend(errors or problems)
         return None
-    return tip_document(tip, info.rel, info.url, digest)
+    return tip_document(tip, info.rel, info.url, digest, concepts)
 
 
-def tip_document(tip: Tip, path: str, url: str, digest: str = "") -> dict[str, Any]:
-    """The Whoosh document of a tip (field name → value)."""
+def tip_document(
+    tip: Tip, path: str, url: str, digest: str = "", concepts: ConceptWords | None = None
+) -> dict[str, Any]:
+    """The Whoosh document of a tip (field name → value), with its chapters' titles and the
+    synonyms it lacks of each set it has a word of (`search.concepts`)."""
     body = body_text(tip.body)
+    added = []
+    if concepts:
+        added = [*concepts.chapter_words(tip.themes), *concepts.words_for(tip_search_text(tip))]
     doc: dict[str, Any] = {
         "id": tip.id,
         "path": path,
         "url": url,
         "title": tip.title,
         "content": weighted_content(
-            tip.title, tip.summary, tip.takeaway, body, [*tip.themes, *tip.tags]
+            tip.title,
+            tip.summary,
+            tip.takeaway,
+            body,
+            [*dict.fromkeys([*tip.themes, *tip.tags]), *added],
         ),
         "summary": tip.summary,
         "takeaway": tip.takeaway,
@@ -458,9 +495,12 @@ def tip_document(tip: Tip, path: str, url: str, digest: str = "") -> dict[str, A
     return doc
 
 
-def _write_manifest(path: Path, files: dict[str, list[Any]], generation: int) -> None:
+def _write_manifest(
+    path: Path, files: dict[str, list[Any]], generation: int, synonyms: str
+) -> None:
     manifest = {
         "schema": SCHEMA_VERSION,
+        "synonyms": synonyms,  # the digest of the synonym sets the tips were indexed with
         "whoosh": _whoosh_version(),
         "generation": generation,  # the commit this manifest describes
         "files": files,

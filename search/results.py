@@ -45,6 +45,9 @@ class SearchResult:
     hits: list[Hit]
     suggestion: str | None = None  # "did you mean" query, when few tips matched
     filters: dict[str, Any] = field(default_factory=dict)
+    # The query as typed, when it matched nothing and these are the results of its
+    # correction (`query`): "Showing results for query; search instead for corrected_from".
+    corrected_from: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON document of `tipbook search --json` and `/api/search`."""
@@ -54,5 +57,6 @@ class SearchResult:
             "filters": self.filters,
             "facets": {"themes": self.facets},
             "suggestion": self.suggestion,
+            "corrected_from": self.corrected_from,
             "hits": [hit.to_dict() for hit in self.hits],
         }

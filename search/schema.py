@@ -6,14 +6,25 @@ another version is rebuilt on its next use instead of answering wrongly.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
+from typing import Any
 
-from whoosh.analysis import IDTokenizer, LowercaseFilter, StemmingAnalyzer
+from whoosh.analysis import (
+    STOP_WORDS,
+    Analyzer,
+    Filter,
+    IDTokenizer,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.lang.porter2 import stem
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 # BM25F weights of a tip's parts: a word in the title says more about a tip than the same
 # word deep in its body. BM25F scores a document by its fields' term frequencies summed
 # with these weights, so free-text search runs on one `content` field holding each part
@@ -36,20 +47,165 @@ FIELD_ALIASES = {
 }
 
 
+# Words that carry no meaning in a staff member's question ("how do I ... after I made a
+# mistake"): Whoosh's stop words plus question words and common verbs, adverbs and
+# pronouns, so the words that say what the question is about rank the tips.
+QUESTION_STOP_WORDS = frozenset(
+    {
+        *STOP_WORDS,
+        *[
+            "how",
+            "what",
+            "why",
+            "where",
+            "who",
+            "whom",
+            "which",
+            "whose",
+            "do",
+            "does",
+            "did",
+            "done",
+            "doing",
+            "i",
+            "me",
+            "my",
+            "mine",
+            "our",
+        ],
+        *[
+            "they",
+            "them",
+            "their",
+            "he",
+            "she",
+            "his",
+            "her",
+            "its",
+            "am",
+            "was",
+            "were",
+            "been",
+            "being",
+            "has",
+            "had",
+            "having",
+        ],
+        *[
+            "should",
+            "could",
+            "would",
+            "shall",
+            "might",
+            "must",
+            "get",
+            "gets",
+            "getting",
+            "got",
+            "make",
+            "makes",
+            "made",
+        ],
+        *[
+            "keep",
+            "keeps",
+            "kept",
+            "same",
+            "end",
+            "long",
+            "down",
+            "up",
+            "out",
+            "over",
+            "again",
+            "after",
+            "before",
+            "about",
+            "just",
+        ],
+        *[
+            "really",
+            "very",
+            "much",
+            "many",
+            "some",
+            "any",
+            "all",
+            "there",
+            "here",
+            "then",
+            "than",
+            "so",
+            "too",
+            "also",
+            "still",
+        ],
+        *[
+            "something",
+            "anything",
+            "way",
+            "thing",
+            "things",
+            "someone",
+            "somebody",
+            "tell",
+            "know",
+            "want",
+            "need",
+        ],
+        *["help", "good", "best", "better", "lot", "lots"],
+    }
+)
+# UK spellings read as US ones before stemming, in tips and queries alike ("apologise" is
+# "apologize"): Porter2 stems the two apart ("apologis", "apolog"). Rules, not a word list,
+# because they are applied on both sides: a word they bend wrongly ("promise") is bent the
+# same way in every tip and query, so it still matches itself.
+_UK_SUFFIXES = (
+    (re.compile(r"(?<=[a-z]{3})is(e|es|ed|ing|ation|ations|er|ers)$"), r"iz\1"),
+    (re.compile(r"(?<=[a-z]{2})ys(e|es|ed|ing)$"), r"yz\1"),
+    (re.compile(r"^(colo|behavio|favo|hono|labo|neighbo|humo|flavo|rumo|savo|endeavo)ur"), r"\1r"),
+    (re.compile(r"^(cent|theat)re(s|d)?$"), r"\1er\2"),
+    (re.compile(r"(alog|olog)ue(s)?$"), r"\1\2"),
+    (re.compile(r"^judgement"), "judgment"),
+)
+
+
 @lru_cache(maxsize=200_000)
 def index_stem(word: str) -> str:
-    """The stem `text_analyzer` indexes one lowercase word as, memoised (snippets and
-    suggestions match the index's terms, so they stem as it does)."""
+    """The term `text_analyzer` indexes one lowercase word as (UK spelling read as US, then
+    Porter2), memoised: snippets and suggestions match the index's terms, so they stem as
+    it does."""
+    for pattern, replacement in _UK_SUFFIXES:
+        word = pattern.sub(replacement, word)
     return str(stem(word))  # (Whoosh has no type hints)
 
 
-def text_analyzer() -> StemmingAnalyzer:
-    """English words, lowercased, stop words dropped, Porter2-stemmed ("apologize" → "apolog").
+class UsSpellingFilter(Filter):  # type: ignore[misc]
+    """Rewrites UK spellings as US ones (see `_UK_SUFFIXES`); Whoosh has no such filter."""
 
-    Porter2 because the original Porter stemmer leaves "apologizing" and "transferred"
-    apart from "apology" and "transfer".
+    def __call__(self, tokens: Iterator[Any]) -> Iterator[Any]:
+        for token in tokens:
+            text = token.text
+            for pattern, replacement in _UK_SUFFIXES:
+                text = pattern.sub(replacement, text)
+            token.text = text
+            yield token
+
+
+def text_analyzer() -> Analyzer:
+    """English words, lowercased, question stop words dropped, UK spellings read as US,
+    Porter2-stemmed ("apologise" → "apolog").
+
+    Whoosh's StemmingAnalyzer with one more filter. Porter2 because the original Porter
+    stemmer leaves "apologizing" and "transferred" apart from "apology" and "transfer".
     """
-    return StemmingAnalyzer(stemfn=stem, cachesize=100_000)
+    return (
+        RegexTokenizer()
+        | LowercaseFilter()
+        | StopFilter(stoplist=QUESTION_STOP_WORDS)
+        | UsSpellingFilter()
+        | StemFilter(stemfn=stem, cachesize=100_000)
+    )
 
 
 def build_schema() -> Schema:
@@ -78,8 +234,9 @@ def build_schema() -> Schema:
 def weighted_content(
     title: str, summary: str, takeaway: str, body: str, keywords: Sequence[str] = ()
 ) -> str:
-    """The `content` field: each part repeated by its BM25F weight, then themes and tags
+    """The `content` field: each part repeated by its BM25F weight, then themes, tags and
+    synonyms
     (so "empathy" also finds the tips filed under empathy that never say the word)."""
     parts = {"title": title, "summary": summary, "takeaway": takeaway, "body": body}
     weighted = [parts[name] for name, weight in FIELD_WEIGHTS for _ in range(weight)]
-    return "\n".join([*weighted, " ".join(dict.fromkeys(keywords))])
+    return "\n".join([*weighted, " ".join(keywords)])

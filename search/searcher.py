@@ -94,7 +94,16 @@ class TipSearcher:
         check_query(query)
         slot = self._acquire()
         try:
-            return self._search(slot.searcher, slot.docsets, query, options)
+            result = self._search(slot.searcher, slot.docsets, query, options)
+            if result.total or not result.suggestion:
+                return result
+            # Nothing matches the words as typed: show what their correction finds (Google's
+            # "Showing results for …"), keeping the typed query to search instead.
+            corrected = self._search(slot.searcher, slot.docsets, result.suggestion, options)
+            if not corrected.total:
+                return result
+            corrected.corrected_from, corrected.suggestion = query, None
+            return corrected
         finally:
             self._release(slot)
 

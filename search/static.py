@@ -19,21 +19,32 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from search.concepts import ConceptWords, tip_search_text
+from search.schema import QUESTION_STOP_WORDS
 from tipbook import sanitize
+from tipbook.files import write_text_atomic
 from tipbook.model import Tip
 from tipbook.publish import exec_dies_with_parent
+from tipbook.synonyms import Synonyms
 from tipbook.text import body_text
 
 BUNDLE_DIR = "pagefind"  # below the site folder: Pagefind's index and its JS
 SITE_INFO = "search/tipbook.json"  # chapter titles and years, for the search box and page
+# The published tips' words, commonest first: the static box corrects a query's typos from
+# them when it finds nothing (fetched only then, so the first search stays light).
+WORDS_FILE = "search/words.json"
+MAX_WORDS = 20_000
+_WORD = re.compile(r"[a-z]{3,}")
 RESULTS_PAGE = "search/index.md"  # the full results page, generated (URL: search/)
 TIMEOUT = 600.0  # s per shard: Pagefind indexes 1,000 tips in a few seconds
 # Pagefind's own search UIs: the site shows results in Material's box instead.
@@ -50,7 +61,7 @@ SHARD_SIZE = 1000  # tips per Pagefind bundle (its memory grows with what it ind
 
 # Pagefind's default weight of an <h1> is 7 and of body text 1; these follow the Whoosh
 # index's order (title, takeaway, summary, body) with chapters beside the summary.
-WEIGHTS = {"takeaway": 4.0, "summary": 2.0, "chapters": 2.0}
+WEIGHTS = {"takeaway": 4.0, "summary": 2.0, "chapters": 2.0, "synonyms": 1.0}
 
 # The page's form and result list are in the template overrides/tipbook-search.html: the
 # site's safety gate passes no form controls from a page's Markdown (content is untrusted).
@@ -94,8 +105,10 @@ def pagefind_executable() -> Path:
         raise StaticSearchUnavailable(f"Pagefind's binary is missing: {error}") from None
 
 
-def tip_page_html(tip: Tip, chapter_titles: list[str]) -> str:
-    """The page Pagefind indexes for one tip: every string escaped, parts weighted."""
+def tip_page_html(tip: Tip, chapter_titles: list[str], synonyms: Sequence[str] = ()) -> str:
+    """The page Pagefind indexes for one tip: every string escaped, parts weighted, and the
+    synonyms the tip lacks last (`search.concepts`; Pagefind has no synonym option, so the
+    static index gets the same added words as the served one)."""
 
     esc = sanitize.escape  # the site's one escaping path: every value here is tip text
 
@@ -123,8 +136,14 @@ def tip_page_html(tip: Tip, chapter_titles: list[str]) -> str:
         f"</title></head><body><main data-pagefind-body><h1>{esc(tip.title)}</h1>"
         f"<div data-pagefind-ignore>{hidden}</div>"
         f"{part('takeaway', tip.takeaway)}{part('summary', tip.summary)}"
-        f"{part('chapters', chapters)}{paragraphs}</main></body></html>"
+        f"{part('chapters', chapters)}{paragraphs}"
+        f"{part('synonyms', ' '.join(synonyms))}</main></body></html>"
     )
+
+
+def _added_words(concepts: ConceptWords, tip: Tip) -> list[str]:
+    """The words the served index adds to this tip too (`search.indexer.tip_document`)."""
+    return [*concepts.chapter_words(tip.themes), *concepts.words_for(tip_search_text(tip))]
 
 
 class StaticIndexJob:
@@ -139,15 +158,22 @@ class StaticIndexJob:
     site's old ones only once all are complete.
     """
 
-    def __init__(self, tips: Iterable[tuple[Tip, str]], chapter_titles: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        tips: Iterable[tuple[Tip, str]],
+        chapter_titles: Mapping[str, str],
+        concepts: ConceptWords | None = None,  # the synonyms and chapters (search.concepts)
+    ) -> None:
         self.executable = pagefind_executable()
         self.chapter_titles = dict(chapter_titles)
+        concepts = concepts or ConceptWords(Synonyms())
         self.scratch = Path(tempfile.mkdtemp(prefix="tipbook-pagefind-"))
         self.output = self.scratch / "bundle"
         self.error = ""
         self.process: subprocess.Popen[str] | None = None
         self.cancelled = False
         years: set[int] = set()
+        self.vocabulary: Counter[str] = Counter()  # word → tips that have it
         self.count = 0
         shards: list[Path] = []
         try:
@@ -158,8 +184,12 @@ class StaticIndexJob:
                 folder = shards[-1].joinpath(*parts)
                 folder.mkdir(parents=True, exist_ok=True)
                 titles = [self.chapter_titles.get(theme, theme) for theme in tip.themes]
-                (folder / "index.html").write_text(tip_page_html(tip, titles), encoding="utf-8")
+                (folder / "index.html").write_text(
+                    tip_page_html(tip, titles, _added_words(concepts, tip)),
+                    encoding="utf-8",
+                )
                 years.add(tip.date.year)
+                self.vocabulary.update(set(_WORD.findall(tip_search_text(tip).lower())))
                 self.count += 1
         except OSError as error:
             shutil.rmtree(self.scratch, ignore_errors=True)
@@ -232,10 +262,14 @@ class StaticIndexJob:
             "years": self.years,
             "tips": self.count,
             "shards": len(self.shards),
+            # The served engine's question stop words, which the static box drops too.
+            "stopWords": sorted(QUESTION_STOP_WORDS),
         }
         info_path = site_dir / SITE_INFO
         info_path.parent.mkdir(parents=True, exist_ok=True)
         info_path.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
+        words = [word for word, _ in self.vocabulary.most_common(MAX_WORDS)]
+        write_text_atomic(site_dir / WORDS_FILE, json.dumps({"words": words}))
         size = sum(f.stat().st_size for f in target.rglob("*") if f.is_file())
         return StaticIndexReport(self.count, size)
 
@@ -249,8 +283,11 @@ class StaticIndexJob:
 
 
 def write_static_index(
-    tips: Iterable[tuple[Tip, str]], chapter_titles: Mapping[str, str], site_dir: Path
+    tips: Iterable[tuple[Tip, str]],
+    chapter_titles: Mapping[str, str],
+    site_dir: Path,
+    concepts: ConceptWords | None = None,
 ) -> StaticIndexReport:
     """Index `tips` (each with its page URL below the site, e.g. `tips/2024/x/`) with
     Pagefind into `site_dir/pagefind/`, and write `search/tipbook.json` (chapters, years)."""
-    return StaticIndexJob(tips, chapter_titles).finish(site_dir)
+    return StaticIndexJob(tips, chapter_titles, concepts).finish(site_dir)

@@ -17,6 +17,7 @@ from site_corpus import site_config
 from site_corpus import write_corpus as write_site_corpus
 
 from benchmarks.search_box import open_box, search_titles, static_server, tipbook_server
+from benchmarks.search_heldout import HELD_OUT, held_out_mrr
 from benchmarks.search_judged import JUDGED, MRR_FLOOR, mean_reciprocal_rank, plain
 from search.indexer import update_index
 from tipbook.content import save_tip
@@ -24,6 +25,10 @@ from tipbook.model import Tip
 from tipbook.site import build_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# Held-out floors the boxes hold now (measured 0.65 served, 0.59 static; the issue's targets,
+# 0.85 served and 0.8 static, are not reached yet: see README, Search quality).
+HELD_OUT_BOX_FLOOR = {"served": 0.6, "static": 0.55}
 
 
 @pytest.fixture(scope="module")
@@ -89,6 +94,38 @@ def test_judged_queries_typed_into_the_box_meet_the_mrr_floor(  # type: ignore[n
     assert mrr >= MRR_FLOOR[mode], f"MRR {mrr:.3f} < {MRR_FLOOR[mode]}; not first: {missed}"
 
 
+@pytest.mark.parametrize("mode", ["served", "static"])
+def test_held_out_questions_typed_into_the_box_meet_the_floor(  # type: ignore[no-untyped-def]
+    tab, mode: str, served_url: str, static_url: str
+) -> None:
+    tab.goto(served_url if mode == "served" else static_url)
+    open_box(tab)
+    mrr, ranks = held_out_mrr(lambda query: search_titles(tab, query))
+    print(f"\n{mode} search box, held out: MRR {mrr:.3f} over {len(HELD_OUT)} queries")
+    missed = {query: rank for query, rank in ranks.items() if rank < 1}
+    assert mrr >= HELD_OUT_BOX_FLOOR[mode], f"MRR {mrr:.3f}; not first: {missed}"
+
+
+@pytest.mark.parametrize("mode", ["served", "static"])
+def test_a_typo_that_matches_nothing_shows_the_corrections_tips(  # type: ignore[no-untyped-def]
+    tab, mode: str, served_url: str, static_url: str
+) -> None:
+    url = served_url if mode == "served" else static_url
+    tab.goto(url)
+    open_box(tab)
+    titles = search_titles(tab, "custodain")  # Pagefind alone finds a wrong tip
+    corrected = tab.locator(".md-search-result__item", has_text="Showing results for")
+    assert "custodian" in corrected.inner_text()
+    assert plain(titles[0]) == '"You\'re the Boss"'
+    # The results page says so too.
+    tab.goto(url + "search/?query=" + urllib.parse.quote("empthy superpowr"))
+    status = tab.locator(".tb-search-status").filter(has_text="Showing results for")
+    status.wait_for()
+    assert "No tip matches “empthy superpowr”" in status.inner_text()
+    first = tab.locator(".tb-search-results li").first.inner_text()
+    assert "Make Empathy Your Superpower" in plain(first)
+
+
 def test_static_box_searches_every_shard(tab, sharded_url: str) -> None:  # type: ignore[no-untyped-def]
     tab.goto(sharded_url)
     open_box(tab)
@@ -99,9 +136,9 @@ def test_static_box_searches_every_shard(tab, sharded_url: str) -> None:  # type
 def test_served_box_has_the_clis_did_you_mean_and_operators(tab, served_url: str) -> None:  # type: ignore[no-untyped-def]
     tab.goto(served_url)
     open_box(tab)
-    search_titles(tab, "empthy")
+    search_titles(tab, "empthy tone")  # "tone" matches: the typo is only suggested
     suggestion = tab.locator(".md-search-result__item", has_text="Did you mean")
-    assert "empathy" in suggestion.inner_text()
+    assert "empathy tone" in suggestion.inner_text()
     # Operators and phrases are tipbook's: only tips with both words, none with the NOT word.
     titles = search_titles(tab, "empathy NOT superpower")
     assert titles and all("Superpower" not in title for title in titles)

@@ -102,7 +102,9 @@ def test_search_json_and_filters(project: Path) -> None:
 def test_no_hits_suggests_and_exits_0(project: Path) -> None:
     code, out, _ = run(project, "search", "empahty")
     assert code == 0
-    assert "No tip matches" in out and "Did you mean: empathy?" in out
+    assert "No tip matches 'empahty'. Showing results for empathy." in out
+    code, out, _ = run(project, "search", "compasion tone")  # "tone" matches: only suggested
+    assert code == 0 and "Did you mean: compassion tone?" in out
 
 
 @pytest.mark.parametrize(

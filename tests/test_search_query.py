@@ -124,9 +124,8 @@ def test_unpublished_tips_are_hidden_unless_asked_for(searcher: TipSearcher) -> 
 
 
 def test_did_you_mean(searcher: TipSearcher) -> None:
-    result = searcher.search("empahty")
-    assert result.total == 0
-    assert result.suggestion == "empathy"
+    result = searcher.search("empahty")  # matches nothing: corrected (test_search_findability)
+    assert result.corrected_from == "empahty" and result.query == "empathy"
     assert searcher.search("compasion tone").suggestion == "compassion tone"
     assert searcher.search("empathy").suggestion is None
     assert searcher.search("xylophone").suggestion is None
@@ -168,7 +167,10 @@ def test_limit_is_bounded(searcher: TipSearcher) -> None:
 
 def test_json_document_is_stable(searcher: TipSearcher) -> None:
     document = searcher.search("body language", limit=2).to_dict()
-    assert list(document) == ["query", "total", "filters", "facets", "suggestion", "hits"]
+    assert list(document) == [
+        "query", "total", "filters", "facets", "suggestion",
+        "corrected_from", "hits",
+    ]  # fmt: skip
     assert document["filters"] == {"themes": [], "since": None, "until": None, "limit": 2}
     assert list(document["facets"]) == ["themes"]
     hit = document["hits"][0]

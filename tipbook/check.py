@@ -25,6 +25,7 @@ from tipbook.content import KNOWN_KEYS, field_lines, iter_tip_files, read_tip
 from tipbook.errors import Problem, display_path
 from tipbook.model import TIPS_DIR, TUESDAY, Tip, current_date, parse_tip_name
 from tipbook.symlinks import refused_links
+from tipbook.synonyms import SYNONYMS_FILE, load_synonyms
 from tipbook.taxonomy import THEMES_FILE, Taxonomy
 from tipbook.text import PLACEHOLDER_WORDS, SUMMARY_MAX, has_title_date
 from tipbook.validate import Located, TipIndex, validate_tip
@@ -125,6 +126,7 @@ def check_content(
     # Links that leave content/, loop or lead nowhere are errors, and never read.
     refused = refused_links(content_dir)
     link_problems = list(refused.values()) + _unpublished_files(content_dir, refused)
+    link_problems += load_synonyms(content_dir)[1]  # the synonym sets, checked with the tips
     everything = [p for p in iter_tip_files(content_dir) if not _is_refused(p, refused)]
     targets = _expand(paths, content_dir) if paths is not None else everything
     targets = [p for p in targets if not _is_refused(p, refused)]
@@ -218,7 +220,8 @@ def judge_content(
 
 def _unpublished_files(content_dir: Path, refused: dict[Path, Problem]) -> list[Problem]:
     """Files the build refuses to copy as they are (`.html`, `.svg`, `.js`…): an error here
-    too. As MkDocs, hidden files and folders are left out, and so is `themes.yml`."""
+    too. As MkDocs, hidden files and folders are left out, and so are `themes.yml` and
+    `synonyms.yml`."""
     problems = []
     for folder, folders, names in os.walk(content_dir):
         folders[:] = [name for name in folders if not name.startswith(".")]
@@ -226,7 +229,7 @@ def _unpublished_files(content_dir: Path, refused: dict[Path, Problem]) -> list[
             path = Path(folder, name)
             if name.startswith(".") or name.endswith(".md") or _is_refused(path, refused):
                 continue
-            if path.parent == content_dir and name == THEMES_FILE:
+            if path.parent == content_dir and name in (THEMES_FILE, SYNONYMS_FILE):
                 continue
             reason = sanitize.unpublished_file(name)
             if reason:

@@ -63,6 +63,7 @@ def is_site_url(url: str) -> bool:
 class ServeConfig:
     host: str = "127.0.0.1"
     port: int = 8000
+    log_queries: bool = True  # the served box's unanswered queries, to `query_log`
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class Config:
     site_dir: Path = Path("site")
     index_dir: Path = Path(".tipbook/index")
     cache_dir: Path = Path(".tipbook/cache")
+    query_log: Path = Path(".tipbook/queries.jsonl")  # see search.querylog
     scrape: ScrapeConfig = field(default_factory=ScrapeConfig)
     serve: ServeConfig = field(default_factory=ServeConfig)
 
@@ -186,6 +188,7 @@ def _resolve(config: Config, root: Path) -> Config:
         site_dir=absolute(config.site_dir),
         index_dir=absolute(config.index_dir),
         cache_dir=absolute(config.cache_dir),
+        query_log=absolute(config.query_log),
     )
 
 
@@ -212,6 +215,10 @@ def _typed(
         if kind.startswith("tuple"):
             if not isinstance(value, list) or not value:
                 problems.append(f"{prefix}{key}: expected a list")
+                continue
+        elif kind == "bool":
+            if not isinstance(value, bool):
+                problems.append(f"{prefix}{key}: expected true or false, found {value!r}")
                 continue
         elif kind == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
             value = float(value)

@@ -31,6 +31,8 @@ class Rule:
 
 # The theme taxonomy, content/themes.yml (tipbook/taxonomy.py).
 TAXONOMY = Rule("taxonomy", "error")
+# The editors' synonym sets, content/synonyms.yml (tipbook/synonyms.py).
+SYNONYMS = Rule("synonyms", "error")
 # Reading a tip file (tipbook/content.py; search/indexer.py when indexing).
 UNREADABLE = Rule("unreadable", "error")
 FRONT_MATTER = Rule("front-matter", "error")

@@ -266,6 +266,7 @@ def make_server(
     index_dir: Path | None = None,
     quiet: bool = False,
     site_url: str = "",
+    query_log: Path | None = None,
 ) -> SiteServer:
     """A ready (not yet serving) server; port 0 picks a free port (see `.url`).
 
@@ -278,8 +279,15 @@ def make_server(
     service = None
     if index_dir is not None:
         from search.api import SearchService
+        from search.querylog import QueryLog
 
-        service = SearchService(content_dir, Path(index_dir))
+        if query_log is not None and Path(query_log).resolve().is_relative_to(site_dir.resolve()):
+            raise TipbookError(
+                f"query_log {display_path(Path(query_log))} is inside the site folder, which "
+                "is published: set query_log in tipbook.yml to a path outside it"
+            )
+        log = QueryLog(Path(query_log)) if query_log is not None else None
+        service = SearchService(content_dir, Path(index_dir), query_log=log)
         service.refresh(force=True)
     try:
         server = SiteServer((host, port), site_dir, service, site_url)
@@ -305,4 +313,11 @@ def serve(config: Any, host: str, port: int, site_dir: Path | None = None) -> Si
             f"{display_path(site)} was built without its search index (by an older "
             "tipbook): run `tipbook build` again"
         )
-    return make_server(site, host, port, index_dir=index_dir, site_url=config.site_url)
+    return make_server(
+        site,
+        host,
+        port,
+        index_dir=index_dir,
+        site_url=config.site_url,
+        query_log=config.query_log if config.serve.log_queries else None,
+    )

@@ -6,14 +6,16 @@ layer shows it.)
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import click
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from tipbook.errors import terminal_text
+from tipbook.errors import display_path, terminal_text
 
 if TYPE_CHECKING:  # only for annotations: `tipbook index` need not load the query engine
     from search.indexer import IndexReport
@@ -53,6 +55,14 @@ def index_summary(report: IndexReport) -> str:
 def result_renderable(result: SearchResult) -> RenderableType:
     """A numbered list of hits (title, date, themes, path, snippet), then theme counts."""
     parts: list[RenderableType] = []
+    if result.corrected_from:
+        # The typed words matched nothing: these are the results of their correction.
+        typed, corrected = terminal_text(result.corrected_from), terminal_text(result.query)
+        parts.append(
+            Text.assemble(
+                f"No tip matches {typed!r}. Showing results for ", (corrected, "bold yellow"), "."
+            )
+        )
     if not result.hits:
         parts.append(Text(f"No tip matches {result.query!r}.", style="yellow"))
     else:
@@ -77,3 +87,41 @@ def result_renderable(result: SearchResult) -> RenderableType:
         suggestion = terminal_text(result.suggestion)
         parts.append(Text.assemble("Did you mean: ", (suggestion, "bold yellow"), "?"))
     return Group(*parts)
+
+
+def print_unanswered(config: Any, limit: int, as_json: bool) -> None:
+    """`tipbook search --report`: the top unanswered queries from the served box's log,
+    each with the nearest chapter by its signal words, or the word to add as a synonym."""
+    import json
+
+    from rich.console import Console
+
+    from search.querylog import unanswered
+    from tipbook.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy(config.themes_file)
+    rows = []
+    for item in unanswered(config.query_log, top=limit):
+        best = taxonomy.score(item.query, item.query)[0]
+        chapter = best.theme if best.score else ""
+        if item.corrected:
+            advice = f"a typo: the box showed {item.corrected!r}"
+        elif chapter:
+            advice = f"nearest chapter {chapter!r}: add its words to a synonym set"
+        else:
+            advice = "no chapter is near: add the words to a synonym set, or write a tip"
+        rows.append({**dataclasses.asdict(item), "chapter": chapter, "advice": advice})
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    console = Console(soft_wrap=True, highlight=False)
+    if not rows:
+        console.print(f"No unanswered queries in {display_path(config.query_log)}.")
+        return
+    console.print(Text(f"Queries that found nothing ({display_path(config.query_log)}):"))
+    for row in rows:
+        line = Text(f"{row['count']:>4}  ")
+        line.append(terminal_text(row["query"]), style="bold")
+        line.append(terminal_text(f"  – {row['advice']}"))
+        console.print(line)
+    console.print(Text(f"Synonym sets: {display_path(config.content_dir / 'synonyms.yml')}"))

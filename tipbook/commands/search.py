@@ -11,7 +11,7 @@ from tipbook.cli import get_config
 
 
 @click.command()
-@click.argument("query")
+@click.argument("query", required=False)
 @click.option(
     "--theme",
     "themes",
@@ -40,6 +40,13 @@ from tipbook.cli import get_config
     help=f"How many hits to show, 1–{MAX_LIMIT} (the total and theme counts cover every match).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the stable JSON result document.")
+@click.option(
+    "--report",
+    "show_report",
+    is_flag=True,
+    help="Instead of searching: the queries staff typed in the served box that found "
+    "nothing, most asked first, with a chapter or synonym to consider.",
+)
 @click.pass_context
 def command(
     ctx: click.Context,
@@ -49,6 +56,7 @@ def command(
     until: dt.datetime | None,
     limit: int,
     as_json: bool,
+    show_report: bool,
 ) -> None:
     """Search the tips (the index is brought up to date first).
 
@@ -62,6 +70,7 @@ def command(
       tipbook search 'empath* NOT title:apology' --theme empathy --since 2015-01-01
       tipbook search sorry --theme apology --theme empathy   # in either theme
       tipbook search "body language" --json --limit 3
+      tipbook search --report                  # what staff could not find
     """
     import json
 
@@ -72,6 +81,13 @@ def command(
     from search.searcher import search_collection
     from tipbook.commands._search_output import index_summary, result_renderable
 
+    if show_report:
+        from tipbook.commands._search_output import print_unanswered
+
+        print_unanswered(get_config(ctx), limit, as_json)
+        return
+    if not query:
+        raise click.UsageError('give the words to search for, e.g. tipbook search "empathy"')
     options = SearchOptions(
         themes=themes,
         since=since.date() if since else None,

@@ -49,6 +49,7 @@ from tipbook.model import TIPS_DIR, Tip
 from tipbook.site import pages, parallel, speedups
 from tipbook.site.collect import Collection, collect_tips
 from tipbook.symlinks import check_content_links
+from tipbook.synonyms import Synonyms, load_synonyms
 from tipbook.yamlsafe import refuse_aliases
 
 log = logging.getLogger("mkdocs.plugins.tipbook")
@@ -274,13 +275,16 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
 
             collection = self.collection
             write_published_index(
-                Path(config.site_dir), ((tip, collection.src_uri(tip)) for tip in collection.tips)
+                Path(config.site_dir),
+                ((tip, collection.src_uri(tip)) for tip in collection.tips),
+                self.tipbook_config.content_dir if self.tipbook_config else None,
             )
         self._finish_static_search(Path(config.site_dir))
 
     def _start_static_search(self, files: Files) -> None:
         """Start indexing the tips for the static export's search (Pagefind, see
         search.static) in a background process: it runs while MkDocs renders the pages."""
+        from search.concepts import ConceptWords
         from search.static import StaticIndexJob, StaticSearchUnavailable
 
         if self._static_search is not None:
@@ -295,7 +299,10 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         ]
         titles = {theme.id: theme.title for theme in collection.taxonomy}
         try:
-            self._static_search = StaticIndexJob(tips, titles)
+            tb = self.tipbook_config
+            synonyms = load_synonyms(tb.content_dir)[0] if tb else Synonyms()  # `check` reports
+            concepts = ConceptWords(synonyms, collection.taxonomy)
+            self._static_search = StaticIndexJob(tips, titles, concepts)
         except StaticSearchUnavailable as error:
             log.warning("static search index not written: %s", error)
 

@@ -20,9 +20,9 @@ from http import HTTPStatus
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tipbook import publish
 from tipbook.config import Config
 from tipbook.errors import TipbookError
-from tipbook import publish
 from tipbook.site import load_mkdocs_config, mkdocs_errors, speedups
 
 if TYPE_CHECKING:  # imported when serving: MkDocs' server pulls in watchdog

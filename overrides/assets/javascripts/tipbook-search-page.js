@@ -91,6 +91,9 @@
       else status.textContent = result.total > result.hits.length
         ? `${result.total} tips match; the best ${result.hits.length} are shown.`
         : `${result.total} ${result.total === 1 ? "tip matches" : "tips match"}.`
+      if (result.correctedFrom)  /* the words as typed matched nothing: their correction's */
+        status.prepend(`No tip matches “${result.correctedFrom}”. Showing results for `
+          + `“${result.query}”. `)
       if (result.suggestion) {
         const link = element("a", "", result.suggestion)
         const url = new URL(location.href)

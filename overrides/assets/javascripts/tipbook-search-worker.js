@@ -59,7 +59,8 @@ function siteInfo() {
       .then(response => response.ok ? response.json() : {})
       .catch(() => ({}))
       .then(data => ({
-        chapters: data.chapters || {}, years: data.years || [], shards: data.shards || 1
+        chapters: data.chapters || {}, years: data.years || [], shards: data.shards || 1,
+        stopWords: new Set(data.stopWords || [])
       }))
   return info
 }
@@ -98,6 +99,8 @@ function apiEngine() {
       return {
         total: data.total,
         suggestion: data.suggestion,
+        query: data.query,
+        correctedFrom: data.corrected_from || "",
         facets: data.facets?.themes || {},
         hits: data.hits.map(hit => ({
           url: hit.url.replace(/^\//, ""),
@@ -120,10 +123,9 @@ async function pagefindEngine() {
   await pagefind.init()
   for (let shard = 1; shard < shards; shard++)
     await pagefind.mergeIndex(new URL(`pagefind/${shard}/`, BASE).href)
-  return {
-    name: "pagefind",
-    async search(query, { limit = BOX_LIMIT, theme = "", since = "", until = "" } = {}) {
-      const { chapters, years } = await siteInfo()
+  async function searchAsTyped(query, { limit = BOX_LIMIT, theme = "", since = "",
+    until = "" } = {}) {
+      const { chapters, years, stopWords } = await siteInfo()
       const filters = {}
       if (theme) filters.chapter = chapters[theme] || theme
       if (since || until) {
@@ -132,7 +134,8 @@ async function pagefindEngine() {
         if (!filters.year.any.length)    /* Pagefind reads `any: []` as no filter at all */
           return { total: 0, hits: [], facets: {} }
       }
-      const found = await matchAnyWord(pagefind, query, filters, limit)
+      const found = await matchAnyWord(pagefind, meaningfulWords(query, stopWords),
+        filters, limit)
       if (!found)
         return { total: 0, hits: [], facets: {} }  /* superseded by a newer search */
       const top = await Promise.all(found.results.slice(0, limit).map(r => r.data()))
@@ -152,8 +155,100 @@ async function pagefindEngine() {
           score: found.results[i].score
         }))
       }
+  }
+  return {
+    name: "pagefind",
+    /* As the served engine, words no tip uses show their correction's tips, saying so
+       (search.searcher.TipSearcher.run). Pagefind matches a misspelt word loosely, so
+       "nothing" here is fewer than FEW_HITS tips (and a word no tip uses). */
+    async search(query, options = {}) {
+      const result = await searchAsTyped(query, options)
+      if (result.total >= FEW_HITS)
+        return result
+      const corrected = await correctTypos(query)
+      if (!corrected)
+        return result
+      const again = await searchAsTyped(corrected, options)
+      return again.total ? { ...again, query: corrected, correctedFrom: query } : result
     }
   }
+}
+
+/*
+ * Typos: each word the published tips never use is replaced by the commonest tip word
+ * within one edit (words of up to four letters) or two, starting with the same letter (as
+ * the served engine's "did you mean"). The word list (search/words.json, commonest first,
+ * written by search/static.py) is fetched only the first time a search finds nothing.
+ */
+let vocabulary = null
+const FEW_HITS = 3          /* as search.searcher.FEW_HITS */
+
+function tipWords() {
+  if (!vocabulary)
+    vocabulary = fetch(new URL("search/words.json", BASE))
+      .then(response => response.ok ? response.json() : {})
+      .catch(() => ({}))
+      .then(data => data.words || [])
+  return vocabulary
+}
+
+function withinEdits(a, b, most) {
+  /* Levenshtein distance of a and b, or most + 1 once it must exceed `most` */
+  if (Math.abs(a.length - b.length) > most)
+    return most + 1
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i]
+    for (let j = 1; j <= b.length; j++)
+      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1,
+        previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1))
+    if (Math.min(...row) > most)
+      return most + 1
+    previous = row
+  }
+  return previous[b.length]
+}
+
+async function correctTypos(query) {
+  const words = await tipWords()
+  if (!words.length)
+    return ""
+  const known = new Set(words)
+  let changed = false
+  const corrected = (query.toLowerCase().match(/[\p{L}\p{N}']+/gu) || []).map(word => {
+    if (known.has(word) || word.length < 3)
+      return word
+    const most = word.length <= 4 ? 1 : 2
+    let best = "", bestDistance = most + 1
+    for (const candidate of words) {  /* commonest first: the first of a distance wins */
+      if (candidate[0] !== word[0])
+        continue
+      const distance = withinEdits(word, candidate, most)
+      if (distance < bestDistance) {
+        best = candidate
+        bestDistance = distance
+        if (distance === 1)
+          break
+      }
+    }
+    if (!best)
+      return word
+    changed = true
+    return best
+  })
+  return changed ? corrected.join(" ") : ""
+}
+
+/*
+ * The query without the words that carry no meaning in a question ("how do I", "after",
+ * "same"): the served engine's stop words (search.schema.QUESTION_STOP_WORDS, shipped in
+ * search/tipbook.json), so both boxes rank by the same words. A query without stop words,
+ * or of stop words only, is kept as it is (its quotes too).
+ */
+function meaningfulWords(query, stopWords) {
+  const words = query.match(/[\p{L}\p{N}'*-]+/gu) || []
+  const kept = words.filter(word => !stopWords.has(word.toLowerCase()))
+  return kept.length && kept.length < words.length ? kept.join(" ") : query
 }
 
 /*
@@ -231,6 +326,10 @@ function toMaterial(query, result) {
     items.push(item(resultsPageUrl(query),
       result.unavailable ? "Search is not available right now" : "Cannot search for that",
       `<p>${escapeText(result.error)}</p>`, -1, null, query))
+  if (result.correctedFrom)
+    items.push(item(resultsPageUrl(result.query),
+      `Showing results for <em>${escapeText(result.query)}</em>`,
+      `<p>No tip matches “${escapeText(result.correctedFrom)}”</p>`, 0, null, result.query))
   if (result.suggestion)
     items.push(item(resultsPageUrl(result.suggestion),
       `Did you mean: <em>${escapeText(result.suggestion)}</em>?`,

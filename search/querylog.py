@@ -1,0 +1,99 @@
+"""What staff could not find: a log of the served box's queries that matched nothing, and
+the report editors read from it (`tipbook search --report`).
+
+Privacy: a line holds the day, the query's words (lowercased, at most `MAX_QUERY`
+characters) and how many tips matched; never an address, a cookie, a time of day or
+anything that tells who asked. Switched off with `serve.log_queries: false` in tipbook.yml.
+The log is appended to under a lock and bounded: past `MAX_BYTES` it is renamed to
+`<name>.1` (replacing the previous one) and a new one started, so it never holds more than
+about twice that.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+MAX_BYTES = 1_000_000
+MAX_QUERY = 200
+
+
+class QueryLog:
+    """Appends unanswered queries to one JSON-lines file; safe to share between threads."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+
+    def record(self, query: str, total: int, corrected_to: str | None = None) -> None:
+        """Log a query that matched nothing as typed (`corrected_to`: what was shown)."""
+        words = " ".join(query.lower().split())[:MAX_QUERY]
+        if not words:
+            return
+        entry = {"day": dt.date.today().isoformat(), "q": words, "total": total}
+        if corrected_to:
+            entry["corrected"] = " ".join(corrected_to.lower().split())[:MAX_QUERY]
+        line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
+        with self._lock:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                if self.path.exists() and self.path.stat().st_size + len(line) > MAX_BYTES:
+                    os.replace(self.path, self.path.with_name(self.path.name + ".1"))
+                # One write of one line with O_APPEND: lines never interleave.
+                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+                try:
+                    os.write(fd, line)
+                finally:
+                    os.close(fd)
+            except OSError:
+                pass  # the log must never stop a search
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """One query staff asked that found nothing, how often, and what might answer it."""
+
+    query: str
+    count: int
+    corrected: str  # what the box showed instead (a typo's correction), or ""
+
+
+def read_entries(path: Path) -> Iterator[dict[str, object]]:
+    """The log's entries, the rotated file's first; damaged lines are skipped."""
+    for part in (path.with_name(path.name + ".1"), path):
+        try:
+            lines = part.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            try:
+                entry = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(entry, dict) and isinstance(entry.get("q"), str):
+                yield entry
+
+
+def unanswered(path: Path, top: int = 20) -> list[Unanswered]:
+    """The `top` queries asked most often that found nothing, most asked first.
+
+    The box asks as staff type, so "emp", "empt" and "empthy" may all be logged for one
+    question: a query that only starts another logged query is left out.
+    """
+    counts: Counter[str] = Counter()
+    corrected: dict[str, str] = {}
+    for entry in read_entries(path):
+        query = str(entry["q"])
+        counts[query] += 1
+        if entry.get("corrected"):
+            corrected[query] = str(entry["corrected"])
+    ordered = sorted(counts)
+    typed_on = {a for a, b in zip(ordered, ordered[1:], strict=False) if b.startswith(a)}
+    ranked = sorted((q for q in counts if q not in typed_on), key=lambda q: (-counts[q], q))
+    return [Unanswered(q, counts[q], corrected.get(q, "")) for q in ranked[:top]]

@@ -1,0 +1,113 @@
+"""What staff could not find: the served box's unanswered queries logged (no addresses, off
+by a setting, bounded, never in the site) and `tipbook search --report` over them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from click.testing import CliRunner
+from search_corpus import write_corpus
+
+import search.querylog
+from search.querylog import QueryLog, unanswered
+from tipbook.cli import main
+from tipbook.config import load_config
+from tipbook.errors import TipbookError
+from tipbook.server import make_server, serve
+
+
+@pytest.fixture
+def project(tmp_path: Path, repo_root: Path) -> Path:
+    write_corpus(tmp_path / "content")
+    shutil.copy(repo_root / "content" / "themes.yml", tmp_path / "content" / "themes.yml")
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "index.html").write_text("<h1>Home</h1>", encoding="utf-8")
+    return tmp_path
+
+
+def write_config(project: Path, extra: str = "") -> Path:
+    path = project / "tipbook.yml"
+    path.write_text(
+        "content_dir: content\nindex_dir: .tipbook/index\nsite_dir: site\n"
+        "query_log: .tipbook/queries.jsonl\n" + extra,
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def running(project: Path) -> Iterator[str]:
+    server = serve(load_config(write_config(project)), "127.0.0.1", 0)
+    server.quiet = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join(10)
+
+
+def test_served_queries_that_find_nothing_are_logged_without_who_asked(
+    running: str, project: Path
+) -> None:
+    for query in ["xylophone", "xylophone", "Empthy  Superpowr", "empathy", "xylo"]:
+        assert httpx.get(f"{running}/api/search", params={"q": query}).status_code == 200
+    lines = (project / ".tipbook" / "queries.jsonl").read_text(encoding="utf-8").splitlines()
+    entries = [json.loads(line) for line in lines]
+    assert [e["q"] for e in entries] == ["xylophone", "xylophone", "empthy superpowr", "xylo"]
+    assert entries[2]["corrected"] == "empathy superpower"
+    assert all(set(e) <= {"day", "q", "total", "corrected"} for e in entries)  # no address
+    assert "127.0.0.1" not in "".join(lines)
+
+    runner = CliRunner()
+    config = str(project / "tipbook.yml")
+    result = runner.invoke(main, ["--config", config, "search", "--report", "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert [(r["query"], r["count"]) for r in rows] == [("xylophone", 2), ("empthy superpowr", 1)]
+    assert "typo" in rows[1]["advice"]
+    result = runner.invoke(main, ["--config", config, "search", "--report"])
+    assert "xylophone" in result.stdout and "synonyms.yml" in result.stdout
+
+
+def test_the_report_offers_the_nearest_chapter(project: Path) -> None:
+    QueryLog(project / "q.jsonl").record("my blunder upset an irate customer", 0)
+    (project / "tipbook.yml").write_text(
+        "content_dir: content\nsite_dir: site\nquery_log: q.jsonl\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(
+        main, ["--config", str(project / "tipbook.yml"), "search", "--report", "--json"]
+    )
+    [row] = json.loads(result.stdout)
+    assert row["query"] == "my blunder upset an irate customer"
+    assert row["chapter"] == "apology" and "nearest chapter" in row["advice"]
+
+
+def test_logging_is_off_by_a_setting(project: Path) -> None:
+    server = serve(
+        load_config(write_config(project, "serve:\n  log_queries: false\n")), "127.0.0.1", 0
+    )
+    assert server.service is not None and server.service.query_log is None
+    server.server_close()
+    with pytest.raises(TipbookError, match="inside the site folder"):
+        make_server(
+            project / "site", port=0, content_dir=project / "content",
+            index_dir=project / "index", query_log=project / "site" / "q.jsonl",
+        )  # fmt: skip
+
+
+def test_the_log_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(search.querylog, "MAX_BYTES", 400)
+    log = QueryLog(tmp_path / "q.jsonl")
+    for number in range(40):
+        log.record(f"query number {number}", 0)
+    assert (tmp_path / "q.jsonl").stat().st_size <= 400
+    assert (tmp_path / "q.jsonl.1").stat().st_size <= 400
+    found = {u.query for u in unanswered(tmp_path / "q.jsonl", top=100)}
+    assert "query number 39" in found and "query number 10" not in found  # the oldest went
