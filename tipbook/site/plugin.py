@@ -44,7 +44,7 @@ from mkdocs.structure.toc import get_toc
 from tipbook.config import Config, load_config
 from tipbook.errors import TipbookError, display_path
 from tipbook.model import Tip
-from tipbook.site import pages, parallel, sanitize, speedups
+from tipbook.site import generate, pages, parallel, sanitize, speedups
 from tipbook.site.collect import Collection, collect_tips
 from tipbook.symlinks import check_content_links
 
@@ -82,7 +82,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         self._safe_fragments: dict[str, dict[str, str]] = {}
         self._files: Files | None = None
         self._static_search: Any = None  # search.static.StaticIndexJob while it runs
-        self._results_page = self._results_template = ""  # the generated search/ page
+        self.handbook: generate.Handbook | None = None
 
     def prepare(self, tipbook_config: Config, *, drafts: bool, preview: bool = False) -> None:
         """Settings for the next build from `build_site` or the preview (instead of reading
@@ -175,19 +175,19 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
             elif uri.startswith(f"{STATIC_PAGES_DIR}/") and file.is_documentation_page():
                 static_pages.append((_static_title(file), uri))
 
-        self._specs = {}
-        for spec in pages.list_pages(collection, tb.site_name):
-            self._add_generated(files, config, spec.src_uri, spec.markdown, spec)
-        feed = pages.atom_feed(
-            collection, tb.site_name, config.site_url or "", tb.site_description or ""
+        self.handbook = generate.generate_handbook(
+            collection,
+            self.related,
+            site_name=tb.site_name,
+            site_url=config.site_url or "",
+            description=tb.site_description or "",
+            static_pages=static_pages,
         )
-        self._add_generated(files, config, pages.FEED, feed)
-        config.nav = pages.nav_config(sorted(static_pages), collection)
-        from search.static import RESULTS_PAGE, RESULTS_PAGE_MARKDOWN, RESULTS_PAGE_TEMPLATE
-
-        self._results_page, self._results_template = RESULTS_PAGE, RESULTS_PAGE_TEMPLATE
-
-        self._add_generated(files, config, RESULTS_PAGE, RESULTS_PAGE_MARKDOWN)
+        self._specs = {}
+        for uri, spec in self.handbook.list_pages.items():
+            self._add_generated(files, config, uri, spec.markdown, spec)
+        self._add_generated(files, config, pages.FEED, self.handbook.feed)
+        config.nav = self.handbook.nav
         self._files = files
         self._start_static_search(files)
         return files
@@ -315,14 +315,12 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         # A tip page's Markdown is composed from the already-parsed `Tip`: handing it to
         # MkDocs as the file's content saves MkDocs a second read and YAML parse per tip.
         # (After MkDocs' --dirty check, which still compares the file's real mtime.)
-        tip = self._tips_by_uri.get(page.file.src_uri)
-        if tip is not None and self.collection is not None:
+        if page.file.src_uri in self._tips_by_uri and self.handbook is not None:
             # A page the worker process renders needs no Markdown here: not even an empty
             # document through Python-Markdown (a millisecond per page to set up); only its
             # metadata, which does not depend on the related tips: the worker ranks those.
             skip = page.file.src_uri in self._worker_uris
-            related = [] if skip else self.related.get(tip.id, [])
-            spec = pages.tip_page(self.collection, tip, related)
+            spec = self.handbook.tip_page(page.file.src_uri, with_related=not skip)
             self._specs[page.file.src_uri] = spec
             page.file.content_string = "" if skip else spec.markdown
             if skip:
@@ -340,8 +338,6 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         spec = self._specs.get(uri)
         if spec is None:
             page.meta = sanitize.page_meta(page.meta)  # a hand-written page's front matter
-            if uri == self._results_page:
-                page.meta["template"] = self._results_template  # tipbook's own page
             return markdown
         page.meta = dict(spec.meta)
         if uri in self._tips_by_uri:
@@ -382,10 +378,10 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
     def on_page_context(
         self, context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> Any:
-        tip = self._tips_by_uri.get(page.file.src_uri)
-        if tip is not None and self.collection is not None:
-            page.previous_page = self._page_of(self.collection.older(tip))
-            page.next_page = self._page_of(self.collection.newer(tip))
+        if page.file.src_uri in self._tips_by_uri and self.handbook is not None:
+            near = self.handbook.neighbours(page.file.src_uri)
+            page.previous_page = self._page_of(near.older)
+            page.next_page = self._page_of(near.newer)
             if self.fast:
                 # Tip pages share their tabs, navigation and script config (same depth,
                 # none active): see overrides/main.html.
@@ -396,14 +392,14 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
                     context["tipbook_sidebars"] = shell
         return context
 
-    def _page_of(self, tip: Tip | None) -> Page | None:
-        if tip is None or self._files is None or self.collection is None:
+    def _page_of(self, uri: str | None) -> Page | None:
+        if uri is None or self._files is None:
             return None
-        file = self._files.get_file_from_path(self.collection.src_uri(tip))
+        file = self._files.get_file_from_path(uri)
         page = file.page if file is not None else None
         if page is not None and page.markdown is None:
             # Not rendered in this (dirty) rebuild: the title from the tip.
-            page.title = sanitize.text(tip.title)
+            page.title = sanitize.text(self._tips_by_uri[uri].title)
         return page
 
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
