@@ -22,8 +22,17 @@ from tipbook.cli import get_config
     metavar="URL",
     help="The address readers use, for the feed and sitemap (default: site_url in tipbook.yml).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["mkdocs", "zensical"]),
+    default="mkdocs",
+    show_default=True,
+    help="The renderer: MkDocs + Material, or Zensical (pip install 'tipbook[zensical]').",
+)
 @click.pass_context
-def command(ctx: click.Context, site_dir: Path | None, drafts: bool, site_url: str | None) -> None:
+def command(
+    ctx: click.Context, site_dir: Path | None, drafts: bool, site_url: str | None, engine: str
+) -> None:
     """Build the handbook site from content/; fail on any broken link or invalid tip.
 
     Reports what the site leaves out: tips scheduled for a later day (with their dates),
@@ -36,6 +45,7 @@ def command(ctx: click.Context, site_dir: Path | None, drafts: bool, site_url: s
       tipbook build --site-dir /tmp/site  # somewhere else
       tipbook build --drafts              # preview drafts and future tips too
       tipbook build --site-url https://tips.example.org/   # for publishing there
+      tipbook build --engine zensical     # render with Zensical instead of MkDocs
     """
     from rich.console import Console
 
@@ -46,7 +56,7 @@ def command(ctx: click.Context, site_dir: Path | None, drafts: bool, site_url: s
     config = get_config(ctx)
     if site_url is not None:
         config = replace(config, site_url=checked_site_url(site_url))
-    result = build_site(config, site_dir=site_dir, drafts=drafts)
+    result = build_site(config, site_dir=site_dir, drafts=drafts, engine=engine)
     console = Console(highlight=False, soft_wrap=True)
     console.print(
         f"Built {result.pages:,} pages for {result.tips:,} tips in "

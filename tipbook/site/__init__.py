@@ -70,13 +70,16 @@ def load_mkdocs_config(
     return mkdocs_config
 
 
-def build_site(config: Config, site_dir: Path | None = None, drafts: bool = False) -> BuildResult:
+def build_site(
+    config: Config, site_dir: Path | None = None, drafts: bool = False, engine: str = "mkdocs"
+) -> BuildResult:
     """Build the handbook into `site_dir` (default: tipbook.yml's `site_dir`).
 
     The build is strict: a broken internal link, an unknown theme or bad front matter
     raises one `TipbookError` naming every file and the fix. It writes into a staging
     folder beside the site and swaps it in only when finished (`publish`): a failed,
-    interrupted or killed build leaves the previous site as it was.
+    interrupted or killed build leaves the previous site as it was. `engine="zensical"`
+    renders the same pages with Zensical instead (`engines`).
     """
     from mkdocs.commands.build import build
 
@@ -88,6 +91,11 @@ def build_site(config: Config, site_dir: Path | None = None, drafts: bool = Fals
         raise TipbookError(
             f"{display_path(site_dir)} is not a folder: remove it or choose another site_dir"
         )
+    if engine == "zensical":
+        from tipbook.site.engines import build_with_zensical
+
+        result: BuildResult = build_with_zensical(config, site_dir, drafts)
+        return result
     publish.clean_leftovers(site_dir)
     with publish.staging_dir(site_dir) as staging:
         mkdocs_config = load_mkdocs_config(config, staging, drafts)

@@ -15,8 +15,9 @@ these pages to MkDocs as virtual files), and Zensical from the files `write_tree
 from __future__ import annotations
 
 import os
+import posixpath
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -131,14 +132,34 @@ def page_file_text(spec: pages.PageSpec, extra_html: str = "") -> str:
     return (f"---\n{head}---\n\n" if head else "") + body
 
 
+def source_relative(html_text: str, src_uri: str) -> str:
+    """`html_text`'s generated links (`pages.url`: relative to the rendered page) made
+    relative to the source file's folder, as a renderer that rebases links in raw HTML
+    (Zensical) reads them. `themes/x.md` renders to `themes/x/`, one folder deeper than
+    its source, and every link `pages.url` writes from there starts with `../`: one goes.
+    An `index.md` renders in its own folder: nothing changes."""
+    if posixpath.basename(src_uri) == "index.md":
+        return html_text
+    return html_text.replace('href="../', 'href="')
+
+
 def write_tree(handbook: Handbook, folder: Path) -> list[Path]:
     """Write every generated page (with previous/next on tip pages) and the feed into
-    `folder`; return the files written. Each file is written to a temporary name and
-    renamed, so a reader never sees half a page."""
+    `folder`, links relative to each source file (`source_relative`); return the files
+    written. Each file is written to a temporary name and renamed, so a reader never sees
+    half a page."""
     written = []
     for spec in handbook.all_pages():
-        extra = neighbours_html(handbook, spec.src_uri) if spec.src_uri in handbook.tip_uris else ""
-        written.append(_write(folder / spec.src_uri, page_file_text(spec, extra)))
+        uri = spec.src_uri
+        is_tip = uri in handbook.tip_uris
+        extra = neighbours_html(handbook, uri) if is_tip else ""
+        fragments = {key: source_relative(part, uri) for key, part in spec.fragments.items()}
+        # A tip's Markdown holds its own text (links as its author wrote them); a list
+        # page's is all generated.
+        markdown = spec.markdown if is_tip else source_relative(spec.markdown, uri)
+        meta = {**spec.meta, "search": {"exclude": True}} if is_tip else spec.meta
+        spec = replace(spec, markdown=markdown, fragments=fragments, meta=meta)
+        written.append(_write(folder / uri, page_file_text(spec, source_relative(extra, uri))))
     written.append(_write(folder / pages.FEED, handbook.feed))
     return written
 
