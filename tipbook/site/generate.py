@@ -14,6 +14,7 @@ these pages to MkDocs as virtual files), and Zensical from the files `write_tree
 
 from __future__ import annotations
 
+import json
 import os
 import posixpath
 from collections.abc import Iterator, Mapping
@@ -124,8 +125,8 @@ def neighbours_html(handbook: Handbook, uri: str) -> str:
 def page_file_text(spec: pages.PageSpec, extra_html: str = "") -> str:
     """A page as a Markdown file: YAML front matter from its meta, then its Markdown with
     the fragments (HTML, already resolved links) inline."""
-    meta = plain_yaml(spec.meta)
-    head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False) if meta else ""
+    # As JSON, which is YAML too: PyYAML's dumper takes 20 ms a page, `json` 20 µs.
+    head = json.dumps(plain_yaml(spec.meta), ensure_ascii=False) + "\n" if spec.meta else ""
     body = spec.full_markdown
     if extra_html:
         body = body.rstrip("\n") + "\n\n" + extra_html + "\n"
