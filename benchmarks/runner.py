@@ -33,6 +33,8 @@ FIGURES: dict[str, list[tuple[str, str]]] = {
         ("tipbook build: peak memory", "MB"),
         ("tipbook build: output size", "MB"),
     ],
+    "build_zensical": [("tipbook build (zensical): wall time", "s")],
+    "hugo": [("Hugo build: wall time", "s"), ("Hugo + Pagefind: wall time", "s")],
     "plain": [
         ("plain Material blog build: wall time", "s"),
         ("plain Material blog build: peak memory", "MB"),
@@ -96,9 +98,9 @@ class Plan:
     def jobs(self) -> list[tuple[str, int]]:
         index_jobs = [(job, n) for n in self.index for job in ("index", "queries")]
         return [
-            ("build", self.build[0]),
+            # The engines and Hugo + Pagefind one after another, at both sizes: one run.
+            *[(job, n) for n in self.build for job in ("build", "build_zensical", "hugo")],
             ("plain", self.plain),
-            ("build", self.build[1]),
             ("preview", self.build[0]),
             *index_jobs,
             *[("related", n) for n in self.related],
