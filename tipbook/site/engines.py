@@ -12,6 +12,7 @@ safety gate on every page's content and on the search index, the static search i
 from __future__ import annotations
 
 import json
+import logging
 import re
 import shutil
 import time
@@ -23,9 +24,11 @@ import yaml
 
 from tipbook.config import Config
 from tipbook.errors import TipbookError, display_path
+from tipbook.model import tip_url
 from tipbook.site import generate, publish, sanitize
-from tipbook.site.collect import Collection, collect_tips
-from tipbook.site.plugin import STATIC_PAGES_DIR
+from tipbook.site.collect import collect_tips
+from tipbook.site.generate import STATIC_PAGES_DIR
+from tipbook.site.static_search import StaticSearchRun
 
 ENGINES = ("mkdocs", "zensical")
 _CACHE_TAG = re.compile(r"{% (?:end)?tipbook_cache[^%]*%}")
@@ -46,7 +49,6 @@ def build_with_zensical(config: Config, site_dir: Path, drafts: bool = False) ->
     """Build the handbook with Zensical into `site_dir`, published atomically; returns a
     `BuildResult` as `build_site` does."""
     from tipbook.site import BuildResult
-    from tipbook.site.crosslink import RelatedMap
     from tipbook.site.report import held_back
 
     if not zensical_available():
@@ -62,7 +64,7 @@ def build_with_zensical(config: Config, site_dir: Path, drafts: bool = False) ->
     static_pages = _copy_static_pages(config.content_dir, docs)
     handbook = generate.generate_handbook(
         collection,
-        RelatedMap(collection),
+        generate.RelatedCache().get(collection, keep_on_text_edits=False),
         site_name=config.site_name,
         site_url=config.site_url or "",
         description=config.site_description or "",
@@ -78,7 +80,9 @@ def build_with_zensical(config: Config, site_dir: Path, drafts: bool = False) ->
         for item in (project / "site").iterdir():
             shutil.move(item, staging / item.name)
         count = _gate(staging)
-        _static_search(collection, staging)
+        search = StaticSearchRun(logging.getLogger("tipbook"))
+        search.start(collection, {uri: tip_url(uri) for uri in handbook.tip_uris})
+        search.finish(staging)
         try:
             publish.publish(staging, site_dir)
         except OSError as error:
@@ -163,17 +167,3 @@ def _gate(site: Path) -> int:
         sanitize.search_entries(data.get("items", []))
         index.write_text(json.dumps(data), encoding="utf-8")
     return count
-
-
-def _static_search(collection: Collection, site: Path) -> None:
-    from search.static import StaticIndexJob, StaticSearchUnavailable
-    from tipbook.model import tip_url
-
-    tips = [(tip, tip_url(collection.src_uri(tip))) for tip in collection.tips]
-    titles = {theme.id: theme.title for theme in collection.taxonomy}
-    try:
-        StaticIndexJob(tips, titles).finish(site)
-    except StaticSearchUnavailable as error:
-        import logging
-
-        logging.getLogger("tipbook").warning("static search index not written: %s", error)

@@ -29,6 +29,8 @@ from tipbook.model import Tip
 from tipbook.site import pages
 from tipbook.site.collect import Collection
 
+STATIC_PAGES_DIR = "pages"  # content/pages/*.md: hand-written pages, e.g. the editors' guide
+
 
 @dataclass(frozen=True)
 class Neighbours:
@@ -68,6 +70,34 @@ class Handbook:
         yield from self.list_pages.values()
         for uri in self.tip_uris:
             yield self.tip_page(uri)
+
+
+class RelatedCache:
+    """The related-tips map, kept while the tips it was ranked from stay the same (a
+    preview rebuild or a second build in one process)."""
+
+    def __init__(self) -> None:
+        self.key: tuple[Any, ...] | None = None
+        self.related: Mapping[str, list[str]] = {}
+
+    def get(self, collection: Collection, *, keep_on_text_edits: bool) -> Mapping[str, list[str]]:
+        """With `keep_on_text_edits` (the preview), an edit to a tip's text keeps the lists
+        of the last full computation (a second or more at 1,000 tips); adding or removing
+        a tip recomputes them. Otherwise any change to what ranks them recomputes them."""
+        from tipbook.site.crosslink import RelatedMap
+
+        if keep_on_text_edits:
+            key: tuple[Any, ...] = tuple(t.id for t in collection.tips)
+        else:
+            key = tuple(
+                (t.id, t.title, t.summary, t.takeaway, t.body, tuple(t.themes), t.series)
+                for t in collection.tips
+            )
+        if key != self.key:
+            # Ranked per tip when its page is composed (in whichever process renders it).
+            self.related = RelatedMap(collection)
+            self.key = key
+        return self.related
 
 
 def generate_handbook(
