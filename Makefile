@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install serve build test lint chromium bench bench-quick clean
+.PHONY: install serve build test lint chromium hugo bench bench-quick clean
 
 install: $(STAMP)  ## create .venv/ and install tipbook with its test and dev tools
 
@@ -38,6 +38,13 @@ chromium:  ## Debian's Chromium for the browser tests (installed when missing an
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	else echo "Chromium is missing: install Debian's chromium package (browser tests will skip)"; fi
 
+hugo:  ## Debian's Hugo, the baseline `make bench` compares the build with (when missing and root)
+	@if command -v hugo >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Hugo from Debian for the benchmarks"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hugo >/dev/null; \
+	else echo "Hugo is missing: install Debian's hugo package (its benchmark will be skipped)"; fi
+
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -51,10 +58,10 @@ test: install chromium  ## lint, type-check (the packages in pyproject's [tool.m
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest
 
-bench: install  ## the full benchmarks (several minutes): results in benchmarks/results.json
+bench: install hugo  ## the full benchmarks (several minutes): results in benchmarks/results.json
 	$(BIN)/python -m benchmarks
 
-bench-quick: install  ## every benchmark at small N, in under two minutes
+bench-quick: install hugo  ## every benchmark at small N, in under two minutes
 	$(BIN)/python -m benchmarks --quick
 
 clean:

@@ -604,8 +604,97 @@ def job_searchbox(n: int, work: Path) -> list[Record]:
     return records
 
 
+def job_build_zensical(n: int, work: Path) -> list[Record]:
+    """`tipbook build --engine zensical` of the same `n` tips (the optional engine)."""
+    need_module("zensical", "the zensical engine (pip install 'tipbook[zensical]')")
+    root = work / f"build-zensical-{n}"
+    config = project(root, corpus(work, n))
+    command = [*TIPBOOK, "--config", str(config), "build", "--engine", "zensical"]
+    result, note = best_of(REPEAT, command, root, "tipbook build --engine zensical")
+    return [Record("tipbook build (zensical): wall time", round(result.wall_s, 2), "s", n, note)]
+
+
+# A Hugo handbook of the same shape: tips by year, chapters (themes) and tags as taxonomies,
+# each tip page with its related tips (Hugo's related content on themes and tags) and
+# previous/next by date; Pagefind indexes it afterwards, as a Hugo user adds search.
+HUGO_CONFIG = """\
+baseURL = "http://127.0.0.1/"
+title = "Hugo handbook"
+disableKinds = ["RSS"]
+[taxonomies]
+theme = "themes"
+tag = "tags"
+[related]
+includeNewer = true
+threshold = 20
+toLower = true
+[[related.indices]]
+name = "themes"
+weight = 100
+[[related.indices]]
+name = "tags"
+weight = 80
+"""
+HUGO_LAYOUTS = {
+    "_default/baseof.html": "<!doctype html><html lang=en><head><title>{{ .Title }}</title>"
+    "</head><body><nav><a href='/'>Home</a></nav><main data-pagefind-body>"
+    '{{ block "main" . }}{{ end }}</main></body></html>',
+    "_default/single.html": '{{ define "main" }}<h1>{{ .Title }}</h1>'
+    '<time>{{ .Date.Format "2 January 2006" }}</time>'
+    '{{ range .GetTerms "themes" }} <a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a>{{ end }}'
+    "{{ .Content }}<h2>Related tips</h2><ul>{{ range site.RegularPages.Related . | first 5 }}"
+    '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>'
+    '{{ with .PrevInSection }}<a href="{{ .RelPermalink }}">Previous</a>{{ end }}'
+    '{{ with .NextInSection }}<a href="{{ .RelPermalink }}">Next</a>{{ end }}{{ end }}',
+    "_default/list.html": '{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Pages }}'
+    '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Date.Format "2006-01-02" }}'
+    "</li>{{ end }}</ul>{{ end }}",
+    "index.html": '{{ define "main" }}<h1>{{ site.Title }}</h1><ul>'
+    "{{ range first 10 site.RegularPages }}"
+    '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}',
+}
+
+
+def hugo_project(root: Path, content: Path) -> Path:
+    """The Hugo handbook of the same tips (see HUGO_CONFIG)."""
+    from tipbook.content import load_tips
+
+    shutil.rmtree(root, ignore_errors=True)
+    (root / "content").mkdir(parents=True)
+    (root / "hugo.toml").write_text(HUGO_CONFIG, encoding="utf-8")
+    for name, text in HUGO_LAYOUTS.items():
+        (root / "layouts" / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / "layouts" / name).write_text(text, encoding="utf-8")
+    for tip in load_tips(content):
+        meta = {"title": tip.title, "date": tip.date.isoformat(), "themes": list(tip.themes),
+                "tags": list(tip.tags), "summary": tip.summary}  # fmt: skip
+        folder = root / "content" / "tips" / str(tip.date.year)
+        folder.mkdir(parents=True, exist_ok=True)
+        text = f"---\n{json.dumps(meta)}\n---\n\n{tip.body}\n"
+        (folder / f"{tip.id}.md").write_text(text, encoding="utf-8")
+    return root
+
+
+def job_hugo(n: int, work: Path) -> list[Record]:
+    """Hugo 0.111 (Debian's `hugo`) and then Pagefind, on the same `n` tips."""
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        raise Unavailable("hugo is not installed (make hugo, or apt-get install hugo)")
+    from pagefind_bin import get_executable
+
+    root = hugo_project(work / f"hugo-{n}", corpus(work, n))
+    build, note = best_of(REPEAT, [hugo, "--quiet", "--cleanDestinationDir"], root, "hugo")
+    index, _ = best_of(REPEAT, [str(get_executable()), "--site", "public"], root, "pagefind")
+    return [
+        Record("Hugo build: wall time", round(build.wall_s, 2), "s", n, note),
+        Record("Hugo + Pagefind: wall time", round(build.wall_s + index.wall_s, 2), "s", n),
+    ]
+
+
 JOBS: dict[str, Callable[[int, Path], list[Record]]] = {
     "build": job_build,
+    "build_zensical": job_build_zensical,
+    "hugo": job_hugo,
     "plain": job_plain,
     "preview": job_preview,
     "index": job_index,

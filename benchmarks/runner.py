@@ -33,6 +33,8 @@ FIGURES: dict[str, list[tuple[str, str]]] = {
         ("tipbook build: peak memory", "MB"),
         ("tipbook build: output size", "MB"),
     ],
+    "build_zensical": [("tipbook build (zensical): wall time", "s")],
+    "hugo": [("Hugo build: wall time", "s"), ("Hugo + Pagefind: wall time", "s")],
     "plain": [
         ("plain Material blog build: wall time", "s"),
         ("plain Material blog build: peak memory", "MB"),
@@ -99,9 +101,9 @@ class Plan:
     def jobs(self) -> list[tuple[str, int]]:
         index_jobs = [(job, n) for n in self.index for job in ("index", "queries")]
         return [
-            ("build", self.build[0]),
+            # The engines and Hugo + Pagefind one after another, at both sizes: one run.
+            *[(job, n) for n in self.build for job in ("build", "build_zensical", "hugo")],
             ("plain", self.plain),
-            ("build", self.build[1]),
             ("preview", self.build[0]),
             *index_jobs,
             *[("related", n) for n in self.related],
@@ -173,7 +175,8 @@ def _shown(path: Path) -> str:
 
 
 def derived(records: list[dict[str, Any]], plan: Plan) -> list[dict[str, Any]]:
-    """Ratios across jobs: speed-up over the plain blog, growth from the small to large build."""
+    """Ratios across jobs: speed-up over the plain blog and over Hugo + Pagefind, growth
+    from the small to the large build."""
 
     def value(figure: str, n: int) -> float | None:
         for record in records:
@@ -185,12 +188,18 @@ def derived(records: list[dict[str, Any]], plan: Plan) -> list[dict[str, Any]]:
     build_small = value("tipbook build: wall time", small)
     build_large = value("tipbook build: wall time", large)
     plain = value("plain Material blog build: wall time", plan.plain)
+    hugo_small = value("Hugo + Pagefind: wall time", small)
+    hugo_large = value("Hugo + Pagefind: wall time", large)
     out = []
     for figure, n, top, bottom, note in (
         ("build speed-up over plain Material", small, plain, build_small,
          "plain blog time ÷ tipbook build time"),
         (f"build time growth {small:,} → {large:,} tips", large, build_large, build_small,
          f"tipbook build time at {large:,} ÷ at {small:,}"),
+        ("build speed-up over Hugo + Pagefind", small, hugo_small, build_small,
+         "Hugo + Pagefind time ÷ tipbook build time, same run"),
+        ("build speed-up over Hugo + Pagefind", large, hugo_large, build_large,
+         "Hugo + Pagefind time ÷ tipbook build time, same run"),
     ):  # fmt: skip
         ok = top is not None and bottom
         out.append(
@@ -209,6 +218,8 @@ def derived(records: list[dict[str, Any]], plan: Plan) -> list[dict[str, Any]]:
 # The issues' targets, at the sizes they were set for: (figure, N) → (comparison, limit).
 TARGETS: dict[tuple[str, int], tuple[str, float]] = {
     ("build speed-up over plain Material", 1000): ("≥", 3.0),
+    ("build speed-up over Hugo + Pagefind", 1000): ("≥", 1.0),  # issue 23
+    ("build speed-up over Hugo + Pagefind", 5000): ("≥", 1.0),
     ("build time growth 1,000 → 5,000 tips", 5000): ("≤", 5.5),
     ("tipbook build: peak memory", 5000): ("≤", 1024),
     ("index: one new tip (incremental)", 10000): ("≤", 1.0),

@@ -28,9 +28,21 @@ from tipbook.cli import get_config
     help="Fail (exit 1, site unchanged) when any due tip has an error, instead of holding "
     "it back and publishing the rest (for CI).",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(["mkdocs", "zensical"]),
+    default="mkdocs",
+    show_default=True,
+    help="The renderer: MkDocs + Material, or Zensical (pip install 'tipbook[zensical]').",
+)
 @click.pass_context
 def command(
-    ctx: click.Context, site_dir: Path | None, drafts: bool, site_url: str | None, strict: bool
+    ctx: click.Context,
+    site_dir: Path | None,
+    drafts: bool,
+    site_url: str | None,
+    strict: bool,
+    engine: str,
 ) -> None:
     """Build the handbook site from content/, holding back every tip `check` finds errors in.
 
@@ -49,6 +61,7 @@ def command(
       tipbook build --drafts              # preview drafts and future tips too
       tipbook build --site-url https://tips.example.org/   # for publishing there
       tipbook build --strict              # CI: fail when any due tip has an error
+      tipbook build --engine zensical     # render with Zensical instead of MkDocs
     """
     from rich.console import Console
 
@@ -59,7 +72,7 @@ def command(
     config = get_config(ctx)
     if site_url is not None:
         config = replace(config, site_url=checked_site_url(site_url))
-    result = build_site(config, site_dir=site_dir, drafts=drafts, strict=strict)
+    result = build_site(config, site_dir=site_dir, drafts=drafts, strict=strict, engine=engine)
     console = Console(highlight=False, soft_wrap=True)
     console.print(
         f"Built {result.pages:,} pages for {result.tips:,} tips in "

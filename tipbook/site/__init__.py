@@ -74,7 +74,11 @@ def load_mkdocs_config(
 
 
 def build_site(
-    config: Config, site_dir: Path | None = None, drafts: bool = False, strict: bool = False
+    config: Config,
+    site_dir: Path | None = None,
+    drafts: bool = False,
+    strict: bool = False,
+    engine: str = "mkdocs",
 ) -> BuildResult:
     """Build the handbook into `site_dir` (default: tipbook.yml's `site_dir`).
 
@@ -84,7 +88,8 @@ def build_site(
     with one `TipbookError` and the previous site stays. What is not a tip (themes.yml,
     mkdocs.yml, a hand-written page's broken link) fails the build. It writes into a staging
     folder beside the site and swaps it in only when finished (`publish`): a failed,
-    interrupted or killed build leaves the previous site as it was.
+    interrupted or killed build leaves the previous site as it was. `engine="zensical"`
+    renders the same pages with Zensical instead (`engines`).
     """
     from mkdocs.commands.build import build
 
@@ -96,6 +101,11 @@ def build_site(
         raise TipbookError(
             f"{display_path(site_dir)} is not a folder: remove it or choose another site_dir"
         )
+    if engine == "zensical":
+        from tipbook.site.engines import build_with_zensical
+
+        result: BuildResult = build_with_zensical(config, site_dir, drafts, strict)
+        return result
     publish.clean_leftovers(site_dir)
     with publish.staging_dir(site_dir) as staging:
         mkdocs_config = load_mkdocs_config(config, staging, drafts)
@@ -111,11 +121,8 @@ def build_site(
             plugin.stop_worker()  # interrupted (Ctrl-C): no worker goes on writing
             mkdocs_config.plugins.on_shutdown()
         held = held_back(plugin.collection) if plugin.collection is not None else None
-        if strict and held is not None and held.withheld:
-            raise TipbookError(
-                "--strict: tips with errors would be held back; the site is unchanged:\n"
-                + "\n".join(held.error_lines()[1:])
-            )
+        if strict:
+            refuse_held_back(held)
         try:
             publish.publish(staging, site_dir)
         except OSError as error:
@@ -127,6 +134,15 @@ def build_site(
     tips = len(plugin.collection) if plugin.collection is not None else 0
     seconds = time.perf_counter() - started
     return BuildResult(site_dir, tips, plugin.page_count, seconds, held)
+
+
+def refuse_held_back(held: Any) -> None:
+    """A strict build's verdict: any tip held back for errors fails it (the site stays)."""
+    if held is not None and held.withheld:
+        raise TipbookError(
+            "strict build: tips with errors would be held back; the site is unchanged:\n"
+            + "\n".join(held.error_lines()[1:])
+        )
 
 
 @contextmanager

@@ -4,8 +4,8 @@
 - `on_pre_build`: refuse symbolic links that leave content/, loop or lead nowhere
   (`tipbook.symlinks`), before MkDocs walks the folder following them.
 - `on_files`: collect the tips (drafts and future tips out), prepare the related tips once
-  (each tip's ranked when its page is composed), add every list page and the feed as
-  virtual files, keep tip pages out of the navigation.
+  (each tip's ranked when its page is composed), have the generator (`generate`) make the
+  handbook and add its list pages, feed and nav; keep tip pages out of the navigation.
 - `on_page_markdown`: a tip page's Markdown is composed from its `Tip` (callout, series,
   related) only when MkDocs renders that page, so a dirty rebuild composes one page.
 - `on_nav`: with two CPUs, fork a worker process for half the tip pages (`parallel`).
@@ -13,7 +13,7 @@
 - `on_page_content`: the page (body, title, table of contents) and its furniture pass the
   one safety gate, `sanitize`.
 - `on_post_page`: generated lists and page furniture go in as ready HTML fragments.
-- `on_env`: a fragment cache for the template parts all tip pages share; the tags listing
+- `on_env`: the template speed-ups (`speedups.tune_templates`); the tags listing
   Material's tags plugin puts into pages passes the gate too.
 - `on_post_build`: the search index's entries (both processes') pass the gate.
 
@@ -25,13 +25,10 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemBytecodeCache, nodes
-from jinja2.ext import Extension
 from mkdocs.config import config_options
 from mkdocs.config.base import Config as MkDocsBaseConfig
 from mkdocs.config.defaults import MkDocsConfig
@@ -40,20 +37,19 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.structure.toc import get_toc
 
 from tipbook import sanitize
 from tipbook.config import Config, load_config
 from tipbook.errors import TipbookError, display_path
 from tipbook.model import TIPS_DIR, Tip
-from tipbook.site import pages, parallel, speedups
+from tipbook.site import generate, pages, parallel, speedups
 from tipbook.site.collect import Collection, collect_tips
+from tipbook.site.generate import STATIC_PAGES_DIR
+from tipbook.site.static_search import StaticSearchRun
 from tipbook.symlinks import check_content_links
-from tipbook.synonyms import Synonyms, load_synonyms
 from tipbook.yamlsafe import refuse_aliases
 
 log = logging.getLogger("mkdocs.plugins.tipbook")
-STATIC_PAGES_DIR = "pages"  # content/pages/*.md: hand-written pages, e.g. the editors' guide
 
 
 class TipbookPluginConfig(MkDocsBaseConfig):
@@ -79,14 +75,14 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         self._worker_uris: frozenset[str] = frozenset()
         self.collection: Collection | None = None
         self.related: Mapping[str, list[str]] = {}
-        self._related_key: tuple[Any, ...] | None = None
+        self._related = generate.RelatedCache()
         self._tips_by_uri: dict[str, Tip] = {}
         self._specs: dict[str, pages.PageSpec] = {}
         # Each page's furniture, sanitised, from `on_page_content` to `on_post_page`.
         self._safe_fragments: dict[str, dict[str, str]] = {}
         self._files: Files | None = None
-        self._static_search: Any = None  # search.static.StaticIndexJob while it runs
-        self._results_page = self._results_template = ""  # the generated search/ page
+        self._static_search = StaticSearchRun(log)
+        self.handbook: generate.Handbook | None = None
 
     def prepare(self, tipbook_config: Config, *, drafts: bool, preview: bool = False) -> None:
         """Settings for the next build from `build_site` or the preview (instead of reading
@@ -103,34 +99,11 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         if override is not None:
             tb, self.drafts, self.preview = override
         else:
-            tb = self._load_tipbook_config(config)
+            tb = _load_tipbook_config(config, self.config.config_file)
             self.drafts, self.preview = self.config.drafts, self._serving
         self.tipbook_config = tb
         self.fast = speedups.active()
-        # Material prints these into pages as they are (`<title>`, the header): as safe
-        # text. tipbook's own pages and feed use the plain text from `tb`.
-        config.site_name = sanitize.text(tb.site_name)
-        if tb.site_description and not config.site_description:
-            config.site_description = sanitize.text(tb.site_description)
-        if tb.site_url and not config.site_url:
-            config.site_url = tb.site_url
-        config.docs_dir = str(tb.content_dir)
-        if not config.use_directory_urls:
-            raise PluginError("mkdocs.yml: tipbook needs `use_directory_urls: true`")
-        default_site = Path(config.config_file_path or "mkdocs.yml").resolve().parent / "site"
-        if Path(config.site_dir).resolve() == default_site:
-            config.site_dir = str(tb.site_dir)
-        return config
-
-    def _load_tipbook_config(self, config: MkDocsConfig) -> Config:
-        if self.config.config_file:
-            path = Path(self.config.config_file)
-        else:
-            path = Path(config.config_file_path or "mkdocs.yml").resolve().parent / "tipbook.yml"
-        try:
-            return load_config(path if path.is_file() else None)
-        except TipbookError as error:
-            raise PluginError(error.message) from None
+        return _apply_tipbook_config(config, tb)
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         # Before MkDocs walks content/ (following every symbolic link): refuse links that
@@ -154,98 +127,38 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         except TipbookError as error:
             raise PluginError(error.message) from None
         self.collection = collection
-        self.related = self._related_for(collection)
+        # While previewing, an edit to a tip's text keeps the last related lists.
+        self.related = self._related.get(collection, keep_on_text_edits=self.preview)
         self._tips_by_uri = {collection.src_uri(tip): tip for tip in collection.tips}
 
-        unpublished = [
-            f"{display_path(Path(file.abs_src_path))}: error: {reason}"
-            for file in files
-            if not file.is_documentation_page()
-            and not file.inclusion.is_excluded()
-            and file.abs_src_path
-            and Path(file.abs_src_path).is_relative_to(tb.content_dir)
-            and (reason := sanitize.unpublished_file(file.src_uri))
-        ]
-        if unpublished:
-            raise PluginError("\n".join(unpublished))
-
+        static_pages = _sort_content_files(files, self._tips_by_uri, tb.content_dir)
         _drop_unused_media(files, collection.tips, tb.content_dir)
-        static_pages: list[tuple[str, str]] = []
-        for file in list(files):
-            uri = file.src_uri
-            if uri.startswith(f"{TIPS_DIR}/"):
-                if uri in self._tips_by_uri:
-                    file.inclusion = InclusionLevel.NOT_IN_NAV
-                elif file.is_documentation_page():
-                    # A draft, a future tip or one `check` holds back: not built, and a link
-                    # to it is no build error (MkDocs logs it as info; `check` warns of it).
-                    file.inclusion = InclusionLevel.EXCLUDED
-            elif uri.startswith(f"{STATIC_PAGES_DIR}/") and file.is_documentation_page():
-                static_pages.append((_static_title(file), uri))
-
-        self._specs = {}
-        for spec in pages.list_pages(collection, tb.site_name):
-            self._add_generated(files, config, spec.src_uri, spec.markdown, spec)
-        feed = pages.atom_feed(
-            collection, tb.site_name, config.site_url or "", tb.site_description or ""
+        self.handbook = generate.generate_handbook(
+            collection,
+            self.related,
+            site_name=tb.site_name,
+            site_url=config.site_url or "",
+            description=tb.site_description or "",
+            static_pages=static_pages,
         )
-        self._add_generated(files, config, pages.FEED, feed)
-        config.nav = pages.nav_config(sorted(static_pages), collection)
-        from search.static import RESULTS_PAGE, RESULTS_PAGE_MARKDOWN, RESULTS_PAGE_TEMPLATE
-
-        self._results_page, self._results_template = RESULTS_PAGE, RESULTS_PAGE_TEMPLATE
-
-        self._add_generated(files, config, RESULTS_PAGE, RESULTS_PAGE_MARKDOWN)
+        self._specs = dict(self.handbook.list_pages)
+        for uri, spec in self.handbook.list_pages.items():
+            _add_generated(files, config, uri, spec.markdown)
+        _add_generated(files, config, pages.FEED, self.handbook.feed)
+        config.nav = self.handbook.nav
         self._files = files
-        self._start_static_search(files)
+        urls = {
+            uri: file.url for uri in self._tips_by_uri if (file := files.get_file_from_path(uri))
+        }
+        self._static_search.prepare(collection, urls, tb.content_dir)
         return files
-
-    def _add_generated(
-        self,
-        files: Files,
-        config: MkDocsConfig,
-        uri: str,
-        content: str,
-        spec: pages.PageSpec | None = None,
-    ) -> None:
-        existing = files.get_file_from_path(uri)
-        if existing is not None:
-            shown = display_path(Path(existing.abs_src_path or existing.src_path))
-            raise PluginError(
-                f"{shown}: tipbook generates the page {uri}: rename or remove this file"
-            )
-        in_nav = uri in pages.NAV_PAGES or uri.startswith("themes/")
-        inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
-        files.append(File.generated(config, uri, content=content, inclusion=inclusion))
-        if spec is not None:
-            self._specs[uri] = spec
-
-    def _related_for(self, collection: Collection) -> Mapping[str, list[str]]:
-        from tipbook.site.crosslink import RelatedMap
-
-        if self.preview:
-            # While previewing, an edit to a tip's text keeps the related lists of the last
-            # full computation (a second or more at 1,000 tips); adding or removing a tip
-            # recomputes them. `tipbook build` always computes them afresh.
-            key: tuple[Any, ...] = tuple(t.id for t in collection.tips)
-        else:
-            key = tuple(
-                (t.id, t.title, t.summary, t.takeaway, t.body, tuple(t.themes), t.series)
-                for t in collection.tips
-            )
-        if key != self._related_key:
-            # Ranked per tip when its page is composed (in whichever process renders it).
-            self.related = RelatedMap(collection)
-            self._related_key = key
-        return self.related
 
     @event_priority(-100)  # after every other plugin has seen the navigation
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         self._worker, self._worker_uris = None, frozenset()
         self.page_count = len(files.documentation_pages())
         self._fork_worker(config, files, nav)
-        if self._static_search is not None:
-            self._static_search.start()  # only now: no thread may run when the worker forks
+        self._static_search.start()  # only now: no thread may run when the worker forks
         return nav
 
     def _fork_worker(self, config: MkDocsConfig, files: Files, nav: Navigation) -> None:
@@ -279,56 +192,11 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
                 ((tip, collection.src_uri(tip)) for tip in collection.tips),
                 self.tipbook_config.content_dir if self.tipbook_config else None,
             )
-        self._finish_static_search(Path(config.site_dir))
-
-    def _start_static_search(self, files: Files) -> None:
-        """Start indexing the tips for the static export's search (Pagefind, see
-        search.static) in a background process: it runs while MkDocs renders the pages."""
-        from search.concepts import ConceptWords
-        from search.static import StaticIndexJob, StaticSearchUnavailable
-
-        if self._static_search is not None:
-            self._static_search.cancel()
-            self._static_search = None
-        assert self.collection is not None
-        collection = self.collection
-        tips = [
-            (tip, file.url)
-            for tip in collection.tips
-            if (file := files.get_file_from_path(collection.src_uri(tip))) is not None
-        ]
-        titles = {theme.id: theme.title for theme in collection.taxonomy}
-        try:
-            tb = self.tipbook_config
-            synonyms = load_synonyms(tb.content_dir)[0] if tb else Synonyms()  # `check` reports
-            concepts = ConceptWords(synonyms, collection.taxonomy)
-            self._static_search = StaticIndexJob(tips, titles, concepts)
-        except StaticSearchUnavailable as error:
-            log.warning("static search index not written: %s", error)
-
-    def _finish_static_search(self, site_dir: Path) -> None:
-        from search.static import StaticSearchUnavailable
-
-        job, self._static_search = self._static_search, None
-        if job is None:
-            return
-
-        def finish() -> None:
-            try:
-                job.finish(site_dir)
-            except StaticSearchUnavailable as error:
-                log.warning("static search index not written: %s", error)
-
-        if self.preview:
-            # The preview shows the rebuilt pages at once; their search index follows.
-            threading.Thread(target=finish, name="tipbook-pagefind", daemon=True).start()
-        else:
-            finish()
+        # The preview shows the rebuilt pages at once; their search index follows.
+        self._static_search.finish(Path(config.site_dir), background=self.preview)
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self._static_search is not None:
-            job, self._static_search = self._static_search, None
-            job.cancel()
+        self._static_search.cancel()
         if self._worker is not None:
             worker, self._worker = self._worker, None
             worker.discard()
@@ -343,20 +211,18 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         # A tip page's Markdown is composed from the already-parsed `Tip`: handing it to
         # MkDocs as the file's content saves MkDocs a second read and YAML parse per tip.
         # (After MkDocs' --dirty check, which still compares the file's real mtime.)
-        tip = self._tips_by_uri.get(page.file.src_uri)
-        if tip is not None and self.collection is not None:
+        if page.file.src_uri in self._tips_by_uri and self.handbook is not None:
             # A page the worker process renders needs no Markdown here: not even an empty
             # document through Python-Markdown (a millisecond per page to set up); only its
             # metadata, which does not depend on the related tips: the worker ranks those.
             skip = page.file.src_uri in self._worker_uris
-            related = [] if skip else self.related.get(tip.id, [])
-            spec = pages.tip_page(self.collection, tip, related)
+            spec = self.handbook.tip_page(page.file.src_uri, with_related=not skip)
             self._specs[page.file.src_uri] = spec
             page.file.content_string = "" if skip else spec.markdown
             if skip:
                 # On this page only: MkDocs calls `page.render`, and this one has nothing to.
-                page.render = _render_nothing.__get__(page)  # type: ignore[method-assign]
-        elif tip is None:
+                speedups.skip_render(page)
+        elif page.file.src_uri not in self._tips_by_uri:
             _refuse_page_aliases(page)
         if self.fast:
             speedups.use_shared_markdown(page)
@@ -370,8 +236,6 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         spec = self._specs.get(uri)
         if spec is None:
             page.meta = sanitize.page_meta(page.meta)  # a hand-written page's front matter
-            if uri == self._results_page:
-                page.meta["template"] = self._results_template  # tipbook's own page
             return markdown
         page.meta = dict(spec.meta)
         if uri in self._tips_by_uri:
@@ -412,10 +276,10 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
     def on_page_context(
         self, context: Any, *, page: Page, config: MkDocsConfig, nav: Navigation
     ) -> Any:
-        tip = self._tips_by_uri.get(page.file.src_uri)
-        if tip is not None and self.collection is not None:
-            page.previous_page = self._page_of(self.collection.older(tip))
-            page.next_page = self._page_of(self.collection.newer(tip))
+        if page.file.src_uri in self._tips_by_uri and self.handbook is not None:
+            near = self.handbook.neighbours(page.file.src_uri)
+            page.previous_page = _page_of(self._files, near.older, self._tips_by_uri)
+            page.next_page = _page_of(self._files, near.newer, self._tips_by_uri)
             if self.fast:
                 # Tip pages share their tabs, navigation and script config (same depth,
                 # none active): see overrides/main.html.
@@ -426,31 +290,9 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
                     context["tipbook_sidebars"] = shell
         return context
 
-    def _page_of(self, tip: Tip | None) -> Page | None:
-        if tip is None or self._files is None or self.collection is None:
-            return None
-        file = self._files.get_file_from_path(self.collection.src_uri(tip))
-        page = file.page if file is not None else None
-        if page is not None and page.markdown is None:
-            # Not rendered in this (dirty) rebuild: the title from the tip.
-            page.title = sanitize.text(tip.title)
-        return page
-
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
-        # Theme templates do not change during a build: skip Jinja's per-include file stat.
-        env.auto_reload = False
-        # Jinja's default LRU cache re-orders a deque on every include (tens per page);
-        # a plain dict holds the theme's few dozen templates just as well.
-        env.cache = {}
-        # Compiling Material's templates costs about a second per build: keep the bytecode.
-        if self.tipbook_config is not None:
-            folder = self.tipbook_config.cache_dir / "site-templates"
-            try:
-                folder.mkdir(parents=True, exist_ok=True)
-                env.bytecode_cache = FileSystemBytecodeCache(str(folder))
-            except OSError:
-                pass  # a read-only checkout builds as well, only a little slower
-        env.add_extension(FragmentCache)
+        folder = self.tipbook_config.cache_dir if self.tipbook_config is not None else None
+        speedups.tune_templates(env, folder / "site-templates" if folder is not None else None)
         self._sanitize_tag_listings(config, files)
         return env
 
@@ -466,55 +308,89 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
                 page.content = sanitize.body(page.content, keep=keep)
 
 
-TITLE_HOLE = "\x00tipbook-title\x00"
+def _load_tipbook_config(config: MkDocsConfig, option: str) -> Config:
+    """The plugin's `config_file` option, else the tipbook.yml beside mkdocs.yml."""
+    if option:
+        path = Path(option)
+    else:
+        path = Path(config.config_file_path or "mkdocs.yml").resolve().parent / "tipbook.yml"
+    try:
+        return load_config(path if path.is_file() else None)
+    except TipbookError as error:
+        raise PluginError(error.message) from None
 
 
-class FragmentCache(Extension):
-    """`{% tipbook_cache key, name[, page] %}…{% endtipbook_cache %}`: render a fragment once
-    per build for each key (no key: render every time). Jinja's documented fragment-cache
-    pattern; overrides/main.html uses it for the parts all tip pages share. With `page`,
-    the fragment is rendered with a placeholder title that each page fills with its own
-    (the header is the same on every tip page but for the title it shows)."""
-
-    tags = {"tipbook_cache"}
-
-    def __init__(self, environment: Any) -> None:
-        super().__init__(environment)
-        self.store: dict[tuple[Any, ...], str] = {}
-
-    def parse(self, parser: Any) -> nodes.Node:
-        lineno = next(parser.stream).lineno
-        args = [parser.parse_expression()]
-        while parser.stream.skip_if("comma"):
-            args.append(parser.parse_expression())
-        body = parser.parse_statements(("name:endtipbook_cache",), drop_needle=True)
-        call = self.call_method("_cached", args)
-        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
-
-    def _cached(self, key: Any, name: str, page: Any = None, *, caller: Callable[[], str]) -> str:
-        if not key:
-            return caller()
-        title = page.meta.get("title") if page is not None else None
-        found = self.store.get((key, name))
-        if found is None:
-            if title is not None:
-                page.meta["title"] = TITLE_HOLE
-                try:
-                    found = caller()
-                finally:
-                    page.meta["title"] = title
-            else:
-                found = caller()
-            self.store[(key, name)] = found
-        return found.replace(TITLE_HOLE, str(title)) if title is not None else found
+def _apply_tipbook_config(config: MkDocsConfig, tb: Config) -> MkDocsConfig:
+    """MkDocs' settings from tipbook.yml: names, address, content and site folders."""
+    # Material prints these into pages as they are (`<title>`, the header): as safe
+    # text. tipbook's own pages and feed use the plain text from `tb`.
+    config.site_name = sanitize.text(tb.site_name)
+    if tb.site_description and not config.site_description:
+        config.site_description = sanitize.text(tb.site_description)
+    if tb.site_url and not config.site_url:
+        config.site_url = tb.site_url
+    config.docs_dir = str(tb.content_dir)
+    if not config.use_directory_urls:
+        raise PluginError("mkdocs.yml: tipbook needs `use_directory_urls: true`")
+    default_site = Path(config.config_file_path or "mkdocs.yml").resolve().parent / "site"
+    if Path(config.site_dir).resolve() == default_site:
+        config.site_dir = str(tb.site_dir)
+    return config
 
 
-def _render_nothing(page: Page, config: MkDocsConfig, files: Files) -> None:
-    """`Page.render` for a page the worker process renders: empty content, no headings."""
-    page.content = ""
-    page.toc = get_toc([])
-    page.present_anchor_ids = set()
-    page.links_to_anchors = {}
+def _add_generated(files: Files, config: MkDocsConfig, uri: str, content: str) -> None:
+    """A generated page as a virtual file; a content file at its path is refused."""
+    existing = files.get_file_from_path(uri)
+    if existing is not None:
+        shown = display_path(Path(existing.abs_src_path or existing.src_path))
+        raise PluginError(f"{shown}: tipbook generates the page {uri}: rename or remove this file")
+    in_nav = uri in pages.NAV_PAGES or uri.startswith("themes/")
+    inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
+    files.append(File.generated(config, uri, content=content, inclusion=inclusion))
+
+
+def _page_of(files: Files | None, uri: str | None, tips: Mapping[str, Tip]) -> Page | None:
+    """The page of the tip at `uri`, for Material's previous/next footer links."""
+    if uri is None or files is None:
+        return None
+    file = files.get_file_from_path(uri)
+    page = file.page if file is not None else None
+    if page is not None and page.markdown is None:
+        # Not rendered in this (dirty) rebuild: the title from the tip.
+        page.title = sanitize.text(tips[uri].title)
+    return page
+
+
+def _sort_content_files(
+    files: Files, tip_uris: Mapping[str, Tip], content_dir: Path
+) -> list[tuple[str, str]]:
+    """Refuse content files a page may not publish (naming each); keep tip pages out of the
+    nav and drop the tips this build leaves out; return the hand-written pages' (title,
+    path) for the nav."""
+    unpublished = [
+        f"{display_path(Path(file.abs_src_path))}: error: {reason}"
+        for file in files
+        if not file.is_documentation_page()
+        and not file.inclusion.is_excluded()
+        and file.abs_src_path
+        and Path(file.abs_src_path).is_relative_to(content_dir)
+        and (reason := sanitize.unpublished_file(file.src_uri))
+    ]
+    if unpublished:
+        raise PluginError("\n".join(unpublished))
+    static_pages: list[tuple[str, str]] = []
+    for file in list(files):
+        uri = file.src_uri
+        if uri.startswith(f"{TIPS_DIR}/"):
+            if uri in tip_uris:
+                file.inclusion = InclusionLevel.NOT_IN_NAV
+            elif file.is_documentation_page():
+                # A draft, a future tip or one `check` holds back: not built, and a link
+                # to it is no build error (MkDocs logs it as info; `check` warns of it).
+                file.inclusion = InclusionLevel.EXCLUDED
+        elif uri.startswith(f"{STATIC_PAGES_DIR}/") and file.is_documentation_page():
+            static_pages.append((_static_title(file), uri))
+    return static_pages
 
 
 def _shows_toc(page: Page) -> bool:

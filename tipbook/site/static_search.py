@@ -1,0 +1,75 @@
+"""The static export's search index (Pagefind, see search.static) for one build, whichever
+engine renders the pages: started with the tips and their page URLs (it indexes them in a
+background process while the pages render), finished into the site folder."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from tipbook.site.collect import Collection
+from tipbook.synonyms import Synonyms, load_synonyms
+
+
+class StaticSearchRun:
+    """At most one Pagefind indexing job at a time; a failure is a warning, not an error
+    (the site works without its static search)."""
+
+    def __init__(self, log: logging.Logger) -> None:
+        self.log = log
+        self.job: Any = None  # search.static.StaticIndexJob while it runs
+
+    def prepare(
+        self, collection: Collection, urls: Mapping[str, str], content_dir: Path | None = None
+    ) -> None:
+        """Get `collection`'s tips ready to index (no thread yet: see `start`); `urls` maps a
+        tip's source path to its page URL; `content_dir`'s synonym sets are indexed too."""
+        from search.concepts import ConceptWords
+        from search.static import StaticIndexJob, StaticSearchUnavailable
+
+        self.cancel()
+        tips = [
+            (tip, url)
+            for tip in collection.tips
+            if (url := urls.get(collection.src_uri(tip))) is not None
+        ]
+        titles = {theme.id: theme.title for theme in collection.taxonomy}
+        # A broken synonyms.yml is `check`'s to report: the index goes without it.
+        synonyms = load_synonyms(content_dir)[0] if content_dir is not None else Synonyms()
+        try:
+            self.job = StaticIndexJob(tips, titles, ConceptWords(synonyms, collection.taxonomy))
+        except StaticSearchUnavailable as error:
+            self.log.warning("static search index not written: %s", error)
+
+    def start(self) -> None:
+        """Run the indexing in the background; after the build forked its render worker,
+        if it does (no thread may be alive at a fork)."""
+        if self.job is not None:
+            self.job.start()
+
+    def finish(self, site_dir: Path, *, background: bool = False) -> None:
+        """Write the index into `site_dir`; with `background`, in a thread (the preview)."""
+        from search.static import StaticSearchUnavailable
+
+        job, self.job = self.job, None
+        if job is None:
+            return
+
+        def finish() -> None:
+            try:
+                job.finish(site_dir)
+            except StaticSearchUnavailable as error:
+                self.log.warning("static search index not written: %s", error)
+
+        if background:
+            threading.Thread(target=finish, name="tipbook-pagefind", daemon=True).start()
+        else:
+            finish()
+
+    def cancel(self) -> None:
+        job, self.job = self.job, None
+        if job is not None:
+            job.cancel()
