@@ -8,9 +8,11 @@ subset tips need (paragraphs, emphasis, lists, headings, quotes, tables, images,
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -171,3 +173,17 @@ def scrape_hostile(
     finally:
         server.stop()
     return urls, report
+
+
+@contextlib.contextmanager
+def gate_open() -> Iterator[None]:
+    """Publish every readable tip, errors and all: `check`'s gate holds back a tip with a
+    `<script>`, so the hostile corpus reaches the sanitiser only with the gate open. The
+    sanitiser is the second wall, and these tests prove it holds on its own."""
+    import pytest
+
+    from tipbook.check import Verdict
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Verdict, "passes", property(lambda self: self.file.tip is not None))
+        yield

@@ -12,7 +12,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from hostile_corpus import hostile_site_config, scrape_hostile, write_hostile_content
+from hostile_corpus import gate_open, hostile_site_config, scrape_hostile, write_hostile_content
 
 from tipbook.site import build_site, parallel
 
@@ -53,7 +53,8 @@ def hostile(  # type: ignore[no-untyped-def]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(parallel, "MIN_PAGES", 1)  # fork the worker even for a small corpus
         patch.setenv("TIPBOOK_BUILD_PROCESSES", "2")
-        site = build_site(hostile_site_config(root)).site_dir
+        with gate_open():
+            site = build_site(hostile_site_config(root)).site_dir
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hostile_corpus import gate_open
 from site_corpus import site_config
 from site_corpus import write_corpus as write_site_corpus
 
@@ -215,7 +216,8 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     write_site_corpus(root / "content")
     save_tip(root / "content", HOSTILE)
     config = dataclasses.replace(site_config(root))
-    site = build_site(config).site_dir
+    with gate_open():  # the hostile tip has errors `check` holds back: the escaping is tested
+        site = build_site(config).site_dir
     update_index(config.content_dir, root / "index")
     return {"site": site, "content": config.content_dir, "index": root / "index"}
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 from search_corpus import by_title, write_corpus
-from search_heldout import HELD_OUT, held_out_mrr
 
+from benchmarks.search_heldout import HELD_OUT, held_out_mrr
 from search.indexer import update_index
 from search.query import TipSearcher
 from tipbook.check import check_content

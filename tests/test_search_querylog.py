@@ -15,9 +15,11 @@ from click.testing import CliRunner
 from search_corpus import write_corpus
 
 import search.querylog
+from search.indexer import write_published_index
 from search.querylog import QueryLog, unanswered
 from tipbook.cli import main
 from tipbook.config import load_config
+from tipbook.content import iter_tip_files, load_tip
 from tipbook.errors import TipbookError
 from tipbook.server import make_server, serve
 
@@ -28,6 +30,16 @@ def project(tmp_path: Path, repo_root: Path) -> Path:
     shutil.copy(repo_root / "content" / "themes.yml", tmp_path / "content" / "themes.yml")
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "index.html").write_text("<h1>Home</h1>", encoding="utf-8")
+    # The index a build publishes beside its pages, which `tipbook serve` answers from.
+    content = tmp_path / "content"
+    write_published_index(
+        tmp_path / "site",
+        (
+            (load_tip(path), path.relative_to(content).as_posix())
+            for path in iter_tip_files(content)
+        ),
+        content,
+    )
     return tmp_path
 
 
