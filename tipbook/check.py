@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Protocol
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from tipbook import rules, sanitize
 from tipbook.content import KNOWN_KEYS, field_lines, iter_tip_files, read_tip
@@ -741,7 +741,8 @@ def _site_path(target: str, site_url: str) -> tuple[str, bool] | None:
         if not site_url:
             return None
         base = urlsplit(site_url)
-        if (parts.netloc, parts.scheme) != (base.netloc, base.scheme):
+        origin = _origin(parts, base.scheme)
+        if origin is None or origin != _origin(base, base.scheme):
             return None
         root = base.path.rstrip("/")
         if not parts.path.startswith(root + "/"):
@@ -750,6 +751,21 @@ def _site_path(target: str, site_url: str) -> tuple[str, bool] | None:
     if not parts.path:
         return None  # `#anchor` on the same page
     return parts.path, not parts.path.startswith("/")
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(parts: SplitResult, scheme: str) -> tuple[str, str, int | None] | None:
+    """Where a URL leads as a browser reads it: the scheme (a `//host` link takes the
+    page's), the host without case or a trailing dot, and the port with its default."""
+    scheme = (parts.scheme or scheme).lower()
+    try:
+        port = parts.port
+    except ValueError:
+        return None  # no port a browser would go to
+    host = (parts.hostname or "").rstrip(".")
+    return scheme, host, port if port is not None else _DEFAULT_PORTS.get(scheme)
 
 
 def _tip_segment(path: str) -> tuple[str, str] | None:
