@@ -95,7 +95,7 @@ def is_private(address: Address) -> bool:
 def address_problem(url: str, allow_private: bool, resolve: bool = True) -> str | None:
     """Why `url`'s host may not be fetched (in words), or None when it may."""
     try:
-        host = urlsplit(url).hostname or ""
+        host = (urlsplit(url).hostname or "").rstrip(".")
     except ValueError:
         return "is not a valid address"
     if host in ("localhost",) or host.endswith(".localhost"):

@@ -215,3 +215,11 @@ def test_the_metadata_address_in_other_scripts_is_refused_for_a_private_mirror(u
 @pytest.mark.parametrize("url", [u.replace("169", "127", 1) for u in IDNA_SPELLINGS[:3]])
 def test_loopback_in_other_scripts_is_local_without_resolving(url: str) -> None:
     assert is_local_address(url)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://foo.localhost./", "http://localhost./", "http://a.LOCALHOST./"]
+)
+def test_a_localhost_name_with_a_trailing_dot_is_local(url: str) -> None:
+    """Browsers and curl send every `*.localhost` to loopback, trailing dot or not."""
+    assert is_local_address(url)
