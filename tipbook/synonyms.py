@@ -17,6 +17,7 @@ import yaml
 
 from tipbook import rules
 from tipbook.errors import Problem, display_path
+from tipbook.yamlsafe import load_yaml
 
 SYNONYMS_FILE = "synonyms.yml"
 MAX_SETS = 2000  # far beyond a curated list; keeps indexing linear in the tips
@@ -50,7 +51,7 @@ def load_synonyms(content_dir: Path) -> tuple[Synonyms, list[Problem]]:
     except OSError as error:
         return Synonyms(), [rules.SYNONYMS.problem(shown, 0, "", f"cannot read it: {error}")]
     try:
-        loaded = yaml.safe_load(data.decode("utf-8"))
+        loaded = load_yaml(data.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError) as error:
         return Synonyms(), [rules.SYNONYMS.problem(shown, 0, "", f"not valid YAML: {error}")]
     entries = loaded.get("synonyms") if isinstance(loaded, dict) else None
