@@ -161,7 +161,16 @@ CASES = [
      "javascript: link"),
     ("misspelt field", broken("tags: []", "tags: []\ntheme: empathy"), 8, "warning",
      "did you mean 'themes'"),
+    ("unclosed comment", appended("<!-- a note\n\nThe closing lines."), BODY + 7, "warning",
+     "never closed"),
 ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "extra", ["<!-- a note -->", "<!-- a note\nover lines -->", "```\n<!-- in code\n```"]
+)
+def test_a_closed_comment_or_one_in_code_is_no_finding(project: Path, extra: str) -> None:
+    assert findings(project, appended(extra)) == []
 
 
 # The site's own address as a browser reads it: another case, the default port, a trailing

@@ -569,6 +569,7 @@ def _check_body(
     lines = [(n, _ESCAPED.sub("__", line) if "\\" in line else line) for n, line in file.body_lines]
     if "<" in text:
         _check_raw_html(lines, add)
+        _check_unclosed_comment(lines, add)
     for number, line in lines:
         if "{" in line:
             _check_attribute_lists(line, number, add)
@@ -699,6 +700,38 @@ def _scheme(url: str) -> str:
     if not colon or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
         return ""
     return scheme.lower()
+
+
+def _check_unclosed_comment(lines: list[tuple[int, str]], add: _Add) -> None:
+    """An HTML comment `<!--` never closed by `-->` hides the rest of the tip on the site."""
+    fence = ""
+    opened: int | None = None
+    for number, line in lines:
+        stripped = line.lstrip()
+        if opened is None and stripped.startswith(("```", "~~~")):
+            fence = "" if fence and stripped.startswith(fence) else (fence or stripped[:3])
+            continue
+        if fence:
+            continue  # code is shown as it is written
+        rest = line
+        while True:
+            if opened is None:
+                at = rest.find("<!--")
+                if at < 0:
+                    break
+                opened, rest = number, rest[at + 4 :]
+            else:
+                at = rest.find("-->")
+                if at < 0:
+                    break
+                opened, rest = None, rest[at + 3 :]
+    if opened is not None:
+        add(
+            rules.UNCLOSED_COMMENT,
+            "body",
+            "an HTML comment `<!--` is never closed with `-->`: the site hides everything after it",
+            opened,
+        )
 
 
 def _check_attribute_lists(line: str, number: int, add: _Add) -> None:
