@@ -44,7 +44,7 @@ def host_addresses(host: str, resolve: bool = True) -> list[Address]:
 
     Raises ValueError for a host that looks numeric but is no address (`1.2.3.999`).
     """
-    host = host.strip("[]").rstrip(".").lower()
+    host = _ascii_host(host).strip("[]").rstrip(".").lower()
     try:
         return [ipaddress.ip_address(host)]
     except ValueError:
@@ -70,6 +70,20 @@ def host_addresses(host: str, resolve: bool = True) -> list[Address]:
     return found
 
 
+def _ascii_host(host: str) -> str:
+    """`host` as the HTTP client will connect to it: a non-ASCII host goes through IDNA,
+    which maps the dots of other scripts (`169。254。169。254`) and full-width digits to
+    ASCII, so a literal address in them is read as the address it becomes.
+
+    Raises ValueError for a host IDNA refuses (the client would refuse it too)."""
+    if host.isascii():
+        return host
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        raise ValueError(f"{host} is not a valid host name") from None
+
+
 def is_private(address: Address) -> bool:
     """Loopback, private, link-local, reserved or otherwise not a public address."""
     mapped = getattr(address, "ipv4_mapped", None)
@@ -81,7 +95,7 @@ def is_private(address: Address) -> bool:
 def address_problem(url: str, allow_private: bool, resolve: bool = True) -> str | None:
     """Why `url`'s host may not be fetched (in words), or None when it may."""
     try:
-        host = urlsplit(url).hostname or ""
+        host = (urlsplit(url).hostname or "").rstrip(".")
     except ValueError:
         return "is not a valid address"
     if host in ("localhost",) or host.endswith(".localhost"):

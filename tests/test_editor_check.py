@@ -161,7 +161,44 @@ CASES = [
      "javascript: link"),
     ("misspelt field", broken("tags: []", "tags: []\ntheme: empathy"), 8, "warning",
      "did you mean 'themes'"),
+    ("unclosed comment", appended("<!-- a note\n\nThe closing lines."), BODY + 7, "warning",
+     "never closed"),
 ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "extra", ["<!-- a note -->", "<!-- a note\nover lines -->", "```\n<!-- in code\n```"]
+)
+def test_a_closed_comment_or_one_in_code_is_no_finding(project: Path, extra: str) -> None:
+    assert findings(project, appended(extra)) == []
+
+
+# The site's own address as a browser reads it: another case, the default port, a trailing
+# dot, no scheme. Each is the same site, so a missing tip behind it is a broken link.
+OWN_ADDRESS_SPELLINGS = [
+    "https://TIPS.Example.ORG/handbook/",
+    "https://tips.example.org:443/handbook/",
+    "https://tips.example.org./handbook/",
+    "//tips.example.org/handbook/",
+    "HTTPS://tips.example.org/handbook/",
+]
+
+
+@pytest.mark.parametrize("address", OWN_ADDRESS_SPELLINGS)
+def test_a_missing_tip_at_the_sites_own_address_in_any_spelling_is_an_error(
+    project: Path, address: str
+) -> None:
+    text = broken("at once.", f"at [once]({address}tips/2025/2025-01-07-gone/).")
+    assert any(
+        (line, level) == (BODY, "error") and "does not exist" in message
+        for line, level, message in findings(project, text)
+    )
+
+
+def test_another_port_or_scheme_is_another_site(project: Path) -> None:
+    for address in ("https://tips.example.org:8443/handbook/", "http://tips.example.org/handbook/"):
+        text = broken("at once.", f"at [once]({address}tips/2025/2025-01-07-gone/).")
+        assert findings(project, text) == []
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,19 @@ def test_an_alias_in_themes_yml_is_refused(tmp_path: Path) -> None:
         load_taxonomy(themes)
 
 
+def test_an_alias_in_synonyms_yml_is_refused(tmp_path: Path) -> None:
+    """A set of aliases to one long list would stand for millions of index terms."""
+    from tipbook.synonyms import load_synonyms
+
+    words = ", ".join(f"word{n}" for n in range(50))
+    (tmp_path / "synonyms.yml").write_text(
+        f"synonyms:\n  - &set [{words}]\n" + "  - *set\n" * 20, encoding="utf-8"
+    )
+    synonyms, problems = load_synonyms(tmp_path)
+    assert synonyms.sets == ()
+    assert any("alias, which tipbook does not allow" in p.message for p in problems), problems
+
+
 def test_a_page_of_aliases_fails_the_build_with_memory_bounded(tmp_path: Path) -> None:
     write_corpus(tmp_path / "content")
     pages = tmp_path / "content" / "pages"

@@ -118,6 +118,20 @@ def test_only_the_allowed_hosts_are_answered(served: Served, host: str | None, s
     assert served.status("/", host=name) == status
 
 
+@pytest.mark.parametrize(
+    "hosts", [("127.0.0.1", "evil.example"), ("evil.example", "127.0.0.1"), ("localhost",) * 2]
+)
+def test_more_than_one_host_header_is_a_400(served: Served, hosts: tuple[str, ...]) -> None:
+    """RFC 9112 3.2: not the first Host's say, when a proxy in front may act on another."""
+    lines = "".join(f"Host: {host}\r\n" for host in hosts)
+    answer = served.raw(f"GET / HTTP/1.1\r\n{lines}Connection: close\r\n\r\n".encode())
+    assert answer.split(b" ", 2)[1] == b"400", answer[:200]
+
+
+def test_a_host_with_a_port_past_65535_is_a_400(served: Served) -> None:
+    assert served.status("/", host="127.0.0.1:99999") == 400
+
+
 @pytest.mark.parametrize("path", ["/tips%00.html", "/%ff", "/a%0d%0ab", "*", "http://x/"])
 def test_malformed_paths_are_400s(served: Served, path: str) -> None:
     head = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"

@@ -194,3 +194,32 @@ def test_a_bad_image_url_is_one_failed_image(tmp_path: Path, url: str, site: str
     with Fetcher(fetch_settings(retries=0), allowed_origins={site}) as fetcher:
         result = ImageStore(fetcher, tmp_path, 10_000).get(url)
     assert result.path is None and result.reason
+
+
+# Dots of other scripts and full-width digits: IDNA (as the HTTP client applies it) turns
+# these into the ASCII address, so they must be read as that address, not as a name.
+IDNA_SPELLINGS = [
+    "http://169\u3002254\u3002169\u3002254/",  # ideographic full stop
+    "http://169\uff0e254\uff0e169\uff0e254/",  # full-width full stop
+    "http://169\uff61254\uff61169\uff61254/",  # half-width ideographic full stop
+    "http://\uff11\uff16\uff19.254.169.254/",  # full-width digits
+]
+
+
+@pytest.mark.parametrize("url", IDNA_SPELLINGS)
+def test_the_metadata_address_in_other_scripts_is_refused_for_a_private_mirror(url: str) -> None:
+    """A private mirror resolves no names: the literal must be recognised as one."""
+    assert address_problem(url, allow_private=True) == "a cloud metadata address"
+
+
+@pytest.mark.parametrize("url", [u.replace("169", "127", 1) for u in IDNA_SPELLINGS[:3]])
+def test_loopback_in_other_scripts_is_local_without_resolving(url: str) -> None:
+    assert is_local_address(url)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://foo.localhost./", "http://localhost./", "http://a.LOCALHOST./"]
+)
+def test_a_localhost_name_with_a_trailing_dot_is_local(url: str) -> None:
+    """Browsers and curl send every `*.localhost` to loopback, trailing dot or not."""
+    assert is_local_address(url)

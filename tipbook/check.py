@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Protocol
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from tipbook import rules, sanitize
 from tipbook.content import KNOWN_KEYS, field_lines, iter_tip_files, read_tip
@@ -569,6 +569,7 @@ def _check_body(
     lines = [(n, _ESCAPED.sub("__", line) if "\\" in line else line) for n, line in file.body_lines]
     if "<" in text:
         _check_raw_html(lines, add)
+        _check_unclosed_comment(lines, add)
     for number, line in lines:
         if "{" in line:
             _check_attribute_lists(line, number, add)
@@ -701,6 +702,38 @@ def _scheme(url: str) -> str:
     return scheme.lower()
 
 
+def _check_unclosed_comment(lines: list[tuple[int, str]], add: _Add) -> None:
+    """An HTML comment `<!--` never closed by `-->` hides the rest of the tip on the site."""
+    fence = ""
+    opened: int | None = None
+    for number, line in lines:
+        stripped = line.lstrip()
+        if opened is None and stripped.startswith(("```", "~~~")):
+            fence = "" if fence and stripped.startswith(fence) else (fence or stripped[:3])
+            continue
+        if fence:
+            continue  # code is shown as it is written
+        rest = line
+        while True:
+            if opened is None:
+                at = rest.find("<!--")
+                if at < 0:
+                    break
+                opened, rest = number, rest[at + 4 :]
+            else:
+                at = rest.find("-->")
+                if at < 0:
+                    break
+                opened, rest = None, rest[at + 3 :]
+    if opened is not None:
+        add(
+            rules.UNCLOSED_COMMENT,
+            "body",
+            "an HTML comment `<!--` is never closed with `-->`: the site hides everything after it",
+            opened,
+        )
+
+
 def _check_attribute_lists(line: str, number: int, add: _Add) -> None:
     """`{: …}` attribute lists set HTML attributes: the site keeps heading ids, the classes
     of Material's and its own markup (`{ .md-button }`) and a few plain attributes."""
@@ -741,7 +774,8 @@ def _site_path(target: str, site_url: str) -> tuple[str, bool] | None:
         if not site_url:
             return None
         base = urlsplit(site_url)
-        if (parts.netloc, parts.scheme) != (base.netloc, base.scheme):
+        origin = _origin(parts, base.scheme)
+        if origin is None or origin != _origin(base, base.scheme):
             return None
         root = base.path.rstrip("/")
         if not parts.path.startswith(root + "/"):
@@ -750,6 +784,21 @@ def _site_path(target: str, site_url: str) -> tuple[str, bool] | None:
     if not parts.path:
         return None  # `#anchor` on the same page
     return parts.path, not parts.path.startswith("/")
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _origin(parts: SplitResult, scheme: str) -> tuple[str, str, int | None] | None:
+    """Where a URL leads as a browser reads it: the scheme (a `//host` link takes the
+    page's), the host without case or a trailing dot, and the port with its default."""
+    scheme = (parts.scheme or scheme).lower()
+    try:
+        port = parts.port
+    except ValueError:
+        return None  # no port a browser would go to
+    host = (parts.hostname or "").rstrip(".")
+    return scheme, host, port if port is not None else _DEFAULT_PORTS.get(scheme)
 
 
 def _tip_segment(path: str) -> tuple[str, str] | None:

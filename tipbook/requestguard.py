@@ -36,7 +36,7 @@ HEAD_DEADLINE = 30.0
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
 _WILDCARDS = ("", "0.0.0.0", "::")
 # RFC 9110's Host: a name or IPv4 address, or an IPv6 literal in brackets; then a port.
-_HOST_HEADER = re.compile(r"^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+)(?::[0-9]{1,5})?$")
+_HOST_HEADER = re.compile(r"^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9._-]+)(?::([0-9]{1,5}))?$")
 
 
 def allowed_hosts(bound_host: str, site_url: str = "") -> frozenset[str]:
@@ -62,6 +62,9 @@ def host_refusal(
     match = _HOST_HEADER.match(host_header.strip())
     if match is None:
         return HTTPStatus.BAD_REQUEST, "the Host header is not a host name"
+    port = match.group(2)
+    if port is not None and int(port) > 65535:
+        return HTTPStatus.BAD_REQUEST, "the Host header's port is not a port"
     name = match.group(1).strip("[]")
     if name.rstrip(".").lower() not in allowed:
         return HTTPStatus.MISDIRECTED_REQUEST, f"this server does not serve {name}"
@@ -146,9 +149,18 @@ class GuardedHandler:
         self.server.reading_head(self.connection, False)
         if not parsed:
             return False
-        refusal = host_refusal(
-            self.headers.get("Host"), self.request_version, self.server.allowed_hosts
-        ) or path_refusal(self.path)
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) > 1:
+            # RFC 9112 3.2: a 400, not the first one's say (a proxy may act on another).
+            refusal: tuple[HTTPStatus, str] | None = (
+                HTTPStatus.BAD_REQUEST,
+                "the request has more than one Host header",
+            )
+        else:
+            refusal = host_refusal(
+                hosts[0] if hosts else None, self.request_version, self.server.allowed_hosts
+            )
+        refusal = refusal or path_refusal(self.path)
         if refusal is not None:
             self.close_connection = True
             self.send_error(*refusal)  # type: ignore[attr-defined]

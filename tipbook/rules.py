@@ -65,6 +65,7 @@ EVENT_HANDLER = Rule("event-handler", "error")
 DROPPED_LINK = Rule("dropped-link", "error")  # a URL scheme the site drops
 UNKEPT_ATTRIBUTE = Rule("unkept-attribute", "warning")
 ATTRIBUTE_LIST = Rule("attribute-list", "warning")
+UNCLOSED_COMMENT = Rule("unclosed-comment", "warning")  # hides the rest of the tip
 BROKEN_LINK = Rule("broken-link", "error")
 UNPUBLISHED_LINK = Rule("unpublished-link", "warning")
 # The content folder (tipbook/symlinks.py).

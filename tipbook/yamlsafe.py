@@ -1,12 +1,13 @@
 """The one way tipbook reads YAML: the safe loader, with aliases refused.
 
 Every YAML file tipbook reads goes through here: tip front matter (tipbook.content),
-`themes.yml` (tipbook.taxonomy), `tipbook.yml` (tipbook.config) and the front matter of
-hand-written pages (checked before MkDocs parses it, tipbook.site.plugin). A file's fields
-never need an alias, and aliases make a few lines stand for gigabytes: nested ones are the
-"billion laughs", and a flat list of aliases to one long string took 1.2 GB and wrote a
-287 MB search index. The safe loader shares the aliased values, but whatever walks or
-prints them does not. As Ruby's `Psych.safe_load`, tipbook refuses aliases.
+`themes.yml` (tipbook.taxonomy), `synonyms.yml` (tipbook.synonyms), `tipbook.yml`
+(tipbook.config) and the front matter of hand-written pages (checked before MkDocs parses
+it, tipbook.site.plugin). A file's fields never need an alias, and aliases make a few lines
+stand for gigabytes: nested ones are the "billion laughs", and a flat list of aliases to one
+long string took 1.2 GB and wrote a 287 MB search index. The safe loader shares the aliased
+values, but whatever walks or prints them does not. As Ruby's `Psych.safe_load`, tipbook
+refuses aliases.
 """
 
 from __future__ import annotations
