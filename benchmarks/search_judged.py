@@ -103,7 +103,11 @@ def reciprocal_rank(titles: Iterable[str], judged: str) -> float:
     return 0.0
 
 
-def mean_reciprocal_rank(search: Callable[[str], list[str]]) -> tuple[float, dict[str, float]]:
-    """MRR of `search` (query → result titles, best first) over JUDGED, with each query's RR."""
-    ranks = {query: reciprocal_rank(search(query), title) for query, title, _ in JUDGED}
+def mean_reciprocal_rank(
+    search: Callable[[str], list[str]], judged: Iterable[tuple[str, str, str]] | None = None
+) -> tuple[float, dict[str, float]]:
+    """MRR of `search` (query → result titles, best first) over `judged` (query, title, kind;
+    default JUDGED), with each query's RR."""
+    queries = JUDGED if judged is None else judged
+    ranks = {query: reciprocal_rank(search(query), title) for query, title, _ in queries}
     return sum(ranks.values()) / len(ranks), ranks
