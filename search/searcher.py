@@ -174,6 +174,8 @@ def _filters(
         hidden = docsets.of(wq.Term("draft", True)) | docsets.of(
             wq.DateRange("date", tomorrow, None)
         )
+        for path in options.held_back:
+            hidden |= docsets.of(wq.Term("path", path))
     return allowed, hidden
 
 

@@ -89,6 +89,20 @@ def result_renderable(result: SearchResult) -> RenderableType:
     return Group(*parts)
 
 
+def published_only(config: Any) -> frozenset[str]:
+    """The tip files `tipbook build` holds back (the gate, `tipbook.check.judge_content`),
+    for `SearchOptions.held_back`; none when the chapters cannot be read (`check` says why)."""
+    from tipbook.check import held_back_files
+    from tipbook.errors import ContentError
+    from tipbook.taxonomy import load_taxonomy
+
+    try:
+        taxonomy = load_taxonomy(config.themes_file)
+    except ContentError:
+        return frozenset()
+    return held_back_files(config.content_dir, taxonomy, config.site_url)
+
+
 def print_unanswered(config: Any, limit: int, as_json: bool) -> None:
     """`tipbook search --report`: the top unanswered queries from the served box's log,
     each with the nearest chapter by its signal words, or the word to add as a synonym."""
