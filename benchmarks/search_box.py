@@ -27,6 +27,7 @@ CHROMIUM_FLAGS = [
 ]
 BOX = "input.md-search__input"
 RESULTS_PAGE_LINK = "/search/?query="  # the box's "did you mean" and "all N tips" items
+CHAPTER_LINK = "/themes/"  # the box's "nearest chapter" item, when no tip matches
 
 # True once the box shows the answer to `q`: a result whose link carries the query (Material
 # adds it as ?h= for highlighting); with `none`, also Material's "no match" line (which may
@@ -139,7 +140,7 @@ def search_titles(page: Any, query: str, timeout: float = 15_000) -> list[str]:
     return [
         row["title"].strip()
         for row in page.evaluate(_TITLES)
-        if RESULTS_PAGE_LINK not in row["href"]
+        if RESULTS_PAGE_LINK not in row["href"] and CHAPTER_LINK not in row["href"]
     ]
 
 

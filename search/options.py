@@ -37,6 +37,8 @@ class SearchOptions:
     include_unpublished: bool = False
     today: dt.date | None = None
     held_back: frozenset[str] = frozenset()
+    # False: the words as typed, never their correction ("search instead for …").
+    autocorrect: bool = True
 
     def __post_init__(self) -> None:
         themes = tuple(t.strip().lower() for t in self.themes if t.strip())

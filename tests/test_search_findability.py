@@ -88,8 +88,40 @@ def test_a_typo_that_matches_nothing_shows_the_corrections_results(
         assert result.to_dict()["corrected_from"] == "empthy superpowr"
         # Words that match as typed are never corrected.
         assert searcher.search("superpower").corrected_from is None
+        # "Search instead for" the words as typed: no correction, nothing found.
+        exact = searcher.search("empthy superpowr", autocorrect=False)
+        assert exact.corrected_from is None and exact.total == 0
+        assert exact.suggestion == "empathy superpower"
     finally:
         searcher.close()
+
+
+def test_search_instead_for_the_typed_words_in_the_api_and_the_cli(
+    content: Path, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from search.api import SearchService
+    from tipbook.cli import main
+
+    update_index(content, tmp_path / "index")
+    service = SearchService(content, tmp_path / "index")
+    try:
+        status, body = service.handle({"q": ["empthy superpowr"]})
+        assert status == 200 and body["corrected_from"] == "empthy superpowr"
+        status, body = service.handle({"q": ["empthy superpowr"], "exact": ["1"]})
+        assert status == 200 and body["corrected_from"] is None and body["total"] == 0
+    finally:
+        service.close()
+    (tmp_path / "tipbook.yml").write_text(
+        f"content_dir: {content}\nindex_dir: {tmp_path / 'index'}\n", encoding="utf-8"
+    )
+    config = ["--config", str(tmp_path / "tipbook.yml"), "search"]
+    out = CliRunner().invoke(main, [*config, "empthy superpowr"]).stdout
+    assert "Showing results for empathy superpower" in out
+    assert "Search instead for 'empthy superpowr': tipbook search --exact 'empthy superpowr'" in out
+    out = CliRunner().invoke(main, [*config, "--exact", "empthy superpowr"]).stdout
+    assert "No tip matches 'empthy superpowr'" in out and "Did you mean" in out
 
 
 def test_held_out_questions_meet_the_mrr_floor(repo_root: Path, tmp_path: Path) -> None:

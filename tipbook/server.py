@@ -31,6 +31,8 @@ SWAP_PATIENCE = 2.0  # seconds a request waits for a site folder being swapped i
 _HUNG_UP = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
 API_PREFIX = "/api/"
 SEARCH_PATH = "/api/search"
+OPENED_PATH = "/api/opened"  # POST: the box opened a result of ?q= (search.querylog)
+MAX_BEACON = 1024  # bytes of body an /api/opened request may carry (it needs none)
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 _TEXT_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
 _EXTRA_TYPES = {
@@ -105,6 +107,30 @@ class SiteRequestHandler(GuardedHandler, SimpleHTTPRequestHandler):
             self._api()
             return
         super().do_GET()
+
+    def do_POST(self) -> None:
+        parts = urllib.parse.urlsplit(self.path)
+        if parts.path != OPENED_PATH:
+            self._send_error(HTTPStatus.METHOD_NOT_ALLOWED, "use GET")
+            return
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if not 0 <= length <= MAX_BEACON:
+            self._send_error(HTTPStatus.BAD_REQUEST, "an /api/opened request carries no body")
+            return
+        self.rfile.read(length)  # a beacon's body, if any, is not used
+        if self.server.service is None:
+            self._send_error(HTTPStatus.SERVICE_UNAVAILABLE, "search is off")
+            return
+        try:
+            params = urllib.parse.parse_qs(parts.query, max_num_fields=5)
+        except ValueError as error:
+            self._send_error(HTTPStatus.BAD_REQUEST, f"bad query string: {error}")
+            return
+        status, body = self.server.service.opened(params)
+        self._send_json(HTTPStatus(status), body)
 
     def do_HEAD(self) -> None:
         if self._is_api():

@@ -45,13 +45,19 @@ from tipbook.cli import get_config
     help="Also find drafts, tips dated after today and tips the build holds back for an "
     "error (what the --drafts preview shows); without it, only what `tipbook build` publishes.",
 )
+@click.option(
+    "--exact",
+    is_flag=True,
+    help="Search the words as typed, even when they match nothing (no typo correction).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the stable JSON result document.")
 @click.option(
     "--report",
     "show_report",
     is_flag=True,
     help="Instead of searching: the queries staff typed in the served box that found "
-    "nothing, most asked first, with a chapter or synonym to consider.",
+    "nothing or whose results nobody opened, most asked first, with a chapter or synonym "
+    "to consider (also `tipbook search report`).",
 )
 @click.pass_context
 def command(
@@ -62,6 +68,7 @@ def command(
     until: dt.datetime | None,
     limit: int,
     drafts: bool,
+    exact: bool,
     as_json: bool,
     show_report: bool,
 ) -> None:
@@ -79,7 +86,8 @@ def command(
       tipbook search 'empath* NOT title:apology' --theme empathy --since 2015-01-01
       tipbook search sorry --theme apology --theme empathy   # in either theme
       tipbook search "body language" --json --limit 3
-      tipbook search --report                  # what staff could not find
+      tipbook search report                    # what staff could not find
+      tipbook search --exact report            # the tips with the word "report"
     """
     import json
 
@@ -90,7 +98,7 @@ def command(
     from search.searcher import search_collection
     from tipbook.commands._search_output import index_summary, published_only, result_renderable
 
-    if show_report:
+    if show_report or (query == "report" and not exact):
         from tipbook.commands._search_output import print_unanswered
 
         print_unanswered(get_config(ctx), limit, as_json)
@@ -104,6 +112,7 @@ def command(
         until=until.date() if until else None,
         limit=limit,
         include_unpublished=drafts,
+        autocorrect=not exact,
         held_back=frozenset() if drafts else published_only(config),
     )
     report, result = search_collection(config, query, options)
