@@ -104,11 +104,16 @@ def static_server(
 
 
 @contextlib.contextmanager
-def tipbook_server(site_dir: Path, content_dir: Path, index_dir: Path) -> Iterator[str]:
+def tipbook_server(
+    site_dir: Path, content_dir: Path, index_dir: Path, query_log: Path | None = None
+) -> Iterator[str]:
     """`tipbook serve`'s server (site and /api/search) on an ephemeral port."""
     from tipbook.server import make_server
 
-    server = make_server(site_dir, port=0, content_dir=content_dir, index_dir=index_dir, quiet=True)
+    server = make_server(
+        site_dir, port=0, content_dir=content_dir, index_dir=index_dir, quiet=True,
+        query_log=query_log,
+    )  # fmt: skip
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

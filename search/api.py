@@ -22,7 +22,7 @@ from search.query import DEFAULT_LIMIT, MAX_QUERY_LENGTH, QueryError, TipSearche
 from search.querylog import QueryLog
 from tipbook.errors import TipbookError
 
-PARAMETERS = {"q", "theme", "since", "until", "limit", "exact"}
+PARAMETERS = {"q", "theme", "since", "until", "limit", "exact", "log"}
 MAX_THEMES = 20
 MAX_CONCURRENT = 4  # searches at once (each holds an open searcher); more wait their turn
 MAX_WAIT = 10.0  # seconds a request waits for its turn before a 503
@@ -106,6 +106,8 @@ class SearchService:
         """(HTTP status, JSON document) for the query parameters of one request."""
         try:
             options = parse_parameters(params)
+            # log=0: the box's own requests (its probe, the results page's filter list)
+            logged = (params.get("log") or [""])[0] != "0"
             self._refresh_in_background()
             with self._turn(not _EXPANDING.isdisjoint(options["query"])):
                 result = self.searcher.search(
@@ -117,7 +119,7 @@ class SearchService:
             return 400, ApiError(400, error.message).to_dict()
         except IndexUnavailable as error:
             return 503, ApiError(503, error.message).to_dict()
-        if self.query_log is not None:
+        if self.query_log is not None and logged:
             if result.corrected_from or not result.total:
                 self.query_log.record(options["query"], 0, result.query if result.total else None)
             else:
@@ -163,7 +165,7 @@ def parse_parameters(params: Mapping[str, Sequence[str]]) -> dict[str, Any]:
         raise ApiError(
             400, f"unknown parameter {unknown[0]!r}: use {', '.join(sorted(PARAMETERS))}"
         )
-    for name in ("q", "since", "until", "limit", "exact"):
+    for name in ("q", "since", "until", "limit", "exact", "log"):
         if len(params.get(name, ())) > 1:
             raise ApiError(400, f"give {name!r} once")
     query = (params.get("q") or [""])[0]

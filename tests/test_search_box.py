@@ -402,3 +402,70 @@ def test_results_page_without_words_or_with_reversed_years_lists_nothing(  # typ
         status = tab.locator(".tb-search-status").inner_text()
         assert said in status and "--" not in status, status
         assert tab.locator(".tb-search-results li").count() == 0
+
+
+def test_opening_a_result_is_logged_without_who_opened_it(  # type: ignore[no-untyped-def]
+    tab, shipped: dict[str, Path], tmp_path: Path
+) -> None:
+    log = tmp_path / "queries.jsonl"
+    with tipbook_server(shipped["site"], shipped["content"], shipped["index"], log) as url:
+        tab.goto(url)
+        open_box(tab)
+        titles = search_titles(tab, "empathy expert")
+        assert plain(titles[0]) == "Why to Become an Empathy Expert"
+        tab.locator(".md-search-result__link").first.click()
+        tab.wait_for_url("**/*-why-to-become-an-empathy-expert/**", wait_until="commit")
+        for _ in range(50):
+            if log.exists() and '"opened"' in log.read_text(encoding="utf-8"):
+                break
+            tab.wait_for_timeout(100)
+        tab.goto("about:blank")  # nothing left loading when the server stops
+    entries = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert not any(e["q"] == "tipbook" for e in entries)  # the box's probe is not logged
+    assert {"day", "q", "opened"} == set(entries[-1]) and entries[-1]["q"] == "empathy expert"
+    assert any(e["q"] == "empathy expert" and e.get("total") for e in entries)
+
+
+@pytest.mark.parametrize("mode", ["served", "static"])
+def test_search_instead_for_the_typed_words(  # type: ignore[no-untyped-def]
+    tab, mode: str, served_url: str, static_url: str
+) -> None:
+    url = served_url if mode == "served" else static_url
+    tab.goto(url)
+    open_box(tab)
+    search_titles(tab, "empthy superpowr")
+    instead = tab.locator(".md-search-result__item", has_text="Search instead for")
+    assert "empthy superpowr" in instead.inner_text()
+    instead.locator("a").click()
+    status = tab.locator(".tb-search-status").filter(has_text=re.compile("match"))
+    status.wait_for()
+    assert "Showing results for" not in status.inner_text() and "exact=1" in tab.url
+    if mode == "served":  # (Pagefind matches misspelt words loosely, so finds some)
+        assert "No tip matches" in status.inner_text()
+        assert tab.locator(".tb-search-results li").count() == 0
+    # From a corrected results page, the typed words are one click away too.
+    tab.goto(url + "search/?query=" + urllib.parse.quote("empthy superpowr"))
+    link = tab.locator(".tb-search-status a.tb-search-instead")
+    link.wait_for()
+    assert link.inner_text() == "empthy superpowr" and "exact=1" in (
+        link.get_attribute("href") or ""
+    )
+
+
+@pytest.mark.parametrize("mode", ["served", "static"])
+def test_a_query_that_finds_nothing_offers_the_nearest_chapter(  # type: ignore[no-untyped-def]
+    tab, mode: str, served_url: str, static_url: str
+) -> None:
+    url = served_url if mode == "served" else static_url
+    tab.goto(url)
+    open_box(tab)
+    # No tip has the word; its related words are the Compassion chapter's signals.
+    assert search_titles(tab, "unsympathetic") == []
+    nearest = tab.locator(".md-search-result__item", has_text="The nearest chapter")
+    assert "Compassion" in nearest.inner_text()
+    href = nearest.locator("a").get_attribute("href") or ""
+    assert "/themes/compassion/" in href
+    tab.goto(url + "search/?query=unsympathetic")
+    link = tab.locator(".tb-search-status a.tb-search-nearest")
+    link.wait_for()
+    assert link.inner_text() == "Compassion"

@@ -117,7 +117,9 @@
 
     /* Asks only to fill the filters (chapters, years): id 0 is never shown as results */
     function fillOnly() {
-      worker.postMessage({ type: PAGE, id: 0, query: "tipbook", options: { limit: 1 } })
+      worker.postMessage({
+        type: PAGE, id: 0, query: "tipbook", options: { limit: 1, log: false }
+      })
     }
 
     function ask() {
@@ -179,7 +181,7 @@
  * export has no /api/opened: the beacon is dropped there. The server's
  * `serve.log_queries: false` keeps nothing.
  */
-(function () {
+;(function () {
   "use strict"
   function queryOf(link) {
     if (link.closest(".md-search"))      /* the box: its field holds the query */

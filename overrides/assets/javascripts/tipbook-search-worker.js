@@ -81,9 +81,10 @@ function apiEngine() {
   return {
     name: "api",
     async search(query, { limit = BOX_LIMIT, theme = "", since = "", until = "",
-      exact = false } = {}) {
+      exact = false, log = true } = {}) {
       const params = new URLSearchParams({ q: query, limit: String(limit) })
       if (exact) params.set("exact", "1")   /* the words as typed: no correction */
+      if (!log) params.set("log", "0")      /* not a query staff asked (search.querylog) */
       if (theme) params.set("theme", theme)
       if (since) params.set("since", `${since}-01-01`)
       if (until) params.set("until", `${until}-12-31`)
@@ -343,8 +344,9 @@ async function nearestChapter(query) {
       }
       const stem = signal.replace(/\*$/, "")
       for (const [word, weight] of weighted)
-        if (word === stem || (word.startsWith(stem)
-            && (signal.endsWith("*") || word.length - stem.length <= 2)))
+        if (word === stem || (signal.endsWith("*")
+            ? word.startsWith(stem) || (stem.length >= 5 && word.includes(stem))  /* un-… */
+            : word.startsWith(stem) && word.length - stem.length <= 2))
           score += weight
     }
     if (score > bestScore) {
@@ -358,7 +360,7 @@ async function nearestChapter(query) {
 /* One probe when the worker starts: does `api/search` answer (as `tipbook serve`)? */
 async function chooseEngine() {
   try {
-    const response = await fetch(new URL("api/search?q=tipbook&limit=1", BASE))
+    const response = await fetch(new URL("api/search?q=tipbook&limit=1&log=0", BASE))
     const type = response.headers.get("Content-Type") || ""
     if (response.ok && type.startsWith("application/json"))
       return apiEngine()
