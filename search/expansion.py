@@ -6,8 +6,8 @@ offline from a small embedding model (benchmarks/make_related_words.py) and comm
 nothing loads a model at build or search time. A plain question's words ("robots replacing
 support agents") add their related words ("automation", "machines", …) to the ranking at
 `WEIGHT` times their similarity: a tip with the typed word itself still ranks first, and a
-tip with only related words is found at all. Queries with operators, fields or `NOT` are
-not expanded (they say exactly what they want). The static box expands the same way from
+tip with only related words is found at all. Queries with operators, fields, quotes or
+wildcards are not expanded (they say exactly what they want). The static box expands the same way from
 the same table (search/static.py writes it in shards; tipbook-search-worker.js).
 
 The editors' synonym sets (`content/synonyms.yml`, search.concepts) stay the strong, exact
@@ -30,6 +30,7 @@ RELATED_WORDS_FILE = Path(__file__).with_name("related_words.json")
 WEIGHT = 0.3  # of a related word's score, times its similarity (0.6–1)
 MAX_WORDS = 8  # query words expanded (a long paste is not a question)
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_OPERATORS = frozenset({"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"})
 
 
 @lru_cache(maxsize=1)
@@ -63,6 +64,8 @@ def _plain_terms(parsed: wq.Query) -> set[str] | None:
 def expansion_terms(query: str, parsed: wq.Query) -> list[tuple[str, str, float]]:
     """(field, stem, boost) of the related words of a plain query's words, leaving out
     words the query has already; empty for a query with operators."""
+    if '"' in query or not _OPERATORS.isdisjoint(query.split()):
+        return []  # a quoted phrase or an operator says exactly what is wanted
     stems = _plain_terms(parsed)
     if not stems:
         return []

@@ -18,7 +18,7 @@ from site_corpus import site_config
 from site_corpus import write_corpus as write_site_corpus
 
 from benchmarks.search_box import open_box, search_titles, static_server, tipbook_server
-from benchmarks.search_heldout import HELD_OUT, held_out_mrr
+from benchmarks.search_heldout import HELD_OUT_SETS, held_out_mrr
 from benchmarks.search_judged import JUDGED, MRR_FLOOR, mean_reciprocal_rank, plain
 from search.indexer import update_index
 from tipbook.content import save_tip
@@ -27,9 +27,14 @@ from tipbook.site import build_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-# Held-out floors the boxes hold now (measured 0.65 served, 0.59 static; the targets,
-# 0.85 served and 0.8 static, are not reached yet: see README, Search quality).
-HELD_OUT_BOX_FLOOR = {"served": 0.6, "static": 0.55}
+# Held-out floors the boxes hold now (measured values in README, Search quality; the issue's
+# targets, 0.85 served and 0.8 static, are not reached yet).
+HELD_OUT_BOX_FLOOR = {
+    ("served", "held_out"): 0.6,
+    ("static", "held_out"): 0.55,
+    ("served", "held_out_2"): 0.5,
+    ("static", "held_out_2"): 0.5,
+}
 
 
 @pytest.fixture(scope="module")
@@ -95,16 +100,19 @@ def test_judged_queries_typed_into_the_box_meet_the_mrr_floor(  # type: ignore[n
     assert mrr >= MRR_FLOOR[mode], f"MRR {mrr:.3f} < {MRR_FLOOR[mode]}; not first: {missed}"
 
 
+@pytest.mark.parametrize("held", sorted(HELD_OUT_SETS))
 @pytest.mark.parametrize("mode", ["served", "static"])
 def test_held_out_questions_typed_into_the_box_meet_the_floor(  # type: ignore[no-untyped-def]
-    tab, mode: str, served_url: str, static_url: str
+    tab, mode: str, held: str, served_url: str, static_url: str
 ) -> None:
     tab.goto(served_url if mode == "served" else static_url)
     open_box(tab)
-    mrr, ranks = held_out_mrr(lambda query: search_titles(tab, query))
-    print(f"\n{mode} search box, held out: MRR {mrr:.3f} over {len(HELD_OUT)} queries")
+    mrr, ranks = held_out_mrr(lambda query: search_titles(tab, query), held)
+    count = len(HELD_OUT_SETS[held])
+    print(f"\n{mode} search box, {held}: MRR {mrr:.3f} over {count} queries")
     missed = {query: rank for query, rank in ranks.items() if rank < 1}
-    assert mrr >= HELD_OUT_BOX_FLOOR[mode], f"MRR {mrr:.3f}; not first: {missed}"
+    floor = HELD_OUT_BOX_FLOOR[(mode, held)]
+    assert mrr >= floor, f"MRR {mrr:.3f}; not first: {missed}"
 
 
 @pytest.mark.parametrize("mode", ["served", "static"])

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from search_corpus import by_title, write_corpus
 
-from benchmarks.search_heldout import HELD_OUT, held_out_mrr
+from benchmarks.search_heldout import HELD_OUT_SETS, held_out_mrr
 from search.indexer import update_index
 from search.query import TipSearcher
 from tipbook.check import check_content
@@ -16,8 +16,9 @@ from tipbook.taxonomy import load_taxonomy
 
 SORRY = by_title("Love is never having to say you're sorry")
 SUPERPOWER = by_title("Make Empathy Your Superpower")
-# The held-out floor: what the engine holds now (measured 0.71; the target is 0.85).
-HELD_OUT_CLI_FLOOR = 0.65
+# The held-out floors: what the engine holds now (measured values in README; the issue's
+# target is 0.85).
+HELD_OUT_CLI_FLOOR = {"held_out": 0.65, "held_out_2": 0.6}
 
 
 def titles(searcher: TipSearcher, query: str) -> list[str]:
@@ -124,14 +125,15 @@ def test_search_instead_for_the_typed_words_in_the_api_and_the_cli(
     assert "No tip matches 'empthy superpowr'" in out and "Did you mean" in out
 
 
-def test_held_out_questions_meet_the_mrr_floor(repo_root: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("held", sorted(HELD_OUT_SETS))
+def test_held_out_questions_meet_the_mrr_floor(repo_root: Path, tmp_path: Path, held: str) -> None:
     content = repo_root / "content"
     if not any((content / "tips").rglob("*.md")):
         pytest.skip("no shipped tips in content/tips yet")
     searcher = searcher_for(content, tmp_path / "index")
     try:
-        mrr, ranks = held_out_mrr(lambda query: titles(searcher, query))
+        mrr, ranks = held_out_mrr(lambda query: titles(searcher, query), held)
     finally:
         searcher.close()
-    print(f"\nheld-out relevance (CLI): MRR {mrr:.3f} over {len(HELD_OUT)} queries")
-    assert mrr >= HELD_OUT_CLI_FLOOR, f"MRR {mrr:.3f}; not first: {ranks}"
+    print(f"\n{held} relevance (CLI): MRR {mrr:.3f} over {len(HELD_OUT_SETS[held])} queries")
+    assert mrr >= HELD_OUT_CLI_FLOOR[held], f"MRR {mrr:.3f}; not first: {ranks}"
