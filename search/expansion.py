@@ -7,8 +7,9 @@ nothing loads a model at build or search time. A plain question's words ("robots
 support agents") add their related words ("automation", "machines", …) to the ranking at
 `WEIGHT` times their similarity: a tip with the typed word itself still ranks first, and a
 tip with only related words is found at all. Queries with operators, fields, quotes or
-wildcards are not expanded (they say exactly what they want). The static box expands the same way from
-the same table (search/static.py writes it in shards; tipbook-search-worker.js).
+wildcards are not expanded (they say exactly what they want). The static box expands the
+same way from the same table (search/static.py writes it in shards;
+tipbook-search-worker.js).
 
 The editors' synonym sets (`content/synonyms.yml`, search.concepts) stay the strong, exact
 signal; this is the weak, general one.

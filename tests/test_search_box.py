@@ -30,10 +30,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 # Held-out floors the boxes hold now (measured values in README, Search quality; the issue's
 # targets, 0.85 served and 0.8 static, are not reached yet).
 HELD_OUT_BOX_FLOOR = {
-    ("served", "held_out"): 0.6,
-    ("static", "held_out"): 0.55,
-    ("served", "held_out_2"): 0.5,
-    ("static", "held_out_2"): 0.5,
+    ("served", "held_out"): 0.65,  # measured 0.696
+    ("static", "held_out"): 0.6,  # 0.648
+    ("served", "held_out_2"): 0.58,  # 0.626
+    ("static", "held_out_2"): 0.55,  # 0.585
 }
 
 

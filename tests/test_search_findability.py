@@ -18,7 +18,7 @@ SORRY = by_title("Love is never having to say you're sorry")
 SUPERPOWER = by_title("Make Empathy Your Superpower")
 # The held-out floors: what the engine holds now (measured values in README; the issue's
 # target is 0.85).
-HELD_OUT_CLI_FLOOR = {"held_out": 0.65, "held_out_2": 0.6}
+HELD_OUT_CLI_FLOOR = {"held_out": 0.65, "held_out_2": 0.6}  # measured 0.696, 0.630
 
 
 def titles(searcher: TipSearcher, query: str) -> list[str]:
