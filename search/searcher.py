@@ -99,10 +99,11 @@ class TipSearcher:
         slot = self._acquire()
         try:
             result = self._search(slot.searcher, slot.docsets, query, options)
-            if result.typed_matches or not result.suggestion or not options.autocorrect:
+            if result.total or not result.suggestion or not options.autocorrect:
                 return result
-            # Nothing matches the words as typed: show what their correction finds (Google's
-            # "Showing results for …"), keeping the typed query to search instead.
+            # Nothing matches the words as typed (nor their related words: a real word is
+            # no typo): show what their correction finds (Google's "Showing results for
+            # …"), keeping the typed query to search instead.
             corrected = self._search(slot.searcher, slot.docsets, result.suggestion, options)
             if not corrected.total:
                 return result

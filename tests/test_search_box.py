@@ -477,3 +477,25 @@ def test_a_query_that_finds_nothing_offers_the_nearest_chapter(  # type: ignore[
     link = tab.locator(".tb-search-status a.tb-search-nearest")
     link.wait_for()
     assert link.inner_text() == "Compassion"
+
+
+def test_the_static_site_ships_related_words_in_shards_and_chapter_signals(
+    shipped: dict[str, Path],
+) -> None:
+    from search.expansion import related_words
+
+    shard = json.loads((shipped["site"] / "search/related/ti.json").read_text(encoding="utf-8"))
+    assert shard["tired"] == [list(pair) for pair in related_words()["tired"]]
+    assert all(word.startswith("ti") for word in shard)
+    info = json.loads((shipped["site"] / "search/tipbook.json").read_text(encoding="utf-8"))
+    assert "sympath*" in info["signals"]["compassion"]
+
+
+@pytest.mark.parametrize("mode", ["served", "static"])
+def test_a_word_no_tip_uses_finds_tips_by_its_related_words(  # type: ignore[no-untyped-def]
+    tab, mode: str, served_url: str, static_url: str
+) -> None:
+    tab.goto(served_url if mode == "served" else static_url)
+    open_box(tab)
+    # No tip says "fatigued"; the table relates it to "tired" and "exhausted".
+    assert plain(search_titles(tab, "fatigued")[0]) == "Refresh, Rejuvenate, Refocus"
