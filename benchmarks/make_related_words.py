@@ -88,7 +88,12 @@ def main() -> int:
         f"{VOCABULARY} words, at most {NEIGHBOURS} each, cosine >= {MIN_SIMILARITY}).",
         "words": table,
     }
-    text = json.dumps(document, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
+    # One word a line: search/static.py splits the table into shards by lines, unparsed.
+    lines = [
+        f"{json.dumps(w)}:{json.dumps(table[w], separators=(',', ':'))}" for w in sorted(table)
+    ]
+    text = '{"about":' + json.dumps(document["about"]) + ',"words":{\n' + ",\n".join(lines)
+    text += "\n}}"
     OUTPUT.write_text(text + "\n", encoding="utf-8")
     print(f"{len(table)} words with related words, {len(text):,} bytes → {OUTPUT}")
     return 0
