@@ -283,10 +283,13 @@ def test_the_readme_front_matter_table_matches_the_reader(repo_root: Path, tmp_p
     them, and a key it calls required is one whose absence `tipbook check` refuses."""
     from tipbook.check import check_content
     from tipbook.content import KNOWN_KEYS
+    from tipbook.schemas import front_matter_table
     from tipbook.taxonomy import load_taxonomy
 
     readme = (repo_root / "README.md").read_text(encoding="utf-8")
     table = readme.split("### Front-matter reference", 1)[1].split("\n\n", 2)[1]
+    # The table is the schema's (`python -m tipbook.schemas` prints it): same words.
+    assert table == front_matter_table()
     rows = [row.split(" | ") for row in table.splitlines() if row.startswith("| `")]
     assert tuple(row[0].strip("| `") for row in rows) == KNOWN_KEYS
     required = {row[0].strip("| `") for row in rows if row[2].startswith("yes")}
@@ -312,3 +315,14 @@ def test_the_readme_front_matter_table_matches_the_reader(repo_root: Path, tmp_p
             assert not errors, errors
         else:
             assert any(left_out in str(p) for p in errors), (left_out, errors)
+
+
+def test_the_front_matter_schema_exports_json_schema() -> None:
+    """Editors' tools can validate a tip with the same schema: every key tipbook reads is
+    a property of the exported JSON schema, with its meaning."""
+    from tipbook.content import KNOWN_KEYS
+    from tipbook.schemas import FrontMatter
+
+    properties = FrontMatter.model_json_schema()["properties"]
+    assert tuple(properties) == KNOWN_KEYS
+    assert all(properties[key]["description"] for key in KNOWN_KEYS)
