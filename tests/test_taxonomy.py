@@ -107,6 +107,7 @@ def test_misplaced_file_is_reported(tmp_path: Path, taxonomy: Taxonomy) -> None:
     path = tmp_path / "2019-02-19-x.md"
     path.write_text(dumps_tip(tip))
     _, problems = validate_file(path, taxonomy)
+    assert problems[0].rule == "file-name"
     assert "rename the file to 2019-02-12-x.md" in str(problems[0])
 
 

@@ -191,7 +191,7 @@ def read_tip(path: Path, shown: str) -> tuple[str, Tip | None, list[Problem]]:
         data = read_file(path)
     except IsADirectoryError:
         message = "a folder named like a tip file: rename it so its name does not end in .md"
-        return "", None, [Problem(shown, 0, "error", "", message)]
+        return "", None, [rules.NOT_A_FILE.problem(shown, 0, "", message)]
     except OSError as error:
         reason = error.strerror if error.strerror == NOT_A_FILE else error
         return "", None, [rules.UNREADABLE.problem(shown, 0, "", f"cannot read file: {reason}")]

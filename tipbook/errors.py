@@ -39,7 +39,7 @@ class Problem:
     field: str
     message: str
     # The id of the rule it breaks (`tipbook.rules`): what groups findings, never the text.
-    rule: str = ""
+    rule: str
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
