@@ -241,7 +241,10 @@ def test_each_malformed_file_gets_the_message_for_its_fault(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     report = check(project)
-    assert [(p.line, p.level) for p in report.problems] == [(line, "error")], report.problems
+    # Unreadable bytes (line 0) or front matter that is no fields: the rule by its id, the
+    # message for which fault of that rule it is.
+    rule = "unreadable" if line == 0 else "front-matter"
+    assert [(p.line, p.level, p.rule) for p in report.problems] == [(line, "error", rule)]
     assert words in report.problems[0].message
     assert not report.ok
 
@@ -261,8 +264,12 @@ def test_a_good_tip_saved_by_a_windows_editor_has_no_finding(project: Path, data
 def test_a_folder_named_like_a_tip_is_one_clear_error(project: Path) -> None:
     (project / "content" / GOOD_PATH).mkdir(parents=True)
     problems = check(project).problems
-    assert [(p.level, p.message) for p in problems] == [
-        ("error", "a folder named like a tip file: rename it so its name does not end in .md")
+    assert [(p.level, p.rule, p.message) for p in problems] == [
+        (
+            "error",
+            "not-a-file",
+            "a folder named like a tip file: rename it so its name does not end in .md",
+        )
     ]
 
 
@@ -558,7 +565,7 @@ def test_today_can_be_set_for_the_draft_link_warning(
     for today, warned in (("2026-11-24", True), ("2026-12-01", False)):
         monkeypatch.setenv("TIPBOOK_TODAY", today)
         document = json.loads(CliRunner().invoke(main, args).stdout)
-        assert any("not published yet" in w["message"] for w in document["warnings"]) is warned
+        assert any(w["rule"] == "unpublished-link" for w in document["warnings"]) is warned
     monkeypatch.setenv("TIPBOOK_TODAY", "next week")
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1 and "TIPBOOK_TODAY='next week' is not a date" in result.output

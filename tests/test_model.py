@@ -215,6 +215,7 @@ class TestLoading:
     def test_missing_front_matter(self) -> None:
         tip, problems = parse_tip("Just a body\n", "x.md")
         assert tip is None
+        assert [p.rule for p in problems] == ["front-matter"]
         assert "no front matter" in str(problems[0])
 
     def test_load_tips_collects_problems_of_every_file(self, tmp_path: Path) -> None:
