@@ -3,8 +3,8 @@ level, what an error of it does to the build (its gate), its message and the one
 that checks it.
 
 `tipbook check`, the build and the preview (`tipbook.check.judge_content`, the one gate
-that decides which tips are published), the pre-commit hook, the search index and the
-scraper report findings as `Problem`s made by these rules, so a finding says which rule it
+that decides which tips are published), the pre-commit hook and the search index report
+findings as `Problem`s made by these rules, so a finding says which rule it
 broke (`Problem.rule`, also in `check --format json`) and nothing has to recognise a rule
 by its message text (`check` folds warnings by rule id; tests match on ids).
 """
