@@ -598,9 +598,11 @@ def read_config(data: object, lines: Lines) -> tuple[ConfigFile | None, list[Sch
         return ConfigFile.model_validate(data), []
     except ValidationError as error:
         errors = schema_errors(error, lines)
-    known = {name: list(ConfigFile.model_fields) for name in ("",)}
-    known |= {"scrape": list(ScrapeSettings.model_fields)}
-    known |= {"serve": list(ServeSettings.model_fields)}
+    known = {
+        "": list(ConfigFile.model_fields),
+        "scrape": list(ScrapeSettings.model_fields),
+        "serve": list(ServeSettings.model_fields),
+    }
     named = []
     for e in errors:
         message = e.message
