@@ -211,6 +211,8 @@ class TestLoading:
         lines = [p.line for p in caught.value.problems]
         assert lines == [3, 4, 5, 6, 7]
         assert "write it as YYYY-MM-DD" in str(caught.value.message)
+        series = caught.value.problems[3].message
+        assert series.endswith("e.g. `series: {name: Customer for Life, part: 3}`")
 
     def test_missing_front_matter(self) -> None:
         tip, problems = parse_tip("Just a body\n", "x.md")
@@ -327,3 +329,10 @@ def test_the_front_matter_schema_exports_json_schema() -> None:
     properties = FrontMatter.model_json_schema()["properties"]
     assert tuple(properties) == KNOWN_KEYS
     assert all(properties[key]["description"] for key in KNOWN_KEYS)
+
+
+def test_a_value_is_shown_as_written_in_its_message() -> None:
+    """A value holding `{field}` is quoted as it is, never filled in as a placeholder."""
+    _, problems = parse_tip("---\ntitle: X\ndate: 2026-02-03\ndraft: '{field}'\n---\nBody.\n")
+    assert [(p.line, p.field, p.rule) for p in problems] == [(4, "draft", "front-matter")]
+    assert problems[0].message.startswith("'{field}' is not true or false")

@@ -60,8 +60,10 @@ _BUILT_IN_MESSAGES = {
 
 
 def _refuse(error_type: str, message: str, /, **context: Any) -> PydanticCustomError:
-    """An error of our own: `message` says what to do; `{name}`s are filled from `context`."""
-    return PydanticCustomError(error_type, message, context)
+    """An error of our own: `message` says what to do, its `{name}`s filled from `context`
+    here (str.format, once: pydantic's own filling would also fill a `{name}` that a value
+    from the file holds)."""
+    return PydanticCustomError(error_type, message.format(**context))
 
 
 def _salvaging(info: ValidationInfo) -> bool:
