@@ -10,6 +10,7 @@ import pytest
 
 # The scraper's local mirror of the tip archive on a loopback server (tests/mirror/).
 from mirror.fixtures import mirror_files, mirror_site, offhost_server, scrape_content_dir  # noqa: F401
+from site_corpus import BuiltCorpus, build_corpus
 
 from benchmarks.search_box import CHROMIUM_FLAGS
 
@@ -52,3 +53,10 @@ def browser(chromium_path: str):
 def artifacts_dir() -> Path:
     ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS_DIR
+
+
+@pytest.fixture(scope="session")
+def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltCorpus:
+    """tests/site_corpus.py's tips built once per test process (a build costs seconds, a
+    copy milliseconds): read-only; a test that changes it works on `corpus_site.copy_to`."""
+    return build_corpus(tmp_path_factory.mktemp("corpus-site"))
