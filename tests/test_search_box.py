@@ -21,9 +21,10 @@ from benchmarks.search_box import open_box, search_titles, static_server, tipboo
 from benchmarks.search_heldout import HELD_OUT, held_out_mrr
 from benchmarks.search_judged import JUDGED, MRR_FLOOR, mean_reciprocal_rank, plain
 from search.indexer import update_index
+from tipbook.config import Config
 from tipbook.content import save_tip
 from tipbook.model import Tip
-from tipbook.site import build_site
+from tipbook.site import BuildResult, build_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -33,11 +34,13 @@ HELD_OUT_BOX_FLOOR = {"served": 0.6, "static": 0.55}
 
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> dict[str, Path]:
+def shipped(
+    tmp_path_factory: pytest.TempPathFactory, shipped_site: tuple[Config, BuildResult]
+) -> dict[str, Path]:
     """The shipped content built into a site, with its search index."""
     root = tmp_path_factory.mktemp("shipped")
-    config = site_config(root, repo_root / "content")
-    site = build_site(config).site_dir
+    config, result = shipped_site
+    site = result.site_dir
     update_index(config.content_dir, root / "index")
     return {"site": site, "content": config.content_dir, "index": root / "index"}
 

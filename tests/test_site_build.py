@@ -20,7 +20,7 @@ from site_corpus import EXCERPT_TITLE, REPO_ROOT, TIPS, BuiltCorpus, site_config
 from tipbook.cli import main
 from tipbook.config import Config
 from tipbook.errors import TipbookError
-from tipbook.site import build_site
+from tipbook.site import BuildResult, build_site
 from tipbook.site.collect import collect_tips
 
 pytestmark = pytest.mark.slow
@@ -364,9 +364,10 @@ class TestCommand:
         assert f"{path.name}:" in strict.output and "Traceback" not in strict.output
 
 
-def test_shipped_content_builds_without_broken_links(tmp_path: Path) -> None:
-    config = site_config(tmp_path, REPO_ROOT / "content")
-    result = build_site(config)
+def test_shipped_content_builds_without_broken_links(
+    shipped_site: tuple[Config, BuildResult],
+) -> None:
+    config, result = shipped_site
     assert result.tips == len(collect_tips(config.content_dir))
     checked, broken = crawl(result.site_dir)
     assert checked and broken == []
