@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-# The scraper's local mirror of the tip archive on a loopback server (tests/mirror/).
-from mirror.fixtures import mirror_files, mirror_site, offhost_server, scrape_content_dir  # noqa: F401
+# The scraper's local mirror of the tip archive on a loopback server (benchmarks/mirror/).
+from mirror_fixtures import mirror_files, mirror_site, offhost_server, scrape_content_dir  # noqa: F401
 from site_corpus import BuiltCorpus, build_corpus, site_config
 
 from benchmarks.search_box import CHROMIUM_FLAGS
