@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from search.schema import text_analyzer
+from search.schema import index_terms
 from tipbook.errors import ContentError
 from tipbook.model import Tip
 from tipbook.synonyms import Synonyms, load_synonyms
@@ -31,7 +31,6 @@ class ConceptWords:
     """
 
     def __init__(self, synonyms: Synonyms, chapters: Iterable[Theme] = ()) -> None:
-        self.analyzer = text_analyzer()
         self.sets = [(terms, [self._stems(term) for term in terms]) for terms in synonyms.sets]
         # The chapters as concepts: a tip in a chapter is indexed with the chapter's title
         # ("Apology and Service Recovery"). Not its signal words: they are the classifier's
@@ -45,7 +44,7 @@ class ConceptWords:
         return [word for theme in themes for word in self.chapters.get(theme, [])]
 
     def _stems(self, text: str) -> str:
-        return " ".join(token.text for token in self.analyzer(text))
+        return " ".join(index_terms(text))
 
     def words_for(self, text: str) -> list[str]:
         """The words to add to a tip with this text (empty when no set applies).

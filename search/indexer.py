@@ -35,7 +35,7 @@ from whoosh.index import LockError
 
 from search import PUBLISHED_INDEX
 from search.concepts import ConceptWords, load_concepts, tip_search_text
-from search.schema import SCHEMA_VERSION, build_schema, weighted_content
+from search.schema import SCHEMA_VERSION, build_schema, index_terms, weighted_terms
 from search.whoosh_internals import toc_doc_count
 from tipbook import rules
 from tipbook.content import parse_tip
@@ -472,8 +472,10 @@ def tip_document(
         "id": tip.id,
         "path": path,
         "url": url,
-        "title": tip.title,
-        "content": weighted_content(
+        # Text fields as their terms (`index_terms`): Whoosh indexes a list as given.
+        "title": list(index_terms(tip.title)),
+        "_stored_title": tip.title,
+        "content": weighted_terms(
             tip.title,
             tip.summary,
             tip.takeaway,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from tipbook.model import one_line
 
@@ -48,11 +49,13 @@ def plain_text(markdown: str) -> str:
     return one_line(_TAG_LIKE.sub("", text))
 
 
+@lru_cache(maxsize=16_384)
 def body_text(markdown: str) -> str:
     """The readable text of a tip's Markdown body, lines kept, for indexing and snippets.
 
     A few regular expressions rather than a Markdown renderer: rendering every tip to HTML
     and parsing it back would dominate indexing time, and snippets only need the words.
+    Memoised: a build asks for each tip's body text four times (pages, both indexes).
     """
     text = _BODY_LINK.sub(r"\1", markdown)
     text = _BODY_URL.sub(" ", text)
