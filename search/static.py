@@ -235,6 +235,9 @@ class StaticIndexJob:
                 last = (err or out).strip().splitlines()[-1:] or ["no output"]
                 self.error = f"Pagefind failed: {last[0][:200]}"
                 return
+            # Indexed: its pages go now, in this thread while the site renders (removing a
+            # thousand folders took seconds at the end of the build).
+            shutil.rmtree(pages, ignore_errors=True)
 
     def finish(self, site_dir: Path) -> StaticIndexReport:
         """Wait for Pagefind; move its bundles into `site_dir` and write search/tipbook.json."""
