@@ -51,6 +51,10 @@ class ServedIndexJob:
         if not (fork and hasattr(os, "fork") and threading.active_count() == 1):
             self._deferred = (site_dir, tips, content_dir)
             return
+        from search.concepts import tip_terms
+
+        for tip, _ in tips:  # analysed once, here: the writer inherits the terms (memoised),
+            tip_terms(tip)  # and the static index, which this process prepares, uses them
         read_end, write_end = os.pipe()
         parent = os.getpid()
         gc.freeze()  # as `parallel.fork_worker` does: the child leaves the tips' pages alone
