@@ -156,7 +156,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         urls = {
             uri: file.url for uri in self._tips_by_uri if (file := files.get_file_from_path(uri))
         }
-        self._static_search.prepare(collection, urls, tb.content_dir)
+        self._static_search.prepare(collection, urls, tb.content_dir, later=self.preview)
         return files
 
     @event_priority(-100)  # after every other plugin has seen the navigation
