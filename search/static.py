@@ -25,7 +25,7 @@ import subprocess
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +34,7 @@ from search.schema import QUESTION_STOP_WORDS
 from tipbook import sanitize
 from tipbook.files import write_text_atomic
 from tipbook.model import Tip
-from tipbook.publish import exec_dies_with_parent
+from tipbook.publish import dies_with_parent
 from tipbook.synonyms import Synonyms
 from tipbook.text import body_text
 
@@ -192,14 +192,12 @@ class StaticIndexJob:
         self.years = sorted(years)
         self.shards = shards
         self.thread = threading.Thread(target=self._run, name="tipbook-pagefind", daemon=True)
-        self.preexec: Callable[[], None] | None = None
 
     def start(self) -> None:
         """Run Pagefind in the background. Called after the build has forked its render
         worker, if it does: forking while a thread runs is unsafe (the child gets a copy of
         locks that thread may hold), so no thread of this job exists before then."""
         if not self.thread.is_alive() and self.thread.ident is None:
-            self.preexec = exec_dies_with_parent()  # resolved here, not in the child
             self.thread.start()
 
     def _run(self) -> None:
@@ -207,14 +205,14 @@ class StaticIndexJob:
             command = [str(self.executable), "--site", str(pages)]
             command += ["--output-path", str(self.output / str(number))]
             command += ["--force-language", "en", "--silent"]
+            # Part of the build: a killed build takes it along (issue: any process).
+            command = dies_with_parent(command)
             try:
                 self.process = subprocess.Popen(
                     command,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.PIPE,
                     text=True,
-                    # Part of the build: a killed build takes it along (issue: any process).
-                    preexec_fn=self.preexec,
                 )
                 out, err = self.process.communicate(timeout=TIMEOUT)
             except subprocess.TimeoutExpired:

@@ -3,7 +3,8 @@ palettes at desktop and phone widths, keyboard-only paths with a visible focus r
 landmarks and names a screen reader reads, reduced motion and print.
 
 One preview build (`--drafts`: the published pages plus the "not published yet" notices and
-badges) of the site corpus and the editors' guide, served on loopback; one Chromium.
+badges) of the site corpus and the editors' guide per engine (MkDocs + Material, and
+Zensical: the same floor for both), served on loopback; one Chromium.
 axe-core comes from axe-playwright-python (it ships axe.min.js): nothing is fetched.
 """
 
@@ -24,6 +25,7 @@ from site_corpus import REPO_ROOT, SERIES, site_config, write_corpus
 
 from tipbook.site import build_site, pages
 from tipbook.site.collect import collect_tips
+from tipbook.site.engines import ENGINES, zensical_available
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -42,15 +44,21 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
-    """The built preview on a loopback server: its base URL and one URL per page type."""
-    root = tmp_path_factory.mktemp("a11y")
+@pytest.fixture(scope="module", params=ENGINES)
+def site(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Any]]:
+    """The built preview, by each engine, on a loopback server: its base URL and one URL
+    per page type. Static files only: the search box answers from the Pagefind index."""
+    engine = request.param
+    if engine == "zensical" and not zensical_available():
+        pytest.skip("the zensical extra is not installed (`make install` installs it)")
+    root = tmp_path_factory.mktemp(f"a11y-{engine}")
     content = root / "content"
     write_corpus(content)
     (content / "pages").mkdir()
     shutil.copy(REPO_ROOT / "content" / "pages" / "editors-guide.md", content / "pages")
-    site_dir = build_site(site_config(root), drafts=True).site_dir
+    site_dir = build_site(site_config(root), drafts=True, engine=engine).site_dir
     collection = collect_tips(content, drafts=True)
     by_title = {tip.title: tip for tip in collection.tips}
     draft = next(tip for tip in collection.tips if tip.draft)
@@ -78,9 +86,32 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
-    yield {"base": base, "urls": urls, "tip_url": tip_url}
+    yield {"base": base, "urls": urls, "tip_url": tip_url, "engine": engine}
     server.shutdown()
     thread.join()
+
+
+# Where the Zensical build (Zensical 0.0.73's own theme and search dialog) is below the
+# floor today, each measured and listed in docs/zensical.md ("What still differs"). Strict:
+# the day one passes, this list must lose it.
+ZENSICAL_GAPS = {
+    "axe": "axe: the accent colour (#ffaa00) of the active navigation link and of the search "
+    "dialog's marks fails contrast on light backgrounds, its grey result paths too (3.3:1); "
+    "the dark palette's buttons are 4.36:1; the dialog's result list scrolls without focus",
+    "keyboard search": "Zensical's search dialog is not Material's box: the home page's "
+    "search field and the 'Best match' count are Material's (the dialog is tested below)",
+    "skip link": "after the skip link, Tab leaves the content: Zensical's skip target",
+    "phone drawer": "at phone width the focus lands on an invisible element of Zensical's "
+    "search dialog before the drawer's button",
+    "motion": "Zensical's stylesheet has no .md-search__inner to measure",
+}
+
+
+def _known_gap(request: pytest.FixtureRequest, site: dict[str, Any], gap: str) -> None:
+    """On the Zensical build, this test is expected to fail for `gap`; strictly (it runs,
+    and passing fails the run until the gap leaves `ZENSICAL_GAPS`)."""
+    if site["engine"] == "zensical":
+        request.applymarker(pytest.mark.xfail(reason=ZENSICAL_GAPS[gap], strict=True))
 
 
 def _new_page(browser, width: int = 1280, palette: str = "light", **options: Any):  # type: ignore[no-untyped-def]
@@ -107,8 +138,15 @@ def _open(page, url: str, palette: str = "light") -> None:  # type: ignore[no-un
     assert loaded, f"{url}: tipbook.css did not load"
 
 
-def _open_search(page, word: str) -> None:  # type: ignore[no-untyped-def]
-    """Material's search, opened and typed into from the keyboard, with its results shown."""
+def _open_search(page, word: str, engine: str = "mkdocs") -> None:  # type: ignore[no-untyped-def]
+    """The header's search, opened and typed into from the keyboard, with its results shown:
+    Material's box (tipbook's worker) or Zensical's own dialog (its worker)."""
+    if engine == "zensical":
+        page.focus(".md-search__button")
+        page.keyboard.press("Enter")
+        page.keyboard.type(word, delay=20)
+        page.get_by_role("option").first.wait_for(timeout=15_000)
+        return
     page.focus("input.md-search__input")  # Material opens the search when its field has focus
     page.keyboard.type(word, delay=20)
     page.locator(".md-search-result__item").first.wait_for(timeout=15_000)
@@ -123,8 +161,9 @@ def _axe(page) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("palette", list(PALETTES))
 def test_no_serious_axe_violations_on_any_page_type(  # type: ignore[no-untyped-def]
-    browser, site: dict[str, Any], palette: str, width: str
+    browser, site: dict[str, Any], palette: str, width: str, request: pytest.FixtureRequest
 ) -> None:
+    _known_gap(request, site, "axe")
     context, page = _new_page(browser, WIDTHS[width], palette)
     found: list[str] = []
     per_rule: collections.Counter[str] = collections.Counter()
@@ -133,7 +172,7 @@ def test_no_serious_axe_violations_on_any_page_type(  # type: ignore[no-untyped-
         for name, url in views:
             _open(page, site["base"] + url, palette)
             if name.startswith("search"):
-                _open_search(page, SEARCH_WORD)
+                _open_search(page, SEARCH_WORD, site["engine"])
             for violation in _axe(page):
                 per_rule[f"{violation['id']} ({violation['impact']})"] += len(violation["nodes"])
                 if violation["impact"] not in FAILING_IMPACTS:
@@ -199,8 +238,11 @@ def _tab_to(page, matches, limit: int = 60) -> dict[str, Any]:  # type: ignore[n
     raise AssertionError(f"not reached with {limit} presses of Tab")
 
 
-def test_keyboard_only_home_search_tip_next_in_series(browser, site: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+def test_keyboard_only_home_search_tip_next_in_series(  # type: ignore[no-untyped-def]
+    browser, site: dict[str, Any], request: pytest.FixtureRequest
+) -> None:
     """Tab, Enter, typing and arrow keys only: home → search → a tip → its next part."""
+    _known_gap(request, site, "keyboard search")
     context, page = _new_page(browser)
     try:
         _open(page, site["base"])
@@ -277,7 +319,10 @@ def test_full_results_page_by_keyboard_with_named_filters(browser, site: dict[st
         context.close()
 
 
-def test_skip_link_moves_to_the_content(browser, site: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+def test_skip_link_moves_to_the_content(  # type: ignore[no-untyped-def]
+    browser, site: dict[str, Any], request: pytest.FixtureRequest
+) -> None:
+    _known_gap(request, site, "skip link")
     context, page = _new_page(browser)
     try:
         _open(page, site["base"] + site["tip_url"]("The Second Step"))
@@ -294,10 +339,11 @@ def test_skip_link_moves_to_the_content(browser, site: dict[str, Any]) -> None: 
 
 
 def test_phone_width_keyboard_reaches_the_drawer_and_never_loses_sight(  # type: ignore[no-untyped-def]
-    browser, site: dict[str, Any]
+    browser, site: dict[str, Any], request: pytest.FixtureRequest
 ) -> None:
     """At phone width Material's navigation is an off-screen drawer opened by a label:
     the closed drawer is out of the tab order, and its button works by keyboard."""
+    _known_gap(request, site, "phone drawer")
     context, page = _new_page(browser, WIDTHS["phone"])
     try:
         _open(page, site["base"] + site["tip_url"]("The Second Step"))
@@ -356,6 +402,34 @@ def test_tip_page_structure_for_screen_readers(browser, site: dict[str, Any]) ->
         context.close()
 
 
+def test_zensical_search_dialog_by_keyboard_finds_a_tip(  # type: ignore[no-untyped-def]
+    browser, site: dict[str, Any]
+) -> None:
+    """The Zensical build's search box, static (no /api: the site is plain files): Tab to
+    the header's search button, Enter opens Zensical's dialog, a tip's title word finds
+    it (each tip is in its search.json by title, summary and takeaway), ArrowDown and
+    Enter open it."""
+    if site["engine"] != "zensical":
+        pytest.skip("Material's box: test_keyboard_only_home_search_tip_next_in_series")
+    context, page = _new_page(browser)
+    try:
+        _open(page, site["base"])
+        _tab_to(page, lambda f: "md-search__button" in f["cls"])
+        page.keyboard.press("Enter")
+        page.keyboard.type("second", delay=20)
+        option = page.get_by_role("option").filter(has_text="The Second Step")
+        option.wait_for(timeout=15_000)
+        assert page.get_by_role("status").filter(has_text="result").count() == 1
+        assert "tamborine" not in option.inner_text()  # the body stays out of search.json
+        best = page.get_by_role("option").first
+        assert "The Second Step" in best.inner_text()  # the title's word ranks first
+        page.keyboard.press("Enter")  # the first result is selected as the dialog opens
+        page.wait_for_url("**" + site["tip_url"]("The Second Step") + "**")
+        assert page.locator("h1").inner_text() == "The Second Step"
+    finally:
+        context.close()
+
+
 # --- Motion and print -------------------------------------------------------------------
 
 _DURATIONS = """sel => {
@@ -367,8 +441,9 @@ _DURATIONS = """sel => {
 
 @pytest.mark.parametrize("motion", ["reduce", "no-preference"])
 def test_motion_follows_prefers_reduced_motion(  # type: ignore[no-untyped-def]
-    browser, site: dict[str, Any], motion: str
+    browser, site: dict[str, Any], motion: str, request: pytest.FixtureRequest
 ) -> None:
+    _known_gap(request, site, "motion")
     context, page = _new_page(browser, reduced_motion=motion)
     try:
         _open(page, site["base"] + site["urls"]["chapter"])

@@ -14,6 +14,7 @@ import signal
 import stat
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -198,6 +199,65 @@ def test_the_next_build_cleans_the_leftovers_and_publishes(project: Path) -> Non
     while staging_dirs(project) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert staging_dirs(project) == []
+
+
+def test_killing_the_build_while_pagefind_runs_takes_pagefind_along(project: Path) -> None:
+    """Pagefind (the static search indexer) is a child of the build: SIGKILL of the build
+    must not leave it running on as an orphan."""
+    process = start_build(project)
+    deadline = time.monotonic() + 120
+    helpers: list[int] = []
+    while not helpers and process.poll() is None:
+        assert time.monotonic() < deadline, "Pagefind never started"
+        helpers = [pid for pid in children(process.pid) if is_pagefind(pid)]
+        time.sleep(0.002)
+    if process.poll() is not None:
+        pytest.fail("the build finished before Pagefind was seen: use more tips")
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 2
+    while any(alive(pid) for pid in helpers) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not [pid for pid in helpers if alive(pid)], "Pagefind outlived its build"
+
+
+def test_no_helper_program_is_started_with_a_preexec_fn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind is started from a thread, where Python documents `preexec_fn` as unsafe:
+    it dies with the build through a wrapper program (`setpriv --pdeathsig`) instead."""
+    root = make_project(tmp_path, 12)
+    started: list[tuple[list[str], object]] = []
+    real_popen = subprocess.Popen
+
+    class RecordingPopen(real_popen):  # type: ignore[misc,valid-type]
+        def __init__(self, args: list[str], *rest: object, **options: object) -> None:
+            started.append(([str(a) for a in args], options.get("preexec_fn")))
+            super().__init__(args, *rest, **options)
+
+    monkeypatch.setattr(subprocess, "Popen", RecordingPopen)
+    build_site(load_config(root / "tipbook.yml"))
+    publish.wait_for_deletions()
+    pagefind = [args for args, _ in started if any("pagefind" in a for a in args)]
+    assert pagefind, "the build never ran Pagefind"
+    assert [preexec for _, preexec in started] == [None] * len(started)
+    wrapper = [shutil.which("setpriv"), "--pdeathsig", "KILL"]
+    if wrapper[0]:
+        assert all(args[:3] == wrapper for args in pagefind)
+
+
+def test_a_build_in_another_thread_never_forks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`tipbook serve`'s scheduled rebuild runs in a thread beside the server's: a fork there
+    would copy locks those threads hold, so that build renders in one process."""
+    from tipbook.site import parallel
+
+    monkeypatch.setenv("TIPBOOK_BUILD_PROCESSES", "2")
+    assert parallel.should_fork(10_000)
+    answers: list[bool] = []
+    thread = threading.Thread(target=lambda: answers.append(parallel.should_fork(10_000)))
+    thread.start()
+    thread.join()
+    assert answers == [False]
 
 
 def test_a_failing_build_keeps_the_old_site(tmp_path: Path) -> None:

@@ -21,13 +21,14 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import functools
 import os
 import shutil
 import stat
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -280,27 +281,37 @@ def die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-def exec_dies_with_parent() -> Callable[[], None] | None:
-    """A `preexec_fn` for the build's helper programs (Pagefind): killed with the build;
-    None where it cannot be (a killed build then leaves the helper to finish its shard into
-    a scratch folder nobody reads).
+def dies_with_parent(command: list[str]) -> list[str]:
+    """`command` wrapped so that the program it runs is killed with the build (Pagefind);
+    unchanged where it cannot be (a killed build then leaves the helper to finish its shard
+    into a scratch folder nobody reads).
 
-    Linux only (`prctl(PR_SET_PDEATHSIG)` survives `exec`). Everything is looked up here,
-    in the parent: between fork and exec the child only calls `prctl`. Loading a library or
-    importing a module there could wait forever on a lock another thread of the build held
-    at the fork (why Python calls `preexec_fn` unsafe with threads).
+    Linux: util-linux's `setpriv --pdeathsig KILL` sets `PR_SET_PDEATHSIG` and then `exec`s
+    the command (the signal survives `exec`). A wrapper program, not a `preexec_fn`: the
+    helper is started from a thread, and Python documents `preexec_fn` as unsafe with
+    threads (the child runs Python code between fork and exec, and can wait forever on a
+    lock another thread held at the fork); without it, `subprocess` spawns the child by
+    `vfork`/`posix_spawn`, which runs no Python code in it.
     """
-    import signal
+    wrapper = _pdeathsig_wrapper()
+    return [*wrapper, "--", *command] if wrapper else list(command)
 
+
+@functools.cache
+def _pdeathsig_wrapper() -> tuple[str, ...]:
+    """`setpriv --pdeathsig KILL` where it exists and knows the option (util-linux 2.33+)."""
     if not sys.platform.startswith("linux"):
-        return None
+        return ()
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        return ()
     try:
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-    kill = int(signal.SIGKILL)
-
-    def arm() -> None:
-        prctl(_PR_SET_PDEATHSIG, kill, 0, 0, 0)
-
-    return arm
+        probe = subprocess.run(
+            [setpriv, "--pdeathsig", "KILL", "--", "true"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            timeout=10,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return ()
+    return (setpriv, "--pdeathsig", "KILL") if probe.returncode == 0 else ()

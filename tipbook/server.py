@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import errno
 import io
-import json
 import os
 import posixpath
 import socket
@@ -23,14 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from search import PUBLISHED_INDEX
+from tipbook import searchhttp
 from tipbook.errors import TipbookError, display_path
 from tipbook.requestguard import GuardedHandler, GuardedServer, allowed_hosts
 
 SWAP_PATIENCE = 2.0  # seconds a request waits for a site folder being swapped in
 # A client that went away: closed, reset, or silent past the idle timeout.
 _HUNG_UP = (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, TimeoutError)
-API_PREFIX = "/api/"
-SEARCH_PATH = "/api/search"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 _TEXT_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
 _EXTRA_TYPES = {
@@ -101,58 +99,32 @@ class SiteRequestHandler(GuardedHandler, SimpleHTTPRequestHandler):
         super().__init__(*args, directory=str(args[2].site_dir), **kwargs)
 
     def do_GET(self) -> None:
-        if self._is_api():
-            self._api()
-            return
-        super().do_GET()
+        if not self._api():
+            super().do_GET()
 
     def do_HEAD(self) -> None:
-        if self._is_api():
-            self._send_error(HTTPStatus.METHOD_NOT_ALLOWED, "use GET")
-            return
-        super().do_HEAD()
+        if not self._api():
+            super().do_HEAD()
 
-    def _is_api(self) -> bool:
-        path = urllib.parse.urlsplit(self.path).path
-        return path == SEARCH_PATH or path.startswith(API_PREFIX) or path == "/api"
+    def do_POST(self) -> None:
+        """Other methods: the API says which it takes; the site's files answer 501."""
+        if not self._api():
+            self.send_error(HTTPStatus.NOT_IMPLEMENTED, f"Unsupported method ({self.command!r})")
 
-    def _api(self) -> None:
+    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = do_POST
+
+    def _api(self) -> bool:
+        """Answer the request if it is the API's (tipbook.searchhttp, as the preview does)."""
         parts = urllib.parse.urlsplit(self.path)
-        if parts.path not in (SEARCH_PATH, SEARCH_PATH + "/"):
-            self._send_error(HTTPStatus.NOT_FOUND, f"no API at {parts.path}")
-            return
-        if self.server.service is None:
-            self._send_error(HTTPStatus.SERVICE_UNAVAILABLE, "search is off")
-            return
-        try:
-            params = urllib.parse.parse_qs(
-                parts.query, keep_blank_values=True, strict_parsing=False, max_num_fields=50
-            )
-        except ValueError as error:
-            self._send_error(HTTPStatus.BAD_REQUEST, f"bad query string: {error}")
-            return
-        try:
-            status, body = self.server.service.handle(params)
-        except Exception as error:  # a bug must cost one request, not the connection
-            self.log_error("search failed: %r", error)
-            message = "search failed; see the server's log"
-            self._send_error(HTTPStatus.INTERNAL_SERVER_ERROR, message)
-            return
-        self._send_json(HTTPStatus(status), body)
-
-    def _send_json(self, status: HTTPStatus, body: dict[str, Any]) -> None:
-        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.send_header("Cache-Control", "no-store")
+        if not searchhttp.is_api(parts.path):
+            return False
+        answer = searchhttp.answer(self.command, parts.path, parts.query, self.server.service)
+        self.send_response(answer.status)
+        for name, value in answer.headers():
+            self.send_header(name, value)
         self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(data)
-
-    def _send_error(self, status: HTTPStatus, message: str) -> None:
-        """The API's JSON error document (as `search.api.ApiError`), with its status."""
-        self._send_json(status, {"error": {"status": int(status), "message": message}})
+        self.wfile.write(answer.body_for(self.command))
+        return True
 
     def translate_path(self, path: str) -> str:
         """The file for a URL path, never outside the site folder ('' when it would be)."""

@@ -11,6 +11,7 @@ safety gate on every page's content and on the search index, the static search i
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -27,11 +28,12 @@ from tipbook.config import Config
 from tipbook.errors import TipbookError, display_path
 from tipbook.model import tip_url
 from tipbook.site import generate
-from tipbook.site.collect import collect_tips
+from tipbook.site.collect import Collection, collect_tips
 from tipbook.site.generate import STATIC_PAGES_DIR
 from tipbook.site.static_search import StaticSearchRun
 
 ENGINES = ("mkdocs", "zensical")
+MATERIAL_SEARCH_PARTIAL = "partials/search.html"
 _CACHE_TAG = re.compile(r"{% (?:end)?tipbook_cache[^%]*%}")
 _ARTICLE = re.compile(
     r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.DOTALL
@@ -85,6 +87,7 @@ def build_with_zensical(
         # folder (a rename on one file system), which is swapped in whole below.
         for item in (project / "site").iterdir():
             shutil.move(item, staging / item.name)
+        _add_tips_to_search(staging, collection, handbook)
         count = _gate(staging)
         search = StaticSearchRun(logging.getLogger("tipbook"))
         search.prepare(
@@ -138,6 +141,8 @@ def _write_project(config: Config, project: Path, handbook: generate.Handbook) -
         for template in (project / "overrides").rglob("*.html"):
             text = template.read_text(encoding="utf-8")
             template.write_text(_CACHE_TAG.sub("", text), encoding="utf-8")
+        # Material's search markup, copied for tipbook's worker: Zensical's box is its own.
+        (project / "overrides" / MATERIAL_SEARCH_PARTIAL).unlink(missing_ok=True)
         settings["theme"]["custom_dir"] = "overrides"
     settings.update(
         site_name=str(sanitize.text(config.site_name)),
@@ -146,6 +151,8 @@ def _write_project(config: Config, project: Path, handbook: generate.Handbook) -
         nav=generate.plain_yaml(handbook.nav),
         use_directory_urls=True,
         plugins=["search", "tags"],  # Zensical's own; it runs no others
+        # overrides/main.html leaves Zensical's search box on its own worker with this.
+        extra={**(settings.get("extra") or {}), "tipbook_engine": "zensical"},
     )
     if config.site_url:
         settings["site_url"] = config.site_url
@@ -161,6 +168,35 @@ def _render(config_file: Path) -> None:
         zensical.build(str(config_file), {"strict": True, "clean": True})
     except Exception as error:  # Zensical raises plain RuntimeErrors from its Rust core
         raise TipbookError(f"the zensical build failed: {error}") from None
+
+
+def _add_tips_to_search(site: Path, collection: Collection, handbook: generate.Handbook) -> None:
+    """Zensical's search box searches its own `search.json` (its worker speaks another
+    protocol than Material's, which tipbook's worker speaks): each tip goes in as its title,
+    summary and takeaway, escaped, never its body (about 300 bytes a tip, where the body
+    would make the file grow as Material's did, 15 MB at 5,000 tips). The tip pages are
+    kept out of Zensical's own indexing (`search: exclude`), as with MkDocs."""
+    index = site / "search.json"
+    if not index.is_file():
+        return
+    data = json.loads(index.read_text(encoding="utf-8"))
+    chapters = {theme.id: theme.title for theme in collection.taxonomy}
+    uris = set(handbook.tip_uris)
+    for tip in collection.tips:
+        uri = collection.src_uri(tip)
+        if uri not in uris:
+            continue
+        words = " ".join(part for part in (tip.summary, tip.takeaway) if part)
+        data.setdefault("items", []).append(
+            {
+                "location": tip_url(uri),
+                "title": html.escape(tip.title),
+                "text": f"<p>{html.escape(words)}</p>",
+                "path": [html.escape(chapters.get(t, t)) for t in tip.themes[:1]],
+                "tags": [],
+            }
+        )
+    index.write_text(json.dumps(data), encoding="utf-8")
 
 
 def _gate(site: Path) -> int:

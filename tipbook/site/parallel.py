@@ -18,6 +18,7 @@ import logging
 import os
 import signal
 import tempfile
+import threading
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -61,9 +62,15 @@ def should_fork(pages: int) -> bool:
     Not the load average: a build must not switch between one and two processes with what
     else runs at that moment, or its time would not scale with the number of tips.
     `TIPBOOK_BUILD_PROCESSES=1` builds in one process, `=2` forks even on one CPU.
+
+    Never from a thread other than the main one (`tipbook serve`'s scheduled rebuild, beside
+    the server's threads): Python documents a fork with live threads as unsafe (the child
+    inherits locks no thread of it will release), so such a build renders in one process.
     """
     wanted = os.environ.get("TIPBOOK_BUILD_PROCESSES", "")
     if wanted == "1" or not hasattr(os, "fork") or pages < MIN_PAGES:
+        return False
+    if threading.current_thread() is not threading.main_thread():
         return False
     return wanted == "2" or available_cpus() >= 2
 

@@ -9,14 +9,11 @@ cheap; the tips' parsed front matter and the related-tips map are kept between r
 from __future__ import annotations
 
 import html
-import json
 import logging
 import shutil
 import tempfile
 import time
-import urllib.parse
 from collections.abc import Iterable
-from http import HTTPStatus
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -186,14 +183,15 @@ def _guarded_server(
 
 
 def _serve_search_api(server: LiveReloadServer, config: Config, drafts: bool) -> None:
-    """Answer `/api/search` in the preview as `tipbook serve` does, so the preview's search
-    box runs on tipbook's own search too (with drafts and scheduled tips when `drafts`).
+    """Answer `/api/search` in the preview as `tipbook serve` does (one adapter for both,
+    tipbook.searchhttp), so the preview's search box runs on tipbook's own search too (with
+    drafts and scheduled tips when `drafts`).
 
     Done by wrapping the server's WSGI application (`get_app`/`set_app`, the standard
     library's public wsgiref API), not MkDocs' request handling.
     """
     from search.api import SearchService
-    from tipbook.server import SEARCH_PATH
+    from tipbook import searchhttp
 
     service = SearchService(config.content_dir, config.index_dir, include_unpublished=drafts)
     service.refresh(force=True)  # as `tipbook serve` does: incremental, so quick after once
@@ -201,23 +199,14 @@ def _serve_search_api(server: LiveReloadServer, config: Config, drafts: bool) ->
     assert site_app is not None
 
     def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
-        if environ.get("PATH_INFO", "") not in (SEARCH_PATH, SEARCH_PATH + "/"):
+        # wsgiref's PATH_INFO is decoded; `searchhttp` decodes the server's path the same.
+        path = environ.get("PATH_INFO", "")
+        if not searchhttp.is_api(path):
             return site_app(environ, start_response)
-        try:
-            params = urllib.parse.parse_qs(
-                environ.get("QUERY_STRING", ""), keep_blank_values=True, max_num_fields=50
-            )
-            status, body = service.handle(params)
-        except ValueError as error:
-            status, body = 400, {"error": {"status": 400, "message": f"bad query: {error}"}}
-        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
-        headers = [
-            ("Content-Type", "application/json; charset=utf-8"),
-            ("Content-Length", str(len(data))),
-            ("Cache-Control", "no-store"),
-        ]
-        start_response(f"{status} {HTTPStatus(status).phrase}", headers)
-        return [data]
+        method = environ.get("REQUEST_METHOD", "GET")
+        answer = searchhttp.answer(method, path, environ.get("QUERY_STRING", ""), service)
+        start_response(answer.status_line, answer.headers())
+        return [answer.body_for(method)]
 
     server.set_app(app)
 

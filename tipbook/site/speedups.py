@@ -12,7 +12,8 @@ blocks. Three speed-ups go further, and every private name they use is in this m
 - shared template fragments (`tipbook_cache` in overrides/main.html): public Jinja, but
   switched with the others so that a stock build renders every page in full.
 
-Two more private names are read here, each with a safe way without it: the pages Material's
+The few used elsewhere are listed in `ELSEWHERE`, beside `KNOWN_GOOD`. Two more private
+names are read here, each with a safe way without it: the pages Material's
 tags plugin writes its listings into (`tag_listing_pages`: they pass the sanitising gate
 again) and MkDocs' live-reload injection (`inject_into_preview_pages`: the preview's
 error banner).
@@ -46,6 +47,60 @@ KNOWN_GOOD: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {
     "mkdocs": ((1, 6), (1, 7)),
     "mkdocs-material": ((9, 5), (10,)),
 }
+# The MkDocs and Material internals tipbook relies on outside this module, each where it
+# is and what holds it to `KNOWN_GOOD`'s releases (tests/test_site_seams.py checks that
+# each is where this says, that no other file uses one, and that the copies still match
+# the installed Material). Every other one is in this module. (file, marker, what, check)
+ELSEWHERE: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "tipbook/site/preview.py",
+        "server.error_handler",
+        "MkDocs' LiveReloadServer's error-page hook (404/500 pages from the built site)",
+        "used by the preview tests (test_site_build, test_hostile_serve)",
+    ),
+    (
+        "tipbook/site/preview.py",
+        "server.RequestHandlerClass",
+        "LiveReloadServer's handler class, wrapped in tipbook.requestguard's mixin",
+        "test_hostile_serve runs every guard against the preview",
+    ),
+    (
+        "overrides/main.html",
+        '"__config"',
+        "Material's script config: its `search` entry is pointed at tipbook's worker",
+        "test_site_seams: Material's base.html still writes __config with a search entry",
+    ),
+    (
+        "overrides/assets/javascripts/tipbook-search-page.js",
+        '"__config"',
+        "the full results page reads the worker's URL from Material's script config",
+        "test_accessibility_browser's results-page test, both engines",
+    ),
+    (
+        "tipbook/sanitize.py",
+        "`__config`",
+        "Material's own element ids start with `__`: content may not use such ids",
+        "test_safety_html (a heading with the id __config)",
+    ),
+    (
+        "overrides/assets/javascripts/tipbook-search-worker.js",
+        "RESULT",
+        "Material's search-worker messages (SETUP, READY, QUERY, RESULT), re-implemented",
+        "test_search_box drives Material's box over it in Chromium, both modes",
+    ),
+    (
+        "overrides/partials/search.html",
+        "tipbook:",
+        "a copy of Material's partials/search.html with marked changes",
+        "test_site_seams: the installed Material's partial plus the marked lines only",
+    ),
+    (
+        "overrides/partials/tags.html",
+        "tipbook:",
+        "a copy of Material's partials/tags.html with marked changes",
+        "test_site_seams: the installed Material's partial plus the marked lines only",
+    ),
+)
 _OFF = {"0", "off", "false", "no"}
 _told: set[str] = set()  # reasons already reported in this process (a preview rebuilds often)
 

@@ -18,7 +18,7 @@
     const status = document.querySelector(".tb-search-status")
     const config = JSON.parse(document.getElementById("__config").textContent)
     const base = new URL(config.base.replace(/\/*$/, "/"), location.href)
-    const worker = new Worker(config.search)
+    const worker = new Worker(config.tipbookSearch || config.search)  // main.html sets it
     let asked = 0
     let filled = false
 
