@@ -122,7 +122,7 @@ def test_a_forced_door_that_is_not_there_is_one_clear_failure(
     assert len(report.failures) == 1
     failure = report.failures[0]
     assert failure.url == mirror_site.url(f"/category/{CATEGORY}/")
-    assert failure.reason.startswith("--via rest: no REST API")
+    assert failure.reason.startswith("{via} rest: no REST API")
     assert "HTTP 401" in failure.reason
 
 
@@ -561,5 +561,5 @@ def test_offline_works_after_any_door(mirror_site: MirrorSite, tmp_path: Path, v
         mirror_site, tmp_path / "content", tmp_path / "cache", offline=True, via=other
     )
     archives = [f for f in forced.failures if f.stage == "archive"]
-    assert archives and all(f"use --via {via}" in f.reason for f in archives), archives
+    assert archives and all(f"use {{via}} {via}" in f.reason for f in archives), archives
     assert tips_in(tmp_path / "content") == tips

@@ -227,4 +227,5 @@ def test_max_pages_limits_each_archive(mirror_site: MirrorSite, scrape_content_d
         mirror_site, scrape_content_dir, None, urls=mirror_site.start_urls, max_pages=1
     )
     assert report.archive_pages == 4
-    assert any("--max-pages" in note for note in report.notes)
+    # The library names the option; each front end words it (the CLI as --max-pages).
+    assert any("({max_pages})" in note for note in report.notes)

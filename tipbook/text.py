@@ -18,6 +18,10 @@ from tipbook.model import one_line
 # in a tip to be published (with FIXME and "lorem ipsum").
 PLACEHOLDER = "TODO"
 PLACEHOLDER_WORDS = (PLACEHOLDER, "FIXME")
+# The web addresses tipbook takes (a tip's `source`, the scraper's start URLs and links,
+# `site_url`); the site's sanitiser also keeps `mailto:` links (tipbook.sanitize).
+WEB_SCHEMES = ("http", "https")
+WEB_URL_PREFIXES = tuple(f"{scheme}://" for scheme in WEB_SCHEMES)
 SUMMARY_MAX = 300  # characters: lists and search results show the whole summary
 
 # Title date suffixes as the old archive wrote them: "– 8/13/13 TOW", "- 2/12/19", "– 1/2/24".

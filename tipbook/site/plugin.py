@@ -38,8 +38,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from tipbook import sanitize
-from tipbook.config import Config, load_config
+from tipbook import rules, sanitize
+from tipbook.config import CONFIG_FILE, Config, load_config
 from tipbook.errors import TipbookError, display_path
 from tipbook.model import TIPS_DIR, Tip
 from tipbook.site import generate, pages, parallel, speedups
@@ -315,7 +315,7 @@ def _load_tipbook_config(config: MkDocsConfig, option: str) -> Config:
     if option:
         path = Path(option)
     else:
-        path = Path(config.config_file_path or "mkdocs.yml").resolve().parent / "tipbook.yml"
+        path = Path(config.config_file_path or "mkdocs.yml").resolve().parent / CONFIG_FILE
     try:
         return load_config(path if path.is_file() else None)
     except TipbookError as error:
@@ -370,7 +370,7 @@ def _sort_content_files(
     nav and drop the tips this build leaves out; return the hand-written pages' (title,
     path) for the nav."""
     unpublished = [
-        f"{display_path(Path(file.abs_src_path))}: error: {reason}"
+        str(rules.UNPUBLISHED_FILE.problem(display_path(Path(file.abs_src_path)), 0, "", reason))
         for file in files
         if not file.is_documentation_page()
         and not file.inclusion.is_excluded()
