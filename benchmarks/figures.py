@@ -368,22 +368,17 @@ def job_related(n: int, work: Path) -> list[Record]:
 
 
 def scaled_mirror(root: Path, n: int) -> tuple[Any, int]:
-    """Build the test mirror (`tests/mirror`) with synthetic posts added up to `n` tips.
+    """Build the test mirror (`benchmarks/mirror`) with synthetic posts added up to `n` tips.
 
     The synthetic tips become posts of the category archive (and of the tag archives of their
     themes), so the scraper pages through archives and fetches posts as on the real site.
     Returns the mirror package's `MirrorServer` class (the mirror is built in `root`) and the
     number of tips the mirror holds (at least the seeds' own).
     """
-    tests = str(REPO / "tests")
-    if tests not in sys.path:
-        sys.path.insert(0, tests)
-    try:
-        mirror_build = importlib.import_module("mirror.build")
-        mirror_seeds = importlib.import_module("mirror.seeds")
-        mirror_server = importlib.import_module("mirror.server")
-    except ImportError as error:
-        raise Unavailable(f"the local mirror is not there yet ({error})") from None
+    from benchmarks.mirror import build as mirror_build
+    from benchmarks.mirror import seeds as mirror_seeds
+    from benchmarks.mirror import server as mirror_server
+
     seeds = mirror_seeds.load_seed_tips()
     extra = [
         _seed_tip(mirror_seeds, tip, mirror_build.TAGS)

@@ -126,13 +126,14 @@ def open_box(page: Any) -> Any:
     return box
 
 
-def search_titles(page: Any, query: str, timeout: float = 15_000) -> list[str]:
-    """Type `query` into the open search box key by key; the tips' titles it shows."""
+def search_titles(page: Any, query: str, timeout: float = 15_000, delay: float = 15) -> list[str]:
+    """Type `query` into the open search box key by key (`delay` ms apart); the tips'
+    titles it shows."""
     box = page.locator(BOX)
     box.press("Control+a")
     box.press("Backspace")
     page.wait_for_function(_EMPTY, timeout=timeout)
-    box.press_sequentially(query, delay=15)
+    box.press_sequentially(query, delay=delay)
     page.wait_for_function(_ANSWERED, arg=[query, True], timeout=timeout)
     if not page.evaluate(_ANSWERED, [query, False]):
         page.wait_for_timeout(SETTLE_MS)  # "no match" so far: unless the answer comes now

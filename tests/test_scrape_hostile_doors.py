@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from mirror.fixtures import THEMES_FILE, fetch_settings
+from mirror_fixtures import THEMES_FILE, fetch_settings
 
 from scraper.pipeline import ScrapeOptions, scrape
 from scraper.report import ScrapeReport
