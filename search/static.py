@@ -144,11 +144,6 @@ def tip_page_html(tip: Tip, chapter_titles: list[str], synonyms: Sequence[str] =
     )
 
 
-def _added_words(concepts: ConceptWords, tip: Tip) -> list[str]:
-    """The words the served index adds to this tip too (`search.indexer.tip_document`)."""
-    return [*concepts.chapter_words(tip.themes), *concepts.words_for(tip_search_text(tip))]
-
-
 class StaticIndexJob:
     """Pagefind indexing the tips in the background, started before MkDocs renders the
     pages (it needs only the tips), finished into the built site afterwards.
@@ -189,7 +184,7 @@ class StaticIndexJob:
                 folder.mkdir(parents=True, exist_ok=True)
                 titles = [self.chapter_titles.get(theme, theme) for theme in tip.themes]
                 (folder / "index.html").write_text(
-                    tip_page_html(tip, titles, _added_words(concepts, tip)),
+                    tip_page_html(tip, titles, concepts.added_words(tip)),
                     encoding="utf-8",
                 )
                 years.add(tip.date.year)
@@ -237,6 +232,9 @@ class StaticIndexJob:
                 last = (err or out).strip().splitlines()[-1:] or ["no output"]
                 self.error = f"Pagefind failed: {last[0][:200]}"
                 return
+            # Indexed: its pages go now, in this thread while the site renders (removing a
+            # thousand folders took seconds at the end of the build).
+            shutil.rmtree(pages, ignore_errors=True)
 
     def finish(self, site_dir: Path) -> StaticIndexReport:
         """Wait for Pagefind; move its bundles into `site_dir` and write search/tipbook.json."""
