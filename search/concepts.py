@@ -37,7 +37,11 @@ class ConceptWords:
         # broad clues ("words", "personal", "body language") and, added to every tip of
         # the chapter, they cost keyword queries more than they gave questions (judged MRR
         # 0.89 → 0.85 for 0.70 → 0.71 held out).
+        chapters = list(chapters)
         self.chapters = {theme.id: [theme.title] for theme in chapters}
+        # Their signal words serve at query time instead: a query that finds nothing is
+        # offered the chapter whose signals it has most (the search box, search/tipbook.json).
+        self.signals = {theme.id: list(theme.signals) for theme in chapters}
 
     def chapter_words(self, themes: Iterable[str]) -> list[str]:
         """The titles of the chapters `themes` name."""

@@ -140,6 +140,23 @@ def judge_content(
     ]
 
 
+def held_back_files(
+    content_dir: Path, taxonomy: Taxonomy, site_url: str = "", today: dt.date | None = None
+) -> frozenset[str]:
+    """The tip files the gate holds back (an error `check` finds), named as the search index
+    names them (`content/tips/…`, below the content folder's parent): what `tipbook search`
+    must not find, since `build` does not publish them."""
+    held: set[str] = set()
+    for verdict in judge_content(content_dir, taxonomy, site_url, today):
+        if not verdict.passes:
+            try:
+                below = verdict.file.path.relative_to(content_dir).as_posix()
+            except ValueError:
+                continue  # outside the folder: the index never holds it
+            held.add(f"{content_dir.name}/{below}")
+    return frozenset(held)
+
+
 def unpublished_files(content_dir: Path, refused: dict[Path, Problem]) -> list[Problem]:
     """Files the build refuses to copy as they are (`.html`, `.svg`, `.js`…): an error here
     too. As MkDocs, hidden files and folders are left out, and so are `themes.yml` and
