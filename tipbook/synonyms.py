@@ -17,7 +17,7 @@ import yaml
 
 from tipbook import rules
 from tipbook.errors import Problem, display_path
-from tipbook.yamlsafe import load_yaml
+from tipbook.yamlsafe import load_yaml, yaml_error_line, yaml_error_reason
 
 SYNONYMS_FILE = "synonyms.yml"
 MAX_SETS = 2000  # far beyond a curated list; keeps indexing linear in the tips
@@ -52,8 +52,12 @@ def load_synonyms(content_dir: Path) -> tuple[Synonyms, list[Problem]]:
         return Synonyms(), [rules.SYNONYMS.problem(shown, 0, "", f"cannot read it: {error}")]
     try:
         loaded = load_yaml(data.decode("utf-8"))  # aliases refused, as in every file
-    except (UnicodeDecodeError, yaml.YAMLError) as error:
-        return Synonyms(), [rules.SYNONYMS.problem(shown, 0, "", f"not valid YAML: {error}")]
+    except UnicodeDecodeError:
+        message = "not a text file: save it as UTF-8"
+        return Synonyms(), [rules.SYNONYMS.problem(shown, 0, "", message)]
+    except yaml.YAMLError as error:
+        message = f"not valid YAML: {yaml_error_reason(error)}"
+        return Synonyms(), [rules.SYNONYMS.problem(shown, yaml_error_line(error), "", message)]
     entries = loaded.get("synonyms") if isinstance(loaded, dict) else None
     if not isinstance(entries, list):
         message = "expected a list of synonym sets under `synonyms:` (see README: Synonyms)"
