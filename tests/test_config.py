@@ -149,7 +149,7 @@ def test_a_key_written_twice_or_an_impossible_date_is_one_clear_message(
     with pytest.raises(ConfigError) as error:
         load_config(path)
     message = str(error.value.message)
-    assert message.startswith(f"tipbook.yml:{line}: not valid YAML: {said}"), message
+    assert f"tipbook.yml:{line}: not valid YAML: {said}" in message, message
     assert "<unicode string>" not in message
     themes = tmp_path / "themes.yml"
     themes.write_text("themes:\n- id: a\n  title: A\n  title: B\n  description: 2024-02-30\n")
@@ -157,3 +157,12 @@ def test_a_key_written_twice_or_an_impossible_date_is_one_clear_message(
         load_taxonomy(themes)
     assert "themes.yml:4" in str(caught.value.message)
     assert "`title` is written twice" in str(caught.value.message)
+
+
+def test_a_port_beyond_65535_is_refused_by_the_file_not_by_a_traceback(tmp_path: Path) -> None:
+    """`serve: {port: 99999999}` passed `check` and ended `tipbook serve` in an
+    OverflowError from bind()."""
+    path = tmp_path / "tipbook.yml"
+    path.write_text("serve:\n  port: 99999999\n")
+    with pytest.raises(ConfigError, match=r"tipbook\.yml:2: serve\.port: must be at most 65535"):
+        load_config(path)
