@@ -203,13 +203,15 @@ class TestLoading:
             ("title: A\ndate: 2019-02-12\ntitle: B\n", 4, "`title` is written twice"),
             ("title: A\ndate: 2019-02-30\n", 3, "2019-02-30 is not a real date"),
             ("title: A\ndate: 2019-02-12\nseries: {name: S, part: 1, part: 2}\n", 4, "twice"),
+            ("title: A\ndate: 2019-02-12\nseries: {name: S, part: true}\n", 4, "part number"),
         ],
     )
-    def test_a_key_twice_or_an_impossible_date_is_an_error_at_its_line(
+    def test_a_key_twice_an_impossible_date_or_a_bool_part_is_an_error_at_its_line(
         self, tmp_path: Path, front: str, line: int, said: str
     ) -> None:
         """A tip whose `title:` is written twice was published under the second one with
-        `check` silent: an error now, so the tip is held back (check and build agree)."""
+        `check` silent, and `part: true` as "Part True of 1": errors now, so the tip is
+        held back (check and build agree)."""
         path = tmp_path / "tips" / "2019" / "2019-02-12-x.md"
         path.parent.mkdir(parents=True)
         path.write_text(f"---\n{front}---\n\nbody\n")

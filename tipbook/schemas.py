@@ -147,7 +147,9 @@ def _series(value: object) -> Series | None:
         return None
     if isinstance(value, dict):
         name, part = value.get("name"), value.get("part")
-        if isinstance(name, str) and name.strip() and isinstance(part, int) and part >= 1:
+        # A bool is an int to Python: `part: true` showed "Part True of 1".
+        whole = isinstance(part, int) and not isinstance(part, bool)
+        if isinstance(name, str) and name.strip() and whole and part >= 1:
             return Series(name.strip(), part)
     raise _refuse(
         "series",
