@@ -148,8 +148,8 @@ def _series(value: object) -> Series | None:
     if isinstance(value, dict):
         name, part = value.get("name"), value.get("part")
         # A bool is an int to Python: `part: true` showed "Part True of 1".
-        whole = isinstance(part, int) and not isinstance(part, bool)
-        if isinstance(name, str) and name.strip() and whole and part >= 1:
+        whole = not isinstance(part, bool) and isinstance(part, int)
+        if isinstance(name, str) and name.strip() and whole and isinstance(part, int) and part >= 1:
             return Series(name.strip(), part)
     raise _refuse(
         "series",
