@@ -368,22 +368,17 @@ def job_related(n: int, work: Path) -> list[Record]:
 
 
 def scaled_mirror(root: Path, n: int) -> tuple[Any, int]:
-    """Build the test mirror (`tests/mirror`) with synthetic posts added up to `n` tips.
+    """Build the test mirror (`benchmarks/mirror`) with synthetic posts added up to `n` tips.
 
     The synthetic tips become posts of the category archive (and of the tag archives of their
     themes), so the scraper pages through archives and fetches posts as on the real site.
     Returns the mirror package's `MirrorServer` class (the mirror is built in `root`) and the
     number of tips the mirror holds (at least the seeds' own).
     """
-    tests = str(REPO / "tests")
-    if tests not in sys.path:
-        sys.path.insert(0, tests)
-    try:
-        mirror_build = importlib.import_module("mirror.build")
-        mirror_seeds = importlib.import_module("mirror.seeds")
-        mirror_server = importlib.import_module("mirror.server")
-    except ImportError as error:
-        raise Unavailable(f"the local mirror is not there yet ({error})") from None
+    from benchmarks.mirror import build as mirror_build
+    from benchmarks.mirror import seeds as mirror_seeds
+    from benchmarks.mirror import server as mirror_server
+
     seeds = mirror_seeds.load_seed_tips()
     extra = [
         _seed_tip(mirror_seeds, tip, mirror_build.TAGS)
@@ -516,7 +511,7 @@ def job_search_quality(n: int, work: Path) -> list[Record]:
     need_module("search.static", "the site's search box")
     from benchmarks import searchbox as box
     from benchmarks.search_box import tipbook_server
-    from benchmarks.search_heldout import HELD_OUT, held_out_mrr
+    from benchmarks.search_heldout import HELD_OUT_SETS
     from benchmarks.search_judged import JUDGED, mean_reciprocal_rank
     from search.query import TipSearcher
 
@@ -524,29 +519,36 @@ def job_search_quality(n: int, work: Path) -> list[Record]:
     searcher = TipSearcher(config.index_dir)
     try:
         cli, _ = mean_reciprocal_rank(lambda q: [h.title for h in searcher.search(q).hits])
-        cli_held, _ = held_out_mrr(lambda q: [h.title for h in searcher.search(q).hits])
+        cli_held = {
+            name: mean_reciprocal_rank(lambda q: [h.title for h in searcher.search(q).hits], qs)[0]
+            for name, qs in HELD_OUT_SETS.items()
+        }
     finally:
         searcher.close()
     tips, titles = box._collection_tips(config)
     n = len(tips)
     note = f"{len(JUDGED)} judged queries, {n} shipped tips"
-    held = f"{len(HELD_OUT)} held-out queries (tests/search_heldout.py), {n} shipped tips"
-    records = [Record("search MRR: CLI (tipbook search)", round(cli, 3), "MRR", n, note),
-               Record("search MRR held out: CLI", round(cli_held, 3), "MRR", n, held)]  # fmt: skip
+    held = {
+        name: f"{len(qs)} held-out queries (benchmarks/search_heldout.py {name}), {n} tips"
+        for name, qs in HELD_OUT_SETS.items()
+    }
+    records = [Record("search MRR: CLI (tipbook search)", round(cli, 3), "MRR", n, note)]
+    records += [Record(f"search MRR {name}: CLI", round(value, 3), "MRR", n, held[name])
+                for name, value in cli_held.items()]  # fmt: skip
     with box.chromium() as browser:
         with tipbook_server(site, config.content_dir, config.index_dir) as url:
             served = box.box_mrr(browser, url)
-            served_held = box.box_mrr(browser, url, held_out=True)
+            served_held = {name: box.box_mrr(browser, url, name) for name in HELD_OUT_SETS}
         records.append(Record("search MRR: box, served (api)", round(served, 3), "MRR", n, note))
-        records.append(Record("search MRR held out: box, served", round(served_held, 3), "MRR",
-                              n, held))  # fmt: skip
+        records += [Record(f"search MRR {name}: box, served", round(value, 3), "MRR", n,
+                           held[name]) for name, value in served_held.items()]  # fmt: skip
         with box.candidate_server(site, "pagefind") as url:
             static = box.box_mrr(browser, url)
-            static_held = box.box_mrr(browser, url, held_out=True)
+            static_held = {name: box.box_mrr(browser, url, name) for name in HELD_OUT_SETS}
         records.append(Record("search MRR: box, static (Pagefind)", round(static, 3), "MRR", n,
                               note))  # fmt: skip
-        records.append(Record("search MRR held out: box, static", round(static_held, 3), "MRR",
-                              n, held))  # fmt: skip
+        records += [Record(f"search MRR {name}: box, static", round(value, 3), "MRR", n,
+                           held[name]) for name, value in static_held.items()]  # fmt: skip
         for engine, tuned in (("material", False), ("material-tuned", True)):
             index = box.material_index(site, box.material_docs(tips, titles, tuned), tuned)
             with box.candidate_server(site, engine, index) as url:

@@ -27,6 +27,7 @@ CHROMIUM_FLAGS = [
 ]
 BOX = "input.md-search__input"
 RESULTS_PAGE_LINK = "/search/?query="  # the box's "did you mean" and "all N tips" items
+CHAPTER_LINK = "/themes/"  # the box's "nearest chapter" item, when no tip matches
 
 # True once the box shows the answer to `q`: a result whose link carries the query (Material
 # adds it as ?h= for highlighting); with `none`, also Material's "no match" line (which may
@@ -103,11 +104,16 @@ def static_server(
 
 
 @contextlib.contextmanager
-def tipbook_server(site_dir: Path, content_dir: Path, index_dir: Path) -> Iterator[str]:
+def tipbook_server(
+    site_dir: Path, content_dir: Path, index_dir: Path, query_log: Path | None = None
+) -> Iterator[str]:
     """`tipbook serve`'s server (site and /api/search) on an ephemeral port."""
     from tipbook.server import make_server
 
-    server = make_server(site_dir, port=0, content_dir=content_dir, index_dir=index_dir, quiet=True)
+    server = make_server(
+        site_dir, port=0, content_dir=content_dir, index_dir=index_dir, quiet=True,
+        query_log=query_log,
+    )  # fmt: skip
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -126,20 +132,21 @@ def open_box(page: Any) -> Any:
     return box
 
 
-def search_titles(page: Any, query: str, timeout: float = 15_000) -> list[str]:
-    """Type `query` into the open search box key by key; the tips' titles it shows."""
+def search_titles(page: Any, query: str, timeout: float = 15_000, delay: float = 15) -> list[str]:
+    """Type `query` into the open search box key by key (`delay` ms apart); the tips'
+    titles it shows."""
     box = page.locator(BOX)
     box.press("Control+a")
     box.press("Backspace")
     page.wait_for_function(_EMPTY, timeout=timeout)
-    box.press_sequentially(query, delay=15)
+    box.press_sequentially(query, delay=delay)
     page.wait_for_function(_ANSWERED, arg=[query, True], timeout=timeout)
     if not page.evaluate(_ANSWERED, [query, False]):
         page.wait_for_timeout(SETTLE_MS)  # "no match" so far: unless the answer comes now
     return [
         row["title"].strip()
         for row in page.evaluate(_TITLES)
-        if RESULTS_PAGE_LINK not in row["href"]
+        if RESULTS_PAGE_LINK not in row["href"] and CHAPTER_LINK not in row["href"]
     ]
 
 

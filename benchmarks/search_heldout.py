@@ -53,7 +53,119 @@ HELD_OUT: list[tuple[str, str, str]] = [
 ]
 
 
-def held_out_mrr(search: Callable[[str], list[str]]) -> tuple[float, dict[str, float]]:
-    """MRR of `search` (query → titles, best first) over HELD_OUT, with each query's RR
-    (the issue's targets: 0.85 served and CLI, 0.8 static; the tests hold lower floors)."""
-    return mean_reciprocal_rank(search, HELD_OUT)
+# The second held-out set (round 4, issue #20), written and committed before any of that
+# round's tuning, judged against the shipped tips by reading them: never tune on it either.
+# The questions by concept avoid the tip's own words where English allows.
+HELD_OUT_2: list[tuple[str, str, str]] = [
+    # Natural questions
+    (
+        "what do I say when a caller has been transferred four times",
+        "Love is never having to say you’re sorry",
+        "question",
+    ),
+    (
+        "what should I say instead of that probably won't work",
+        "Words that Convey You Care",
+        "question",
+    ),
+    ("why do we lose so many customers", "It’s Not What You Did…", "question"),
+    (
+        "how should a nurse talk about the radiology tech",
+        "Know the Customer’s Value Proposition",
+        "question",
+    ),
+    (
+        "what can businesses learn from nurses caring for patients",
+        "Caring Crucial to Customer Service",
+        "question",
+    ),
+    (
+        "how do I explain something complicated in an email",
+        "Paint a Picture, Take a Picture",
+        "question",
+    ),
+    (
+        "what is the last step to keep a customer forever",
+        "Customer for Life – The Final Step",
+        "question",
+    ),
+    (
+        "how do you measure success in customer service",
+        "Define Customer Service Success Differently",
+        "question",
+    ),
+    (
+        "how do I get my energy back at the end of the year",
+        "Refresh, Rejuvenate, Refocus",
+        "question",
+    ),
+    (
+        "should we warn clients about an outage before it happens",
+        "Should you tell the customer? The Company’s Dilemma",
+        "question",
+    ),
+    # Questions by concept
+    (
+        "passing a patient from one department to the next",
+        "Build Up Your Peers to Better the Customer Experience",
+        "concept",
+    ),
+    ("fans who have stopped being excited about our team", "Re-Invigorate Your Clients", "concept"),
+    ("robots replacing support agents", "Be Better than AI Customer Service", "concept"),
+    (
+        "cameras that identify shoppers when they walk in",
+        "Facial Recognition is the Future of Customer Service",
+        "concept",
+    ),
+    (
+        "tell the tenants before the noisy drilling starts",
+        "Care Enough to Give Them a Heads Up",
+        "concept",
+    ),
+    (
+        "teachers who know each pupil personally",
+        "Customer Understanding Leads to Relationship Growth",
+        "concept",
+    ),
+    ("respect for the cleaning staff", "“You’re the Boss”", "concept"),
+    ("putting others before yourself at work", "Apply Selfless Service", "concept"),
+    ("an account rep who knows her regular clients well", "A Representative Success!", "concept"),
+    ("a boring monotone voice on the phone", "Sharpen Your Service Delivery", "concept"),
+    (
+        "changing course when a conversation goes wrong",
+        "Recognize the Situation, and Pivot",
+        "concept",
+    ),
+    (
+        "loyal patrons who keep coming back for years",
+        "Customer for Life – The First Step",
+        "concept",
+    ),
+    # Typos
+    ("apolgy after a transfer", "Love is never having to say you’re sorry", "typo"),
+    ("selflees interview question", "Apply Selfless Service", "typo"),
+    ("facilty custodan", "“You’re the Boss”", "typo"),
+    ("invigorte clients", "Re-Invigorate Your Clients", "typo"),
+    ("visiual lerners", "Paint a Picture, Take a Picture", "typo"),
+    ("compasionate competant care", "Convey Compassion in Customer Service", "typo"),
+    # UK spellings
+    ("prioritise others over yourself", "Apply Selfless Service", "uk"),
+    ("realise the customer did not read the instructions", "Retrain Your Brain", "uk"),
+    (
+        "colleagues handing over to a specialised team",
+        "Build Up Your Peers to Better the Customer Experience",
+        "uk",
+    ),
+    ("an organisation that seems indifferent to its customers", "It’s Not What You Did…", "uk"),
+]
+
+
+HELD_OUT_SETS = {"held_out": HELD_OUT, "held_out_2": HELD_OUT_2}
+
+
+def held_out_mrr(
+    search: Callable[[str], list[str]], name: str = "held_out"
+) -> tuple[float, dict[str, float]]:
+    """MRR of `search` (query → titles, best first) over the held-out set `name`, with each
+    query's RR (the issue's targets: 0.85 served and CLI, 0.8 static)."""
+    return mean_reciprocal_rank(search, HELD_OUT_SETS[name])

@@ -79,7 +79,7 @@ JUDGED: list[tuple[str, str, str]] = [
 ]
 
 # MRR the browser tests hold each search box to (measured values are in README.md).
-MRR_FLOOR = {"cli": 0.8, "served": 0.8, "static": 0.8}
+MRR_FLOOR = {"cli": 0.87, "served": 0.87, "static": 0.86}  # measured 0.918, 0.918, 0.902
 
 
 def plain(title: str) -> str:

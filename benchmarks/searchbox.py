@@ -167,13 +167,17 @@ def keystroke_p95(browser: Any, url: str, queries: list[str]) -> tuple[float, fl
     return statistics.median(timings), p95, len(timings)
 
 
-def box_mrr(browser: Any, url: str, held_out: bool = False) -> float:
-    """MRR of the judged queries (or the held-out ones) typed into the box at `url`."""
+def box_mrr(browser: Any, url: str, held_out: str = "") -> float:
+    """MRR of the judged queries (or the held-out set named `held_out`, see
+    benchmarks/search_heldout.py) typed into the box at `url`."""
     from benchmarks.search_box import open_box, search_titles
-    from benchmarks.search_heldout import held_out_mrr
-    from benchmarks.search_judged import mean_reciprocal_rank
+    from benchmarks.search_heldout import HELD_OUT_SETS
+    from benchmarks.search_judged import JUDGED, mean_reciprocal_rank
 
-    measure = held_out_mrr if held_out else mean_reciprocal_rank
+    queries = HELD_OUT_SETS[held_out] if held_out else JUDGED
+
+    def measure(search: Any) -> tuple[float, dict[str, float]]:
+        return mean_reciprocal_rank(search, queries)
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()

@@ -22,6 +22,8 @@ from bs4 import BeautifulSoup, Tag
 from bs4.element import NavigableString, PageElement
 from markdownify import MarkdownConverter
 
+from tipbook.sanitize import URL_SCHEMES  # the scraper writes only links the site keeps
+
 # Removed together with everything inside them.
 DANGEROUS_TAGS = [
     "script",
@@ -56,7 +58,6 @@ DANGEROUS_TAGS = [
     "head",
     "title",
 ]
-SAFE_SCHEMES = ("http", "https", "mailto")
 BULLET_CHARS = "•●▪◦·"
 _BULLET_START = re.compile(rf"^[\s\u00a0]*[{BULLET_CHARS}][\s\u00a0]*")
 _SPACES = re.compile(r"[ \t\u00a0]+")
@@ -91,7 +92,7 @@ def safe_url(href: str, base_url: str, origin_map: dict[str, str] | None = None)
         return None
     absolute = urljoin(base_url, cleaned)
     parts = urlsplit(absolute)
-    if parts.scheme.lower() not in SAFE_SCHEMES:
+    if parts.scheme.lower() not in URL_SCHEMES:
         return None
     if parts.query and "utm_" in parts.query:
         query = "&".join(q for q in parts.query.split("&") if not q.lower().startswith("utm_"))

@@ -17,6 +17,7 @@ from bs4 import BeautifulSoup, Tag
 
 from scraper.excerpt import excerpt_text, strip_excerpt_ending
 from tipbook.model import one_line
+from tipbook.text import WEB_SCHEMES
 
 # Query parameters that only track where a click came from: they never change the page.
 TRACKING_PARAMS = frozenset(
@@ -67,7 +68,7 @@ def is_web_url(url: str) -> bool:
         _ = parts.port  # raises ValueError for a port out of range or not a number
     except ValueError:
         return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
+    return parts.scheme in WEB_SCHEMES and bool(parts.hostname)
 
 
 @dataclass

@@ -44,7 +44,7 @@ class Discovery(RunBase):
         door_read: bool | None = None  # what the door said, once it was read
         while page_url and page_url not in visited:
             if options.max_pages and pages >= options.max_pages:
-                self.report.notes.append(f"{start}: stopped after {pages} pages (--max-pages)")
+                self.report.notes.append(f"{start}: stopped after {pages} pages ({{max_pages}})")
                 if door_read is None:
                     self._door_used(start, "html", False)
                 return False
@@ -81,7 +81,7 @@ class Discovery(RunBase):
                     self.archive_doors[start] = (self.via if self.via != "auto" else last, False)
                 self.report.notes.append(
                     f"{start}: page {pages} lists only tips already in content/; "
-                    "stopped paging (--full walks every page)"
+                    "stopped paging ({full} walks every page)"
                 )
                 return True
             page_url = listing.next_url
@@ -101,8 +101,8 @@ class Discovery(RunBase):
         if not self.options.offline or self.via in ("auto", last) or not last:
             return True
         reason = (
-            f"--offline --via {self.via}: the cache holds this archive as read through the "
-            f"{last} door: use --via {last} (or auto), or run without --offline"
+            f"{{offline}} {{via}} {self.via}: the cache holds this archive as read through "
+            f"the {last} door: use {{via}} {last} (or auto), or run without {{offline}}"
         )
         self.report.failures.append(PageProblem(start, reason, "archive"))
         return False
@@ -159,7 +159,7 @@ class Discovery(RunBase):
                 reasons.append(error.reason)
                 if self.via == door:
                     self.report.failures.append(
-                        PageProblem(start, f"--via {door}: {error.reason}", "archive")
+                        PageProblem(start, f"{{via}} {door}: {error.reason}", "archive")
                     )
                     return False
         self.report.notes.append(f"{start}: {'; '.join(reasons)}: reading the theme's pages")
@@ -200,13 +200,13 @@ class Discovery(RunBase):
             listed[0] += 1
             limit = self.options.max_pages
             if limit and listed[0] >= limit:
-                self.report.notes.append(f"{start}: stopped after {limit} pages (--max-pages)")
+                self.report.notes.append(f"{start}: stopped after {limit} pages ({{max_pages}})")
                 self._stopped = True
                 return False
             if may_stop and batch and all(self.existing.knows(p.url) for p in batch):
                 self.report.notes.append(
                     f"{start}: a page of posts lists only tips already in content/; "
-                    "stopped listing (--full lists every page)"
+                    "stopped listing ({full} lists every page)"
                 )
                 self._stopped = True
                 return False

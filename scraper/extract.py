@@ -23,7 +23,7 @@ from scraper.convert import DANGEROUS_TAGS
 from scraper.discover import canonicalize_url, soup_of, tags_in
 from scraper.doors import Post
 from tipbook.model import one_line
-from tipbook.text import TITLE_TOW, title_date_suffix
+from tipbook.text import TITLE_TOW, WEB_URL_PREFIXES, title_date_suffix
 
 _URL_DATE = re.compile(r"/(?P<y>(19|20)\d{2})/(?P<m>\d{1,2})/(?P<d>\d{1,2})/")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
@@ -148,7 +148,7 @@ def extract_article(html: str, url: str, soup: BeautifulSoup | None = None) -> E
     soup = soup or soup_of(html)
     canonical_link = soup.find("link", rel="canonical", href=True)
     canonical = canonicalize_url(str(canonical_link["href"]), url) if canonical_link else url
-    if not canonical.startswith(("http://", "https://")):
+    if not canonical.startswith(WEB_URL_PREFIXES):
         canonical = url
 
     article = _wordpress_article(soup)

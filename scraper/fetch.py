@@ -395,7 +395,7 @@ class Fetcher(_HostRules):
             if cached is None:
                 raise FetchError(
                     url,
-                    "not in the cache (no earlier run fetched it): run without --offline",
+                    "not in the cache (no earlier run fetched it): run without {offline}",
                 )
             return self._from_cache(url, *cached)
         conditional: dict[str, str] = {}

@@ -23,6 +23,7 @@ from bs4 import BeautifulSoup
 from scraper.fetch import Fetcher, FetchError
 from tipbook.files import write_bytes_atomic
 from tipbook.model import slugify
+from tipbook.text import WEB_URL_PREFIXES
 
 # Below the content folder; not assets/, where the site theme keeps its own files.
 MEDIA_DIR = PurePosixPath("media")
@@ -67,7 +68,7 @@ def absolute_images(body_html: str, page_url: str) -> tuple[str, list[str]]:
         )
         url = urljoin(page_url, src) if src else ""
         img.attrs = {"src": url, "alt": str(img.get("alt") or "")}
-        if url.startswith(("http://", "https://")) and url not in urls:
+        if url.startswith(WEB_URL_PREFIXES) and url not in urls:
             urls.append(url)
     return "".join(str(child) for child in root.children), urls
 

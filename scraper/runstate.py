@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 from scraper.discover import canonicalize_url, url_key
@@ -29,6 +29,12 @@ from tipbook.taxonomy import Taxonomy
 STATE_FILE = "crawl-state.json"
 SITEMAP_STATE_FILE = "sitemap-state.json"
 ProgressCallback = Callable[[str, str, int, int | None], None]
+
+
+def option_names() -> tuple[str, ...]:
+    """The names of `ScrapeOptions`: a note or reason names an option as `{name}`, and each
+    front end words it (the CLI as `--name`, `tipbook.errors.word_options`)."""
+    return tuple(option.name for option in fields(ScrapeOptions))
 
 
 @dataclass

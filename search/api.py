@@ -1,6 +1,7 @@
 """The `/api/search` endpoint, apart from any HTTP server: parameters in, status and JSON out.
 
     GET /api/search?q=empathy&theme=caring&since=2015-01-01&until=2020-12-31&limit=5
+    GET /api/search?q=empthy&exact=1     (the words as typed: no "showing results for")
 
 answers with the same document as `tipbook search --json`. Bad parameters get a 400 with
 `{"error": {"status": 400, "message": "..."}}`; a missing index a 503.
@@ -21,7 +22,7 @@ from search.query import DEFAULT_LIMIT, MAX_QUERY_LENGTH, QueryError, TipSearche
 from search.querylog import QueryLog
 from tipbook.errors import TipbookError
 
-PARAMETERS = {"q", "theme", "since", "until", "limit"}
+PARAMETERS = {"q", "theme", "since", "until", "limit", "exact", "log"}
 MAX_THEMES = 20
 MAX_CONCURRENT = 4  # searches at once (each holds an open searcher); more wait their turn
 MAX_WAIT = 10.0  # seconds a request waits for its turn before a 503
@@ -105,6 +106,8 @@ class SearchService:
         """(HTTP status, JSON document) for the query parameters of one request."""
         try:
             options = parse_parameters(params)
+            # log=0: the box's own requests (its probe, the results page's filter list)
+            logged = (params.get("log") or [""])[0] != "0"
             self._refresh_in_background()
             with self._turn(not _EXPANDING.isdisjoint(options["query"])):
                 result = self.searcher.search(
@@ -116,9 +119,22 @@ class SearchService:
             return 400, ApiError(400, error.message).to_dict()
         except IndexUnavailable as error:
             return 503, ApiError(503, error.message).to_dict()
-        if self.query_log is not None and (result.corrected_from or not result.total):
-            self.query_log.record(options["query"], 0, result.query if result.total else None)
+        if self.query_log is not None and logged:
+            if result.corrected_from or not result.total:
+                self.query_log.record(options["query"], 0, result.query if result.total else None)
+            else:
+                self.query_log.record(options["query"], result.total)
         return 200, result.to_dict()
+
+    def opened(self, params: Mapping[str, Sequence[str]]) -> tuple[int, dict[str, Any]]:
+        """`/api/opened?q=…`: the box says a result of this query was opened (logged, when
+        logging is on, as `search.querylog` says: the query's words only)."""
+        query = (params.get("q") or [""])[0]
+        if not query.strip() or len(query) > MAX_QUERY_LENGTH:
+            return 400, ApiError(400, "give the query whose result was opened as q").to_dict()
+        if self.query_log is not None:
+            self.query_log.record_opened(query)
+        return 200, {"logged": self.query_log is not None}
 
     @contextlib.contextmanager
     def _turn(self, expanding: bool) -> Iterator[None]:
@@ -149,7 +165,7 @@ def parse_parameters(params: Mapping[str, Sequence[str]]) -> dict[str, Any]:
         raise ApiError(
             400, f"unknown parameter {unknown[0]!r}: use {', '.join(sorted(PARAMETERS))}"
         )
-    for name in ("q", "since", "until", "limit"):
+    for name in ("q", "since", "until", "limit", "exact", "log"):
         if len(params.get(name, ())) > 1:
             raise ApiError(400, f"give {name!r} once")
     query = (params.get("q") or [""])[0]
@@ -172,6 +188,8 @@ def parse_parameters(params: Mapping[str, Sequence[str]]) -> dict[str, Any]:
         "since": _date(params, "since"),
         "until": _date(params, "until"),
         "limit": limit,
+        # exact=1: the words as typed, never their correction ("search instead for …")
+        "autocorrect": (params.get("exact") or [""])[0] not in ("1", "true"),
     }
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from search.schema import text_analyzer
+from search.schema import index_terms
 from tipbook.errors import ContentError
 from tipbook.model import Tip
 from tipbook.synonyms import Synonyms, load_synonyms
@@ -31,21 +31,25 @@ class ConceptWords:
     """
 
     def __init__(self, synonyms: Synonyms, chapters: Iterable[Theme] = ()) -> None:
-        self.analyzer = text_analyzer()
-        self.sets = [(terms, [self._stems(term) for term in terms]) for terms in synonyms.sets]
+        self.sets = [(terms, [" ".join(index_terms(t)) for t in terms]) for terms in synonyms.sets]
         # The chapters as concepts: a tip in a chapter is indexed with the chapter's title
         # ("Apology and Service Recovery"). Not its signal words: they are the classifier's
         # broad clues ("words", "personal", "body language") and, added to every tip of
         # the chapter, they cost keyword queries more than they gave questions (judged MRR
         # 0.89 → 0.85 for 0.70 → 0.71 held out).
+        chapters = list(chapters)
         self.chapters = {theme.id: [theme.title] for theme in chapters}
+        # Their signal words serve at query time instead: a query that finds nothing is
+        # offered the chapter whose signals it has most (the search box, search/tipbook.json).
+        self.signals = {theme.id: list(theme.signals) for theme in chapters}
 
     def chapter_words(self, themes: Iterable[str]) -> list[str]:
         """The titles of the chapters `themes` name."""
         return [word for theme in themes for word in self.chapters.get(theme, [])]
 
-    def _stems(self, text: str) -> str:
-        return " ".join(token.text for token in self.analyzer(text))
+    def added_words(self, tip: Tip) -> list[str]:
+        """The words both indexes add to `tip`: its chapters' titles, then `words_for`."""
+        return [*self.chapter_words(tip.themes), *self._words_for_terms(tip_terms(tip))]
 
     def words_for(self, text: str) -> list[str]:
         """The words to add to a tip with this text (empty when no set applies).
@@ -53,9 +57,12 @@ class ConceptWords:
         Each set's missing words are added once per time the tip uses the set (at most
         `MAX_REPEAT`), so a tip about apologies ranks above one that says "sorry" once.
         """
+        return self._words_for_terms(index_terms(text))
+
+    def _words_for_terms(self, terms: Sequence[str]) -> list[str]:
         if not self.sets:
             return []
-        stems = self._stems(text)
+        stems = " ".join(terms)
         counts = Counter(stems.split())
         padded = f" {stems} "
         added: list[str] = []
@@ -69,6 +76,13 @@ class ConceptWords:
                 missing = [term for term, used in zip(terms, uses, strict=True) if not used]
                 added += missing * repeat
         return added
+
+
+def tip_terms(tip: Tip) -> list[str]:
+    """The terms of `tip_search_text`, from its parts' (`index_terms` memoises each part, so
+    the served index, which weights the parts, finds them analysed)."""
+    parts = (tip.title, tip.summary, tip.takeaway, body_text(tip.body))
+    return [term for part in parts for term in index_terms(part)]
 
 
 def tip_search_text(tip: Tip) -> str:

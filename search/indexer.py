@@ -34,8 +34,8 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
 from search import PUBLISHED_INDEX
-from search.concepts import ConceptWords, load_concepts, tip_search_text
-from search.schema import SCHEMA_VERSION, build_schema, weighted_content
+from search.concepts import ConceptWords, load_concepts
+from search.schema import SCHEMA_VERSION, build_schema, index_terms, weighted_terms
 from search.whoosh_internals import toc_doc_count
 from tipbook import rules
 from tipbook.content import parse_tip
@@ -465,15 +465,15 @@ def tip_document(
     """The Whoosh document of a tip (field name → value), with its chapters' titles and the
     synonyms it lacks of each set it has a word of (`search.concepts`)."""
     body = body_text(tip.body)
-    added = []
-    if concepts:
-        added = [*concepts.chapter_words(tip.themes), *concepts.words_for(tip_search_text(tip))]
+    added = concepts.added_words(tip) if concepts else []
     doc: dict[str, Any] = {
         "id": tip.id,
         "path": path,
         "url": url,
-        "title": tip.title,
-        "content": weighted_content(
+        # Text fields as their terms (`index_terms`): Whoosh indexes a list as given.
+        "title": list(index_terms(tip.title)),
+        "_stored_title": tip.title,
+        "content": weighted_terms(
             tip.title,
             tip.summary,
             tip.takeaway,

@@ -26,7 +26,8 @@ class SearchOptions:
 
     `themes` are theme ids (stripped, lower-cased, blanks dropped); `since` and `until` are
     inclusive; unpublished tips (drafts, and tips dated after `today`, default: the real
-    date) are left out unless `include_unpublished`.
+    date) are left out unless `include_unpublished`. `held_back` names tip files (as the
+    index stores them, `content/tips/…`) the build's gate holds back: never found.
     """
 
     themes: tuple[str, ...] = ()
@@ -35,6 +36,9 @@ class SearchOptions:
     limit: int = DEFAULT_LIMIT
     include_unpublished: bool = False
     today: dt.date | None = None
+    held_back: frozenset[str] = frozenset()
+    # False: the words as typed, never their correction ("search instead for …").
+    autocorrect: bool = True
 
     def __post_init__(self) -> None:
         themes = tuple(t.strip().lower() for t in self.themes if t.strip())

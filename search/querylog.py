@@ -1,9 +1,11 @@
-"""What staff could not find: a log of the served box's queries that matched nothing, and
-the report editors read from it (`tipbook search --report`).
+"""What staff could not find: a log of the served box's queries (how many tips each found)
+and of the results opened from them, and the report editors read from it (`tipbook search
+report`): the queries that found nothing, or whose results nobody opened.
 
 Privacy: a line holds the day, the query's words (lowercased, at most `MAX_QUERY`
-characters) and how many tips matched; never an address, a cookie, a time of day or
-anything that tells who asked. Switched off with `serve.log_queries: false` in tipbook.yml.
+characters) and how many tips matched, or that a result of it was opened; never an address,
+a cookie, a time of day, which result, or anything that tells who asked. Switched off with
+`serve.log_queries: false` in tipbook.yml.
 The log is appended to under a lock and bounded: past `MAX_BYTES` it is renamed to
 `<name>.1` (replacing the previous one) and a new one started, so it never holds more than
 about twice that.
@@ -32,13 +34,22 @@ class QueryLog:
         self._lock = threading.Lock()
 
     def record(self, query: str, total: int, corrected_to: str | None = None) -> None:
-        """Log a query that matched nothing as typed (`corrected_to`: what was shown)."""
-        words = " ".join(query.lower().split())[:MAX_QUERY]
+        """Log a query the box asked, with how many tips it found (0: none as typed, and
+        `corrected_to` what was shown instead)."""
+        entry: dict[str, object] = {"total": total}
+        if corrected_to:
+            entry["corrected"] = _words(corrected_to)
+        self._append(query, entry)
+
+    def record_opened(self, query: str) -> None:
+        """Log that a result of `query` was opened (not which one)."""
+        self._append(query, {"opened": 1})
+
+    def _append(self, query: str, fields: dict[str, object]) -> None:
+        words = _words(query)
         if not words:
             return
-        entry = {"day": dt.date.today().isoformat(), "q": words, "total": total}
-        if corrected_to:
-            entry["corrected"] = " ".join(corrected_to.lower().split())[:MAX_QUERY]
+        entry = {"day": dt.date.today().isoformat(), "q": words, **fields}
         line = (json.dumps(entry, ensure_ascii=False) + "\n").encode("utf-8")
         with self._lock:
             try:
@@ -55,13 +66,20 @@ class QueryLog:
                 pass  # the log must never stop a search
 
 
+def _words(text: str) -> str:
+    return " ".join(text.lower().split())[:MAX_QUERY]
+
+
 @dataclass(frozen=True)
 class Unanswered:
-    """One query staff asked that found nothing, how often, and what might answer it."""
+    """One query staff asked that found nothing or whose results nobody opened, how often,
+    and what the box showed."""
 
     query: str
     count: int
     corrected: str  # what the box showed instead (a typo's correction), or ""
+    found: int = 0  # tips it found (the most of its askings)
+    opened: int = 0  # results opened from it
 
 
 def read_entries(path: Path) -> Iterator[dict[str, object]]:
@@ -81,19 +99,29 @@ def read_entries(path: Path) -> Iterator[dict[str, object]]:
 
 
 def unanswered(path: Path, top: int = 20) -> list[Unanswered]:
-    """The `top` queries asked most often that found nothing, most asked first.
+    """The `top` queries asked most often that found nothing, or whose results nobody
+    opened, most asked first.
 
     The box asks as staff type, so "emp", "empt" and "empthy" may all be logged for one
     question: a query that only starts another logged query is left out.
     """
     counts: Counter[str] = Counter()
+    opened: Counter[str] = Counter()
+    found: dict[str, int] = {}
     corrected: dict[str, str] = {}
     for entry in read_entries(path):
         query = str(entry["q"])
+        if entry.get("opened"):
+            opened[query] += 1
+            continue
         counts[query] += 1
+        total = entry.get("total")
+        found[query] = max(found.get(query, 0), total if isinstance(total, int) else 0)
         if entry.get("corrected"):
             corrected[query] = str(entry["corrected"])
     ordered = sorted(counts)
     typed_on = {a for a, b in zip(ordered, ordered[1:], strict=False) if b.startswith(a)}
-    ranked = sorted((q for q in counts if q not in typed_on), key=lambda q: (-counts[q], q))
-    return [Unanswered(q, counts[q], corrected.get(q, "")) for q in ranked[:top]]
+    # Found nothing, or found tips nobody opened (an opened result answered the query).
+    missed = [q for q in counts if q not in typed_on and not opened[q]]
+    ranked = sorted(missed, key=lambda q: (-counts[q], found[q], q))
+    return [Unanswered(q, counts[q], corrected.get(q, ""), found[q]) for q in ranked[:top]]

@@ -48,6 +48,8 @@ class SearchResult:
     # The query as typed, when it matched nothing and these are the results of its
     # correction (`query`): "Showing results for query; search instead for corrected_from".
     corrected_from: str | None = None
+    # Tips the words as typed match, before related words (search.expansion) added more.
+    typed_matches: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON document of `tipbook search --json` and `/api/search`."""

@@ -7,6 +7,7 @@ another version is rebuilt on its next use instead of answering wrongly.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from typing import Any
@@ -22,6 +23,7 @@ from whoosh.analysis import (
     StopFilter,
 )
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.formats import Positions
 from whoosh.lang.porter2 import stem
 
 SCHEMA_VERSION = 6
@@ -187,6 +189,31 @@ def us_spelling(word: str) -> str:
     return word
 
 
+# Whoosh's RegexTokenizer's own pattern (`whoosh.analysis.tokenizers.default_pattern`), its
+# group made non-capturing so `findall` returns whole words.
+_TOKEN = re.compile(r"[\w*]+(?:\.?[\w*]+)*")
+INDEX_TERMS_CACHE = 65_536  # texts: a build asks for each tip's parts two or three times
+
+
+@lru_cache(maxsize=200_000)
+def word_term(word: str) -> str:
+    """The term `text_analyzer` indexes one token as ("" for a stop word): lowercased, stop
+    words and one-letter words dropped, then `index_stem`. Memoised per word."""
+    lower = word.lower()
+    if len(lower) < 2 or lower in QUESTION_STOP_WORDS:
+        return ""
+    return index_stem(lower)
+
+
+@lru_cache(maxsize=INDEX_TERMS_CACHE)
+def index_terms(text: str) -> tuple[str, ...]:
+    """The terms `text_analyzer` gives `text`, in order, without its chain of token
+    generators: one regular expression and one memoised lookup per word (the chain was
+    most of a build's index writing). Whoosh indexes a list of terms as given, one position
+    each, as the analyzer numbers them (`tests/test_search_terms.py` checks they agree)."""
+    return tuple(term for term in map(word_term, _TOKEN.findall(text)) if term)
+
+
 class UsSpellingFilter(Filter):  # type: ignore[misc]
     """Rewrites UK spellings as US ones (see `_UK_SUFFIXES`); Whoosh has no such filter."""
 
@@ -212,6 +239,29 @@ def text_analyzer() -> Analyzer:
     )
 
 
+class TermListPositions(Positions):  # type: ignore[misc]
+    """Whoosh's `Positions` format, with a fast path for a text given as its list of terms
+    (`index_terms`): Whoosh's own passes each term through a token generator and a filter
+    to build the same postings (a term's positions in the list, its count as its weight)."""
+
+    def word_values(self, value: Any, analyzer: Any, **kwargs: Any) -> Iterator[Any]:
+        if not isinstance(value, list | tuple):
+            yield from super().word_values(value, analyzer, **kwargs)
+            return
+        positions: defaultdict[str, list[int]] = defaultdict(list)
+        for position, term in enumerate(value):
+            positions[term].append(position)
+        boost = self.field_boost
+        for term, found in positions.items():
+            yield term, len(found), float(len(found)) * boost, self.encode(found)
+
+
+def _text_field(analyzer: Analyzer, **options: Any) -> TEXT:
+    field = TEXT(analyzer=analyzer, **options)
+    field.format = TermListPositions(field_boost=field.format.field_boost)
+    return field
+
+
 def build_schema() -> Schema:
     """The fields of one indexed tip."""
     analyzer = text_analyzer()
@@ -219,9 +269,9 @@ def build_schema() -> Schema:
         id=ID(stored=True),
         path=ID(unique=True, stored=True),  # below the content folder's parent
         url=STORED,
-        title=TEXT(analyzer=analyzer, stored=True, multitoken_query="phrase"),
+        title=_text_field(analyzer, stored=True, multitoken_query="phrase"),
         # "co-worker" in a query is the phrase "co worker", not "co OR worker".
-        content=TEXT(analyzer=analyzer, multitoken_query="phrase"),  # see FIELD_WEIGHTS
+        content=_text_field(analyzer, multitoken_query="phrase"),  # see FIELD_WEIGHTS
         summary=STORED,
         takeaway=STORED,
         body=STORED,  # plain text, for snippets
@@ -233,6 +283,17 @@ def build_schema() -> Schema:
         draft=BOOLEAN(stored=True),
         hash=STORED,  # of the file's bytes: an edit is re-indexed, a touch is not
     )
+
+
+def weighted_terms(
+    title: str, summary: str, takeaway: str, body: str, keywords: Sequence[str] = ()
+) -> list[str]:
+    """The terms of `weighted_content`, as `index_terms` gives them: what the index gets."""
+    parts = {"title": title, "summary": summary, "takeaway": takeaway, "body": body}
+    terms: list[str] = []
+    for name, weight in FIELD_WEIGHTS:
+        terms += index_terms(parts[name]) * weight
+    return terms + list(index_terms(" ".join(keywords)))
 
 
 def weighted_content(

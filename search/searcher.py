@@ -16,6 +16,7 @@ from typing import Any
 
 from whoosh import query as wq
 
+from search.expansion import expansion_query, expansion_terms
 from search.indexer import CURRENT_FILE, IndexReport, open_index, update_index
 from search.options import DEFAULT_LIMIT, QueryError, SearchOptions
 from search.parse import check_query, parse
@@ -83,10 +84,13 @@ class TipSearcher:
         limit: int = DEFAULT_LIMIT,
         include_unpublished: bool = False,
         today: dt.date | None = None,
+        autocorrect: bool = True,
     ) -> SearchResult:
         """Run one query; `QueryError` when it is malformed or a filter is unknown."""
         check_query(query)
-        options = SearchOptions(tuple(themes), since, until, limit, include_unpublished, today)
+        options = SearchOptions(
+            tuple(themes), since, until, limit, include_unpublished, today, autocorrect=autocorrect
+        )
         return self.run(query, options)
 
     def run(self, query: str, options: SearchOptions) -> SearchResult:
@@ -95,10 +99,11 @@ class TipSearcher:
         slot = self._acquire()
         try:
             result = self._search(slot.searcher, slot.docsets, query, options)
-            if result.total or not result.suggestion:
+            if result.total or not result.suggestion or not options.autocorrect:
                 return result
-            # Nothing matches the words as typed: show what their correction finds (Google's
-            # "Showing results for …"), keeping the typed query to search instead.
+            # Nothing matches the words as typed (nor their related words: a real word is
+            # no typo): show what their correction finds (Google's "Showing results for
+            # …"), keeping the typed query to search instead.
             corrected = self._search(slot.searcher, slot.docsets, result.suggestion, options)
             if not corrected.total:
                 return result
@@ -116,17 +121,27 @@ class TipSearcher:
         # Wildcards stand for a bounded set of words (matching and ranking alike); the
         # snippets still highlight every word the user's prefix starts.
         narrowed = bounded(parsed, searcher.reader())
-        matched = docsets.of(narrowed)
+        typed = docsets.of(narrowed)
         if allowed is not None:
-            matched = matched & allowed
-        matched = matched - hidden
-        ranked = docsets.rank(scored_terms(narrowed, searcher.reader()), matched, options.limit)
+            typed = typed & allowed
+        typed = typed - hidden
+        # A plain question's words also rank (and find) the tips with related words,
+        # weighted low (search.expansion).
+        related = expansion_terms(query, parsed)
+        matched = typed
+        if related:
+            also = docsets.of(expansion_query(related)) - hidden
+            matched = typed | (also if allowed is None else also & allowed)
+        found_as_typed = len(typed)
+        terms = scored_terms(narrowed, searcher.reader()) + related
+        ranked = docsets.rank(terms, matched, options.limit)
         wanted = wanted_terms(parsed)
         hits = [
             _hit(rank, score, searcher.stored_fields(docnum), wanted)
             for rank, (docnum, score) in enumerate(ranked, start=1)
         ]
-        suggestion = suggest(searcher, query, parsed) if len(matched) < FEW_HITS else None
+        few = min(len(matched), found_as_typed) < FEW_HITS
+        suggestion = suggest(searcher, query, parsed) if few else None
         return SearchResult(
             query=query,
             total=len(matched),
@@ -134,6 +149,7 @@ class TipSearcher:
             hits=hits,
             suggestion=suggestion,
             filters=options.to_dict(),
+            typed_matches=found_as_typed,
         )
 
 
@@ -174,6 +190,8 @@ def _filters(
         hidden = docsets.of(wq.Term("draft", True)) | docsets.of(
             wq.DateRange("date", tomorrow, None)
         )
+        for path in options.held_back:
+            hidden |= docsets.of(wq.Term("path", path))
     return allowed, hidden
 
 

@@ -17,6 +17,7 @@ results page (`search/`).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from search.concepts import ConceptWords, tip_search_text
+from search.expansion import RELATED_WORDS_FILE
 from search.schema import QUESTION_STOP_WORDS
 from tipbook import sanitize
 from tipbook.files import write_text_atomic
@@ -39,6 +41,7 @@ from tipbook.synonyms import Synonyms
 from tipbook.text import body_text
 
 BUNDLE_DIR = "pagefind"  # below the site folder: Pagefind's index and its JS
+RELATED_DIR = "search/related"  # the related-words table in shards (search.expansion)
 SITE_INFO = "search/tipbook.json"  # chapter titles and years, for the search box and page
 # The published tips' words, commonest first: the static box corrects a query's typos from
 # them when it finds nothing (fetched only then, so the first search stays light).
@@ -141,11 +144,6 @@ def tip_page_html(tip: Tip, chapter_titles: list[str], synonyms: Sequence[str] =
     )
 
 
-def _added_words(concepts: ConceptWords, tip: Tip) -> list[str]:
-    """The words the served index adds to this tip too (`search.indexer.tip_document`)."""
-    return [*concepts.chapter_words(tip.themes), *concepts.words_for(tip_search_text(tip))]
-
-
 class StaticIndexJob:
     """Pagefind indexing the tips in the background, started before MkDocs renders the
     pages (it needs only the tips), finished into the built site afterwards.
@@ -167,6 +165,7 @@ class StaticIndexJob:
         self.executable = pagefind_executable()
         self.chapter_titles = dict(chapter_titles)
         concepts = concepts or ConceptWords(Synonyms())
+        self.signals = concepts.signals
         self.scratch = Path(tempfile.mkdtemp(prefix="tipbook-pagefind-"))
         self.output = self.scratch / "bundle"
         self.error = ""
@@ -185,7 +184,7 @@ class StaticIndexJob:
                 folder.mkdir(parents=True, exist_ok=True)
                 titles = [self.chapter_titles.get(theme, theme) for theme in tip.themes]
                 (folder / "index.html").write_text(
-                    tip_page_html(tip, titles, _added_words(concepts, tip)),
+                    tip_page_html(tip, titles, concepts.added_words(tip)),
                     encoding="utf-8",
                 )
                 years.add(tip.date.year)
@@ -233,6 +232,9 @@ class StaticIndexJob:
                 last = (err or out).strip().splitlines()[-1:] or ["no output"]
                 self.error = f"Pagefind failed: {last[0][:200]}"
                 return
+            # Indexed: its pages go now, in this thread while the site renders (removing a
+            # thousand folders took seconds at the end of the build).
+            shutil.rmtree(pages, ignore_errors=True)
 
     def finish(self, site_dir: Path) -> StaticIndexReport:
         """Wait for Pagefind; move its bundles into `site_dir` and write search/tipbook.json."""
@@ -262,12 +264,15 @@ class StaticIndexJob:
             "shards": len(self.shards),
             # The served engine's question stop words, which the static box drops too.
             "stopWords": sorted(QUESTION_STOP_WORDS),
+            # Each chapter's signal words: a query that finds nothing is offered the nearest.
+            "signals": self.signals,
         }
         info_path = site_dir / SITE_INFO
         info_path.parent.mkdir(parents=True, exist_ok=True)
         info_path.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
         words = [word for word, _ in self.vocabulary.most_common(MAX_WORDS)]
         write_text_atomic(site_dir / WORDS_FILE, json.dumps({"words": words}))
+        write_related_shards(site_dir)
         size = sum(f.stat().st_size for f in target.rglob("*") if f.is_file())
         return StaticIndexReport(self.count, size)
 
@@ -289,3 +294,30 @@ def write_static_index(
     """Index `tips` (each with its page URL below the site, e.g. `tips/2024/x/`) with
     Pagefind into `site_dir/pagefind/`, and write `search/tipbook.json` (chapters, years)."""
     return StaticIndexJob(tips, chapter_titles, concepts).finish(site_dir)
+
+
+def write_related_shards(site_dir: Path) -> None:
+    """The related-words table (search.expansion) as small files by a word's first two
+    letters (`search/related/em.json`), so the static box fetches only its query words'
+    shards. Written once per shipped table, then copied: a build costs a few file copies."""
+    target = Path(site_dir) / RELATED_DIR
+    cache = _related_shards()
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True, exist_ok=True)
+    for name, text in cache.items():
+        (target / name).write_text(text, encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=1)
+def _related_shards() -> dict[str, str]:
+    # The table has one word a line (benchmarks/make_related_words.py): its lines are
+    # grouped as they are, unparsed (parsing and writing it again cost a build ~0.25 s).
+    try:
+        lines = RELATED_WORDS_FILE.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return {}
+    shards: dict[str, list[str]] = {}
+    for line in lines:
+        if line.startswith('"') and '":[' in line:
+            shards.setdefault(f"{line[1:3]}.json", []).append(line.rstrip(","))
+    return {name: "{" + ",".join(entries) + "}" for name, entries in shards.items()}

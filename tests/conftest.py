@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 
-# The scraper's local mirror of the tip archive on a loopback server (tests/mirror/).
-from mirror.fixtures import mirror_files, mirror_site, offhost_server, scrape_content_dir  # noqa: F401
+# The scraper's local mirror of the tip archive on a loopback server (benchmarks/mirror/).
+from mirror_fixtures import mirror_files, mirror_site, offhost_server, scrape_content_dir  # noqa: F401
+from site_corpus import BuiltCorpus, build_corpus, site_config
 
 from benchmarks.search_box import CHROMIUM_FLAGS
+from tipbook.config import Config
+from tipbook.site import BuildResult, build_site
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = REPO_ROOT.parent / "shared" / "seeds"
@@ -52,3 +55,18 @@ def browser(chromium_path: str):
 def artifacts_dir() -> Path:
     ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS_DIR
+
+
+@pytest.fixture(scope="session")
+def corpus_site(tmp_path_factory: pytest.TempPathFactory) -> BuiltCorpus:
+    """tests/site_corpus.py's tips built once per test process (a build costs seconds, a
+    copy milliseconds): read-only; a test that changes it works on `corpus_site.copy_to`."""
+    return build_corpus(tmp_path_factory.mktemp("corpus-site"))
+
+
+@pytest.fixture(scope="session")
+def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Config, BuildResult]:
+    """The shipped content (content/) built once per test process: (config, BuildResult).
+    Read-only, like `corpus_site`."""
+    config = site_config(tmp_path_factory.mktemp("shipped-site"), REPO_ROOT / "content")
+    return config, build_site(config)

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from mirror.fixtures import MirrorSite, scrape_mirror
-from mirror.server import MirrorServer
+from mirror_fixtures import MirrorSite, scrape_mirror
 from site_corpus import site_config
 
+from benchmarks.mirror.server import MirrorServer
 from tipbook.config import Config
 from tipbook.content import save_tip
 from tipbook.model import Series, Tip

@@ -114,3 +114,39 @@ def site_config(root: Path, content_dir: Path | None = None) -> Config:
         site_dir=(root / "site").resolve(),
         cache_dir=(root / "cache").resolve(),
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class BuiltCorpus:
+    """The corpus written into `root/content` and built into `root/site` (a default build:
+    no drafts, one process), shared by the tests of a session: read it, never change it;
+    a test that changes content or site works on `copy_to` of it."""
+
+    root: Path
+    tips: list[Tip]
+
+    @property
+    def config(self) -> Config:
+        return site_config(self.root)
+
+    @property
+    def site_dir(self) -> Path:
+        return self.root / "site"
+
+    def copy_to(self, root: Path) -> Config:
+        """The whole project (content, site, cache) copied below `root`, its configuration:
+        far cheaper than a build, for a test that edits, rebuilds or adds to the site."""
+        for name in ("content", "site", "cache"):
+            if (self.root / name).exists():
+                shutil.copytree(self.root / name, root / name, symlinks=True)
+        return site_config(root)
+
+
+def build_corpus(root: Path) -> BuiltCorpus:
+    """Write and build the corpus below `root` (see `BuiltCorpus`)."""
+    from tipbook.site import build_site
+
+    tips = write_corpus(root / "content")
+    result = build_site(site_config(root))
+    assert result.tips == len(TIPS)
+    return BuiltCorpus(root, tips)

@@ -238,3 +238,31 @@ def test_the_search_box_figures_code_runs_without_a_browser() -> None:
         (doc,) = searchbox.material_docs([(tip, "tips/x/")], {"empathy": "Empathy"}, tuned)
         assert doc["title"] == "Listen First" and "answer" in doc["text"]
         assert "*" not in doc["text"] and "example.org" not in doc["text"]
+
+
+def test_benchmarks_import_nothing_from_tests(repo_root: Path) -> None:
+    """benchmarks/ stands on its own: no `sys.path` edits, no module that lives in tests/
+    (what both use, the mirror and the search-box helpers, lives in benchmarks/)."""
+    import ast
+
+    test_modules = {path.stem for path in (repo_root / "tests").glob("*.py")} | {
+        path.name for path in (repo_root / "tests").iterdir() if path.is_dir()
+    }
+    found = []
+    for path in sorted((repo_root / "benchmarks").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and ast.unparse(node) == "sys.path":
+                found.append(f"{path.name}:{node.lineno}: uses sys.path")
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names = [node.module]
+            elif isinstance(node, ast.Call) and ast.unparse(node.func).endswith("import_module"):
+                names = [ast.literal_eval(node.args[0])] if node.args else []
+            found += [
+                f"{path.name}: imports {name}"
+                for name in names
+                if name.split(".")[0] in test_modules | {"tests"}
+            ]
+    assert found == []

@@ -176,3 +176,26 @@ def test_library_errors_are_plain_and_the_cli_names_its_flags(
     )
     assert result.exit_code == 2, result.output
     assert "--since 2020-01-01 is after --until 2019-01-01: swap them" in result.output
+
+
+def test_library_notes_name_options_and_the_cli_words_them() -> None:
+    """The scraper's notes and reasons, the build's site_url warning and the zensical error
+    name options as `{name}` (no flag in the library); the CLI says each as its flag."""
+    from rich.console import Console
+
+    from scraper.report import PageProblem, ScrapeReport
+    from tipbook.cli import flag
+    from tipbook.errors import word_options
+    from tipbook.scrape_output import print_summary
+    from tipbook.site.report import site_url_warning
+
+    report = ScrapeReport(notes=["https://x.example/: stopped after 1 pages ({max_pages})"])
+    report.failures.append(PageProblem("https://x.example/", "{via} rest: no REST API", "archive"))
+    console = Console(record=True, width=300)
+    print_summary(report, console, word=flag)
+    shown = console.export_text()
+    assert "(--max-pages)" in shown and "--via rest: no REST API" in shown
+    assert "{" not in shown
+    warning = site_url_warning("")
+    assert warning is not None and "--" not in warning
+    assert "--site-url URL" in word_options(warning, flag, ("site_url",))

@@ -14,13 +14,9 @@ PACKAGES = ("tipbook", "search", "scraper")
 MAX_CLASS_LINES = 250
 MAX_FUNCTION_LINES = 80
 
-# "path:qualified name" → lines today. Being split now (issue #22): `_Run` (with the
-# scraper's split) and `TipbookPlugin` (with the MkDocs seam); the two YAML validators go
-# with the typed schemas; `Fetcher` is next.
-ALLOWED = {
-    "tipbook/content.py:parse_tip": 113,
-    "tipbook/taxonomy.py:load_taxonomy": 87,
-}
+# "path:qualified name" → lines today, for a unit being split: empty now, and a unit over
+# the limits has to be split before it is merged.
+ALLOWED: dict[str, int] = {}
 
 
 def oversized(root: Path) -> dict[str, int]:

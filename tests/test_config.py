@@ -51,6 +51,9 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
     ):
         assert expected in message
     assert message.count("tipbook.yml:") == 6
+    # tipbook.schemas.ConfigFile: each at the line of its setting, in the file's order.
+    lines = [line.split(": ", 1)[0].rsplit(":", 1)[1] for line in message.splitlines()[:6]]
+    assert lines == ["1", "2", "4", "5", "6", "8"]
 
 
 def test_broken_yaml_names_the_file(tmp_path: Path) -> None:

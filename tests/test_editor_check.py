@@ -68,11 +68,19 @@ def check(project: Path, paths: list[Path] | None = None) -> CheckReport:
 
 
 def findings(project: Path, text: str, relative: str = GOOD_PATH) -> list[tuple[int, str, str]]:
-    """(line, level, 'field: message') of every finding about one file."""
+    """(line, level, rule id) of every finding about one file."""
+    return [found[:3] for found in detailed(project, text, relative)]
+
+
+def detailed(
+    project: Path, text: str, relative: str = GOOD_PATH
+) -> list[tuple[int, str, str, str]]:
+    """(line, level, rule id, 'field: message') of every finding about one file: the
+    message for what it names (the other file, the fix), the id for which rule fired."""
     path = write(project, relative, text)
     report = check(project)
     shown = [p for p in report.problems if Path(p.path).name == path.name]
-    return [(p.line, p.level, f"{p.field}: {p.message}") for p in shown]
+    return [(p.line, p.level, p.rule, f"{p.field}: {p.message}") for p in shown]
 
 
 def test_a_good_tip_has_no_finding(project: Path) -> None:
@@ -89,80 +97,80 @@ def appended(text: str) -> str:
     return f"{GOOD}\n{text}\n"
 
 
-# (what is wrong, the broken file, expected line, level, words of the message)
+# (what is wrong, the broken file, expected line, level, the rule that finds it)
 CASES = [
-    ("bad yaml", broken("title: Listen", "title: Tip: Listen"), 2, "error", "not valid YAML"),
-    ("no front matter", GOOD.split("---\n", 2)[2], 1, "error", "no front matter"),
+    ("bad yaml", broken("title: Listen", "title: Tip: Listen"), 2, "error", "front-matter"),
+    ("no front matter", GOOD.split("---\n", 2)[2], 1, "error", "front-matter"),
     ("missing title", broken("title: Listen Before You Answer\n", "title: ''\n"), 2, "error",
-     "missing title"),
-    ("bad date", broken("date: 2026-11-24", "date: 24/11/2026"), 3, "error", "is not a date"),
+     "front-matter"),
+    ("bad date", broken("date: 2026-11-24", "date: 24/11/2026"), 3, "error", "front-matter"),
     ("impossible date", broken("date: 2026-11-24", "date: 2026-02-30"), 3, "error",
-     "not a real date"),
+     "front-matter"),
     ("bad slug", broken("slug: listen-before", "slug: Listen_Before"), 4, "error",
-     "not a valid slug"),
-    ("missing slug", broken("slug: listen-before-you-answer\n", ""), 3, "error", "missing slug"),
+     "front-matter"),
+    ("missing slug", broken("slug: listen-before-you-answer\n", ""), 3, "error", "missing-slug"),
     ("themes of the wrong type", broken("themes:\n  - empathy", "themes: 5"), 5, "error",
-     "list of words"),
+     "front-matter"),
     ("summary of the wrong type", broken("summary: A", "summary:\n  a: A"), 8, "error",
-     "expected text"),
+     "front-matter"),
     ("draft not true/false", broken("takeaway: Listen first.\n",
-     "takeaway: Listen first.\ndraft: maybe\n"), 10, "error", "not true or false"),
+     "takeaway: Listen first.\ndraft: maybe\n"), 10, "error", "front-matter"),
     ("series without a part", broken("tags: []", "tags: []\nseries: {name: Steps}"), 8, "error",
-     "part number"),
+     "front-matter"),
     ("unknown theme", broken("  - empathy", "  - empathy\n  - empaty-x\n  - retension"), 8,
-     "error", "did you mean 'retention'"),
-    ("no themes", broken("themes:\n  - empathy", "themes: []"), 5, "warning", "no themes"),
+     "error", "unknown-theme"),
+    ("no themes", broken("themes:\n  - empathy", "themes: []"), 5, "warning", "no-themes"),
     ("theme listed twice", broken("  - empathy", "  - empathy\n  - empathy"), 5, "warning",
-     "listed twice"),
+     "repeated-theme"),
     ("missing summary", broken("summary: A customer who feels heard calms down.\n", ""), 7,
-     "error", "missing summary"),
+     "error", "missing-summary"),
     ("empty summary", broken("summary: A customer who feels heard calms down.", "summary: ''"),
-     8, "error", "missing summary"),
+     8, "error", "missing-summary"),
     ("long summary", broken("summary: A customer", "summary: " + "word " * 70 + "A customer"), 8,
-     "warning", "keep it to 300"),
+     "warning", "long-summary"),
     ("missing takeaway", broken("takeaway: Listen first.\n", ""), 8, "warning",
-     "missing takeaway"),
+     "missing-takeaway"),
     ("placeholder in the body", broken("- Say back", "- TODO: say back"), BODY + 3, "error",
-     "placeholder left in the text"),
+     "placeholder"),
     ("placeholder in the summary", broken("summary: A", "summary: FIXME A"), 8, "error",
-     "placeholder left in summary"),
+     "placeholder"),
     ("lorem ipsum", broken("- Let them finish.", "- Lorem ipsum dolor."), BODY + 2,
      "error", "placeholder"),
     ("placeholder in a draft", broken("- Say back", "- TODO: say back").replace(
         "takeaway: Listen first.\n", "takeaway: Listen first.\ndraft: true\n"), BODY + 4,
-     "warning", "before removing `draft: true`"),
+     "warning", "placeholder"),
     ("far ahead", broken("date: 2026-11-24", "date: 2062-11-21"), 3, "warning",
-     "more than a year ahead"),
+     "far-ahead"),
     ("date in the title", broken("title: Listen Before You Answer", "title: Listen – 11/24/26 TOW"),
-     2, "warning", "title ends with a date"),
+     2, "warning", "title-date"),
     ("not a Tuesday", broken("date: 2026-11-24", "date: 2026-11-26"), 3, "warning",
-     "is a Thursday"),
+     "not-tuesday"),
     ("file name not date and slug", broken("slug: listen-before-you-answer", "slug: listen"),
-     4, "error", "rename the file to 2026-11-24-listen.md"),
+     4, "error", "file-name"),
     ("link to a missing tip file", broken("at once.", "at once ([see](../2025/2025-01-07-x.md))."),
-     BODY, "error", "points nowhere"),
+     BODY, "error", "broken-link"),
     ("link to a missing page", broken("at once.", "at [once](../../pages/nope.md)."), BODY,
-     "error", "points nowhere"),
+     "error", "broken-link"),
     ("site URL of a missing tip", broken("at once.", "at [once](/tips/2025/2025-01-07-gone/)."),
-     BODY, "error", "does not exist"),
+     BODY, "error", "broken-link"),
     ("full URL of a missing tip", broken("at once.",
-     f"at [once]({SITE_URL}tips/2025/2025-01-07-gone/)."), BODY, "error", "does not exist"),
+     f"at [once]({SITE_URL}tips/2025/2025-01-07-gone/)."), BODY, "error", "broken-link"),
     ("reference link to a missing tip", appended("[x]: 2026-11-17-gone.md"), BODY + 7, "error",
-     "points nowhere"),
+     "broken-link"),
     ("<script>", broken("- Let them", "<script>alert(1)</script>\n- Let them"), BODY + 2, "error",
-     "raw <script> is dropped"),
+     "dropped-tag"),
     ("<iframe>", broken("at once.", 'at once. <iframe src="https://v.example/1"></iframe>'), BODY,
-     "error", "raw <iframe> is dropped"),
+     "error", "dropped-tag"),
     ("<style>", appended("<style>p{}</style>"), BODY + 7,
-     "error", "raw <style>"),
+     "error", "dropped-tag"),
     ("event handler", broken("at once.", 'at <span onclick="x()">once</span>.'), BODY, "error",
-     "onclick= attribute is dropped"),
+     "event-handler"),
     ("javascript link", broken("at once.", "at [once](javascript:alert(1))."), BODY, "error",
-     "javascript: link"),
+     "dropped-link"),
     ("misspelt field", broken("tags: []", "tags: []\ntheme: empathy"), 8, "warning",
-     "did you mean 'themes'"),
+     "unknown-field"),
     ("unclosed comment", appended("<!-- a note\n\nThe closing lines."), BODY + 7, "warning",
-     "never closed"),
+     "unclosed-comment"),
 ]  # fmt: skip
 
 
@@ -189,10 +197,7 @@ def test_a_missing_tip_at_the_sites_own_address_in_any_spelling_is_an_error(
     project: Path, address: str
 ) -> None:
     text = broken("at once.", f"at [once]({address}tips/2025/2025-01-07-gone/).")
-    assert any(
-        (line, level) == (BODY, "error") and "does not exist" in message
-        for line, level, message in findings(project, text)
-    )
+    assert (BODY, "error", "broken-link") in findings(project, text)
 
 
 def test_another_port_or_scheme_is_another_site(project: Path) -> None:
@@ -202,14 +207,11 @@ def test_another_port_or_scheme_is_another_site(project: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("text", "line", "level", "words"), [case[1:] for case in CASES], ids=[c[0] for c in CASES]
+    ("text", "line", "level", "rule"), [case[1:] for case in CASES], ids=[c[0] for c in CASES]
 )
-def test_each_finding(project: Path, text: str, line: int, level: str, words: str) -> None:
+def test_each_finding(project: Path, text: str, line: int, level: str, rule: str) -> None:
     found = findings(project, text)
-    assert any(
-        (got_line, got_level) == (line, level) and words in message
-        for got_line, got_level, message in found
-    ), found
+    assert (line, level, rule) in found, found
 
 
 # Files that are not a tip at all: each gets one finding naming its actual fault and the fix,
@@ -239,7 +241,10 @@ def test_each_malformed_file_gets_the_message_for_its_fault(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
     report = check(project)
-    assert [(p.line, p.level) for p in report.problems] == [(line, "error")], report.problems
+    # Unreadable bytes (line 0) or front matter that is no fields: the rule by its id, the
+    # message for which fault of that rule it is.
+    rule = "unreadable" if line == 0 else "front-matter"
+    assert [(p.line, p.level, p.rule) for p in report.problems] == [(line, "error", rule)]
     assert words in report.problems[0].message
     assert not report.ok
 
@@ -259,8 +264,12 @@ def test_a_good_tip_saved_by_a_windows_editor_has_no_finding(project: Path, data
 def test_a_folder_named_like_a_tip_is_one_clear_error(project: Path) -> None:
     (project / "content" / GOOD_PATH).mkdir(parents=True)
     problems = check(project).problems
-    assert [(p.level, p.message) for p in problems] == [
-        ("error", "a folder named like a tip file: rename it so its name does not end in .md")
+    assert [(p.level, p.rule, p.message) for p in problems] == [
+        (
+            "error",
+            "not-a-file",
+            "a folder named like a tip file: rename it so its name does not end in .md",
+        )
     ]
 
 
@@ -270,8 +279,13 @@ def test_code_is_not_checked(project: Path) -> None:
 
 
 def test_a_tip_in_the_wrong_year_folder(project: Path) -> None:
-    found = findings(project, GOOD, "tips/2025/2026-11-24-listen-before-you-answer.md")
-    assert (3, "error", "date: the file is in tips/2025/: move it to tips/2026/") in found
+    found = detailed(project, GOOD, "tips/2025/2026-11-24-listen-before-you-answer.md")
+    assert (
+        3,
+        "error",
+        "year-folder",
+        "date: the file is in tips/2025/: move it to tips/2026/",
+    ) in found
 
 
 def test_excerpt_only_tips_need_no_takeaway(project: Path) -> None:
@@ -290,11 +304,11 @@ class TestAcrossTips:
     def test_duplicate_slug_names_the_other_file(self, project: Path) -> None:
         other = broken("date: 2026-11-24", "date: 2026-11-17")
         write(project, "tips/2026/2026-11-17-listen-before-you-answer.md", other)
-        found = findings(project, GOOD)
+        found = detailed(project, GOOD)
         assert any(
-            f[:2] == (4, "error")
-            and f[2].startswith("slug: slug 'listen-before-you-answer' is also used by ")
-            and f[2].endswith("/2026-11-17-listen-before-you-answer.md: choose another slug")
+            f[:3] == (4, "error", "duplicate-slug")
+            and f[3].startswith("slug: slug 'listen-before-you-answer' is also used by ")
+            and f[3].endswith("/2026-11-17-listen-before-you-answer.md: choose another slug")
             for f in found
         ), found
 
@@ -303,8 +317,11 @@ class TestAcrossTips:
             "listen-before-you-answer", "other"
         )
         write(project, "tips/2026/2026-11-24-other.md", other)
-        found = findings(project, GOOD)
-        assert any(f[:2] == (3, "warning") and "2026-11-24-other.md" in f[2] for f in found)
+        found = detailed(project, GOOD)
+        assert any(
+            f[:3] == (3, "warning", "duplicate-date") and "2026-11-24-other.md" in f[3]
+            for f in found
+        )
 
     def test_repeated_title(self, project: Path) -> None:
         other = broken("date: 2026-11-24", "date: 2019-02-12").replace(
@@ -312,7 +329,7 @@ class TestAcrossTips:
         )
         write(project, "tips/2019/2019-02-12-listen-before-you-answer-2019.md", other)
         found = findings(project, GOOD.replace("title: Listen Before", "title: Listen, before"))
-        assert any(f[:2] == (2, "warning") and "title repeats" in f[2] for f in found)
+        assert (2, "warning", "duplicate-title") in found
 
     def test_repeated_series_part(self, project: Path) -> None:
         series = "tags: []\nseries:\n  name: Steps\n  part: 2"
@@ -324,8 +341,10 @@ class TestAcrossTips:
             .replace("2026-11-24", "2026-11-17")
             .replace("tags: []", series),
         )
-        found = findings(project, broken("tags: []", series))
-        assert any(f[:2] == (8, "warning") and "part 2 of 'Steps'" in f[2] for f in found)
+        found = detailed(project, broken("tags: []", series))
+        assert any(
+            f[:3] == (8, "warning", "duplicate-part") and "part 2 of 'Steps'" in f[3] for f in found
+        )
 
     def test_links_to_existing_tips_are_fine(self, project: Path) -> None:
         other = (
@@ -345,8 +364,11 @@ class TestAcrossTips:
         write(project, "tips/2025/2025-01-07-say-sorry-well.md", GOOD.replace(
             "listen-before-you-answer", "say-sorry-well").replace("2026-11-24", "2025-01-07"
         ).replace("Listen Before You Answer", "Say Sorry"))  # fmt: skip
-        found = findings(project, broken("at once.", "at [once](2025-01-07-say-sorry-well.md)."))
-        assert any("the tip is at '../2025/2025-01-07-say-sorry-well.md'" in f[2] for f in found)
+        found = detailed(project, broken("at once.", "at [once](2025-01-07-say-sorry-well.md)."))
+        assert any(
+            f[2] == "broken-link" and "the tip is at '../2025/2025-01-07-say-sorry-well.md'" in f[3]
+            for f in found
+        )
 
     def test_a_wrong_date_names_the_tip_meant(self, project: Path) -> None:
         write(project, "tips/2025/2025-01-07-say-sorry-well.md", GOOD.replace(
@@ -355,10 +377,10 @@ class TestAcrossTips:
         links = (
             "[a](../2025/2025-01-14-say-sorry-well.md) [b](/tips/2025/2025-01-14-say-sorry-well/)"
         )
-        found = findings(project, appended(links))
-        assert [f[:2] for f in found] == [(BODY + 7, "error")] * 2
-        assert "the tip is at '../2025/2025-01-07-say-sorry-well.md'" in found[0][2]
-        assert "did you mean '2025-01-07-say-sorry-well'?" in found[1][2]
+        found = detailed(project, appended(links))
+        assert [f[:3] for f in found] == [(BODY + 7, "error", "broken-link")] * 2
+        assert "the tip is at '../2025/2025-01-07-say-sorry-well.md'" in found[0][3]
+        assert "did you mean '2025-01-07-say-sorry-well'?" in found[1][3]
 
     def test_a_published_tip_linking_to_a_draft(self, project: Path) -> None:
         draft = (
@@ -368,9 +390,9 @@ class TestAcrossTips:
             .replace("takeaway: Listen first.\n", "takeaway: Listen first.\ndraft: true\n")
         )
         write(project, "tips/2026/2026-12-01-later.md", draft)
-        found = findings(project, broken("at once.", "at [once](2026-12-01-later.md)."))
-        assert [f[:2] for f in found] == [(BODY, "warning")]
-        assert "2026-12-01-later.md, which is not published yet" in found[0][2]
+        found = detailed(project, broken("at once.", "at [once](2026-12-01-later.md)."))
+        assert [f[:3] for f in found] == [(BODY, "warning", "unpublished-link")]
+        assert "2026-12-01-later.md" in found[0][3]
 
     def test_paths_limit_the_findings_not_the_comparison(self, project: Path) -> None:
         first = write(project, GOOD_PATH, GOOD)
@@ -380,9 +402,9 @@ class TestAcrossTips:
         report = check(project, [first])
         assert report.checked == 1
         assert {Path(p.path).name for p in report.problems} == {first.name}
-        assert any("also used by" in p.message for p in report.errors)
+        assert any(p.rule == "duplicate-slug" for p in report.errors)
         whole = check(project, [project / "content" / "tips"])
-        assert whole.checked == 2 and any("placeholder" in p.message for p in whole.errors)
+        assert whole.checked == 2 and any(p.rule == "placeholder" for p in whole.errors)
         # The content folder: its tips, not the site's own pages beside them.
         write(project, "pages/guide.md", "# A page, not a tip\n")
         assert check(project, [project / "content"]).checked == 2
@@ -543,7 +565,7 @@ def test_today_can_be_set_for_the_draft_link_warning(
     for today, warned in (("2026-11-24", True), ("2026-12-01", False)):
         monkeypatch.setenv("TIPBOOK_TODAY", today)
         document = json.loads(CliRunner().invoke(main, args).stdout)
-        assert any("not published yet" in w["message"] for w in document["warnings"]) is warned
+        assert any(w["rule"] == "unpublished-link" for w in document["warnings"]) is warned
     monkeypatch.setenv("TIPBOOK_TODAY", "next week")
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1 and "TIPBOOK_TODAY='next week' is not a date" in result.output
@@ -589,7 +611,7 @@ def test_every_finding_names_its_rule(project: Path) -> None:
     """Each finding carries the id of the one rule that made it (tipbook/rules.py): what
     folds warnings together, never their text."""
     from tipbook import rules
-    from tipbook.check import arrange
+    from tipbook.check_report import arrange
 
     known = {v.id: v for v in vars(rules).values() if isinstance(v, rules.Rule)}
     assert len(known) == len([v for v in vars(rules).values() if isinstance(v, rules.Rule)])

@@ -90,10 +90,13 @@ def tipbook(*args: str) -> Result:
     return CliRunner().invoke(main, ["--config", "tipbook.yml", *args])
 
 
-def findings(result: Result) -> list[tuple[str, str]]:
-    """(level, message) of each `path:line: level: field: message` line of `check`."""
-    pattern = re.compile(r"^(\S+):(\d+): (error|warning): (.*)$")
-    return [(m.group(3), m.group(4)) for m in map(pattern.match, result.stdout.splitlines()) if m]
+def findings(result: Result) -> list[tuple[str, str, str, str]]:
+    """(level, rule id, field, message) of each finding of `check --format json`."""
+    document = json.loads(result.stdout)
+    return [
+        (found["level"], found["rule"], found["field"], found["message"])
+        for found in document["errors"] + document["warnings"]
+    ]
 
 
 def search(query: str) -> dict:
@@ -129,10 +132,10 @@ def test_an_editors_week(project: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert (tip.date, tip.draft) == (TIP_DATE, True)
 
     # 2. The fresh draft: placeholders are only warnings while it is a draft.
-    result = tipbook("check", str(path))
+    result = tipbook("check", str(path), "--format", "json")
     assert result.exit_code == 0
-    assert {level for level, _ in findings(result)} == {"warning"}
-    assert any("placeholder left in summary" in message for _, message in findings(result))
+    assert {found[0] for found in findings(result)} == {"warning"}
+    assert ("warning", "placeholder", "summary") in [found[:3] for found in findings(result)]
 
     # 2b. Preview: a build with --drafts shows the draft; the real build would not.
     result = tipbook("build", "--drafts", "--site-dir", "preview")
@@ -155,12 +158,11 @@ def test_an_editors_week(project: Path, monkeypatch: pytest.MonkeyPatch) -> None
     path.write_text(f"{front}\n---\n\n{body}", encoding="utf-8")
 
     # 4. `check` now fails, naming the lines to fix.
-    result = tipbook("check")
+    result = tipbook("check", "--format", "json")
     assert result.exit_code == 1
-    errors = [message for level, message in findings(result) if level == "error"]
-    assert len(errors) == 2, result.stdout
-    assert any("placeholder left in the text" in e for e in errors)
-    assert any("points nowhere" in e and "2026-11-10-thank" in e for e in errors)
+    errors = [found[1:] for found in findings(result) if found[0] == "error"]
+    assert sorted(rule for rule, _, _ in errors) == ["broken-link", "placeholder"], errors
+    assert any(rule == "broken-link" and "2026-11-10-thank" in e for rule, _, e in errors)
 
     # 5. Fix what it reports; ask the classifier for themes; check is clean.
     text = path.read_text(encoding="utf-8")
@@ -171,7 +173,7 @@ def test_an_editors_week(project: Path, monkeypatch: pytest.MonkeyPatch) -> None
     assert result.exit_code == 0, result.output
     themes = load_tip(path).themes
     assert "apology" in themes and len(themes) > 1  # the classifier added at least one
-    result = tipbook("check")
+    result = tipbook("check", "--format", "json")
     assert result.exit_code == 0, result.output
     assert findings(result) == []
 

@@ -17,10 +17,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-from site_corpus import site_config, write_corpus
+from site_corpus import BuiltCorpus, site_config, write_corpus
 
 from tipbook.server import make_server
-from tipbook.site import build_site, publish
+from tipbook.site import publish
 
 pytestmark = pytest.mark.slow
 
@@ -52,13 +52,14 @@ class Served:
 
 @pytest.fixture(scope="module", params=["serve", "preview"])
 def served(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    corpus_site: BuiltCorpus,
 ) -> Iterator[Served]:
     root = tmp_path_factory.mktemp(request.param)
-    write_corpus(root / "content")
-    config = dataclasses.replace(site_config(root), site_url=SITE_URL)
     if request.param == "serve":
-        site = build_site(config).site_dir
+        # The built corpus, copied: the site gets a `.git` and a `.env` below.
+        site = corpus_site.copy_to(root).site_dir
         server = make_server(site, port=0, quiet=True, site_url=SITE_URL)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
@@ -74,6 +75,9 @@ def served(
             publish.wait_for_deletions()
         return
     from tipbook.site.preview import make_preview_server
+
+    write_corpus(root / "content")
+    config = dataclasses.replace(site_config(root), site_url=SITE_URL)
 
     preview, _builder, site = make_preview_server(config, "127.0.0.1", 0)
     thread = threading.Thread(target=preview.serve, daemon=True)

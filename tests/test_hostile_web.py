@@ -1,4 +1,4 @@
-"""A hostile web server (tests/mirror/hostile.py) against the scraper's network side.
+"""A hostile web server (benchmarks/mirror/hostile.py) against the scraper's network side.
 
 Each attack of issue #21 runs in a child process whose peak memory (ru_maxrss) is read
 after it: a bomb must end in one clear failure with memory bounded (≤ 400 MB), never in a
@@ -17,8 +17,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from mirror.fixtures import fetch_settings
-from mirror.hostile import (
+from mirror_fixtures import fetch_settings
+
+from benchmarks.mirror.hostile import (
     GIB,
     HostileServer,
     compression_bomb,
@@ -26,7 +27,6 @@ from mirror.hostile import (
     plain,
     trickle,
 )
-
 from scraper.fetch import Fetcher, FetchError, is_local_address
 from scraper.images import ImageStore
 from scraper.netsafe import address_problem
@@ -62,7 +62,7 @@ def run_bounded(code: str) -> tuple[str, float]:
 
 
 FETCH_ONE = """
-from mirror.fixtures import fetch_settings
+from mirror_fixtures import fetch_settings
 from scraper.fetch import Fetcher, FetchError
 with Fetcher(fetch_settings(retries=0), allowed_origins={{{base!r}}}) as fetcher:
     try:
@@ -97,7 +97,7 @@ def test_a_plain_gzip_answer_is_still_read(hostile: HostileServer) -> None:
 def test_an_entity_bomb_feed_is_refused_with_memory_bounded(hostile: HostileServer) -> None:
     url = hostile.serve("/feed/", entity_bomb_feed())
     code = f"""
-    from mirror.fixtures import fetch_settings
+    from mirror_fixtures import fetch_settings
     from scraper.doors import DoorError, read_feed
     from scraper.fetch import Fetcher
     with Fetcher(fetch_settings(retries=0), allowed_origins={{{hostile.base_url!r}}}) as f:

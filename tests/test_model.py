@@ -211,10 +211,13 @@ class TestLoading:
         lines = [p.line for p in caught.value.problems]
         assert lines == [3, 4, 5, 6, 7]
         assert "write it as YYYY-MM-DD" in str(caught.value.message)
+        series = caught.value.problems[3].message
+        assert series.endswith("e.g. `series: {name: Customer for Life, part: 3}`")
 
     def test_missing_front_matter(self) -> None:
         tip, problems = parse_tip("Just a body\n", "x.md")
         assert tip is None
+        assert [p.rule for p in problems] == ["front-matter"]
         assert "no front matter" in str(problems[0])
 
     def test_load_tips_collects_problems_of_every_file(self, tmp_path: Path) -> None:
@@ -283,10 +286,13 @@ def test_the_readme_front_matter_table_matches_the_reader(repo_root: Path, tmp_p
     them, and a key it calls required is one whose absence `tipbook check` refuses."""
     from tipbook.check import check_content
     from tipbook.content import KNOWN_KEYS
+    from tipbook.schemas import front_matter_table
     from tipbook.taxonomy import load_taxonomy
 
     readme = (repo_root / "README.md").read_text(encoding="utf-8")
     table = readme.split("### Front-matter reference", 1)[1].split("\n\n", 2)[1]
+    # The table is the schema's (`python -m tipbook.schemas` prints it): same words.
+    assert table == front_matter_table()
     rows = [row.split(" | ") for row in table.splitlines() if row.startswith("| `")]
     assert tuple(row[0].strip("| `") for row in rows) == KNOWN_KEYS
     required = {row[0].strip("| `") for row in rows if row[2].startswith("yes")}
@@ -312,3 +318,21 @@ def test_the_readme_front_matter_table_matches_the_reader(repo_root: Path, tmp_p
             assert not errors, errors
         else:
             assert any(left_out in str(p) for p in errors), (left_out, errors)
+
+
+def test_the_front_matter_schema_exports_json_schema() -> None:
+    """Editors' tools can validate a tip with the same schema: every key tipbook reads is
+    a property of the exported JSON schema, with its meaning."""
+    from tipbook.content import KNOWN_KEYS
+    from tipbook.schemas import FrontMatter
+
+    properties = FrontMatter.model_json_schema()["properties"]
+    assert tuple(properties) == KNOWN_KEYS
+    assert all(properties[key]["description"] for key in KNOWN_KEYS)
+
+
+def test_a_value_is_shown_as_written_in_its_message() -> None:
+    """A value holding `{field}` is quoted as it is, never filled in as a placeholder."""
+    _, problems = parse_tip("---\ntitle: X\ndate: 2026-02-03\ndraft: '{field}'\n---\nBody.\n")
+    assert [(p.line, p.field, p.rule) for p in problems] == [(4, "draft", "front-matter")]
+    assert problems[0].message.startswith("'{field}' is not true or false")

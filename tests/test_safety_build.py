@@ -122,10 +122,13 @@ def staging_dirs(project: Path) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = make_project(tmp_path_factory.mktemp("killed"), TIPS)
+    # The old site: any site will do, so a small one (a build of TIPS tips costs ~10 s).
+    root = make_project(tmp_path_factory.mktemp("killed"), 12)
     done = start_build(root)
     _, err = done.communicate(timeout=300)
     assert done.returncode == 0, err
+    # The builds to kill: long enough to be killed at each point, and forking their worker.
+    generate_corpus(root / "content", TIPS)
     # The next builds would publish a different site: an edited tip.
     tip = sorted((root / "content" / "tips").rglob("*.md"))[-1]
     tip.write_text(tip.read_text(encoding="utf-8") + "\nA sentence the old site lacks.\n")

@@ -39,7 +39,7 @@ A customer called about a late delivery.
 FIRST = HEAD.count("\n") + 1  # the file line of the first line after HEAD
 
 
-def findings(tmp_path: Path, repo_root: Path, body: str) -> list[tuple[int, str, str]]:
+def findings(tmp_path: Path, repo_root: Path, body: str) -> list[tuple[int, str, str, str]]:
     content = tmp_path / "content"
     content.mkdir(exist_ok=True)
     shutil.copy(repo_root / "content" / "themes.yml", content / "themes.yml")
@@ -47,33 +47,36 @@ def findings(tmp_path: Path, repo_root: Path, body: str) -> list[tuple[int, str,
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(HEAD + body + "\n", encoding="utf-8")
     report = check_content(content, load_taxonomy(content / "themes.yml"), today=TODAY)
-    return [(p.line, p.level, p.message) for p in report.problems if p.field == "body"]
+    return [(p.line, p.level, p.rule, p.message) for p in report.problems if p.field == "body"]
 
 
 @pytest.mark.parametrize(
-    ("body", "line", "level", "says"),
+    ("body", "line", "level", "rule", "names"),
     [
-        ("<details open>x</details>", 0, "warning", "raw <details> is dropped by the site"),
-        ("<svg><circle r=1></circle></svg>", 0, "warning", "raw <svg> and everything in it"),
-        ('<div style="color:red">x</div>', 0, "warning", "the style= attribute of <div>"),
-        ("Text\n<img src=x\nonerror=alert(1)>", 2, "error", "the onerror= attribute"),
-        ('<a href="java&#x73;cript:alert(1)">x</a>', 0, "error", "a javascript: link"),
-        ("[x](java&#x73;cript:alert(1))", 0, "error", "a javascript: link"),
-        ("[x](data:text/html,hi)", 0, "error", "a data: link"),
-        ("Text.\n{: onfocus=alert(1) autofocus }", 1, "error", "the onfocus= attribute"),
-        ("Text.\n{: onfocus=alert(1) autofocus }", 1, "warning", "drops (onfocus, autofocus)"),
-        ("## Heading {: #anchor .fancy }", 0, "warning", "{: #anchor .fancy } sets HTML"),
-        ('<h2 id="__config">{}</h2>', 0, "warning", "the id='__config' attribute of <h2>"),
-        ('<td style="text-align:expression(x)">', 0, "warning", "only text-align: left"),
+        ("<details open>x</details>", 0, "warning", "unkept-tag", "<details>"),
+        ("<svg><circle r=1></circle></svg>", 0, "warning", "unkept-tag", "<svg> and everything"),
+        ('<div style="color:red">x</div>', 0, "warning", "unkept-attribute", "style= attribute"),
+        ("Text\n<img src=x\nonerror=alert(1)>", 2, "error", "event-handler", "onerror="),
+        ('<a href="java&#x73;cript:alert(1)">x</a>', 0, "error", "dropped-link", "javascript:"),
+        ("[x](java&#x73;cript:alert(1))", 0, "error", "dropped-link", "javascript:"),
+        ("[x](data:text/html,hi)", 0, "error", "dropped-link", "data:"),
+        ("Text.\n{: onfocus=alert(1) autofocus }", 1, "error", "event-handler", "onfocus="),
+        ("Text.\n{: onfocus=alert(1) autofocus }", 1, "warning", "attribute-list",
+         "(onfocus, autofocus)"),
+        ("## Heading {: #anchor .fancy }", 0, "warning", "attribute-list", "{: #anchor .fancy }"),
+        ('<h2 id="__config">{}</h2>', 0, "warning", "unkept-attribute", "id='__config'"),
+        ('<td style="text-align:expression(x)">', 0, "warning", "unkept-attribute",
+         "only text-align: left"),
     ],
-)
+)  # fmt: skip
 def test_check_reports_what_the_site_drops_on_its_line(
-    tmp_path: Path, repo_root: Path, body: str, line: int, level: str, says: str
+    tmp_path: Path, repo_root: Path, body: str, line: int, level: str, rule: str, names: str
 ) -> None:
+    """Which rule fired is matched by its id; `names` is what the message points at."""
     found = findings(tmp_path, repo_root, body)
     assert any(
-        number == FIRST + line and kind == level and says in message
-        for number, kind, message in found
+        (number, kind, fired) == (FIRST + line, level, rule) and names in message
+        for number, kind, fired, message in found
     ), found
 
 
@@ -148,9 +151,10 @@ def test_yaml_aliases_in_front_matter_are_refused(
     path.write_text(text, encoding="utf-8")
     report = check_content(content, load_taxonomy(content / "themes.yml"), today=TODAY)
     alias_line = text.splitlines().index(f"l1: &l1 [{', '.join(['*l0'] * 9)}]") + 1
-    assert [(p.line, p.message) for p in report.problems if p.is_error] == [
+    assert [(p.line, p.rule, p.message) for p in report.problems if p.is_error] == [
         (
             alias_line,
+            "front-matter",
             "front matter is not valid YAML (`*` starts a YAML alias, which tipbook does not "
             "allow): quote values that contain ': ' or start with a special character",
         )
@@ -170,6 +174,7 @@ def test_a_python_tag_in_front_matter_is_text_for_no_one(tmp_path: Path, repo_ro
     shutil.copy(repo_root / "content" / "themes.yml", content / "themes.yml")
     path.write_text(text, encoding="utf-8")
     report = check_content(content, load_taxonomy(content / "themes.yml"), today=TODAY)
+    assert [p.rule for p in report.problems if p.is_error] == ["front-matter"]
     assert any("could not determine a constructor" in p.message for p in report.problems)
     assert not marker.exists()
 

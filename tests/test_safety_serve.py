@@ -22,7 +22,7 @@ from pathlib import Path
 import httpx
 import pytest
 from search_corpus import write_corpus as write_search_corpus
-from site_corpus import REPO_ROOT, site_config, write_corpus
+from site_corpus import REPO_ROOT, BuiltCorpus, site_config, write_corpus
 
 from search.indexer import open_index, update_index
 from search.parse import parse as _parse
@@ -46,10 +46,8 @@ def running(server: SiteServer) -> threading.Thread:
 
 
 @pytest.fixture()
-def served(tmp_path: Path) -> Iterator[tuple[SiteServer, Path]]:
-    write_corpus(tmp_path / "content")
-    config = site_config(tmp_path)
-    site = build_site(config).site_dir
+def served(tmp_path: Path, corpus_site: BuiltCorpus) -> Iterator[tuple[SiteServer, Path]]:
+    site = corpus_site.copy_to(tmp_path).site_dir  # the built corpus: these tests rebuild it
     server = make_server(site, port=0, quiet=True)
     thread = running(server)
     try:

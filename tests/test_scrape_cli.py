@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from mirror.build import CATEGORY
-from mirror.fixtures import REAL_SITE, THEMES_FILE, MirrorSite
-from mirror.server import Fault
+from mirror_fixtures import REAL_SITE, THEMES_FILE, MirrorSite
 
+from benchmarks.mirror.build import CATEGORY
+from benchmarks.mirror.server import Fault
 from tipbook.cli import main
 from tipbook.content import iter_tip_files, load_tip
 

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from mirror.build import CATEGORY, SHORTLINK_TIP, build_mirror
-from mirror.fixtures import REAL_SITE, MirrorSite, scrape_mirror
-from mirror.server import MirrorServer
+from mirror_fixtures import REAL_SITE, MirrorSite, scrape_mirror
 
+from benchmarks.mirror.build import CATEGORY, SHORTLINK_TIP, build_mirror
+from benchmarks.mirror.server import MirrorServer
 from scraper.report import ScrapeReport
 from tipbook.cli import main
 from tipbook.content import iter_tip_files, load_tip
@@ -122,7 +122,7 @@ def test_a_forced_door_that_is_not_there_is_one_clear_failure(
     assert len(report.failures) == 1
     failure = report.failures[0]
     assert failure.url == mirror_site.url(f"/category/{CATEGORY}/")
-    assert failure.reason.startswith("--via rest: no REST API")
+    assert failure.reason.startswith("{via} rest: no REST API")
     assert "HTTP 401" in failure.reason
 
 
@@ -249,7 +249,7 @@ def test_plan_lists_the_doors_and_fetches_no_post(mirror_site: MirrorSite, tmp_p
 
 
 def test_plan_of_a_site_without_rest_api_says_why(mirror_site: MirrorSite, tmp_path: Path) -> None:
-    from mirror.fixtures import fetch_settings
+    from mirror_fixtures import fetch_settings
 
     from scraper.pipeline import ScrapeOptions, plan
 
@@ -275,7 +275,7 @@ def test_the_rest_api_is_read_page_by_page(
 ) -> None:
     import datetime as dt
 
-    from mirror.seeds import Block, SeedTip
+    from benchmarks.mirror.seeds import Block, SeedTip
 
     extra = [
         SeedTip(
@@ -302,7 +302,7 @@ def test_the_rest_api_is_read_page_by_page(
         listings = [p for p in server.paths() if "/wp/v2/posts?" in p]
         pages = [re.search(r"[?&]page=(\d+)", p).group(1) for p in listings]  # type: ignore[union-attr]
         assert pages == ["1", "2"]  # X-WP-TotalPages said 2
-        from mirror.fixtures import fetch_settings
+        from mirror_fixtures import fetch_settings
 
         from scraper.pipeline import ScrapeOptions, plan
 
@@ -323,7 +323,7 @@ def test_the_rest_api_is_read_page_by_page(
 
 def test_an_seo_plugins_sitemap_index_is_found_through_robots_txt(tmp_path: Path) -> None:
     from lxml import etree
-    from mirror.fixtures import fetch_settings
+    from mirror_fixtures import fetch_settings
 
     from scraper.doors import _sitemap_root, count_sitemap_posts, sitemap_candidates
     from scraper.fetch import Fetcher
@@ -361,7 +361,7 @@ def test_an_seo_plugins_sitemap_index_is_found_through_robots_txt(tmp_path: Path
 def test_an_archive_the_rest_api_cannot_filter_is_read_another_way(
     mirror_site: MirrorSite, tmp_path: Path
 ) -> None:
-    from mirror.fixtures import fetch_settings
+    from mirror_fixtures import fetch_settings
 
     from scraper.doors import DoorError, RestApi, RestReader
     from scraper.fetch import Fetcher
@@ -561,5 +561,5 @@ def test_offline_works_after_any_door(mirror_site: MirrorSite, tmp_path: Path, v
         mirror_site, tmp_path / "content", tmp_path / "cache", offline=True, via=other
     )
     archives = [f for f in forced.failures if f.stage == "archive"]
-    assert archives and all(f"use --via {via}" in f.reason for f in archives), archives
+    assert archives and all(f"use {{via}} {via}" in f.reason for f in archives), archives
     assert tips_in(tmp_path / "content") == tips

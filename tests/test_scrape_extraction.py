@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from mirror.build import CATEGORY, EXTERNAL_PATH, Mirror
 
+from benchmarks.mirror.build import CATEGORY, EXTERNAL_PATH, Mirror
 from scraper.discover import canonicalize_url, is_archive, parse_archive, soup_of, url_key
 from scraper.extract import (
     ExtractError,

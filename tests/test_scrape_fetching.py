@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from mirror.build import CP1252_TIP
-from mirror.fixtures import TEST_AGENT, MirrorSite, fetch_settings
-from mirror.server import Fault
+from mirror_fixtures import TEST_AGENT, MirrorSite, fetch_settings
 
+from benchmarks.mirror.build import CP1252_TIP
+from benchmarks.mirror.server import Fault
 from scraper.fetch import Fetcher, FetchError, decode_html, origin
 
 POST = "/why-to-become-an-empathy-expert-11-13-18/"
@@ -229,8 +229,9 @@ def test_a_post_robots_txt_forbids_is_never_fetched(
     tmp_path: Path, scrape_content_dir: Path, offhost_server
 ) -> None:
     """Through the pipeline: the excerpt stands in for a disallowed post; no request to it."""
-    from mirror.fixtures import MirrorSite, scrape_mirror
-    from mirror.server import MirrorServer
+    from mirror_fixtures import MirrorSite, scrape_mirror
+
+    from benchmarks.mirror.server import MirrorServer
 
     site_dir = tmp_path / "site"
     (site_dir / "tag" / "x").mkdir(parents=True)
@@ -261,7 +262,7 @@ def test_a_post_robots_txt_forbids_is_never_fetched(
 
 
 def test_robots_crawl_delay_is_honoured_when_longer(tmp_path: Path) -> None:
-    from mirror.server import MirrorServer
+    from benchmarks.mirror.server import MirrorServer
 
     (tmp_path / "a").mkdir()
     (tmp_path / "a" / "index.html").write_text("<p>a</p>", encoding="utf-8")

@@ -18,7 +18,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from mirror.fixtures import THEMES_FILE, fetch_settings
+from mirror_fixtures import THEMES_FILE, fetch_settings
 
 from scraper.pipeline import ScrapeOptions, scrape
 from scraper.report import ScrapeReport
@@ -127,7 +127,7 @@ def test_a_category_answer_of_the_wrong_shape_is_one_failure(
     report, tips = run(site, tmp_path)
     assert tips == []
     assert [f.reason for f in report.failures] == [
-        "--via rest: the REST API has no category 'tips'"
+        "{via} rest: the REST API has no category 'tips'"
     ]
 
 
@@ -356,7 +356,7 @@ def test_json_nested_past_the_stack_is_not_json(
     report, tips = run(site, tmp_path)
     assert tips == []
     (failure,) = report.failures
-    assert failure.reason.startswith("--via rest: ")
+    assert failure.reason.startswith("{via} rest: ")
     assert "the answer is not JSON" in failure.reason or "no REST API" in failure.reason
 
 

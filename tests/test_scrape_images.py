@@ -11,10 +11,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from mirror.build import IMAGE_POSTS, OFFSITE_IMAGE, ImageSet, Mirror, build_mirror, image_bytes
-from mirror.fixtures import MirrorSite, scrape_mirror
-from mirror.server import MirrorServer
+from mirror_fixtures import MirrorSite, scrape_mirror
 
+from benchmarks.mirror.build import (
+    IMAGE_POSTS,
+    OFFSITE_IMAGE,
+    ImageSet,
+    Mirror,
+    build_mirror,
+    image_bytes,
+)
+from benchmarks.mirror.server import MirrorServer
 from tipbook.content import iter_tip_files, load_tip
 from tipbook.model import Tip
 

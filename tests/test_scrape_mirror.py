@@ -1,6 +1,6 @@
 """End to end on the mirror: every seed tip found once, right, clean and safe.
 
-The expected values come from the seeds (tests/mirror/seeds.py), not from the scraper.
+The expected values come from the seeds (benchmarks/mirror/seeds.py), not from the scraper.
 """
 
 from __future__ import annotations
@@ -11,11 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from mirror.build import CP1252_TIP, EXTERNAL_PATH, OFFHOST_TIP, RELATIVE_LINK_TIP, post_path
-from mirror.fixtures import REAL_SITE, TEST_AGENT, MirrorSite, scrape_mirror
-from mirror.seeds import SeedTip
-from mirror.server import MirrorServer
+from mirror_fixtures import REAL_SITE, TEST_AGENT, MirrorSite, scrape_mirror
 
+from benchmarks.mirror.build import (
+    CP1252_TIP,
+    EXTERNAL_PATH,
+    OFFHOST_TIP,
+    RELATIVE_LINK_TIP,
+    post_path,
+)
+from benchmarks.mirror.seeds import SeedTip
+from benchmarks.mirror.server import MirrorServer
 from scraper.report import ScrapeReport
 from tipbook.content import iter_tip_files, load_tip
 from tipbook.model import Series, Tip
@@ -79,7 +85,7 @@ def scraped(
 ) -> Iterator[Scraped]:
     import shutil
 
-    from mirror.fixtures import THEMES_FILE
+    from mirror_fixtures import THEMES_FILE
 
     server = MirrorServer(mirror_files.root).start()
     offhost_server.clear_log()

@@ -7,9 +7,9 @@ import datetime as dt
 from pathlib import Path
 
 import markdown
-from mirror.fixtures import REAL_SITE, MirrorSite, scrape_mirror
-from mirror.server import MirrorServer
+from mirror_fixtures import REAL_SITE, MirrorSite, scrape_mirror
 
+from benchmarks.mirror.server import MirrorServer
 from scraper.write import ExistingTips, write_tip
 from tipbook.content import iter_tip_files, load_tip
 from tipbook.model import Tip

@@ -18,26 +18,34 @@ from site_corpus import site_config
 from site_corpus import write_corpus as write_site_corpus
 
 from benchmarks.search_box import open_box, search_titles, static_server, tipbook_server
-from benchmarks.search_heldout import HELD_OUT, held_out_mrr
+from benchmarks.search_heldout import HELD_OUT_SETS, held_out_mrr
 from benchmarks.search_judged import JUDGED, MRR_FLOOR, mean_reciprocal_rank, plain
 from search.indexer import update_index
+from tipbook.config import Config
 from tipbook.content import save_tip
 from tipbook.model import Tip
-from tipbook.site import build_site
+from tipbook.site import BuildResult, build_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-# Held-out floors the boxes hold now (measured 0.65 served, 0.59 static; the issue's targets,
-# 0.85 served and 0.8 static, are not reached yet: see README, Search quality).
-HELD_OUT_BOX_FLOOR = {"served": 0.6, "static": 0.55}
+# Held-out floors the boxes hold now (measured values in README, Search quality; the issue's
+# targets, 0.85 served and 0.8 static, are not reached yet).
+HELD_OUT_BOX_FLOOR = {
+    ("served", "held_out"): 0.65,  # measured 0.696
+    ("static", "held_out"): 0.6,  # 0.648
+    ("served", "held_out_2"): 0.58,  # 0.626
+    ("static", "held_out_2"): 0.55,  # 0.585
+}
 
 
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory: pytest.TempPathFactory, repo_root: Path) -> dict[str, Path]:
+def shipped(
+    tmp_path_factory: pytest.TempPathFactory, shipped_site: tuple[Config, BuildResult]
+) -> dict[str, Path]:
     """The shipped content built into a site, with its search index."""
     root = tmp_path_factory.mktemp("shipped")
-    config = site_config(root, repo_root / "content")
-    site = build_site(config).site_dir
+    config, result = shipped_site
+    site = result.site_dir
     update_index(config.content_dir, root / "index")
     return {"site": site, "content": config.content_dir, "index": root / "index"}
 
@@ -82,29 +90,34 @@ def tab(browser):  # type: ignore[no-untyped-def]
     assert errors == []
 
 
+# The MRR tests type each key at once (still one key event at a time): the ranking is what
+# they hold; typing at a person's pace, and answers overtaken mid-typing, are the tests below.
 @pytest.mark.parametrize("mode", ["served", "static"])
 def test_judged_queries_typed_into_the_box_meet_the_mrr_floor(  # type: ignore[no-untyped-def]
     tab, mode: str, served_url: str, static_url: str
 ) -> None:
     tab.goto(served_url if mode == "served" else static_url)
     open_box(tab)
-    mrr, ranks = mean_reciprocal_rank(lambda query: search_titles(tab, query))
+    mrr, ranks = mean_reciprocal_rank(lambda query: search_titles(tab, query, delay=0))
     print(f"\n{mode} search box: MRR {mrr:.3f} over {len(JUDGED)} queries")
     missed = {query: rank for query, rank in ranks.items() if rank < 1}
     assert len(JUDGED) >= 30
     assert mrr >= MRR_FLOOR[mode], f"MRR {mrr:.3f} < {MRR_FLOOR[mode]}; not first: {missed}"
 
 
+@pytest.mark.parametrize("held", sorted(HELD_OUT_SETS))
 @pytest.mark.parametrize("mode", ["served", "static"])
 def test_held_out_questions_typed_into_the_box_meet_the_floor(  # type: ignore[no-untyped-def]
-    tab, mode: str, served_url: str, static_url: str
+    tab, mode: str, held: str, served_url: str, static_url: str
 ) -> None:
     tab.goto(served_url if mode == "served" else static_url)
     open_box(tab)
-    mrr, ranks = held_out_mrr(lambda query: search_titles(tab, query))
-    print(f"\n{mode} search box, held out: MRR {mrr:.3f} over {len(HELD_OUT)} queries")
+    mrr, ranks = held_out_mrr(lambda query: search_titles(tab, query, delay=0), held)
+    count = len(HELD_OUT_SETS[held])
+    print(f"\n{mode} search box, {held}: MRR {mrr:.3f} over {count} queries")
     missed = {query: rank for query, rank in ranks.items() if rank < 1}
-    assert mrr >= HELD_OUT_BOX_FLOOR[mode], f"MRR {mrr:.3f}; not first: {missed}"
+    floor = HELD_OUT_BOX_FLOOR[(mode, held)]
+    assert mrr >= floor, f"MRR {mrr:.3f}; not first: {missed}"
 
 
 @pytest.mark.parametrize("mode", ["served", "static"])
@@ -402,3 +415,92 @@ def test_results_page_without_words_or_with_reversed_years_lists_nothing(  # typ
         status = tab.locator(".tb-search-status").inner_text()
         assert said in status and "--" not in status, status
         assert tab.locator(".tb-search-results li").count() == 0
+
+
+def test_opening_a_result_is_logged_without_who_opened_it(  # type: ignore[no-untyped-def]
+    tab, shipped: dict[str, Path], tmp_path: Path
+) -> None:
+    log = tmp_path / "queries.jsonl"
+    with tipbook_server(shipped["site"], shipped["content"], shipped["index"], log) as url:
+        tab.goto(url)
+        open_box(tab)
+        titles = search_titles(tab, "empathy expert")
+        assert plain(titles[0]) == "Why to Become an Empathy Expert"
+        tab.locator(".md-search-result__link").first.click()
+        tab.wait_for_url("**/*-why-to-become-an-empathy-expert/**", wait_until="commit")
+        for _ in range(50):
+            if log.exists() and '"opened"' in log.read_text(encoding="utf-8"):
+                break
+            tab.wait_for_timeout(100)
+        tab.goto("about:blank")  # nothing left loading when the server stops
+    entries = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert not any(e["q"] == "tipbook" for e in entries)  # the box's probe is not logged
+    assert {"day", "q", "opened"} == set(entries[-1]) and entries[-1]["q"] == "empathy expert"
+    assert any(e["q"] == "empathy expert" and e.get("total") for e in entries)
+
+
+@pytest.mark.parametrize("mode", ["served", "static"])
+def test_search_instead_for_the_typed_words(  # type: ignore[no-untyped-def]
+    tab, mode: str, served_url: str, static_url: str
+) -> None:
+    url = served_url if mode == "served" else static_url
+    tab.goto(url)
+    open_box(tab)
+    search_titles(tab, "empthy superpowr")
+    instead = tab.locator(".md-search-result__item", has_text="Search instead for")
+    assert "empthy superpowr" in instead.inner_text()
+    instead.locator("a").click()
+    status = tab.locator(".tb-search-status").filter(has_text=re.compile("match"))
+    status.wait_for()
+    assert "Showing results for" not in status.inner_text() and "exact=1" in tab.url
+    if mode == "served":  # (Pagefind matches misspelt words loosely, so finds some)
+        assert "No tip matches" in status.inner_text()
+        assert tab.locator(".tb-search-results li").count() == 0
+    # From a corrected results page, the typed words are one click away too.
+    tab.goto(url + "search/?query=" + urllib.parse.quote("empthy superpowr"))
+    link = tab.locator(".tb-search-status a.tb-search-instead")
+    link.wait_for()
+    assert link.inner_text() == "empthy superpowr" and "exact=1" in (
+        link.get_attribute("href") or ""
+    )
+
+
+@pytest.mark.parametrize("mode", ["served", "static"])
+def test_a_query_that_finds_nothing_offers_the_nearest_chapter(  # type: ignore[no-untyped-def]
+    tab, mode: str, served_url: str, static_url: str
+) -> None:
+    url = served_url if mode == "served" else static_url
+    tab.goto(url)
+    open_box(tab)
+    # No tip has the word; its related words are the Compassion chapter's signals.
+    assert search_titles(tab, "unsympathetic") == []
+    nearest = tab.locator(".md-search-result__item", has_text="The nearest chapter")
+    assert "Compassion" in nearest.inner_text()
+    href = nearest.locator("a").get_attribute("href") or ""
+    assert "/themes/compassion/" in href
+    tab.goto(url + "search/?query=unsympathetic")
+    link = tab.locator(".tb-search-status a.tb-search-nearest")
+    link.wait_for()
+    assert link.inner_text() == "Compassion"
+
+
+def test_the_static_site_ships_related_words_in_shards_and_chapter_signals(
+    shipped: dict[str, Path],
+) -> None:
+    from search.expansion import related_words
+
+    shard = json.loads((shipped["site"] / "search/related/ti.json").read_text(encoding="utf-8"))
+    assert shard["tired"] == [list(pair) for pair in related_words()["tired"]]
+    assert all(word.startswith("ti") for word in shard)
+    info = json.loads((shipped["site"] / "search/tipbook.json").read_text(encoding="utf-8"))
+    assert "sympath*" in info["signals"]["compassion"]
+
+
+@pytest.mark.parametrize("mode", ["served", "static"])
+def test_a_word_no_tip_uses_finds_tips_by_its_related_words(  # type: ignore[no-untyped-def]
+    tab, mode: str, served_url: str, static_url: str
+) -> None:
+    tab.goto(served_url if mode == "served" else static_url)
+    open_box(tab)
+    # No tip says "fatigued"; the table relates it to "tired" and "exhausted".
+    assert plain(search_titles(tab, "fatigued")[0]) == "Refresh, Rejuvenate, Refocus"

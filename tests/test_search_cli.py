@@ -124,3 +124,20 @@ def test_bad_queries_and_options_exit_2_without_traceback(
     assert code == 2
     assert message in err
     assert "Traceback" not in out + err
+
+
+def test_search_finds_only_what_the_build_publishes(project: Path, repo_root: Path) -> None:
+    """A tip the gate holds back (an error `check` reports) is not found; --drafts finds it."""
+    (project / "content" / "themes.yml").write_bytes(
+        (repo_root / "content" / "themes.yml").read_bytes()
+    )
+    held = SORRY.with_changes(title="Wombat Apologies", themes=["no-such-chapter"])
+    save_tip(project / "content", held)
+    code, out, _ = run(project, "search", "wombat", "--json")
+    assert code == 0 and json.loads(out)["total"] == 0
+    code, out, _ = run(project, "search", "wombat", "--json", "--drafts")
+    assert code == 0 and [hit["title"] for hit in json.loads(out)["hits"]] == [held.title]
+    # Fixed, it is published, and found.
+    save_tip(project / "content", held.with_changes(themes=["apology"]))
+    code, out, _ = run(project, "search", "wombat", "--json")
+    assert [hit["title"] for hit in json.loads(out)["hits"]] == [held.title]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from search_corpus import by_title, write_corpus
 
-from benchmarks.search_heldout import HELD_OUT, held_out_mrr
+from benchmarks.search_heldout import HELD_OUT_SETS, held_out_mrr
 from search.indexer import update_index
 from search.query import TipSearcher
 from tipbook.check import check_content
@@ -16,8 +16,9 @@ from tipbook.taxonomy import load_taxonomy
 
 SORRY = by_title("Love is never having to say you're sorry")
 SUPERPOWER = by_title("Make Empathy Your Superpower")
-# The held-out floor: what the engine holds now (measured 0.71; the target is 0.85).
-HELD_OUT_CLI_FLOOR = 0.65
+# The held-out floors: what the engine holds now (measured values in README; the issue's
+# target is 0.85).
+HELD_OUT_CLI_FLOOR = {"held_out": 0.65, "held_out_2": 0.6}  # measured 0.696, 0.630
 
 
 def titles(searcher: TipSearcher, query: str) -> list[str]:
@@ -88,18 +89,51 @@ def test_a_typo_that_matches_nothing_shows_the_corrections_results(
         assert result.to_dict()["corrected_from"] == "empthy superpowr"
         # Words that match as typed are never corrected.
         assert searcher.search("superpower").corrected_from is None
+        # "Search instead for" the words as typed: no correction, nothing found.
+        exact = searcher.search("empthy superpowr", autocorrect=False)
+        assert exact.corrected_from is None and exact.total == 0
+        assert exact.suggestion == "empathy superpower"
     finally:
         searcher.close()
 
 
-def test_held_out_questions_meet_the_mrr_floor(repo_root: Path, tmp_path: Path) -> None:
+def test_search_instead_for_the_typed_words_in_the_api_and_the_cli(
+    content: Path, tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from search.api import SearchService
+    from tipbook.cli import main
+
+    update_index(content, tmp_path / "index")
+    service = SearchService(content, tmp_path / "index")
+    try:
+        status, body = service.handle({"q": ["empthy superpowr"]})
+        assert status == 200 and body["corrected_from"] == "empthy superpowr"
+        status, body = service.handle({"q": ["empthy superpowr"], "exact": ["1"]})
+        assert status == 200 and body["corrected_from"] is None and body["total"] == 0
+    finally:
+        service.close()
+    (tmp_path / "tipbook.yml").write_text(
+        f"content_dir: {content}\nindex_dir: {tmp_path / 'index'}\n", encoding="utf-8"
+    )
+    config = ["--config", str(tmp_path / "tipbook.yml"), "search"]
+    out = CliRunner().invoke(main, [*config, "empthy superpowr"]).stdout
+    assert "Showing results for empathy superpower" in out
+    assert "Search instead for 'empthy superpowr': tipbook search --exact 'empthy superpowr'" in out
+    out = CliRunner().invoke(main, [*config, "--exact", "empthy superpowr"]).stdout
+    assert "No tip matches 'empthy superpowr'" in out and "Did you mean" in out
+
+
+@pytest.mark.parametrize("held", sorted(HELD_OUT_SETS))
+def test_held_out_questions_meet_the_mrr_floor(repo_root: Path, tmp_path: Path, held: str) -> None:
     content = repo_root / "content"
     if not any((content / "tips").rglob("*.md")):
         pytest.skip("no shipped tips in content/tips yet")
     searcher = searcher_for(content, tmp_path / "index")
     try:
-        mrr, ranks = held_out_mrr(lambda query: titles(searcher, query))
+        mrr, ranks = held_out_mrr(lambda query: titles(searcher, query), held)
     finally:
         searcher.close()
-    print(f"\nheld-out relevance (CLI): MRR {mrr:.3f} over {len(HELD_OUT)} queries")
-    assert mrr >= HELD_OUT_CLI_FLOOR, f"MRR {mrr:.3f}; not first: {ranks}"
+    print(f"\n{held} relevance (CLI): MRR {mrr:.3f} over {len(HELD_OUT_SETS[held])} queries")
+    assert mrr >= HELD_OUT_CLI_FLOOR[held], f"MRR {mrr:.3f}; not first: {ranks}"

@@ -70,11 +70,19 @@ def test_served_queries_that_find_nothing_are_logged_without_who_asked(
 ) -> None:
     for query in ["xylophone", "xylophone", "Empthy  Superpowr", "empathy", "xylo"]:
         assert httpx.get(f"{running}/api/search", params={"q": query}).status_code == 200
+    # The box says a result of "empathy" was opened (a beacon: POST, no body needed).
+    assert httpx.post(f"{running}/api/opened", params={"q": "Empathy"}).status_code == 200
+    assert httpx.post(f"{running}/api/opened").status_code == 400
+    assert httpx.post(f"{running}/api/search", params={"q": "x"}).status_code == 405
     lines = (project / ".tipbook" / "queries.jsonl").read_text(encoding="utf-8").splitlines()
     entries = [json.loads(line) for line in lines]
-    assert [e["q"] for e in entries] == ["xylophone", "xylophone", "empthy superpowr", "xylo"]
+    assert [e["q"] for e in entries] == [
+        "xylophone", "xylophone", "empthy superpowr", "empathy", "xylo", "empathy"
+    ]  # fmt: skip
     assert entries[2]["corrected"] == "empathy superpower"
-    assert all(set(e) <= {"day", "q", "total", "corrected"} for e in entries)  # no address
+    assert entries[3]["total"] > 0 and entries[5]["opened"] == 1
+    allowed = {"day", "q", "total", "corrected", "opened"}
+    assert all(set(e) <= allowed for e in entries)  # no address, no time, no result
     assert "127.0.0.1" not in "".join(lines)
 
     runner = CliRunner()
@@ -123,3 +131,25 @@ def test_the_log_is_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert (tmp_path / "q.jsonl.1").stat().st_size <= 400
     found = {u.query for u in unanswered(tmp_path / "q.jsonl", top=100)}
     assert "query number 39" in found and "query number 10" not in found  # the oldest went
+
+
+def test_the_report_lists_queries_nobody_opened_with_a_synonym_set(project: Path) -> None:
+    log = QueryLog(project / "q.jsonl")
+    for query, total in [("irate caller", 3), ("irate caller", 3), ("empathy", 5)]:
+        log.record(query, total)
+    log.record_opened("empathy")
+    log.record("mistakes", 0)
+    (project / "tipbook.yml").write_text(
+        "content_dir: content\nsite_dir: site\nquery_log: q.jsonl\n", encoding="utf-8"
+    )
+    config = str(project / "tipbook.yml")
+    result = CliRunner().invoke(main, ["--config", config, "search", "report", "--json"])
+    rows = json.loads(result.stdout)
+    assert [(r["query"], r["count"], r["found"]) for r in rows] == [
+        ("irate caller", 2, 3),
+        ("mistakes", 1, 0),
+    ]  # fmt: skip ("empathy" was opened: it answered)
+    assert "none opened" in rows[0]["advice"]
+    assert "errors" in rows[1]["synonyms"]  # related words (search.expansion's table)
+    text = CliRunner().invoke(main, ["--config", config, "search", "report"]).stdout
+    assert "nobody opened" in text and "a synonym set to consider: [mistakes, " in text

@@ -10,9 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from site_corpus import EXCERPT_TITLE, REPO_ROOT, TIPS, site_config, write_corpus
+from site_corpus import EXCERPT_TITLE, REPO_ROOT, TIPS, BuiltCorpus
 
-from tipbook.site import build_site
 from tipbook.taxonomy import load_taxonomy
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -24,11 +23,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("browser")
-    write_corpus(root / "content")
-    site = build_site(site_config(root)).site_dir
-    handler = functools.partial(_QuietHandler, directory=str(site))
+def site_url(corpus_site: BuiltCorpus) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(corpus_site.site_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -15,12 +15,12 @@ import lxml.html
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
-from site_corpus import EXCERPT_TITLE, REPO_ROOT, TIPS, site_config, write_corpus
+from site_corpus import EXCERPT_TITLE, REPO_ROOT, TIPS, BuiltCorpus, site_config, write_corpus
 
 from tipbook.cli import main
 from tipbook.config import Config
 from tipbook.errors import TipbookError
-from tipbook.site import build_site
+from tipbook.site import BuildResult, build_site
 from tipbook.site.collect import collect_tips
 
 pytestmark = pytest.mark.slow
@@ -64,16 +64,13 @@ TIP_URLS: list[str] = []
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Config]:
-    root = tmp_path_factory.mktemp("built")
-    tips = write_corpus(root / "content")
-    config = site_config(root)
-    result = build_site(config)
-    assert result.tips == len(TIPS)
+def built(corpus_site: BuiltCorpus) -> tuple[Path, Config]:
     TIP_URLS[:] = [
-        f"tips/{t.date.year}/{t.id}/" for t in tips if not t.draft and t.date.year < 2099
+        f"tips/{t.date.year}/{t.id}/"
+        for t in corpus_site.tips
+        if not t.draft and t.date.year < 2099
     ]
-    return result.site_dir, config
+    return corpus_site.site_dir, corpus_site.config
 
 
 class TestPages:
@@ -320,8 +317,10 @@ class TestHoldBack:
         result = build_site(project, strict=True)
         assert result.tips == len(TIPS) and not result.held_back.withheld
 
-    def test_strict_fails_and_keeps_the_previous_site(self, project: Config) -> None:
-        build_site(project)
+    def test_strict_fails_and_keeps_the_previous_site(
+        self, corpus_site: BuiltCorpus, tmp_path: Path
+    ) -> None:
+        project = corpus_site.copy_to(tmp_path / "copy")  # the corpus, built
         before = (project.site_dir / "index.html").read_bytes()
         path = self.edit(project, "own-the-mistake", "marmalade", "[x](missing.md)")
         with pytest.raises(TipbookError) as error:
@@ -365,9 +364,10 @@ class TestCommand:
         assert f"{path.name}:" in strict.output and "Traceback" not in strict.output
 
 
-def test_shipped_content_builds_without_broken_links(tmp_path: Path) -> None:
-    config = site_config(tmp_path, REPO_ROOT / "content")
-    result = build_site(config)
+def test_shipped_content_builds_without_broken_links(
+    shipped_site: tuple[Config, BuildResult],
+) -> None:
+    config, result = shipped_site
     assert result.tips == len(collect_tips(config.content_dir))
     checked, broken = crawl(result.site_dir)
     assert checked and broken == []
@@ -445,16 +445,14 @@ def test_preview_serves_drafts_and_rebuilds_an_edited_tip(tmp_path: Path) -> Non
 
 
 def test_two_process_build_writes_the_same_site(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, corpus_site: BuiltCorpus, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The worker process's pages are byte-identical to a one-process build's."""
     from tipbook.site import parallel
 
-    write_corpus(tmp_path / "content")
-    config = site_config(tmp_path)
-    monkeypatch.setenv("TIPBOOK_BUILD_PROCESSES", "1")
-    serial = build_site(config, site_dir=tmp_path / "serial").site_dir
-    monkeypatch.delenv("TIPBOOK_BUILD_PROCESSES")
+    config = corpus_site.config
+    serial = corpus_site.site_dir  # built in one process: the corpus is under MIN_PAGES
+    assert not parallel.should_fork(len(list(serial.rglob("index.html"))))
     monkeypatch.setattr(parallel, "MIN_PAGES", 1)
     monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
     forked = build_site(config, site_dir=tmp_path / "forked").site_dir

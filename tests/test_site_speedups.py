@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from site_corpus import site_config, write_corpus
+from site_corpus import BuiltCorpus, site_config, write_corpus
 
 from tipbook.site import build_site, load_mkdocs_config, pages, parallel, speedups
 
@@ -51,17 +51,21 @@ def fresh_gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     speedups.unsupported.cache_clear()
 
 
-@pytest.fixture()
-def stock_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    write_corpus(tmp_path / "content")
-    monkeypatch.setenv(speedups.ENV_SWITCH, "0")
-    site = build_site(site_config(tmp_path), site_dir=tmp_path / "stock").site_dir
-    monkeypatch.delenv(speedups.ENV_SWITCH)
-    return site
+@pytest.fixture(scope="module")
+def stock_site(tmp_path_factory: pytest.TempPathFactory, corpus_site: BuiltCorpus) -> Path:
+    """The corpus built by stock MkDocs (speed-ups off), once for the module's comparisons."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(speedups.ENV_SWITCH, "0")
+        stock = tmp_path_factory.mktemp("stock") / "site"
+        return build_site(corpus_site.config, site_dir=stock).site_dir
 
 
 def test_stock_and_fast_builds_write_the_same_site(
-    tmp_path: Path, stock_site: Path, monkeypatch: pytest.MonkeyPatch, fresh_gate: None
+    tmp_path: Path,
+    corpus_site: BuiltCorpus,
+    stock_site: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fresh_gate: None,
 ) -> None:
     forks: list[int] = []
     fork_worker = parallel.fork_worker
@@ -74,13 +78,14 @@ def test_stock_and_fast_builds_write_the_same_site(
     monkeypatch.setattr(parallel, "MIN_PAGES", 1)
     monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
     assert speedups.active()
-    fast = build_site(site_config(tmp_path), site_dir=tmp_path / "fast").site_dir
+    fast = build_site(corpus_site.config, site_dir=tmp_path / "fast").site_dir
     assert forks == [1]  # the fast build did fork a worker
     assert_same_site(stock_site, fast)
 
 
 def test_an_unknown_mkdocs_release_builds_as_stock_and_says_so_once(
     tmp_path: Path,
+    corpus_site: BuiltCorpus,
     stock_site: Path,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
@@ -90,8 +95,8 @@ def test_an_unknown_mkdocs_release_builds_as_stock_and_says_so_once(
     monkeypatch.setattr(parallel, "MIN_PAGES", 1)
     monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
     with caplog.at_level(logging.WARNING, logger=speedups.log.name):
-        first = build_site(site_config(tmp_path), site_dir=tmp_path / "first").site_dir
-        build_site(site_config(tmp_path), site_dir=tmp_path / "second")
+        first = build_site(corpus_site.config, site_dir=tmp_path / "first").site_dir
+        build_site(corpus_site.config, site_dir=tmp_path / "second")
     notices = [r.getMessage() for r in caplog.records if r.name == speedups.log.name]
     assert len(notices) == 1
     assert "speed-ups off" in notices[0] and "mkdocs 1.6" in notices[0]
@@ -100,6 +105,7 @@ def test_an_unknown_mkdocs_release_builds_as_stock_and_says_so_once(
 
 def test_a_missing_mkdocs_internal_builds_as_stock(
     tmp_path: Path,
+    corpus_site: BuiltCorpus,
     stock_site: Path,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
@@ -109,7 +115,7 @@ def test_a_missing_mkdocs_internal_builds_as_stock(
     wanted = (*speedups._PAGE_PROCESSORS, "_RenamedTreeprocessor")
     monkeypatch.setattr(speedups, "_PAGE_PROCESSORS", wanted)
     with caplog.at_level(logging.WARNING, logger=speedups.log.name):
-        site = build_site(site_config(tmp_path), site_dir=tmp_path / "fallback").site_dir
+        site = build_site(corpus_site.config, site_dir=tmp_path / "fallback").site_dir
     notices = [r.getMessage() for r in caplog.records if r.name == speedups.log.name]
     assert len(notices) == 1 and "_RenamedTreeprocessor" in notices[0]
     assert_same_site(stock_site, site)

@@ -107,6 +107,7 @@ def test_misplaced_file_is_reported(tmp_path: Path, taxonomy: Taxonomy) -> None:
     path = tmp_path / "2019-02-19-x.md"
     path.write_text(dumps_tip(tip))
     _, problems = validate_file(path, taxonomy)
+    assert problems[0].rule == "file-name"
     assert "rename the file to 2019-02-12-x.md" in str(problems[0])
 
 
@@ -141,3 +142,19 @@ def test_tips_in_no_chapter_are_found(taxonomy: Taxonomy) -> None:
     none = Tip(title="B", date=day)
     unknown = Tip(title="C", date=day, themes=["empaty"])  # `check` names it; no chapter has it
     assert taxonomy.in_no_chapter([placed, none, unknown]) == [none, unknown]
+
+
+def test_each_taxonomy_problem_names_its_line(tmp_path: Path) -> None:
+    """themes.yml is read by its schema (tipbook.schemas.ThemesFile): each problem is at
+    the line of the value it is about, `file:line: field: what to do`."""
+    path = tmp_path / "themes.yml"
+    path.write_text(
+        "themes:\n"
+        "  - id: caring\n    title: C\n    description: d\n    min_score: 0\n"
+        "  - id: empathy\n    title: E\n    description: d\n    tags: nope\n"
+    )
+    with pytest.raises(ContentError) as caught:
+        load_taxonomy(path)
+    found = [(p.line, p.field, p.rule) for p in caught.value.problems]
+    assert found == [(5, "caring.min_score", "taxonomy"), (9, "empathy.tags", "taxonomy")]
+    assert "write `tags: [word, a phrase]`" in caught.value.problems[1].message

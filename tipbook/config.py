@@ -7,18 +7,21 @@ file in one go. Paths in the file are relative to the file itself.
 from __future__ import annotations
 
 import os
-import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
+from pydantic import BaseModel
 
 from tipbook import __version__
 from tipbook.errors import ConfigError, display_path
+from tipbook.model import TIPS_DIR
+from tipbook.schemas import is_site_url, read_config
 from tipbook.taxonomy import THEMES_FILE
-from tipbook.yamlsafe import load_yaml, yaml_error_line
+from tipbook.yamlsafe import load_yaml_located, yaml_error_line
+
+__all__ = ["Config", "ScrapeConfig", "ServeConfig", "is_site_url", "load_config"]
 
 CONFIG_FILE = "tipbook.yml"
 CONFIG_ENV = "TIPBOOK_CONFIG"
@@ -40,23 +43,6 @@ class ScrapeConfig:
     retries: int = 3
     max_bytes: int = 5_000_000
     user_agent: str = f"tipbook/{__version__} (+{PROJECT_URL})"
-
-
-# Characters no address readers type holds: spaces, quotes, angle brackets, controls.
-_NOT_IN_AN_ADDRESS = re.compile(r"[\s\"'<>`\\\x00-\x1f\x7f]")
-
-
-def is_site_url(url: str) -> bool:
-    """An address a site can be published at: http(s), a host, a valid port, nothing a
-    page's `href` or the feed would have to escape (`javascript:`, `"><`, spaces)."""
-    if not url or _NOT_IN_AN_ADDRESS.search(url):
-        return False
-    try:
-        parts = urlsplit(url)
-        _ = parts.port  # a port out of range or not a number raises ValueError
-    except ValueError:  # also "http://[::1" (an unclosed IPv6 host)
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 @dataclass(frozen=True)
@@ -84,7 +70,7 @@ class Config:
 
     @property
     def tips_dir(self) -> Path:
-        return self.content_dir / "tips"
+        return self.content_dir / TIPS_DIR
 
     @property
     def themes_file(self) -> Path:
@@ -130,13 +116,16 @@ def project_config_file(start: Path | None = None) -> Path:
 
 
 def load_config(path: Path | None = None) -> Config:
-    """Load and validate the configuration; without a file, defaults relative to the cwd."""
+    """Load and validate the configuration; without a file, defaults relative to the cwd.
+
+    The file is read through its schema (`tipbook.schemas.ConfigFile`): every problem is
+    reported at once, each as `file:line: setting: what to do`."""
     path = path or find_config_file()
     if path is None:
         return _resolve(Config(root=Path.cwd().resolve()), Path.cwd().resolve())
     shown = display_path(path)
     try:
-        data = load_yaml(path.read_text(encoding="utf-8")) or {}
+        data, lines = load_yaml_located(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise ConfigError(f"{shown}: cannot read the configuration: {error}") from None
     except UnicodeDecodeError:
@@ -145,37 +134,28 @@ def load_config(path: Path | None = None) -> Config:
         line = yaml_error_line(error)
         where = f"{shown}:{line}" if line else shown
         raise ConfigError(f"{where}: not valid YAML: {error}") from None
-    if not isinstance(data, dict):
+    if data is not None and not isinstance(data, dict):
         raise ConfigError(f"{shown}: expected `key: value` settings")
-
-    problems: list[str] = []
-    top = _typed(data, Config, problems, "", skip=frozenset({"root", "scrape", "serve"}))
-    scrape = _typed(data.get("scrape") or {}, ScrapeConfig, problems, "scrape.")
-    serve = _typed(data.get("serve") or {}, ServeConfig, problems, "serve.")
-    if "start_urls" in scrape:
-        urls = scrape["start_urls"]
-        bad = [u for u in urls if not str(u).startswith(("http://", "https://"))]
-        if bad:
-            problems.append(f"scrape.start_urls: {bad[0]!r} is not a web address")
-        scrape["start_urls"] = tuple(str(u) for u in urls)
-    site_url = top.get("site_url")
-    if isinstance(site_url, str) and site_url.strip() and not is_site_url(site_url.strip()):
-        problems.append(
-            f"site_url: {site_url!r} is not a web address: give the full address readers "
-            "use, e.g. https://tips.example.org/"
+    settings, errors = read_config(data or {}, lines)
+    problems = [(e.line, ".".join(map(str, e.where)), e.message) for e in errors]
+    if problems or settings is None:
+        shown_lines = "\n".join(f"{shown}:{line}: {name}: {what}" for line, name, what in problems)
+        raise ConfigError(
+            f"{shown_lines}\nFix the settings above (see the README's configuration)."
         )
-    for key in ("delay", "timeout"):
-        if scrape.get(key, 0) < 0:
-            problems.append(f"scrape.{key}: must be 0 or more")
-    for key in ("concurrency", "max_bytes"):
-        if key in scrape and scrape[key] < 1:
-            problems.append(f"scrape.{key}: must be at least 1")
-    if problems:
-        lines = "\n".join(f"{shown}: {p}" for p in problems)
-        raise ConfigError(f"{lines}\nFix the settings above (see the README's configuration).")
     root = path.resolve().parent
-    config = Config(root=root, scrape=ScrapeConfig(**scrape), serve=ServeConfig(**serve), **top)
+    config = Config(
+        root=root,
+        scrape=ScrapeConfig(**_written(settings.scrape)),
+        serve=ServeConfig(**_written(settings.serve)),
+        **dict(settings.written()),
+    )
     return _resolve(config, root)
+
+
+def _written(section: BaseModel) -> dict[str, Any]:
+    """The settings of a section the file sets (the others keep their defaults)."""
+    return {k: v for k, v in section.model_dump().items() if v is not None}
 
 
 def _resolve(config: Config, root: Path) -> Config:
@@ -190,46 +170,3 @@ def _resolve(config: Config, root: Path) -> Config:
         cache_dir=absolute(config.cache_dir),
         query_log=absolute(config.query_log),
     )
-
-
-_TYPES: dict[str, type] = {"str": str, "int": int, "float": float, "Path": Path}
-
-
-def _typed(
-    data: dict[str, Any],
-    schema: type,
-    problems: list[str],
-    prefix: str,
-    skip: frozenset[str] = frozenset(),
-) -> dict[str, Any]:
-    """Check `data` against a dataclass's fields; collect every problem instead of stopping."""
-    known = {f.name: f for f in fields(schema) if f.name not in skip}
-    values: dict[str, Any] = {}
-    for key, value in data.items():
-        if key in skip:
-            continue
-        if key not in known:
-            problems.append(f"{prefix}{key}: unknown setting (known: {', '.join(known)})")
-            continue
-        kind = str(known[key].type)
-        if kind.startswith("tuple"):
-            if not isinstance(value, list) or not value:
-                problems.append(f"{prefix}{key}: expected a list")
-                continue
-        elif kind == "bool":
-            if not isinstance(value, bool):
-                problems.append(f"{prefix}{key}: expected true or false, found {value!r}")
-                continue
-        elif kind == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = float(value)
-        elif kind in _TYPES and kind != "Path":
-            if not isinstance(value, _TYPES[kind]) or isinstance(value, bool):
-                problems.append(f"{prefix}{key}: expected {kind}, found {value!r}")
-                continue
-        elif kind == "Path":
-            if not isinstance(value, str) or not value:
-                problems.append(f"{prefix}{key}: expected a folder path")
-                continue
-            value = Path(value)
-        values[key] = value
-    return values

@@ -7,39 +7,26 @@ load → save round trip of any file tipbook wrote is byte-identical.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import frontmatter
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from tipbook import rules
 from tipbook.errors import ContentError, Problem, display_path
 from tipbook.files import NOT_A_FILE, read_file, write_text_atomic
-from tipbook.model import TIPS_DIR, Series, Tip, is_valid_slug
-from tipbook.yamlsafe import refuse_aliases
+from tipbook.model import TIPS_DIR, Tip
+from tipbook.schemas import FRONT_MATTER_KEYS, read_front_matter
+from tipbook.yamlsafe import Lines, load_yaml_located, yaml_error_line
 
-# Front-matter keys in the order they are written; anything else follows, as found.
-KNOWN_KEYS = (
-    "title",
-    "date",
-    "slug",
-    "themes",
-    "tags",
-    "summary",
-    "takeaway",
-    "series",
-    "source",
-    "via",
-    "excerpt_only",
-    "draft",
-    "scrape_hash",
-)
+# Front-matter keys in the order they are written (the schema's); anything else follows.
+KNOWN_KEYS = FRONT_MATTER_KEYS
 _KEY_LINE = re.compile(r"^([A-Za-z_][\w-]*)\s*:")
+# Where python-frontmatter's YAML handler splits front matter from the body.
+_BOUNDARY = YAMLHandler.FM_BOUNDARY
 
 
 class _Dumper(yaml.SafeDumper):
@@ -49,25 +36,8 @@ class _Dumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
-class _YAMLHandler(YAMLHandler):
-    """python-frontmatter's YAML handler with libyaml's safe loader when PyYAML has it: the
-    same documents and values, parsed several times faster than by the pure-Python loader."""
-
-    def load(self, fm: str, **kwargs: object) -> Any:
-        loader = kwargs.setdefault("Loader", getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-        refuse_aliases(fm, loader)  # tipbook.yamlsafe: every YAML read refuses aliases
-        fields = super().load(fm, **kwargs)
-        if fields is not None and not isinstance(fields, dict):
-            # python-frontmatter would drop a list or a bare word silently ("missing title").
-            raise _NotFields(type(fields).__name__)
-        return fields
-
-
 class _NotFields(ValueError):
     """Front matter that is valid YAML but not `field: value` lines (a list, a bare word)."""
-
-
-_FRONT_MATTER = _YAMLHandler()
 
 
 def tip_to_metadata(tip: Tip) -> dict[str, Any]:
@@ -132,118 +102,84 @@ def _front_matter_closed(text: str) -> bool:
 
 
 def parse_tip(text: str, path: str = "<tip>") -> tuple[Tip | None, list[Problem]]:
-    """Parse a tip file's text; return the tip (None when unusable) and every problem found."""
-    problems: list[Problem] = []
-    lines = field_lines(text)
+    """Parse a tip file's text; return the tip (None when unusable) and every problem found.
 
-    def problem(field: str, message: str, level: str = "error") -> None:
-        problems.append(
-            rules.FRONT_MATTER.problem(path, lines.get(field, 1), field, message, level)
+    The front matter's fields are read by their schema (`tipbook.schemas.FrontMatter`),
+    each problem at the line of its YAML node.
+    """
+    opening = _unreadable_layout(text)
+    if opening:
+        return None, [rules.FRONT_MATTER.problem(path, 1, "", opening)]
+    try:
+        meta, lines, body = _split_front_matter(text)
+    except yaml.YAMLError as error:
+        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
+        message = (
+            f"front matter is not valid YAML ({reason}): quote values that contain ': ' or "
+            "start with a special character"
         )
+        line = yaml_error_line(error) + _first_line(text) - 1 if yaml_error_line(error) else 1
+        return None, [rules.FRONT_MATTER.problem(path, line, "", message)]
+    except _NotFields:
+        message = (
+            "the front matter is not `field: value` lines: write one field per line, "
+            "e.g. `title: Your tip's title`, between the two '---' lines"
+        )
+        return None, [rules.FRONT_MATTER.problem(path, 1, "", message)]
+    except ValueError as error:
+        # The YAML library builds dates itself and fails on impossible ones (2026-02-30).
+        message = f"not a real date ({error}): write an existing day as YYYY-MM-DD"
+        line = field_lines(text).get("date", 1)
+        return None, [rules.FRONT_MATTER.problem(path, line, "date", message)]
+    fields, errors = read_front_matter(meta, lines)
+    problems = [
+        rules.FRONT_MATTER.problem(path, e.line, str(e.where[0]), e.message) for e in errors
+    ]
+    if fields is None or (not fields.title and not fields.slug):
+        return None, problems
+    extra = {key: value for key, value in meta.items() if key not in KNOWN_KEYS}
+    tip = Tip(**{name: getattr(fields, name) for name in KNOWN_KEYS}, body=body, extra=extra)
+    return tip, problems
 
+
+def _unreadable_layout(text: str) -> str:
+    """Why a file is no tip at all (empty, no front matter, never closed), or ""."""
     if not text.strip():
-        problem(
-            "",
+        return (
             'the file is empty: write the tip (`tipbook new "TITLE"` starts one from the '
-            "template) or delete the file",
+            "template) or delete the file"
         )
-        return None, problems
     if not text.lstrip().startswith("---"):
-        problem("", "no front matter: start the file with a '---' line, the fields, then '---'")
-        return None, problems
+        return "no front matter: start the file with a '---' line, the fields, then '---'"
     if not _front_matter_closed(text):
         # Without its closing line the whole file would read as a body: say so, instead of
         # "missing title" and "date: None" about fields that are there.
-        problem(
-            "",
+        return (
             "the front matter is never closed: add a line with only '---' after the last "
-            "field, before the tip's text",
+            "field, before the tip's text"
         )
-        return None, problems
-    try:
-        # The handler only where python-frontmatter would pick YAML itself (it skips its
-        # detection when given one), so a file without front matter reads as before.
-        handler = _FRONT_MATTER if _FRONT_MATTER.detect(text.strip()) else None
-        post = frontmatter.loads(text, handler=handler)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
-        problems.append(
-            rules.FRONT_MATTER.problem(
-                path,
-                line,
-                "",
-                f"front matter is not valid YAML ({reason}): quote values that "
-                "contain ': ' or start with a special character",
-            )
-        )
-        return None, problems
-    except _NotFields:
-        problem(
-            "",
-            "the front matter is not `field: value` lines: write one field per line, "
-            "e.g. `title: Your tip's title`, between the two '---' lines",
-        )
-        return None, problems
-    except ValueError as error:
-        # The YAML library builds dates itself and fails on impossible ones (2026-02-30).
-        problem("date", f"not a real date ({error}): write an existing day as YYYY-MM-DD")
-        return None, problems
-    meta = dict(post.metadata)
+    return ""
 
-    title = meta.get("title")
-    if not isinstance(title, str) or not title.strip():
-        problem("title", "missing title: add `title: Your tip's title`")
-        title = ""
 
-    date = _parse_date(meta.get("date"))
-    if date is None:
-        problem("date", f"{meta.get('date')!r} is not a date: write it as YYYY-MM-DD")
+def _first_line(text: str) -> int:
+    """The file line of the opening `---` (blank lines may come before it)."""
+    return text[: len(text) - len(text.lstrip())].count("\n") + 1
 
-    slug = meta.get("slug", "")
-    if not isinstance(slug, str) or (slug and not is_valid_slug(slug)):
-        problem(
-            "slug",
-            f"{slug!r} is not a valid slug: use lowercase letters, digits and hyphens "
-            "(at most 80 characters)",
-        )
-        slug = ""
 
-    themes = _string_list(meta.get("themes", []), "themes", problem)
-    tags = _string_list(meta.get("tags", []), "tags", problem)
-    summary = _string(meta.get("summary", ""), "summary", problem)
-    takeaway = _string(meta.get("takeaway", ""), "takeaway", problem)
-    source = _string(meta.get("source", ""), "source", problem)
-    if source and not source.startswith(("http://", "https://")):
-        problem("source", f"{source!r} is not a web address: start it with https://")
-    series = _parse_series(meta.get("series"), problem)
-    via = _string(meta.get("via", ""), "via", problem)
-    excerpt_only = _bool(meta.get("excerpt_only", False), "excerpt_only", problem)
-    draft = _bool(meta.get("draft", False), "draft", problem)
-    scrape_hash = _string(meta.get("scrape_hash", ""), "scrape_hash", problem)
-
-    if date is None or (not title and not slug):
-        return None, problems
-    extra = {key: value for key, value in meta.items() if key not in KNOWN_KEYS}
-    tip = Tip(
-        title=title,
-        date=date,
-        slug=slug,
-        themes=themes,
-        tags=tags,
-        summary=summary,
-        takeaway=takeaway,
-        series=series,
-        source=source,
-        via=via,
-        excerpt_only=excerpt_only,
-        draft=draft,
-        scrape_hash=scrape_hash,
-        body=post.content,
-        extra=extra,
-    )
-    return tip, problems
+def _split_front_matter(text: str) -> tuple[dict[str, Any], Lines, str]:
+    """The front matter's fields, the line of each, and the body, split where
+    python-frontmatter splits them (its YAML handler's boundary, `---` lines) and read by
+    `tipbook.yamlsafe` (aliases refused)."""
+    stripped = text.strip()
+    opening = _BOUNDARY.match(stripped)
+    closing = _BOUNDARY.search(stripped, opening.end()) if opening else None
+    if opening is None or closing is None:
+        return {}, {}, stripped  # python-frontmatter reads such a file as all body
+    meta, lines = load_yaml_located(stripped[opening.end() : closing.start()], _first_line(text))
+    if meta is not None and not isinstance(meta, dict):
+        # python-frontmatter would drop a list or a bare word silently ("missing title").
+        raise _NotFields(type(meta).__name__)
+    return meta or {}, lines, stripped[closing.end() :].strip()
 
 
 def read_tip(path: Path, shown: str) -> tuple[str, Tip | None, list[Problem]]:
@@ -255,7 +191,7 @@ def read_tip(path: Path, shown: str) -> tuple[str, Tip | None, list[Problem]]:
         data = read_file(path)
     except IsADirectoryError:
         message = "a folder named like a tip file: rename it so its name does not end in .md"
-        return "", None, [Problem(shown, 0, "error", "", message)]
+        return "", None, [rules.NOT_A_FILE.problem(shown, 0, "", message)]
     except OSError as error:
         reason = error.strerror if error.strerror == NOT_A_FILE else error
         return "", None, [rules.UNREADABLE.problem(shown, 0, "", f"cannot read file: {reason}")]
@@ -332,57 +268,3 @@ def load_tips(content_dir: Path, paths: Iterable[Path] | None = None) -> list[Ti
         raise ContentError(problems)
     tips.sort(key=lambda tip: (tip.date, tip.slug))
     return tips
-
-
-def _parse_date(value: object) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
-
-
-def _string(value: object, name: str, problem: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        return str(value)
-    problem(name, f"expected text, found {type(value).__name__}: write `{name}: some text`")
-    return ""
-
-
-def _bool(value: object, name: str, problem: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    problem(name, f"{value!r} is not true or false: write `{name}: true` or `{name}: false`")
-    return False
-
-
-def _string_list(value: object, name: str, problem: Any) -> list[str]:
-    if value is None:
-        return []
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        problem(name, f"expected a list of words, e.g. `{name}: [empathy, caring]`")
-        return []
-    return [v.strip() for v in value if v.strip()]
-
-
-def _parse_series(value: object, problem: Any) -> Series | None:
-    if value is None:
-        return None
-    if isinstance(value, dict):
-        name, part = value.get("name"), value.get("part")
-        if isinstance(name, str) and name.strip() and isinstance(part, int) and part >= 1:
-            return Series(name.strip(), part)
-    problem(
-        "series",
-        "expected a name and a part number, e.g. `series: {name: Customer for Life, part: 3}`",
-    )
-    return None

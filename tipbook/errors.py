@@ -39,7 +39,7 @@ class Problem:
     field: str
     message: str
     # The id of the rule it breaks (`tipbook.rules`): what groups findings, never the text.
-    rule: str = ""
+    rule: str
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
@@ -80,10 +80,16 @@ class TipbookError(Exception):
 
     def worded(self, word: Callable[[str], str]) -> str:
         """The message with each option named by `word(name)`."""
-        text = self.template
-        for name in self.options:
-            text = text.replace("{" + name + "}", word(name))
-        return text
+        return word_options(self.template, word, self.options)
+
+
+def word_options(text: str, word: Callable[[str], str], names: Iterable[str]) -> str:
+    """`text` (a library message or note) with each `{name}` of `names` said as
+    `word(name)`: the CLI's `--name`, the web API's parameter. Only those names are
+    replaced, so braces from content stay."""
+    for name in names:
+        text = text.replace("{" + name + "}", word(name))
+    return text
 
 
 class UsageError(TipbookError):

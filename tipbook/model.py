@@ -130,7 +130,7 @@ def tip_relative_path(date: dt.date, slug: str) -> PurePosixPath:
             f"unsafe slug {slug!r}: use lowercase ASCII letters, digits and hyphens "
             f"(at most {SLUG_MAX_LENGTH} characters)"
         )
-    return PurePosixPath("tips", f"{date.year:04d}", f"{date.isoformat()}-{slug}.md")
+    return PurePosixPath(TIPS_DIR, f"{date.year:04d}", f"{date.isoformat()}-{slug}.md")
 
 
 def parse_tip_name(name: str) -> tuple[str, str] | None:

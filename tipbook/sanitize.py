@@ -33,6 +33,8 @@ from typing import Any
 import nh3
 from markupsafe import Markup
 
+from tipbook.text import WEB_SCHEMES
+
 # What a tip's Markdown renders to, plus the few elements tipbook's furniture uses.
 BODY_TAGS = frozenset(
     {
@@ -77,7 +79,7 @@ _ALIGNMENT = re.compile(r"\s*text-align\s*:\s*(left|right|center|justify)\s*;?\s
 # (even a plain `## __config`, whose anchor the TOC makes that) would hand Material its
 # settings or stop its script. Content keeps no id of that form.
 RESERVED_ID_PREFIX = "__"
-URL_SCHEMES = frozenset({"http", "https", "mailto"})  # and relative URLs (no scheme)
+URL_SCHEMES = frozenset({*WEB_SCHEMES, "mailto"})  # and relative URLs (no scheme)
 # Attributes allowed with these exact values only.
 # Material's search skips blocks marked `data-search-exclude`: tipbook's furniture (see
 # pages.NO_SEARCH). The home page's search prompt is a label that opens the search box.
@@ -129,6 +131,72 @@ def attribute_value(tag: str, name: str, value: str) -> str | None:
         alignment = _ALIGNMENT.fullmatch(value)
         return f"text-align:{alignment.group(1).lower()}" if alignment else None
     return value
+
+
+# What `check` asks before a tip is published (tipbook.body_rules): the policy above as
+# answers about one tag, attribute or URL, so that no rule restates it.
+
+# Attributes whose value is a URL (checked against URL_SCHEMES).
+URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "data"})
+# Why `attribute_value` drops a value of an attribute the allowlist otherwise keeps.
+_DROPPED_VALUE_REASONS = {
+    "id": f"ids starting with {RESERVED_ID_PREFIX} are the theme's own",
+    "style": "only text-align: left, right, center or justify is kept",
+}
+_ALL_ATTRIBUTES = frozenset().union(*BODY_ATTRIBUTES.values())
+_ALL_CLASSES = frozenset().union(*BODY_CLASSES.values())
+
+
+def keeps_tag(tag: str) -> bool:
+    """True when the body keeps `<tag>` (the others lose their tags or their content)."""
+    return tag in BODY_TAGS
+
+
+def drops_with_content(tag: str) -> bool:
+    """True when `<tag>` is removed with everything inside it."""
+    return tag in DROPPED_WITH_CONTENT
+
+
+def keeps_attribute(tag: str, name: str) -> bool:
+    """True when the body may keep `name=` on `<tag>` (for some value)."""
+    return (
+        name == "class"
+        or name in BODY_ATTRIBUTES.get(tag, ())
+        or name in BODY_ATTRIBUTE_VALUES.get(tag, {})
+    )
+
+
+def dropped_value_reason(tag: str, name: str, value: str) -> str | None:
+    """Why the body drops `name=value` on `<tag>` though it keeps `name=`; None if kept."""
+    if name not in BODY_ATTRIBUTES.get(tag, ()) or attribute_value(tag, name, value) is not None:
+        return None
+    return _DROPPED_VALUE_REASONS.get(name, "value not allowed")
+
+
+def keeps_attribute_anywhere(name: str) -> bool:
+    """True when some tag keeps `name=` (an attribute list does not say its tag)."""
+    return name in _ALL_ATTRIBUTES
+
+
+def keeps_class_anywhere(name: str) -> bool:
+    """True when some tag keeps `class="name"`."""
+    return name in _ALL_CLASSES
+
+
+def url_scheme(url: str) -> str:
+    """A URL's scheme as a browser reads it: entities decoded, control characters and
+    spaces ignored (`java&#x73;cript:` and `java\tscript:` are javascript:); "" if none."""
+    cleaned = "".join(ch for ch in html.unescape(url) if ch > " ")
+    scheme, colon, _ = cleaned.partition(":")
+    if not colon or not re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", scheme):
+        return ""
+    return scheme.lower()
+
+
+def keeps_url(url: str) -> bool:
+    """True when a link or image to `url` survives: a kept scheme, or none (relative)."""
+    scheme = url_scheme(url)
+    return not scheme or scheme in URL_SCHEMES
 
 
 _BODY_OPTIONS: dict[str, Any] = {

@@ -6,6 +6,7 @@ nothing); kept out of `tipbook/commands/scrape.py` so the command stays a thin l
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.console import Console
@@ -16,15 +17,27 @@ from rich.table import Table
 from scraper.fetch import FetchSettings
 from scraper.pipeline import ScrapeOptions, scrape
 from scraper.report import ScrapeReport, SitePlan
+from scraper.runstate import option_names
 from tipbook.config import Config
-from tipbook.errors import terminal_text
+from tipbook.errors import terminal_text, word_options
 from tipbook.taxonomy import THEMES_FILE
+
+Wording = Callable[[str], str]  # how a front end names an option: "max_pages" → "--max-pages"
 
 
 def _shown(value: object) -> str:
     """A URL, path or reason from the web as rich markup prints it: as the text it is (a
     `[/x]` in a URL is no markup tag; an ESC in a title drives no terminal)."""
     return escape(terminal_text(str(value)))
+
+
+def _said(value: object, word: Wording) -> str:
+    """A note or reason of the scraper as `_shown` prints it, its `{option}`s worded."""
+    return _shown(word_options(str(value), word, option_names()))
+
+
+def _as_named(name: str) -> str:
+    return name
 
 
 def build_options(
@@ -69,7 +82,9 @@ def build_options(
     )
 
 
-def run_scrape(options: ScrapeOptions, console: Console, verbose: bool = False) -> ScrapeReport:
+def run_scrape(
+    options: ScrapeOptions, console: Console, verbose: bool = False, word: Wording = _as_named
+) -> ScrapeReport:
     """Scrape with a live progress bar (terminal) or one line per event, then summarise."""
     if console.is_terminal:
         with Progress(
@@ -98,11 +113,13 @@ def run_scrape(options: ScrapeOptions, console: Console, verbose: bool = False) 
             console.print(f"{label}: {_shown(url)}", highlight=False, soft_wrap=True)
 
         report = scrape(options, show)
-    print_summary(report, console, verbose)
+    print_summary(report, console, verbose, word)
     return report
 
 
-def print_summary(report: ScrapeReport, console: Console, verbose: bool = False) -> None:
+def print_summary(
+    report: ScrapeReport, console: Console, verbose: bool = False, word: Wording = _as_named
+) -> None:
     """Changed and kept files (every tip with `verbose`), the summary table, then every
     skipped or failed page with its URL and reason."""
     for tip in report.tips:
@@ -112,7 +129,7 @@ def print_summary(report: ScrapeReport, console: Console, verbose: bool = False)
         console.print(f"{tip.outcome:9} {_shown(tip.path)}{flag}", highlight=False, soft_wrap=True)
         if tip.outcome == "kept":
             console.print(
-                "          an editor changed it: kept (--force overwrites)",
+                f"          an editor changed it: kept ({_said('{force}', word)} overwrites)",
                 highlight=False,
                 soft_wrap=True,
             )
@@ -122,7 +139,7 @@ def print_summary(report: ScrapeReport, console: Console, verbose: bool = False)
             for reason in tip.reasons:
                 console.print(f"          theme {_shown(reason)}", highlight=False, soft_wrap=True)
     for note in report.notes:
-        console.print(f"[dim]{_shown(note)}[/]", highlight=False, soft_wrap=True)
+        console.print(f"[dim]{_said(note, word)}[/]", highlight=False, soft_wrap=True)
     table = Table(title="tipbook scrape", show_edge=False)
     counts = report.counts
     for name in counts:
@@ -139,22 +156,23 @@ def print_summary(report: ScrapeReport, console: Console, verbose: bool = False)
         through = ", ".join(f"{count} {door}" for door, count in doors.items())
         console.print(f"tips by door: {through}", highlight=False)
     for skipped in report.skipped:
-        console.print(f"[dim]skipped {_shown(skipped)}[/]", highlight=False, soft_wrap=True)
+        console.print(f"[dim]skipped {_said(skipped, word)}[/]", highlight=False, soft_wrap=True)
     for failure in report.failures:
-        console.print(f"[red]failed[/] {_shown(failure)}", highlight=False, soft_wrap=True)
+        console.print(f"[red]failed[/] {_said(failure, word)}", highlight=False, soft_wrap=True)
 
 
-def print_plan(plans: list[SitePlan], console: Console) -> None:
+def print_plan(plans: list[SitePlan], console: Console, word: Wording = _as_named) -> None:
     """`--plan`: per start URL, each door with its URL and how many posts it lists."""
     for site in plans:
         console.print(f"[bold]{_shown(site.start)}[/]", highlight=False, soft_wrap=True)
         if site.problem:
-            console.print(f"  [red]cannot read it[/]: {_shown(site.problem)}", highlight=False)
+            problem = _said(site.problem, word)
+            console.print(f"  [red]cannot read it[/]: {problem}", highlight=False)
             continue
         for door in site.doors:
             posts = "?" if door.posts is None else str(door.posts)
             where = _shown(door.url or "-")
-            note = f"  ({_shown(door.note)})" if door.note else ""
+            note = f"  ({_said(door.note, word)})" if door.note else ""
             console.print(
                 f"  {door.kind:8} {posts:>6} posts  {where}{note}",
                 highlight=False,

@@ -25,6 +25,7 @@ log = logging.getLogger("tipbook.api")
 
 API_ROOT = "/api"
 SEARCH_PATH = "/api/search"
+OPENED_PATH = "/api/opened"  # POST ?q=: the box opened a result of q (search.querylog)
 MAX_FIELDS = 50  # query-string fields: the API has five parameters, a theme may repeat
 ALLOWED = "GET"
 
@@ -35,6 +36,7 @@ class ApiAnswer:
 
     status: int
     body: bytes
+    allow: str = ALLOWED  # the method a 405 names
 
     @property
     def status_line(self) -> str:
@@ -48,7 +50,7 @@ class ApiAnswer:
             ("Cache-Control", "no-store"),
         ]
         if self.status == HTTPStatus.METHOD_NOT_ALLOWED:
-            headers.append(("Allow", ALLOWED))
+            headers.append(("Allow", self.allow))
         return headers
 
     def body_for(self, method: str) -> bytes:
@@ -66,6 +68,8 @@ def answer(method: str, path: str, query: str, service: SearchService | None) ->
     """The answer to `method path?query` below `/api` (`is_api(path)`); `service` None
     when the server searches nothing."""
     path = urllib.parse.unquote(path)
+    if path == OPENED_PATH:
+        return _opened(method, query, service)
     if path not in (SEARCH_PATH, SEARCH_PATH + "/"):
         return _error(HTTPStatus.NOT_FOUND, f"no API at {path[:100]}")
     if method != "GET":  # HEAD too: a search costs what a GET costs, for no answer
@@ -81,6 +85,21 @@ def answer(method: str, path: str, query: str, service: SearchService | None) ->
     except Exception:  # a bug must cost one request, not the connection or the server
         log.exception("search failed")
         return _error(HTTPStatus.INTERNAL_SERVER_ERROR, "search failed; see the server's log")
+    return _json(status, body)
+
+
+def _opened(method: str, query: str, service: SearchService | None) -> ApiAnswer:
+    """`POST /api/opened?q=…`, the page's beacon when a result is opened (no body used)."""
+    if method != "POST":
+        answer = _error(HTTPStatus.METHOD_NOT_ALLOWED, "use POST")
+        return ApiAnswer(answer.status, answer.body, allow="POST")
+    if service is None:
+        return _error(HTTPStatus.SERVICE_UNAVAILABLE, "search is off")
+    try:
+        params = urllib.parse.parse_qs(query, max_num_fields=5)
+    except ValueError as error:
+        return _error(HTTPStatus.BAD_REQUEST, f"bad query string: {error}")
+    status, body = service.opened(params)
     return _json(status, body)
 
 

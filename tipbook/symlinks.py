@@ -52,7 +52,8 @@ def refused_links(content_dir: Path) -> dict[Path, Problem]:
                     todo.append((Path(entry.path), inner, above | {inner}))
                 elif not entry.is_file(follow_symlinks=False):
                     shown = os.path.join(display_path(real), entry.name)
-                    problems[real / entry.name] = Problem(shown, 0, "error", "", NOT_A_FILE)
+                    special = rules.SPECIAL_FILE.problem(shown, 0, "", NOT_A_FILE)
+                    problems[real / entry.name] = special
                 continue
             path = Path(entry.path)
             link = real / entry.name  # where the link really is, however it was reached

@@ -20,11 +20,11 @@ from typing import Any, TypeVar
 import yaml
 
 from tipbook import rules
-from tipbook.errors import ContentError, Problem, display_path
-from tipbook.yamlsafe import load_yaml, yaml_error_line
+from tipbook.errors import ContentError, display_path
+from tipbook.schemas import DEFAULT_MIN_SCORE, read_themes
+from tipbook.yamlsafe import load_yaml_located, yaml_error_line
 
 THEMES_FILE = "themes.yml"
-_ID = re.compile(r"^[a-z][a-z0-9-]*$")
 T = TypeVar("T", bound=Any)  # a tip: anything with a `themes` list
 TITLE_WEIGHT = 3  # a signal in the title says more about the tip than one in the body
 
@@ -38,7 +38,7 @@ class Theme:
     # Source-site tags (e.g. WordPress tag archives) that map straight onto this theme.
     tags: tuple[str, ...] = ()
     # How much signal evidence the classifier needs before it proposes the theme.
-    min_score: int = 4
+    min_score: int = DEFAULT_MIN_SCORE
 
 
 @dataclass(frozen=True)
@@ -139,89 +139,36 @@ def _signal_pattern(signals: tuple[str, ...]) -> re.Pattern[str] | None:
 
 
 def load_taxonomy(path: Path) -> Taxonomy:
-    """Read `themes.yml`; raise one `ContentError` listing every problem in it."""
+    """Read `themes.yml` through its schema (`tipbook.schemas.ThemesFile`); raise one
+    `ContentError` listing every problem in it, each at its line."""
     shown = display_path(path)
     try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
+        data, lines = load_yaml_located(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ContentError(
-            [
-                rules.TAXONOMY.problem(
-                    shown, 0, "", "theme taxonomy not found: create it (see README)"
-                )
-            ]
-        ) from None
+        message = f"theme taxonomy not found: create {THEMES_FILE} (see README)"
+        raise ContentError([rules.TAXONOMY.problem(shown, 0, "", message)]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        message = f"cannot read it ({error}): save it as UTF-8 text"
+        raise ContentError([rules.TAXONOMY.problem(shown, 0, "", message)]) from None
     except yaml.YAMLError as error:
+        line = yaml_error_line(error)
+        message = f"not valid YAML: {error}"
+        raise ContentError([rules.TAXONOMY.problem(shown, line, "", message)]) from None
+    chapters, errors = read_themes(data, lines)
+    if chapters is None:
         raise ContentError(
-            [rules.TAXONOMY.problem(shown, yaml_error_line(error), "", f"not valid YAML: {error}")]
-        ) from None
-
-    problems: list[Problem] = []
-    entries = data.get("themes") if isinstance(data, dict) else None
-    if not isinstance(entries, list) or not entries:
-        raise ContentError(
-            [
-                rules.TAXONOMY.problem(
-                    shown, 1, "themes", "expected a list of themes under `themes:`"
-                )
-            ]
+            [rules.TAXONOMY.problem(shown, e.line, str(e.where[0]), e.message) for e in errors]
         )
-    themes: list[Theme] = []
-    seen: set[str] = set()
-    for number, entry in enumerate(entries, start=1):
-        where = f"themes[{number}]"
-        if not isinstance(entry, dict):
-            problems.append(
-                rules.TAXONOMY.problem(shown, 0, where, "expected id, title, description")
-            )
-            continue
-        theme_id = entry.get("id")
-        if not isinstance(theme_id, str) or not _ID.match(theme_id):
-            problems.append(
-                rules.TAXONOMY.problem(
-                    shown, 0, f"{where}.id", f"{theme_id!r}: use a lowercase word"
-                )
-            )
-            continue
-        if theme_id in seen:
-            problems.append(
-                rules.TAXONOMY.problem(shown, 0, f"{where}.id", f"duplicate id {theme_id!r}")
-            )
-            continue
-        seen.add(theme_id)
-        for key in ("title", "description"):
-            if not isinstance(entry.get(key), str) or not entry[key].strip():
-                problems.append(
-                    rules.TAXONOMY.problem(shown, 0, f"{theme_id}.{key}", "missing text")
-                )
-        signals = entry.get("signals", [])
-        tags = entry.get("tags", [])
-        min_score = entry.get("min_score", 4)
-        if not isinstance(signals, list) or not all(isinstance(s, str) for s in signals):
-            problems.append(
-                rules.TAXONOMY.problem(shown, 0, f"{theme_id}.signals", "expected a list")
-            )
-            signals = []
-        if not isinstance(tags, list) or not all(isinstance(s, str) for s in tags):
-            problems.append(rules.TAXONOMY.problem(shown, 0, f"{theme_id}.tags", "expected a list"))
-            tags = []
-        if not isinstance(min_score, int) or min_score < 1:
-            problems.append(
-                rules.TAXONOMY.problem(
-                    shown, 0, f"{theme_id}.min_score", "expected a whole number ≥ 1"
-                )
-            )
-            min_score = 4
-        themes.append(
+    return Taxonomy(
+        [
             Theme(
-                id=theme_id,
-                title=str(entry.get("title", theme_id)).strip(),
-                description=" ".join(str(entry.get("description", "")).split()),
-                signals=tuple(signals),
-                tags=tuple(tags),
-                min_score=min_score,
+                id=entry.id,
+                title=entry.title.strip(),
+                description=" ".join(entry.description.split()),
+                signals=entry.signals,
+                tags=entry.tags,
+                min_score=entry.min_score,
             )
-        )
-    if problems:
-        raise ContentError(problems)
-    return Taxonomy(themes)
+            for entry in chapters.themes
+        ]
+    )

@@ -35,29 +35,28 @@ def validate_tip(
     lines = lines or {}
     problems: list[Problem] = []
 
-    def add(rule: rules.Rule, field: str, message: str, line: int = 0) -> None:
-        problems.append(rule.problem(path, line or lines.get(field, 1), field, message))
+    def add(
+        rule: rules.Rule, field: str, line: int = 0, message: str = "", **values: object
+    ) -> None:
+        where = line or lines.get(field, 1)
+        problems.append(rule.problem(path, where, field, message, **values))
 
     front = text.splitlines() if text else []
     for theme in tip.themes:
         if theme not in taxonomy:
             line = _item_line(front, lines.get("themes", 0), theme)
-            add(rules.UNKNOWN_THEME, "themes", taxonomy.unknown_theme_message(theme), line)
+            add(rules.UNKNOWN_THEME, "themes", line, taxonomy.unknown_theme_message(theme))
     if len(set(tip.themes)) != len(tip.themes):
-        add(rules.REPEATED_THEME, "themes", "a theme is listed twice: list each theme once")
+        add(rules.REPEATED_THEME, "themes")
     expected = tip.relative_path.name
     if Path(path).name != expected and not path.startswith("<"):
         add(
             rules.FILE_NAME,
             "slug" if "slug" in lines else "date",
-            f"file name does not match date and slug: rename the file to {expected}",
+            expected=expected,
         )
     if tip.series and tip.series.part > 99:
-        add(
-            rules.SERIES_PART,
-            "series",
-            f"part {tip.series.part} looks wrong: parts count 1, 2, 3, …",
-        )
+        add(rules.SERIES_PART, "series", part=tip.series.part)
     return problems
 
 
@@ -167,43 +166,26 @@ class TipIndex:
         lines = lines or {}
         problems: list[Problem] = []
 
-        def add(rule: rules.Rule, field: str, message: str) -> None:
-            problems.append(rule.problem(file.shown, lines.get(field, 1), field, message))
+        def add(rule: rules.Rule, field: str, /, **values: object) -> None:
+            problems.append(rule.problem(file.shown, lines.get(field, 1), field, **values))
 
         other = self.other(self.by_slug.get(tip.slug, []), file)
         if other:
-            add(
-                rules.DUPLICATE_SLUG,
-                "slug",
-                f"slug {tip.slug!r} is also used by {other.shown}: choose another slug",
-            )
+            add(rules.DUPLICATE_SLUG, "slug", slug=tip.slug, other=other.shown)
         if errors_only:
             return problems  # the rules below are warnings
         other = self.other(self.by_date.get(tip.date, []), file)
         if other:
-            add(
-                rules.DUPLICATE_DATE,
-                "date",
-                f"{tip.date.isoformat()} is also the date of {other.shown}: one tip per "
-                "Tuesday; move one of them to another week",
-            )
+            add(rules.DUPLICATE_DATE, "date", date=tip.date.isoformat(), other=other.shown)
         other = self.other(self.by_title.get(slugify(tip.title), []), file)
         if other:
-            add(
-                rules.DUPLICATE_TITLE,
-                "title",
-                f"the title repeats {other.shown}'s: give this tip its own title",
-            )
+            add(rules.DUPLICATE_TITLE, "title", other=other.shown)
         if tip.series:
             part = (tip.series.name.casefold(), tip.series.part)
             other = self.other(self.by_part.get(part, []), file)
             if other:
-                add(
-                    rules.DUPLICATE_PART,
-                    "series",
-                    f"part {tip.series.part} of {tip.series.name!r} is also {other.shown}: "
-                    "number the parts 1, 2, 3, …",
-                )
+                series, number = tip.series.name, tip.series.part
+                add(rules.DUPLICATE_PART, "series", part=number, series=series, other=other.shown)
         return problems
 
 

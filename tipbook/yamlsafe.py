@@ -16,6 +16,10 @@ from typing import Any
 
 import yaml
 
+# Where each value of a YAML document is: its path (keys and list indexes from the top, as
+# a schema's error `loc` names it) → its 1-based line.
+Lines = dict[tuple[str | int, ...], int]
+
 SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's when PyYAML has it
 
 
@@ -35,6 +39,45 @@ def load_yaml(text: str) -> Any:
     """The YAML document in `text` (safe types only); raises `yaml.YAMLError` for an alias."""
     refuse_aliases(text)
     return yaml.load(text, Loader=SAFE_LOADER)
+
+
+def load_yaml_located(text: str, first_line: int = 1) -> tuple[Any, Lines]:
+    """The YAML document in `text`, as `load_yaml` reads it, and the line of each of its
+    values (a mapping's entries at their key's line, list items at their own), counted from
+    `first_line` (front matter starts below the file's first line)."""
+    refuse_aliases(text)
+    loader = SAFE_LOADER(text)
+    try:
+        # What `yaml.load` does, in two steps so that the nodes (which know their lines)
+        # are kept: compose, then construct.
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    lines: Lines = {}
+    if node is not None:
+        _node_lines(node, (), first_line, lines)
+    return data, lines
+
+
+def _node_lines(node: Any, path: tuple[str | int, ...], first: int, lines: Lines) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            where = (*path, key.value if isinstance(key, yaml.ScalarNode) else str(key.value))
+            lines.setdefault(where, key.start_mark.line + first)
+            _node_lines(value, where, first, lines)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            lines[(*path, index)] = item.start_mark.line + first
+            _node_lines(item, (*path, index), first, lines)
+
+
+def line_of(lines: Lines, where: tuple[str | int, ...], default: int = 0) -> int:
+    """The line of the value at `where`, else of the nearest value that holds it."""
+    for end in range(len(where), 0, -1):
+        if where[:end] in lines:
+            return lines[where[:end]]
+    return default
 
 
 def yaml_error_line(error: yaml.YAMLError) -> int:

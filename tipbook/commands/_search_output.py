@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import html
 import re
+import shlex
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -63,6 +64,8 @@ def result_renderable(result: SearchResult) -> RenderableType:
                 f"No tip matches {typed!r}. Showing results for ", (corrected, "bold yellow"), "."
             )
         )
+        command = terminal_text(f"tipbook search --exact {shlex.quote(result.corrected_from)}")
+        parts.append(Text(f"Search instead for {typed!r}: {command}"))
     if not result.hits:
         parts.append(Text(f"No tip matches {result.query!r}.", style="yellow"))
     else:
@@ -89,9 +92,39 @@ def result_renderable(result: SearchResult) -> RenderableType:
     return Group(*parts)
 
 
+def published_only(config: Any) -> frozenset[str]:
+    """The tip files `tipbook build` holds back (the gate, `tipbook.check.judge_content`),
+    for `SearchOptions.held_back`; none when the chapters cannot be read (`check` says why)."""
+    from tipbook.check import held_back_files
+    from tipbook.errors import ContentError
+    from tipbook.taxonomy import load_taxonomy
+
+    try:
+        taxonomy = load_taxonomy(config.themes_file)
+    except ContentError:
+        return frozenset()
+    return held_back_files(config.content_dir, taxonomy, config.site_url)
+
+
+def related_to(query: str) -> list[str]:
+    """Words related to a query's words (search.expansion's table), most similar first."""
+    from search.expansion import related_words
+    from search.schema import QUESTION_STOP_WORDS
+
+    table = related_words()
+    found: dict[str, float] = {}
+    for word in query.lower().split():
+        if word in QUESTION_STOP_WORDS:
+            continue
+        for related, similarity in table.get(word, ()):
+            found[related] = max(found.get(related, 0.0), similarity)
+    return sorted(found, key=lambda w: -found[w])[:4]
+
+
 def print_unanswered(config: Any, limit: int, as_json: bool) -> None:
-    """`tipbook search --report`: the top unanswered queries from the served box's log,
-    each with the nearest chapter by its signal words, or the word to add as a synonym."""
+    """`tipbook search report`: the top queries from the served box's log that found
+    nothing or whose results nobody opened, each with the nearest chapter by its signal
+    words (or their related words) and a synonym set to consider."""
     import json
 
     from rich.console import Console
@@ -102,15 +135,21 @@ def print_unanswered(config: Any, limit: int, as_json: bool) -> None:
     taxonomy = load_taxonomy(config.themes_file)
     rows = []
     for item in unanswered(config.query_log, top=limit):
-        best = taxonomy.score(item.query, item.query)[0]
+        synonyms = related_to(item.query)
+        text = " ".join([item.query, *synonyms])
+        best = taxonomy.score(text, text)[0]
         chapter = best.theme if best.score else ""
         if item.corrected:
             advice = f"a typo: the box showed {item.corrected!r}"
+        elif item.found:
+            advice = f"found {item.found} tip(s), none opened: check they answer it"
         elif chapter:
             advice = f"nearest chapter {chapter!r}: add its words to a synonym set"
         else:
             advice = "no chapter is near: add the words to a synonym set, or write a tip"
-        rows.append({**dataclasses.asdict(item), "chapter": chapter, "advice": advice})
+        rows.append(
+            {**dataclasses.asdict(item), "chapter": chapter, "synonyms": synonyms, "advice": advice}
+        )
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
@@ -118,10 +157,14 @@ def print_unanswered(config: Any, limit: int, as_json: bool) -> None:
     if not rows:
         console.print(f"No unanswered queries in {display_path(config.query_log)}.")
         return
-    console.print(Text(f"Queries that found nothing ({display_path(config.query_log)}):"))
+    shown = display_path(config.query_log)
+    console.print(Text(f"Queries that found nothing, or whose results nobody opened ({shown}):"))
     for row in rows:
         line = Text(f"{row['count']:>4}  ")
         line.append(terminal_text(row["query"]), style="bold")
         line.append(terminal_text(f"  – {row['advice']}"))
+        if row["synonyms"] and not row["corrected"]:
+            words = ", ".join([*row["query"].split()[:1], *row["synonyms"]])
+            line.append(terminal_text(f"; a synonym set to consider: [{words}]"))
         console.print(line)
     console.print(Text(f"Synonym sets: {display_path(config.content_dir / 'synonyms.yml')}"))

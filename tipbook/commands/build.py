@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from tipbook.cli import get_config
+from tipbook.cli import flag, get_config
 
 
 @click.command()
@@ -65,7 +65,7 @@ def command(
     """
     from rich.console import Console
 
-    from tipbook.errors import display_path
+    from tipbook.errors import display_path, word_options
     from tipbook.site import build_site
     from tipbook.site.report import checked_site_url, site_url_warning
 
@@ -83,6 +83,5 @@ def command(
             console.print(line, markup=False)
     warning = site_url_warning(config.site_url)
     if warning:
-        Console(stderr=True, highlight=False, soft_wrap=True).print(
-            f"[yellow]warning:[/] {warning}"
-        )
+        worded = word_options(warning, flag, ("site_url",))
+        Console(stderr=True, highlight=False, soft_wrap=True).print(f"[yellow]warning:[/] {worded}")

@@ -44,7 +44,9 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output: str, show_all: 
 
     from rich.console import Console
 
-    from tipbook.check import arrange, changed_files, check_content
+    from tipbook.check import check_content
+    from tipbook.check_report import arrange
+    from tipbook.git_changes import changed_files
     from tipbook.taxonomy import load_taxonomy
 
     config = get_config(ctx)
@@ -62,7 +64,7 @@ def command(ctx: click.Context, paths: tuple[Path, ...], output: str, show_all: 
         for problem in own + others:
             click.echo(str(problem))
         for group in folded:
-            click.echo(str(group))
+            click.echo(f"{group} [`tipbook check --all` lists them]")
         colour = "red" if report.errors else "yellow" if report.warnings else "green"
         hidden = sum(len(group.problems) for group in folded)
         more = f", {hidden} of them folded (--all lists them)" if hidden else ""

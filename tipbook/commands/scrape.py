@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from tipbook.cli import get_config
+from tipbook.cli import flag, get_config
 
 
 @click.command()
@@ -83,7 +83,7 @@ def command(
     options = build_options(get_config(ctx, project=False), urls, **flags)
     if plan:
         plans = plan_doors(options)
-        print_plan(plans, Console())
+        print_plan(plans, Console(), word=flag)
         ctx.exit(1 if any(site.problem for site in plans) else 0)
-    report = run_scrape(options, Console(), verbose=verbose)
+    report = run_scrape(options, Console(), verbose=verbose, word=flag)
     ctx.exit(0 if report.ok else 1)

@@ -69,7 +69,8 @@ def build_with_zensical(
     if not zensical_available():
         raise TipbookError(
             "the zensical engine is not installed: pip install 'tipbook[zensical]' "
-            "(or build with the default engine, --engine mkdocs)"
+            "(or build with the default engine, {engine} mkdocs)",
+            options=("engine",),
         )
     started = time.perf_counter()
     collection = collect_tips(config.content_dir, drafts=drafts, site_url=config.site_url)

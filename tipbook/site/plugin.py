@@ -38,13 +38,14 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
-from tipbook import sanitize
-from tipbook.config import Config, load_config
+from tipbook import rules, sanitize
+from tipbook.config import CONFIG_FILE, Config, load_config
 from tipbook.errors import TipbookError, display_path
 from tipbook.model import TIPS_DIR, Tip
 from tipbook.site import generate, pages, parallel, speedups
 from tipbook.site.collect import Collection, collect_tips
 from tipbook.site.generate import STATIC_PAGES_DIR
+from tipbook.site.served_index import ServedIndexJob
 from tipbook.site.static_search import StaticSearchRun
 from tipbook.symlinks import check_content_links
 from tipbook.yamlsafe import refuse_aliases
@@ -82,6 +83,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         self._safe_fragments: dict[str, dict[str, str]] = {}
         self._files: Files | None = None
         self._static_search = StaticSearchRun(log)
+        self._served_index = ServedIndexJob()
         self.handbook: generate.Handbook | None = None
 
     def prepare(self, tipbook_config: Config, *, drafts: bool, preview: bool = False) -> None:
@@ -130,6 +132,10 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         # While previewing, an edit to a tip's text keeps the last related lists.
         self.related = self._related.get(collection, keep_on_text_edits=self.preview)
         self._tips_by_uri = {collection.src_uri(tip): tip for tip in collection.tips}
+        if not self.preview:  # `tipbook serve`'s index of these pages' tips (`served_index`)
+            tips = [(tip, collection.src_uri(tip)) for tip in collection.tips]
+            fork = self.fast and parallel.should_fork(len(tips))
+            self._served_index.start(Path(config.site_dir), tips, tb.content_dir, fork=fork)
 
         static_pages = _sort_content_files(files, self._tips_by_uri, tb.content_dir)
         _drop_unused_media(files, collection.tips, tb.content_dir)
@@ -150,7 +156,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         urls = {
             uri: file.url for uri in self._tips_by_uri if (file := files.get_file_from_path(uri))
         }
-        self._static_search.prepare(collection, urls, tb.content_dir)
+        self._static_search.prepare(collection, urls, tb.content_dir, later=self.preview)
         return files
 
     @event_priority(-100)  # after every other plugin has seen the navigation
@@ -182,27 +188,23 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         if entries is not None:
             sanitize.search_entries(entries)
             _bound_search_index(entries)
-        if not self.preview and self.collection is not None:
-            # `tipbook serve`'s search index, of exactly the tips on these pages.
-            from search.indexer import write_published_index
-
-            collection = self.collection
-            write_published_index(
-                Path(config.site_dir),
-                ((tip, collection.src_uri(tip)) for tip in collection.tips),
-                self.tipbook_config.content_dir if self.tipbook_config else None,
-            )
+        try:
+            self._served_index.finish()
+        except TipbookError as error:
+            raise PluginError(error.message) from None
         # The preview shows the rebuilt pages at once; their search index follows.
         self._static_search.finish(Path(config.site_dir), background=self.preview)
 
     def on_build_error(self, *, error: Exception) -> None:
         self._static_search.cancel()
+        self._served_index.cancel()
         if self._worker is not None:
             worker, self._worker = self._worker, None
             worker.discard()
 
     def stop_worker(self) -> None:
-        """End a worker the build no longer waits for (the build was interrupted)."""
+        """End the worker and index writer the build no longer waits for (interrupted)."""
+        self._served_index.cancel()
         if self._worker is not None:
             worker, self._worker = self._worker, None
             worker.kill()
@@ -313,7 +315,7 @@ def _load_tipbook_config(config: MkDocsConfig, option: str) -> Config:
     if option:
         path = Path(option)
     else:
-        path = Path(config.config_file_path or "mkdocs.yml").resolve().parent / "tipbook.yml"
+        path = Path(config.config_file_path or "mkdocs.yml").resolve().parent / CONFIG_FILE
     try:
         return load_config(path if path.is_file() else None)
     except TipbookError as error:
@@ -368,7 +370,7 @@ def _sort_content_files(
     nav and drop the tips this build leaves out; return the hand-written pages' (title,
     path) for the nav."""
     unpublished = [
-        f"{display_path(Path(file.abs_src_path))}: error: {reason}"
+        str(rules.UNPUBLISHED_FILE.problem(display_path(Path(file.abs_src_path)), 0, "", reason))
         for file in files
         if not file.is_documentation_page()
         and not file.inclusion.is_excluded()

@@ -108,11 +108,12 @@ def checked_site_url(url: str) -> str:
 
 
 def site_url_warning(site_url: str) -> str | None:
-    """Why the feed and sitemap will not work for readers elsewhere, or None when they will."""
+    """Why the feed and sitemap will not work for readers elsewhere, or None when they will
+    (naming the option as `{site_url}`: each front end words it, `errors.word_options`)."""
     if not site_url:
         return (
             "no site_url: the feed and sitemap hold no full addresses; set `site_url:` in "
-            "tipbook.yml to the address readers use (or build with --site-url URL)"
+            "tipbook.yml to the address readers use (or build with {site_url} URL)"
         )
     host = urlsplit(site_url).hostname or ""
     try:
@@ -123,6 +124,6 @@ def site_url_warning(site_url: str) -> str | None:
         return (
             f"site_url is {site_url}: the feed and sitemap will point at this machine; to "
             "publish, set `site_url:` in tipbook.yml to the address readers use (or build "
-            "with --site-url URL)"
+            "with {site_url} URL)"
         )
     return None

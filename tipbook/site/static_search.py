@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +21,20 @@ class StaticSearchRun:
     def __init__(self, log: logging.Logger) -> None:
         self.log = log
         self.job: Any = None  # search.static.StaticIndexJob while it runs
+        self._later: Callable[[], Any] | None = None  # makes the job, at `finish`
 
     def prepare(
-        self, collection: Collection, urls: Mapping[str, str], content_dir: Path | None = None
+        self,
+        collection: Collection,
+        urls: Mapping[str, str],
+        content_dir: Path | None = None,
+        *,
+        later: bool = False,
     ) -> None:
         """Get `collection`'s tips ready to index (no thread yet: see `start`); `urls` maps a
-        tip's source path to its page URL; `content_dir`'s synonym sets are indexed too."""
+        tip's source path to its page URL; `content_dir`'s synonym sets are indexed too.
+        With `later` (the preview, which never forks), the pages Pagefind reads are written
+        by `finish`, in its background thread: a one-tip edit does not wait for a thousand."""
         from search.concepts import ConceptWords
         from search.static import StaticIndexJob, StaticSearchUnavailable
 
@@ -39,8 +47,12 @@ class StaticSearchRun:
         titles = {theme.id: theme.title for theme in collection.taxonomy}
         # A broken synonyms.yml is `check`'s to report: the index goes without it.
         synonyms = load_synonyms(content_dir)[0] if content_dir is not None else Synonyms()
+        concepts = ConceptWords(synonyms, collection.taxonomy)
+        if later:
+            self._later = lambda: StaticIndexJob(tips, titles, concepts)
+            return
         try:
-            self.job = StaticIndexJob(tips, titles, ConceptWords(synonyms, collection.taxonomy))
+            self.job = StaticIndexJob(tips, titles, concepts)
         except StaticSearchUnavailable as error:
             self.log.warning("static search index not written: %s", error)
 
@@ -55,12 +67,13 @@ class StaticSearchRun:
         from search.static import StaticSearchUnavailable
 
         job, self.job = self.job, None
-        if job is None:
+        later, self._later = self._later, None
+        if job is None and later is None:
             return
 
         def finish() -> None:
             try:
-                job.finish(site_dir)
+                (job or later()).finish(site_dir)  # type: ignore[misc]
             except StaticSearchUnavailable as error:
                 self.log.warning("static search index not written: %s", error)
 
@@ -70,6 +83,7 @@ class StaticSearchRun:
             finish()
 
     def cancel(self) -> None:
+        self._later = None
         job, self.job = self.job, None
         if job is not None:
             job.cancel()

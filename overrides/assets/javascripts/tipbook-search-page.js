@@ -91,9 +91,21 @@
       else status.textContent = result.total > result.hits.length
         ? `${result.total} tips match; the best ${result.hits.length} are shown.`
         : `${result.total} ${result.total === 1 ? "tip matches" : "tips match"}.`
-      if (result.correctedFrom)  /* the words as typed matched nothing: their correction's */
+      if (result.correctedFrom) {  /* the words as typed matched nothing: their correction's */
         status.prepend(`No tip matches “${result.correctedFrom}”. Showing results for `
           + `“${result.query}”. `)
+        const typed = element("a", "tb-search-instead", result.correctedFrom)
+        const url = new URL(location.href)
+        url.searchParams.set("query", result.correctedFrom)
+        url.searchParams.set("exact", "1")
+        typed.href = url.href
+        status.append(" Search instead for ", typed, ".")
+      }
+      if (result.nearest) {  /* nothing found: the chapter about the query's subject */
+        const link = element("a", "tb-search-nearest", result.nearest.title)
+        link.href = new URL(result.nearest.url, base).href
+        status.append(" The nearest chapter: ", link, ".")
+      }
       if (result.suggestion) {
         const link = element("a", "", result.suggestion)
         const url = new URL(location.href)
@@ -105,14 +117,16 @@
 
     /* Asks only to fill the filters (chapters, years): id 0 is never shown as results */
     function fillOnly() {
-      worker.postMessage({ type: PAGE, id: 0, query: "tipbook", options: { limit: 1 } })
+      worker.postMessage({
+        type: PAGE, id: 0, query: "tipbook", options: { limit: 1, log: false }
+      })
     }
 
     function ask() {
       const params = new URLSearchParams(location.search)
       const query = (params.get("query") || "").trim()
       form.q.value = query
-      const options = { limit: LIMIT }
+      const options = { limit: LIMIT, exact: params.get("exact") === "1" }
       for (const name of ["theme", "since", "until"])
         options[name] = params.get(name) || ""
       asked += 1
@@ -157,4 +171,33 @@
   /* Material's instant navigation swaps pages without reloading: `document$` says when. */
   if (typeof document$ !== "undefined") document$.subscribe(start)
   else document.addEventListener("DOMContentLoaded", start)
+})()
+
+/*
+ * "What staff could not find" (search/querylog.py): when a result is opened from the
+ * search box or the results page, the served site is told which query it answered — the
+ * query's words only (no result, no cookie; the server keeps no address) — so
+ * `tipbook search report` can list the queries whose results nobody opened. A static
+ * export has no /api/opened: the beacon is dropped there. The server's
+ * `serve.log_queries: false` keeps nothing.
+ */
+;(function () {
+  "use strict"
+  function queryOf(link) {
+    if (link.closest(".md-search"))      /* the box: its field holds the query */
+      return (document.querySelector(".md-search__input") || {}).value || ""
+    if (link.closest(".tb-search-results"))
+      return new URLSearchParams(location.search).get("query") || ""
+    return ""
+  }
+  document.addEventListener("click", event => {
+    const link = event.target.closest && event.target.closest("a.md-search-result__link")
+    if (!link || !navigator.sendBeacon) return
+    const query = queryOf(link).trim()
+    const href = link.getAttribute("href") || ""
+    if (!query || href.includes("search/?query=")) return  /* "all N tips", not a tip */
+    const config = JSON.parse(document.getElementById("__config").textContent)
+    const base = new URL(config.base.replace(/\/*$/, "/"), location.href)
+    navigator.sendBeacon(new URL(`api/opened?q=${encodeURIComponent(query)}`, base).href)
+  }, true)
 })()

@@ -60,7 +60,7 @@ function siteInfo() {
       .catch(() => ({}))
       .then(data => ({
         chapters: data.chapters || {}, years: data.years || [], shards: data.shards || 1,
-        stopWords: new Set(data.stopWords || [])
+        stopWords: new Set(data.stopWords || []), signals: data.signals || {}
       }))
   return info
 }
@@ -80,8 +80,11 @@ function formatDate(iso) {
 function apiEngine() {
   return {
     name: "api",
-    async search(query, { limit = BOX_LIMIT, theme = "", since = "", until = "" } = {}) {
+    async search(query, { limit = BOX_LIMIT, theme = "", since = "", until = "",
+      exact = false, log = true } = {}) {
       const params = new URLSearchParams({ q: query, limit: String(limit) })
+      if (exact) params.set("exact", "1")   /* the words as typed: no correction */
+      if (!log) params.set("log", "0")      /* not a query staff asked (search.querylog) */
       if (theme) params.set("theme", theme)
       if (since) params.set("since", `${since}-01-01`)
       if (until) params.set("until", `${until}-12-31`)
@@ -163,7 +166,7 @@ async function pagefindEngine() {
        "nothing" here is fewer than FEW_HITS tips (and a word no tip uses). */
     async search(query, options = {}) {
       const result = await searchAsTyped(query, options)
-      if (result.total >= FEW_HITS)
+      if (result.total >= FEW_HITS || options.exact)
         return result
       const corrected = await correctTypos(query)
       if (!corrected)
@@ -263,15 +266,22 @@ async function matchAnyWord(pagefind, query, filters, limit) {
   if (!all)
     return null
   const words = [...new Set(query.toLowerCase().match(/[\p{L}\p{N}]+/gu) || [])]
-  if (words.length < 2 || all.results.length >= limit)
+  if (all.results.length >= limit || query.includes('"'))
     return all
-  const each = await Promise.all(words.map(word => pagefind.search(word, { filters })))
+  /* Each word alone (weight 1), and its related words (search.expansion: weighted low) */
+  const asked = (words.length < 2 ? [] : words).map(word => [word, 1])
+  for (const [word, weight] of await relatedWords(words))
+    asked.push([word, weight])
+  if (!asked.length)
+    return all
+  const each = await Promise.all(asked.map(([word]) => pagefind.search(word, { filters })))
   const summed = new Map()
-  for (const found of each)
+  each.forEach((found, i) => {
     for (const result of (found ? found.results : []))
       summed.set(result.id, {
-        result, score: (summed.get(result.id)?.score || 0) + result.score
+        result, score: (summed.get(result.id)?.score || 0) + result.score * asked[i][1]
       })
+  })
   const seen = new Set(all.results.map(result => result.id))
   const rest = [...summed.values()]
     .filter(({ result }) => !seen.has(result.id))
@@ -280,10 +290,77 @@ async function matchAnyWord(pagefind, query, filters, limit) {
   return { ...all, results: [...all.results, ...rest] }
 }
 
+/*
+ * Related words (search.expansion, the same table as the served engine's): shards of
+ * search/related/, by a word's first two letters, fetched only for the words asked.
+ */
+const RELATED_WEIGHT = 0.3       /* as search.expansion.WEIGHT */
+const MAX_RELATED = 12           /* extra Pagefind searches per query at most */
+const relatedShards = new Map()
+
+function relatedOf(word) {
+  const name = word.slice(0, 2)
+  if (word.length < 3 || !/^[a-z]{2}$/.test(name))
+    return Promise.resolve([])
+  if (!relatedShards.has(name))
+    relatedShards.set(name, fetch(new URL(`search/related/${name}.json`, BASE))
+      .then(response => response.ok ? response.json() : {})
+      .catch(() => ({})))
+  return relatedShards.get(name).then(table =>
+    Object.prototype.hasOwnProperty.call(table, word) ? table[word] : [])
+}
+
+/* [[related word, weight]] for `words`, most similar first, none of `words` itself */
+async function relatedWords(words) {
+  const lists = await Promise.all(words.slice(0, 8).map(relatedOf))
+  const weights = new Map()
+  for (const list of lists)
+    for (const [word, similarity] of list)
+      if (!words.includes(word))
+        weights.set(word, Math.max(weights.get(word) || 0, RELATED_WEIGHT * similarity))
+  return [...weights].sort((a, b) => b[1] - a[1]).slice(0, MAX_RELATED)
+}
+
+/*
+ * A query that finds nothing is offered the nearest chapter: the one whose signal words
+ * (content/themes.yml, in search/tipbook.json) the query's words, or their related words,
+ * have most. Either engine.
+ */
+async function nearestChapter(query) {
+  const { chapters, signals, stopWords } = await siteInfo()
+  const words = (query.toLowerCase().match(/[\p{L}\p{N}]+/gu) || [])
+    .filter(word => !stopWords.has(word))
+  const weighted = words.map(word => [word, 1])
+    .concat((await relatedWords(words)).map(([word]) => [word, 0.5]))
+  const text = ` ${words.join(" ")} `
+  let best = null, bestScore = 0
+  for (const [id, list] of Object.entries(signals)) {
+    let score = 0
+    for (const raw of list) {
+      const signal = String(raw).toLowerCase()
+      if (signal.includes(" ")) {
+        if (text.includes(` ${signal.replace(/\*$/, "")}`)) score += 1
+        continue
+      }
+      const stem = signal.replace(/\*$/, "")
+      for (const [word, weight] of weighted)
+        if (word === stem || (signal.endsWith("*")
+            ? word.startsWith(stem) || (stem.length >= 5 && word.includes(stem))  /* un-… */
+            : word.startsWith(stem) && word.length - stem.length <= 2))
+          score += weight
+    }
+    if (score > bestScore) {
+      best = id
+      bestScore = score
+    }
+  }
+  return best ? { id: best, title: chapters[best] || best, url: `themes/${best}/` } : null
+}
+
 /* One probe when the worker starts: does `api/search` answer (as `tipbook serve`)? */
 async function chooseEngine() {
   try {
-    const response = await fetch(new URL("api/search?q=tipbook&limit=1", BASE))
+    const response = await fetch(new URL("api/search?q=tipbook&limit=1&log=0", BASE))
     const type = response.headers.get("Content-Type") || ""
     if (response.ok && type.startsWith("application/json"))
       return apiEngine()
@@ -316,8 +393,8 @@ function item(location, title, text, score, tags, query) {
   return [{ location, title, text, score, terms, ...(tags ? { tags } : {}) }]
 }
 
-function resultsPageUrl(query) {
-  return `search/?query=${encodeURIComponent(query)}`
+function resultsPageUrl(query, exact = false) {
+  return `search/?query=${encodeURIComponent(query)}${exact ? "&exact=1" : ""}`
 }
 
 function toMaterial(query, result) {
@@ -329,11 +406,18 @@ function toMaterial(query, result) {
   if (result.correctedFrom)
     items.push(item(resultsPageUrl(result.query),
       `Showing results for <em>${escapeText(result.query)}</em>`,
-      `<p>No tip matches “${escapeText(result.correctedFrom)}”</p>`, 0, null, result.query))
+      `<p>No tip matches “${escapeText(result.correctedFrom)}”</p>`, 0, null, result.query),
+      item(resultsPageUrl(result.correctedFrom, true),
+        `Search instead for <em>${escapeText(result.correctedFrom)}</em>`,
+        "<p>The words as typed, uncorrected</p>", 0, null, result.correctedFrom))
   if (result.suggestion)
     items.push(item(resultsPageUrl(result.suggestion),
       `Did you mean: <em>${escapeText(result.suggestion)}</em>?`,
       "<p>Show the tips for this spelling</p>", 0, null, query))
+  if (result.nearest)
+    items.push(item(result.nearest.url,
+      `No tip matches. The nearest chapter: <em>${escapeText(result.nearest.title)}</em>`,
+      "<p>Browse the tips about this subject</p>", 0, null, query))
   for (const hit of result.hits)
     items.push(item(hit.url, escapeText(hit.title),
       `<p><time class="tb-date" datetime="${escapeText(hit.date)}">`
@@ -370,6 +454,8 @@ async function answerQuery(query) {
     } else {
       try {
         result = await (await getEngine()).search(current)
+        if (!result.total && !result.error)
+          result.nearest = await nearestChapter(current)
       } catch (err) {
         result = {
           total: 0, hits: [], unavailable: true,
@@ -389,6 +475,8 @@ async function answerPage({ id, query, options }) {
   let result
   try {
     result = await (await getEngine()).search(query, options)
+    if (!result.total && !result.error)
+      result.nearest = await nearestChapter(query)
   } catch (err) {
     result = { total: 0, hits: [], facets: {}, error: "search is not available here" }
   }

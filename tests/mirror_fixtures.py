@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from mirror.build import Mirror, build_mirror
-from mirror.server import MirrorServer
+from benchmarks.mirror.build import Mirror, build_mirror
+from benchmarks.mirror.server import MirrorServer
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 THEMES_FILE = REPO_ROOT / "content" / "themes.yml"
 REAL_SITE = "https://cssamerica.com"
 
@@ -44,7 +44,7 @@ class MirrorSite:
 @pytest.fixture(scope="session")
 def offhost_server() -> Iterator[MirrorServer]:
     """Another "site" on its own port: the mirror links to it; nothing may request it."""
-    root = Path(__file__).resolve().parent  # serves nothing useful; only its log matters
+    root = Path(__file__).resolve().parent  # tests/: serves nothing useful; only its log matters
     server = MirrorServer(root / "_nothing_").start()
     yield server
     server.stop()

@@ -11,7 +11,7 @@ Widget-only tips have no post page (404), one post is served as windows-1252, on
 hostile markup, one links off-host, and seed 004 is a non-WordPress article at its own path.
 
 `build_mirror(out_dir, offhost_base)` writes the files and returns a `Mirror` describing
-them; `tests/mirror/server.py` serves the folder.
+them; `benchmarks/mirror/server.py` serves the folder.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mirror.seeds import Block, SeedTip, load_seed_tips, widget_lists
+from benchmarks.mirror.seeds import Block, SeedTip, load_seed_tips, widget_lists
 
 SITE_NAME = "Customer Service Solutions, Inc."
 REAL_SITE = "https://cssamerica.com"
@@ -556,7 +556,7 @@ def build_mirror(
     the image tests' figures in two posts. The REST API, feeds and sitemaps (`mirror.doors`)
     are the same whatever the theme.
     """
-    from mirror import blocktheme, doors
+    from benchmarks.mirror import blocktheme, doors
 
     tips = sorted([*load_seed_tips(), *extra_tips], key=lambda t: t.date, reverse=True)
     posts = [t for t in tips if t.kind == "post"]

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from email.utils import format_datetime
 from pathlib import Path
 
-from mirror.seeds import SeedTip
+from benchmarks.mirror.seeds import SeedTip
 
 FEED_PER_PAGE = 10  # WordPress's default posts_per_rss
 GMT_OFFSET = -5

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from mirror import build
-from mirror.seeds import SeedTip
+from benchmarks.mirror import build
+from benchmarks.mirror.seeds import SeedTip
 
 
 def _shell(title: str, canonical: str, body_class: str, main: str, widget: str) -> str:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SEEDS_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "seeds"
+SEEDS_DIR = Path(__file__).resolve().parent / "seed_posts"
 
 WIDGET_TITLE = re.compile(r"^(?P<title>.+?) - (?P<date>\d{1,2}/\d{1,2}/\d{2})$")
 POST_TITLE = re.compile(r"^(?P<title>.+?) – (?P<date>\d{1,2}/\d{1,2}/\d{2})(?P<tow> TOW)?$")

@@ -1,6 +1,6 @@
 """Build the mirror into a folder and serve it until interrupted.
 
-    cd tests && ../.venv/bin/python -m mirror /tmp/mirror [--pristine] [--block-theme] [--no-rest]
+    .venv/bin/python -m benchmarks.mirror /tmp/mirror [--pristine] [--block-theme] [--no-rest]
 
 prints the base URL; then e.g. `tipbook scrape --source-base https://cssamerica.com URL…`.
 """
@@ -11,8 +11,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from mirror.build import build_mirror
-from mirror.server import MirrorServer
+from benchmarks.mirror.build import build_mirror
+from benchmarks.mirror.server import MirrorServer
 
 
 def main() -> None:

@@ -1,1 +1,0 @@
-"""A faithful local mirror of the tip archive, built from the seeds, for the scraper tests."""
