@@ -91,29 +91,6 @@ def site(
     thread.join()
 
 
-# Where the Zensical build (Zensical 0.0.73's own theme and search dialog) is below the
-# floor today, each measured and listed in docs/zensical.md ("What still differs"). Strict:
-# the day one passes, this list must lose it.
-ZENSICAL_GAPS = {
-    "axe": "axe: the accent colour (#ffaa00) of the active navigation link and of the search "
-    "dialog's marks fails contrast on light backgrounds, its grey result paths too (3.3:1); "
-    "the dark palette's buttons are 4.36:1; the dialog's result list scrolls without focus",
-    "keyboard search": "Zensical's search dialog is not Material's box: the home page's "
-    "search field and the 'Best match' count are Material's (the dialog is tested below)",
-    "skip link": "after the skip link, Tab leaves the content: Zensical's skip target",
-    "phone drawer": "at phone width the focus lands on an invisible element of Zensical's "
-    "search dialog before the drawer's button",
-    "motion": "Zensical's stylesheet has no .md-search__inner to measure",
-}
-
-
-def _known_gap(request: pytest.FixtureRequest, site: dict[str, Any], gap: str) -> None:
-    """On the Zensical build, this test is expected to fail for `gap`; strictly (it runs,
-    and passing fails the run until the gap leaves `ZENSICAL_GAPS`)."""
-    if site["engine"] == "zensical":
-        request.applymarker(pytest.mark.xfail(reason=ZENSICAL_GAPS[gap], strict=True))
-
-
 def _new_page(browser, width: int = 1280, palette: str = "light", **options: Any):  # type: ignore[no-untyped-def]
     # Reduced motion: every transition ends at once, so axe measures colours at rest.
     context = browser.new_context(
@@ -142,7 +119,10 @@ def _open_search(page, word: str, engine: str = "mkdocs") -> None:  # type: igno
     """The header's search, opened and typed into from the keyboard, with its results shown:
     Material's box (tipbook's worker) or Zensical's own dialog (its worker)."""
     if engine == "zensical":
-        page.focus(".md-search__button")
+        # Its header button, or below 960px the header's icon (a label tipbook.js makes a
+        # button; it opens the dialog through Zensical's search toggle).
+        opener = ".md-search__button, label.md-header__button[for='__search']"
+        page.locator(opener).locator("visible=true").first.focus()
         page.keyboard.press("Enter")
         page.keyboard.type(word, delay=20)
         page.get_by_role("option").first.wait_for(timeout=15_000)
@@ -161,9 +141,8 @@ def _axe(page) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("width", list(WIDTHS))
 @pytest.mark.parametrize("palette", list(PALETTES))
 def test_no_serious_axe_violations_on_any_page_type(  # type: ignore[no-untyped-def]
-    browser, site: dict[str, Any], palette: str, width: str, request: pytest.FixtureRequest
+    browser, site: dict[str, Any], palette: str, width: str
 ) -> None:
-    _known_gap(request, site, "axe")
     context, page = _new_page(browser, WIDTHS[width], palette)
     found: list[str] = []
     per_rule: collections.Counter[str] = collections.Counter()
@@ -192,7 +171,9 @@ def test_no_serious_axe_violations_on_any_page_type(  # type: ignore[no-untyped-
 # --- Keyboard ---------------------------------------------------------------------------
 
 _FOCUS = """() => {
-  const el = document.activeElement;
+  let el = document.activeElement;
+  // Zensical's search dialog is in an (open) shadow root: the focus inside it.
+  while (el && el.shadowRoot && el.shadowRoot.activeElement) el = el.shadowRoot.activeElement;
   // A hidden radio (Material's palette switch) shows its focus on the label after it.
   const shown = el.matches('input.md-option') ? el.nextElementSibling : el;
   const style = getComputedStyle(shown);
@@ -200,6 +181,7 @@ _FOCUS = """() => {
   const ring = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 1;
   return {
     tag: el.tagName.toLowerCase(),
+    role: el.getAttribute('role'),
     cls: el.className,
     text: (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 60),
     href: el.getAttribute('href'),
@@ -238,37 +220,60 @@ def _tab_to(page, matches, limit: int = 60) -> dict[str, Any]:  # type: ignore[n
     raise AssertionError(f"not reached with {limit} presses of Tab")
 
 
+def _pick_from_material_box(page) -> None:  # type: ignore[no-untyped-def]
+    """Material's box on tipbook's worker: the focus in its field, a word only in the
+    body of "The Second Step", the count announced, ArrowDown to the result, Enter."""
+    assert "md-search__input" in _focused(page)["cls"]
+    page.keyboard.type("tamborine", delay=20)
+    meta = page.locator(".md-search-result__meta")
+    # tipbook's search answers in Material's markup; its count line says "Best match".
+    page.wait_for_function(
+        "() => document.querySelector('.md-search-result__meta').textContent.includes('Best match')"
+    )
+    # The count is a live region: a screen reader announces it as it changes.
+    assert meta.get_attribute("role") == "status"
+    assert meta.get_attribute("aria-live") == "polite"
+    assert page.get_by_role("dialog", name="Search").count() == 1
+    page.keyboard.press("ArrowDown")
+    result = _focused(page)
+    assert "md-search-result__link" in result["cls"] and "The Second Step" in result["text"]
+    page.keyboard.press("Enter")
+
+
+def _pick_from_zensical_dialog(page) -> None:  # type: ignore[no-untyped-def]
+    """Zensical's dialog (it searches a tip's title, summary and takeaway): the focus in
+    its field with a visible mark, a word of the title, the count announced, the arrows
+    move the selection (the field keeps the focus: aria-activedescendant), Enter."""
+    field = _focused(page)
+    assert field["role"] == "combobox" and field["text"] == "Search"
+    page.keyboard.type("second", delay=20)
+    status = page.get_by_role("status").filter(has_text="result")
+    status.wait_for(timeout=15_000)
+    assert status.get_attribute("aria-live") == "polite"
+    assert page.get_by_role("dialog", name="Search").count() >= 1
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowUp")
+    assert "The Second Step" in page.get_by_role("option", selected=True).inner_text()
+    page.keyboard.press("Enter")
+
+
 def test_keyboard_only_home_search_tip_next_in_series(  # type: ignore[no-untyped-def]
-    browser, site: dict[str, Any], request: pytest.FixtureRequest
+    browser, site: dict[str, Any]
 ) -> None:
     """Tab, Enter, typing and arrow keys only: home → search → a tip → its next part."""
-    _known_gap(request, site, "keyboard search")
     context, page = _new_page(browser)
     try:
         _open(page, site["base"])
         # The first stop is the skip link, shown when focused.
         page.keyboard.press("Tab")
         assert _focused(page)["cls"].startswith("md-skip")
-        # The home page's search box (a label, made a button) opens Material's search.
+        # The home page's search box (a label, made a button) opens the header's search.
         _tab_to(page, lambda f: "tb-search" in f["cls"])
         page.keyboard.press("Enter")
-        assert "md-search__input" in _focused(page)["cls"]
-        word = "tamborine"  # only in "The Second Step"
-        page.keyboard.type(word, delay=20)
-        meta = page.locator(".md-search-result__meta")
-        # tipbook's search answers in Material's markup; its count line says "Best match".
-        page.wait_for_function(
-            "() => document.querySelector('.md-search-result__meta').textContent"
-            ".includes('Best match')"
-        )
-        # The count is a live region: a screen reader announces it as it changes.
-        assert meta.get_attribute("role") == "status"
-        assert meta.get_attribute("aria-live") == "polite"
-        assert page.get_by_role("dialog", name="Search").count() == 1
-        page.keyboard.press("ArrowDown")
-        result = _focused(page)
-        assert "md-search-result__link" in result["cls"] and "The Second Step" in result["text"]
-        page.keyboard.press("Enter")
+        if site["engine"] == "zensical":
+            _pick_from_zensical_dialog(page)
+        else:
+            _pick_from_material_box(page)
         page.wait_for_url("**" + site["tip_url"]("The Second Step") + "**")  # + "?h=tamborine"
         assert page.locator("h1").inner_text() == "The Second Step"
 
@@ -320,9 +325,8 @@ def test_full_results_page_by_keyboard_with_named_filters(browser, site: dict[st
 
 
 def test_skip_link_moves_to_the_content(  # type: ignore[no-untyped-def]
-    browser, site: dict[str, Any], request: pytest.FixtureRequest
+    browser, site: dict[str, Any]
 ) -> None:
-    _known_gap(request, site, "skip link")
     context, page = _new_page(browser)
     try:
         _open(page, site["base"] + site["tip_url"]("The Second Step"))
@@ -339,11 +343,10 @@ def test_skip_link_moves_to_the_content(  # type: ignore[no-untyped-def]
 
 
 def test_phone_width_keyboard_reaches_the_drawer_and_never_loses_sight(  # type: ignore[no-untyped-def]
-    browser, site: dict[str, Any], request: pytest.FixtureRequest
+    browser, site: dict[str, Any]
 ) -> None:
     """At phone width Material's navigation is an off-screen drawer opened by a label:
     the closed drawer is out of the tab order, and its button works by keyboard."""
-    _known_gap(request, site, "phone drawer")
     context, page = _new_page(browser, WIDTHS["phone"])
     try:
         _open(page, site["base"] + site["tip_url"]("The Second Step"))
@@ -366,8 +369,12 @@ def test_phone_width_keyboard_reaches_the_drawer_and_never_loses_sight(  # type:
         _open(page, site["base"])
         _tab_to(page, lambda f: f["tag"] == "label" and f["text"] == "Search")
         page.keyboard.press("Enter")
-        assert "md-search__input" in _focused(page)["cls"]
-        assert page.evaluate("document.getElementById('__search').checked")
+        if site["engine"] == "zensical":  # its dialog, opened with the focus in its field
+            assert _focused(page)["role"] == "combobox"
+            assert page.get_by_role("dialog", name="Search").locator("visible=true").count()
+        else:
+            assert "md-search__input" in _focused(page)["cls"]
+            assert page.evaluate("document.getElementById('__search').checked")
     finally:
         context.close()
 
@@ -441,13 +448,14 @@ _DURATIONS = """sel => {
 
 @pytest.mark.parametrize("motion", ["reduce", "no-preference"])
 def test_motion_follows_prefers_reduced_motion(  # type: ignore[no-untyped-def]
-    browser, site: dict[str, Any], motion: str, request: pytest.FixtureRequest
+    browser, site: dict[str, Any], motion: str
 ) -> None:
-    _known_gap(request, site, "motion")
     context, page = _new_page(browser, reduced_motion=motion)
     try:
         _open(page, site["base"] + site["urls"]["chapter"])
-        for selector in (".md-tabs__link", ".md-search__inner", ".md-typeset a"):
+        # The header's search: Material's box, or the button that opens Zensical's dialog.
+        search = ".md-search__button" if site["engine"] == "zensical" else ".md-search__inner"
+        for selector in (".md-tabs__link", search, ".md-typeset a"):
             longest = max(page.evaluate(_DURATIONS, selector))
             if motion == "reduce":
                 assert longest < 1, f"{selector} still moves for {longest} ms"

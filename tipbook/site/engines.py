@@ -35,9 +35,18 @@ from tipbook.site.static_search import StaticSearchRun
 ENGINES = ("mkdocs", "zensical")
 MATERIAL_SEARCH_PARTIAL = "partials/search.html"
 _CACHE_TAG = re.compile(r"{% (?:end)?tipbook_cache[^%]*%}")
+# The gate cleans the content, not the template around it: Zensical's template opens the
+# <article> with the skip link's target (`#__skip`, focusable by script only), which the gate
+# would remove as content.
 _ARTICLE = re.compile(
-    r'(<article class="md-content__inner md-typeset">)(.*?)(</article>)', re.DOTALL
+    r'(<article class="md-content__inner md-typeset">\s*(?:<a id="__skip" tabindex="-1"></a>)?)'
+    r"(.*?)(</article>)",
+    re.DOTALL,
 )
+# What the handbook adds to Zensical's own theme for the accessibility floor (Material's is
+# met by tipbook.css alone); listed in the Zensical build's mkdocs.yml only.
+ZENSICAL_CSS = "assets/stylesheets/tipbook-zensical.css"
+ZENSICAL_JS = "assets/javascripts/tipbook-zensical.js"
 
 
 def zensical_available() -> bool:
@@ -154,6 +163,8 @@ def _write_project(config: Config, project: Path, handbook: generate.Handbook) -
         plugins=["search", "tags"],  # Zensical's own; it runs no others
         # overrides/main.html leaves Zensical's search box on its own worker with this.
         extra={**(settings.get("extra") or {}), "tipbook_engine": "zensical"},
+        extra_css=[*(settings.get("extra_css") or []), ZENSICAL_CSS],
+        extra_javascript=[*(settings.get("extra_javascript") or []), ZENSICAL_JS],
     )
     if config.site_url:
         settings["site_url"] = config.site_url
