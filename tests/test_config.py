@@ -125,3 +125,44 @@ def test_mkdocs_yml_names_each_setting_once() -> None:
     Strict.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
     # Material's `!!python/name:` tags are not used; a tag would fail loudly here.
     yaml.load((Path(__file__).resolve().parents[1] / "mkdocs.yml").read_text(), Strict)
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "said"),
+    [
+        ("site_name: x\nsite_name: y\n", 2, "`site_name` is written twice"),
+        ("serve:\n  port: 8000\n  port: 9000\n", 3, "`port` is written twice"),
+        ("site_name: 2024-02-30\n", 1, "2024-02-30 is not a real date"),
+    ],
+)
+def test_a_key_written_twice_or_an_impossible_date_is_one_clear_message(
+    tmp_path: Path, text: str, line: int, said: str
+) -> None:
+    """PyYAML keeps the last of two equal keys silently, and raises a bare ValueError (a
+    traceback in the CLI) for a date that does not exist: both are `file:line: …` errors,
+    in tipbook.yml, themes.yml and a tip alike (tipbook.yamlsafe's loader)."""
+    from tipbook.errors import ContentError
+    from tipbook.taxonomy import load_taxonomy
+
+    path = tmp_path / "tipbook.yml"
+    path.write_text(text)
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    message = str(error.value.message)
+    assert f"tipbook.yml:{line}: not valid YAML: {said}" in message, message
+    assert "<unicode string>" not in message
+    themes = tmp_path / "themes.yml"
+    themes.write_text("themes:\n- id: a\n  title: A\n  title: B\n  description: 2024-02-30\n")
+    with pytest.raises(ContentError) as caught:
+        load_taxonomy(themes)
+    assert "themes.yml:4" in str(caught.value.message)
+    assert "`title` is written twice" in str(caught.value.message)
+
+
+def test_a_port_beyond_65535_is_refused_by_the_file_not_by_a_traceback(tmp_path: Path) -> None:
+    """`serve: {port: 99999999}` passed `check` and ended `tipbook serve` in an
+    OverflowError from bind()."""
+    path = tmp_path / "tipbook.yml"
+    path.write_text("serve:\n  port: 99999999\n")
+    with pytest.raises(ConfigError, match=r"tipbook\.yml:2: serve\.port: must be at most 65535"):
+        load_config(path)

@@ -58,6 +58,28 @@ def test_an_alias_in_synonyms_yml_is_refused(tmp_path: Path) -> None:
     assert "alias, which tipbook does not allow" in problems[0].message
 
 
+def test_synonyms_yml_problems_name_their_line_and_a_shared_word_is_a_warning(
+    tmp_path: Path,
+) -> None:
+    """Each problem of synonyms.yml was printed without a line, and the word in two sets,
+    meant as a warning, was an error (its level went to the message's values, as a
+    keyword): `check` failed on it."""
+    from tipbook.synonyms import load_synonyms
+
+    (tmp_path / "synonyms.yml").write_text(
+        "synonyms:\n  - [mistake, error]\n  - [solo]\n  - {x: y}\n  - [error, blunder]\n",
+        encoding="utf-8",
+    )
+    synonyms, problems = load_synonyms(tmp_path)
+    assert synonyms.sets == (("mistake", "error"), ("error", "blunder"))
+    found = [(p.line, p.field, p.level) for p in problems]
+    assert found == [
+        (3, "synonyms[2]", "error"),
+        (4, "synonyms[3]", "error"),
+        (5, "synonyms[4]", "warning"),
+    ]
+
+
 def test_a_page_of_aliases_fails_the_build_with_memory_bounded(tmp_path: Path) -> None:
     write_corpus(tmp_path / "content")
     pages = tmp_path / "content" / "pages"

@@ -197,6 +197,30 @@ class TestLoading:
         assert "2019-02-12-x.md:4" in message
         assert "not valid YAML" in message
 
+    @pytest.mark.parametrize(
+        ("front", "line", "said"),
+        [
+            ("title: A\ndate: 2019-02-12\ntitle: B\n", 4, "`title` is written twice"),
+            ("title: A\ndate: 2019-02-30\n", 3, "2019-02-30 is not a real date"),
+            ("title: A\ndate: 2019-02-12\nseries: {name: S, part: 1, part: 2}\n", 4, "twice"),
+            ("title: A\ndate: 2019-02-12\nseries: {name: S, part: true}\n", 4, "part number"),
+        ],
+    )
+    def test_a_key_twice_an_impossible_date_or_a_bool_part_is_an_error_at_its_line(
+        self, tmp_path: Path, front: str, line: int, said: str
+    ) -> None:
+        """A tip whose `title:` is written twice was published under the second one with
+        `check` silent, and `part: true` as "Part True of 1": errors now, so the tip is
+        held back (check and build agree)."""
+        path = tmp_path / "tips" / "2019" / "2019-02-12-x.md"
+        path.parent.mkdir(parents=True)
+        path.write_text(f"---\n{front}---\n\nbody\n")
+        with pytest.raises(ContentError) as caught:
+            load_tip(path)
+        message = str(caught.value.message)
+        assert f"2019-02-12-x.md:{line}" in message
+        assert said in message
+
     def test_every_problem_is_reported_at_once(self, tmp_path: Path) -> None:
         path = tmp_path / "tips" / "2019" / "2019-02-12-x.md"
         path.parent.mkdir(parents=True)

@@ -250,3 +250,31 @@ def test_searches_are_bounded_and_excess_waits_then_503(
         assert service.handle({"q": ["empathy"]})[0] == 200
     finally:
         service.close()
+
+
+def test_the_access_log_never_holds_the_words_of_a_search(
+    root: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The standard access line put each query as typed beside the caller's address and
+    the time on stderr (a service's journal), even with `serve.log_queries: false`."""
+    server = make_server(
+        root / "site",
+        port=0,
+        content_dir=root / "content",
+        index_dir=root / ".tipbook" / "index",
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with httpx.Client(base_url=server.url, timeout=10) as client:
+            assert client.get("/api/search", params={"q": "private compassion"}).status_code
+            assert client.post("/api/opened", params={"q": "private words"}).status_code
+            assert client.get("/index.html?ref=kept").status_code == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+    logged = capfd.readouterr().err
+    assert '"GET /api/search?… HTTP/1.1" 200' in logged, logged
+    assert "/api/opened?…" in logged and "/index.html?ref=kept" in logged
+    assert "private" not in logged

@@ -19,7 +19,7 @@ from tipbook.errors import ConfigError, display_path
 from tipbook.model import TIPS_DIR
 from tipbook.schemas import is_site_url, read_config
 from tipbook.taxonomy import THEMES_FILE
-from tipbook.yamlsafe import load_yaml_located, yaml_error_line
+from tipbook.yamlsafe import load_yaml_located, yaml_error_line, yaml_error_reason
 
 __all__ = ["Config", "ScrapeConfig", "ServeConfig", "is_site_url", "load_config"]
 
@@ -133,7 +133,7 @@ def load_config(path: Path | None = None) -> Config:
     except yaml.YAMLError as error:
         line = yaml_error_line(error)
         where = f"{shown}:{line}" if line else shown
-        raise ConfigError(f"{where}: not valid YAML: {error}") from None
+        raise ConfigError(f"{where}: not valid YAML: {yaml_error_reason(error)}") from None
     if data is not None and not isinstance(data, dict):
         raise ConfigError(f"{shown}: expected `key: value` settings")
     settings, errors = read_config(data or {}, lines)

@@ -20,7 +20,7 @@ from tipbook.errors import ContentError, Problem, display_path
 from tipbook.files import NOT_A_FILE, read_file, write_text_atomic
 from tipbook.model import TIPS_DIR, Tip
 from tipbook.schemas import FRONT_MATTER_KEYS, read_front_matter
-from tipbook.yamlsafe import Lines, load_yaml_located, yaml_error_line
+from tipbook.yamlsafe import Lines, load_yaml_located, yaml_error_line, yaml_error_reason
 
 # Front-matter keys in the order they are written (the schema's); anything else follows.
 KNOWN_KEYS = FRONT_MATTER_KEYS
@@ -112,11 +112,15 @@ def parse_tip(text: str, path: str = "<tip>") -> tuple[Tip | None, list[Problem]
         return None, [rules.FRONT_MATTER.problem(path, 1, "", opening)]
     try:
         meta, lines, body = _split_front_matter(text)
+    except yaml.constructor.ConstructorError as error:
+        # Well-formed YAML that says something impossible (a key twice, 2026-02-30).
+        line = yaml_error_line(error) + _first_line(text) - 1 if yaml_error_line(error) else 1
+        message = f"front matter: {yaml_error_reason(error)}"
+        return None, [rules.FRONT_MATTER.problem(path, line, "", message)]
     except yaml.YAMLError as error:
-        reason = getattr(error, "problem", None) or str(error).splitlines()[0]
         message = (
-            f"front matter is not valid YAML ({reason}): quote values that contain ': ' or "
-            "start with a special character"
+            f"front matter is not valid YAML ({yaml_error_reason(error)}): quote values that "
+            "contain ': ' or start with a special character"
         )
         line = yaml_error_line(error) + _first_line(text) - 1 if yaml_error_line(error) else 1
         return None, [rules.FRONT_MATTER.problem(path, line, "", message)]
@@ -126,11 +130,6 @@ def parse_tip(text: str, path: str = "<tip>") -> tuple[Tip | None, list[Problem]
             "e.g. `title: Your tip's title`, between the two '---' lines"
         )
         return None, [rules.FRONT_MATTER.problem(path, 1, "", message)]
-    except ValueError as error:
-        # The YAML library builds dates itself and fails on impossible ones (2026-02-30).
-        message = f"not a real date ({error}): write an existing day as YYYY-MM-DD"
-        line = field_lines(text).get("date", 1)
-        return None, [rules.FRONT_MATTER.problem(path, line, "date", message)]
     fields, errors = read_front_matter(meta, lines)
     problems = [
         rules.FRONT_MATTER.problem(path, e.line, str(e.where[0]), e.message) for e in errors

@@ -147,7 +147,9 @@ def _series(value: object) -> Series | None:
         return None
     if isinstance(value, dict):
         name, part = value.get("name"), value.get("part")
-        if isinstance(name, str) and name.strip() and isinstance(part, int) and part >= 1:
+        # A bool is an int to Python: `part: true` showed "Part True of 1".
+        whole = not isinstance(part, bool) and isinstance(part, int)
+        if isinstance(name, str) and name.strip() and whole and isinstance(part, int) and part >= 1:
             return Series(name.strip(), part)
     raise _refuse(
         "series",
@@ -485,8 +487,8 @@ def _site_url(value: object) -> str:
     return text
 
 
-def _number(kind: type, least: float) -> Callable[[object], Any]:
-    """A number of `kind` that is at least `least` (a bool is no number)."""
+def _number(kind: type, least: float, most: float | None = None) -> Callable[[object], Any]:
+    """A number of `kind` from `least` to `most` (a bool is no number)."""
     word = "int" if kind is int else "float"
 
     def check(value: object) -> Any:
@@ -501,6 +503,8 @@ def _number(kind: type, least: float) -> Callable[[object], Any]:
         if value < least:
             rule = "be 0 or more" if least == 0 else f"be at least {least:g}"
             raise _refuse("number", "must {rule}: write a number that is", rule=rule)
+        if most is not None and value > most:
+            raise _refuse("number", "must be at most {most:g}: write a smaller number", most=most)
         return kind(value)
 
     return check
@@ -564,7 +568,7 @@ class ServeSettings(_Settings):
     """`serve:` in `tipbook.yml`."""
 
     host: SettingText | None = None
-    port: Annotated[int, BeforeValidator(_number(int, 0))] | None = None
+    port: Annotated[int, BeforeValidator(_number(int, 0, 65535))] | None = None  # a TCP port
     log_queries: Switch | None = None
 
 

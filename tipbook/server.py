@@ -196,6 +196,21 @@ class SiteRequestHandler(GuardedHandler, SimpleHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(data)
 
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """The access line, without the words of a search: the standard line joins the
+        caller's address and time to each query as typed (keystroke by keystroke, from the
+        box), what the query log is made never to keep (`search.querylog`, and off with
+        `serve.log_queries: false`)."""
+        method, _, rest = self.requestline.partition(" ")
+        target, _, version = rest.partition(" ")
+        path, mark, _ = target.partition("?")
+        if mark and searchhttp.is_api(path):
+            target = f"{path}?…"
+        line = " ".join(part for part in (method, target, version) if part)
+        if isinstance(code, HTTPStatus):
+            code = code.value
+        self.log_message('"%s" %s %s', line, str(code), str(size))
+
     def log_message(self, format: str, *args: Any) -> None:
         if getattr(self.server, "quiet", False):
             return

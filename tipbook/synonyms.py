@@ -17,7 +17,7 @@ import yaml
 
 from tipbook import rules
 from tipbook.errors import Problem, display_path
-from tipbook.yamlsafe import load_yaml
+from tipbook.yamlsafe import line_of, load_yaml_located, yaml_error_line, yaml_error_reason
 
 SYNONYMS_FILE = "synonyms.yml"
 MAX_SETS = 2000  # far beyond a curated list; keeps indexing linear in the tips
@@ -51,9 +51,14 @@ def load_synonyms(content_dir: Path) -> tuple[Synonyms, list[Problem]]:
     except OSError as error:
         return Synonyms(), [rules.SYNONYMS.problem(shown, 0, "", f"cannot read it: {error}")]
     try:
-        loaded = load_yaml(data.decode("utf-8"))  # aliases refused, as in every file
-    except (UnicodeDecodeError, yaml.YAMLError) as error:
-        return Synonyms(), [rules.SYNONYMS.problem(shown, 0, "", f"not valid YAML: {error}")]
+        # Aliases refused, as in every file; each set's line kept for the messages.
+        loaded, lines = load_yaml_located(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        message = "not a text file: save it as UTF-8"
+        return Synonyms(), [rules.SYNONYMS.problem(shown, 0, "", message)]
+    except yaml.YAMLError as error:
+        message = f"not valid YAML: {yaml_error_reason(error)}"
+        return Synonyms(), [rules.SYNONYMS.problem(shown, yaml_error_line(error), "", message)]
     entries = loaded.get("synonyms") if isinstance(loaded, dict) else None
     if not isinstance(entries, list):
         message = "expected a list of synonym sets under `synonyms:` (see README: Synonyms)"
@@ -63,15 +68,16 @@ def load_synonyms(content_dir: Path) -> tuple[Synonyms, list[Problem]]:
     first_set: dict[str, int] = {}
     for number, entry in enumerate(entries[:MAX_SETS], start=1):
         where = f"synonyms[{number}]"
-        terms = _terms(entry, shown, where, problems)
+        line = line_of(lines, ("synonyms", number - 1), 1)
+        terms = _terms(entry, (shown, line, where), problems)
         if terms is None:
             continue
         for term in terms:
             if term in first_set:
                 problems.append(
                     rules.SYNONYMS.problem(
-                        shown, 0, where, f"{term!r} is also in set {first_set[term]}: "
-                        "merge the two sets or drop it from one", level="warning",
+                        shown, line, where, f"{term!r} is also in set {first_set[term]}: "
+                        "merge the two sets or drop it from one", "warning",
                     )
                 )  # fmt: skip
             first_set.setdefault(term, number)
@@ -84,21 +90,20 @@ def load_synonyms(content_dir: Path) -> tuple[Synonyms, list[Problem]]:
 
 
 def _terms(
-    entry: object, shown: str, where: str, problems: list[Problem]
+    entry: object, at: tuple[str, int, str], problems: list[Problem]
 ) -> tuple[str, ...] | None:
+    """The set's words, or None (and its problem, `at` its file, line and name)."""
     if not isinstance(entry, list) or not all(isinstance(t, str) for t in entry):
         message = "expected a list of words, e.g. [mistake, error, blunder]"
-        problems.append(rules.SYNONYMS.problem(shown, 0, where, message))
+        problems.append(rules.SYNONYMS.problem(*at, message))
         return None
     terms = tuple(dict.fromkeys(" ".join(t.lower().split()) for t in entry))
     bad = [t for t in terms if not _TERM.fullmatch(t)]
     if bad:
         message = f"{bad[0]!r} is not a word or phrase: use letters, spaces, - and ' only"
-        problems.append(rules.SYNONYMS.problem(shown, 0, where, message))
+        problems.append(rules.SYNONYMS.problem(*at, message))
         return None
     if len(terms) < 2:
-        problems.append(
-            rules.SYNONYMS.problem(shown, 0, where, "a set needs two or more different words")
-        )
+        problems.append(rules.SYNONYMS.problem(*at, "a set needs two or more different words"))
         return None
     return terms

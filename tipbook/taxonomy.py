@@ -22,7 +22,7 @@ import yaml
 from tipbook import rules
 from tipbook.errors import ContentError, display_path
 from tipbook.schemas import DEFAULT_MIN_SCORE, read_themes
-from tipbook.yamlsafe import load_yaml_located, yaml_error_line
+from tipbook.yamlsafe import load_yaml_located, yaml_error_line, yaml_error_reason
 
 THEMES_FILE = "themes.yml"
 T = TypeVar("T", bound=Any)  # a tip: anything with a `themes` list
@@ -152,7 +152,7 @@ def load_taxonomy(path: Path) -> Taxonomy:
         raise ContentError([rules.TAXONOMY.problem(shown, 0, "", message)]) from None
     except yaml.YAMLError as error:
         line = yaml_error_line(error)
-        message = f"not valid YAML: {error}"
+        message = f"not valid YAML: {yaml_error_reason(error)}"
         raise ContentError([rules.TAXONOMY.problem(shown, line, "", message)]) from None
     chapters, errors = read_themes(data, lines)
     if chapters is None:

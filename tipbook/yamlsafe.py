@@ -20,7 +20,40 @@ import yaml
 # a schema's error `loc` names it) → its 1-based line.
 Lines = dict[tuple[str | int, ...], int]
 
-SAFE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's when PyYAML has it
+_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's when PyYAML has it
+
+
+class _StrictLoader(_BASE_LOADER):  # type: ignore[misc]
+    """The safe loader, refusing what it would otherwise let through unsaid: a key written
+    twice in one mapping (PyYAML keeps the last one silently, so `check` would pass a file
+    whose first value the editor sees) and an impossible date (`2026-02-30`, which PyYAML
+    raises as a bare ValueError, not a YAML error with its line)."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[tuple[str, str]] = set()
+        for key, _value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                if (key.tag, key.value) in seen:
+                    raise yaml.constructor.ConstructorError(
+                        problem=f"`{key.value}` is written twice: keep one of the two lines",
+                        problem_mark=key.start_mark,
+                    )
+                seen.add((key.tag, key.value))
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as error:
+            raise yaml.constructor.ConstructorError(
+                problem=f"{node.value} is not a real date ({error}): write an existing day "
+                "as YYYY-MM-DD",
+                problem_mark=node.start_mark,
+            ) from None
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:timestamp", _StrictLoader.construct_yaml_timestamp)
+SAFE_LOADER: Any = _StrictLoader
 
 
 def refuse_aliases(text: str, loader: Any = SAFE_LOADER) -> None:
@@ -84,3 +117,9 @@ def yaml_error_line(error: yaml.YAMLError) -> int:
     """The 1-based line a YAML error points at, 0 when it points nowhere."""
     mark = getattr(error, "problem_mark", None)
     return mark.line + 1 if mark is not None else 0
+
+
+def yaml_error_reason(error: yaml.YAMLError) -> str:
+    """What a YAML error says, in one line (without PyYAML's `in "<unicode string>"`)."""
+    problem = getattr(error, "problem", None)
+    return str(problem) if problem else str(error).splitlines()[0]
