@@ -98,7 +98,7 @@ class Worker:
             with open(self.result_path, encoding="utf-8") as handle:
                 result = json.load(handle)
         except (OSError, ValueError):
-            result = {"error": f"the worker process ended without a result ({_ending(status)})"}
+            result = {"error": f"the worker process ended without a result ({ending(status)})"}
         finally:
             if os.path.exists(self.result_path):
                 os.unlink(self.result_path)
@@ -133,7 +133,8 @@ class Worker:
                 os.unlink(self.result_path)
 
 
-def _ending(status: int) -> str:
+def ending(status: int) -> str:
+    """How a child process ended, in words (`os.waitpid`'s status)."""
     if os.WIFSIGNALED(status):
         return f"killed by signal {os.WTERMSIG(status)}"
     return f"exit status {os.waitstatus_to_exitcode(status)}"

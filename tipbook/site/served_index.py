@@ -24,6 +24,7 @@ from pathlib import Path
 from tipbook import publish
 from tipbook.errors import TipbookError
 from tipbook.model import Tip
+from tipbook.site import parallel
 
 _MAX_ERROR = 4000  # characters of a failed writer's message the build reports
 
@@ -90,8 +91,8 @@ class ServedIndexJob:
             message = errors.read().decode("utf-8", "replace").strip()
         _, status = os.waitpid(pid, 0)
         if status or message:
-            ending = message or f"the process ended with status {status}"
-            raise TipbookError(f"writing the search index of the site failed: {ending}")
+            reason = message or f"its process ended: {parallel.ending(status)}"
+            raise TipbookError(f"writing the search index of the site failed: {reason}")
 
     def cancel(self) -> None:
         """Stop a writer the build no longer waits for (the build failed)."""
