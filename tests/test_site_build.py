@@ -303,9 +303,8 @@ class TestHoldBack:
         assert checked and all(theme.stem in b for b in broken), broken
 
     def test_a_drafts_errors_never_stop_the_site(self, project: Config) -> None:
-        draft = self.edit(
-            project, "own-the-mistake", "title: ", "draft: true\nthemes: [temwork]\ntitle: "
-        )
+        self.edit(project, "own-the-mistake", "title: ", "draft: true\ntitle: ")
+        draft = self.edit(project, "own-the-mistake", "themes:\n", "themes:\n  - temwork\n")
         result = build_site(project, strict=True)
         assert result.tips == len(TIPS) - 1 and not result.held_back.withheld
         assert draft.name in "\n".join(result.held_back.lines(project.content_dir))

@@ -178,11 +178,24 @@
  * search box or the results page, the served site is told which query it answered — the
  * query's words only (no result, no cookie; the server keeps no address) — so
  * `tipbook search report` can list the queries whose results nobody opened. A static
- * export has no /api/opened: the beacon is dropped there. The server's
+ * export has no /api/opened: no beacon is sent there. The server's
  * `serve.log_queries: false` keeps nothing.
  */
 ;(function () {
   "use strict"
+  /* Served or static? The search worker says "served" once its probe of api/search answers;
+     remembered for the tab, so a page opened later knows before its worker has probed. */
+  const remembered = { get: () => { try { return sessionStorage.getItem("tipbook-served") }
+                                   catch (err) { return null } },  /* storage turned off */
+                      set: () => { try { sessionStorage.setItem("tipbook-served", "1") }
+                                   catch (err) { /* remembered for this page only */ } } }
+  let served = remembered.get() === "1"
+  if (typeof BroadcastChannel !== "undefined")
+    new BroadcastChannel("tipbook-search").onmessage = event => {
+      if (event.data !== "served") return
+      served = true
+      remembered.set()
+    }
   function queryOf(link) {
     if (link.closest(".md-search"))      /* the box: its field holds the query */
       return (document.querySelector(".md-search__input") || {}).value || ""
@@ -192,7 +205,7 @@
   }
   document.addEventListener("click", event => {
     const link = event.target.closest && event.target.closest("a.md-search-result__link")
-    if (!link || !navigator.sendBeacon) return
+    if (!link || !served || !navigator.sendBeacon) return
     const query = queryOf(link).trim()
     const href = link.getAttribute("href") || ""
     if (!query || href.includes("search/?query=")) return  /* "all N tips", not a tip */

@@ -362,8 +362,13 @@ async function chooseEngine() {
   try {
     const response = await fetch(new URL("api/search?q=tipbook&limit=1&log=0", BASE))
     const type = response.headers.get("Content-Type") || ""
-    if (response.ok && type.startsWith("application/json"))
+    if (response.ok && type.startsWith("application/json")) {
+      /* The page logs opened results only where a server takes them (tipbook-search-page.js):
+         a static export answers its beacon with an error in the console. */
+      if (typeof BroadcastChannel !== "undefined")
+        new BroadcastChannel("tipbook-search").postMessage("served")
       return apiEngine()
+    }
   } catch (err) {
     /* no server behind the site: the static index */
   }
