@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import threading
 from collections import Counter
 from collections.abc import Iterator
@@ -66,8 +67,14 @@ class QueryLog:
                 pass  # the log must never stop a search
 
 
+# What a person may type into a search box but the log must not keep: an e-mail address, or a
+# run of digits long enough to be a phone, order or card number (kept as a placeholder, so
+# the report still shows the query's other words).
+_PERSONAL = re.compile(r"\S+@\S+|\+?\d[\d ()./-]{5,}\d")
+
+
 def _words(text: str) -> str:
-    return " ".join(text.lower().split())[:MAX_QUERY]
+    return " ".join(_PERSONAL.sub(" [redacted] ", text.lower()).split())[:MAX_QUERY]
 
 
 @dataclass(frozen=True)

@@ -153,3 +153,16 @@ def test_the_report_lists_queries_nobody_opened_with_a_synonym_set(project: Path
     assert "errors" in rows[1]["synonyms"]  # related words (search.expansion's table)
     text = CliRunner().invoke(main, ["--config", config, "search", "report"]).stdout
     assert "nobody opened" in text and "a synonym set to consider: [mistakes, " in text
+
+
+def test_an_address_or_a_long_number_typed_into_the_box_is_not_kept(tmp_path: Path) -> None:
+    log = QueryLog(tmp_path / "queries.jsonl")
+    log.record("refund for jane.doe@example.com order 0044 20 7946 0018", 0)
+    log.record_opened("call +1 (555) 123-4567 back")
+    kept = (tmp_path / "queries.jsonl").read_text(encoding="utf-8")
+    assert "example.com" not in kept and "7946" not in kept and "555" not in kept
+    entries = [json.loads(line) for line in kept.splitlines()]
+    assert [entry["q"] for entry in entries] == [
+        "refund for [redacted] order [redacted]",
+        "call [redacted] back",
+    ]
