@@ -331,7 +331,7 @@ async function relatedWords(words) {
  */
 const VECTOR_WEIGHT = 2.0        /* as search.vectors.WEIGHT */
 const RERANKED = 20              /* as search.vectors.RERANKED */
-const NOT_PLAIN = /["*?:]|(^|\s)(AND|OR|NOT|ANDNOT|ANDMAYBE)(\s|$)/  /* as is_plain */
+const NOT_PLAIN = /["*?:~]|(^|\s)(AND|OR|NOT|ANDNOT|ANDMAYBE)(\s|$)/  /* as is_plain */
 const vectorShards = new Map()
 
 function signedBytes(code) {
