@@ -9,8 +9,8 @@ most). A text's vector is the sum of its words'; a tip's is computed when it is 
 asked. For a plain query (no operators, fields, quotes or wildcards), the `RERANKED` best
 tips by words (BM25, related words included: search.expansion) are ranked again by
 their word score, scaled so the best is 1, plus `WEIGHT` times the cosine of the tip's and
-the query's vectors: "robots replacing support agents" lifts the tip on AI call centres
-among the tips that share a word with it.
+the query's vectors: "automated phone systems versus human agents" lifts the tip on AI
+call centres from 4th to 1st among the tips that share a word with it.
 
 The static box does the same (search/static.py puts each tip's vector in its Pagefind
 meta and writes this table in shards; tipbook-search-worker.js reranks alike).
