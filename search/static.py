@@ -33,7 +33,7 @@ from pathlib import Path
 from search.concepts import ConceptWords, tip_search_text
 from search.expansion import RELATED_WORDS_FILE
 from search.schema import QUESTION_STOP_WORDS
-from search.vectors import WORD_VECTORS_FILE, encoded, tip_vector
+from search.vectors import WORD_VECTORS_FILE, encoded, tip_vector, vector_shard
 from tipbook import sanitize
 from tipbook.files import write_text_atomic
 from tipbook.model import Tip
@@ -303,10 +303,11 @@ def write_static_index(
 
 
 def write_word_shards(site_dir: Path) -> None:
-    """The related-words table (search.expansion) and the word vectors (search.vectors)
-    as small files by a word's first two letters (`search/related/em.json`,
-    `search/vectors/em.json`), so the static box fetches only its query words' shards.
-    Made once per shipped table, then written: a build costs a few file writes."""
+    """The related-words table (search.expansion) as small files by a word's first two
+    letters (`search/related/em.json`), and the word vectors (search.vectors) in
+    `VECTOR_SHARDS` files by a hash of the word (`search/vectors/137.json`: even sizes,
+    where "co…" alone would be 120 kB), so the static box fetches only its query words'
+    shards. Made once per shipped table, then written: a build costs a few file writes."""
     for folder, table in ((RELATED_DIR, RELATED_WORDS_FILE), (VECTORS_DIR, WORD_VECTORS_FILE)):
         target = Path(site_dir) / folder
         shutil.rmtree(target, ignore_errors=True)
@@ -326,6 +327,13 @@ def _shards(table: Path) -> dict[str, str]:
         return {}
     shards: dict[str, list[str]] = {}
     for line in lines:
-        if line.startswith('"') and ('":[' in line or '":"' in line):
-            shards.setdefault(f"{line[1:3]}.json", []).append(line.rstrip(","))
+        if not line.startswith('"'):
+            continue
+        if '":[' in line:  # a word's related words
+            name = line[1:3]
+        elif '":"' in line:  # a word's vector
+            name = str(vector_shard(line[1 : line.index('"', 1)]))
+        else:
+            continue
+        shards.setdefault(f"{name}.json", []).append(line.rstrip(","))
     return {name: "{" + ",".join(entries) + "}" for name, entries in shards.items()}

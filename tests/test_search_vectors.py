@@ -13,7 +13,16 @@ from benchmarks.search_judged import CONCEPT_DEV, mean_reciprocal_rank
 from search.indexer import update_index
 from search.query import TipSearcher
 from search.static import VECTORS_DIR, tip_page_html, write_word_shards
-from search.vectors import WEIGHT, cosine, encoded, text_vector, tip_vector, word_vector
+from search.vectors import (
+    VECTOR_SHARDS,
+    WEIGHT,
+    cosine,
+    encoded,
+    text_vector,
+    tip_vector,
+    vector_shard,
+    word_vector,
+)
 from tipbook.content import read_tip
 from tipbook.text import body_text
 
@@ -75,8 +84,12 @@ def test_the_static_box_gets_each_tips_vector_and_the_words_shards(
     assert len(vector) == 64
     assert f'<span data-pagefind-meta="vector">{encoded(vector)}</span>' in tip_page_html(tip, [])
     write_word_shards(tmp_path)
-    shard = json.loads((tmp_path / VECTORS_DIR / "em.json").read_text(encoding="utf-8"))
-    assert "empathy" in shard and all(word.startswith("em") for word in shard)
+    name = f"{vector_shard('empathy')}.json"
+    shard = json.loads((tmp_path / VECTORS_DIR / name).read_text(encoding="utf-8"))
+    assert "empathy" in shard and {vector_shard(word) for word in shard} == {
+        vector_shard("empathy")
+    }
+    assert len(list((tmp_path / VECTORS_DIR).iterdir())) == VECTOR_SHARDS
     expected = word_vector("empathy")
     assert expected is not None and base64.b64decode(shard["empathy"]) == expected.tobytes()
     assert (tmp_path / "search" / "related" / "em.json").is_file()

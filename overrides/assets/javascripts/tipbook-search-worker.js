@@ -326,11 +326,12 @@ async function relatedWords(words) {
  * Questions by concept (search.vectors, as the served engine): a plain query's best
  * RERANKED tips by words are ordered again by their word score (the best's as 1) plus
  * VECTOR_WEIGHT times the cosine of the tip's vector (its Pagefind meta, 64 signed bytes)
- * and the query's (the sum of its words' vectors: shards of search/vectors/ by a word's
- * first two letters, fetched only for the words asked).
+ * and the query's (the sum of its words' vectors: shards of search/vectors/ by a hash of
+ * the word, fetched only for the words asked).
  */
 const VECTOR_WEIGHT = 2.0        /* as search.vectors.WEIGHT */
 const RERANKED = 20              /* as search.vectors.RERANKED */
+const VECTOR_SHARDS = 512        /* as search.vectors.VECTOR_SHARDS */
 const NOT_PLAIN = /["*?:~]|(^|\s)(AND|OR|NOT|ANDNOT|ANDMAYBE)(\s|$)/  /* as is_plain */
 const vectorShards = new Map()
 
@@ -339,8 +340,24 @@ function signedBytes(code) {
   return Int8Array.from(raw, char => char.charCodeAt(0) << 24 >> 24)
 }
 
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n
+  for (let k = 0; k < 8; k++)
+    c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+  return c >>> 0
+})
+
+function vectorShard(word) {
+  /* CRC-32 (zlib's) of the word modulo VECTOR_SHARDS, as search.vectors.vector_shard;
+     a table word is ASCII letters, so its UTF-16 codes are its UTF-8 bytes */
+  let crc = 0xffffffff
+  for (let i = 0; i < word.length; i++)
+    crc = CRC_TABLE[(crc ^ word.charCodeAt(i)) & 0xff] ^ (crc >>> 8)
+  return ((crc ^ 0xffffffff) >>> 0) % VECTOR_SHARDS
+}
+
 function wordVector(word) {
-  const name = word.slice(0, 2)
+  const name = vectorShard(word)
   if (word.length < 2)
     return Promise.resolve(null)
   if (!vectorShards.has(name))
