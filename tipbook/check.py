@@ -194,9 +194,9 @@ def _gate_fingerprint(content_dir: Path, site_url: str, today: dt.date) -> str:
             except OSError:
                 digest.update(f"{path} missing\n".encode())
                 continue
-            stamp = (own.st_mode, own.st_size, own.st_mtime_ns, own.st_ctime_ns, seen.st_ino)
-            stamp += (seen.st_size, seen.st_mtime_ns)
-            digest.update(f"{path} {stamp}\n".encode())
+            mine = (own.st_mode, own.st_size, own.st_mtime_ns, own.st_ctime_ns)
+            target = (seen.st_ino, seen.st_size, seen.st_mtime_ns)  # where a link leads
+            digest.update(f"{path} {mine} {target}\n".encode())
     return digest.hexdigest()
 
 
