@@ -204,7 +204,7 @@ class FrontMatter(BaseModel):
             "yes",
             "The tip's title, without the date: `title: \"Customer for Life – The Third "
             'Step"`. Quote titles that contain `: ` or start with a special character '
-            "(`'`, `\"`, `#`, `-`).",
+            "(`'`, `\"`, `#`, `-`). At most 200 characters.",
         ),
     )
     date: Annotated[dt.date, BeforeValidator(_date)] = Field(
