@@ -160,7 +160,127 @@ HELD_OUT_2: list[tuple[str, str, str]] = [
 ]
 
 
-HELD_OUT_SETS = {"held_out": HELD_OUT, "held_out_2": HELD_OUT_2}
+# The third held-out set (round 5, issue #20), written and committed before any of that
+# round's work on concept search, judged against the shipped tips by reading them (title,
+# summary, takeaway, body): never tune on it. Most are questions by concept in other words
+# than the tip's ("monitor" for its "computer screen", "x-ray" for "radiology").
+HELD_OUT_3: list[tuple[str, str, str]] = [
+    # Natural questions
+    (
+        "how do I stop staring at my monitor while greeting someone",
+        "Look Up, or Look Out!",
+        "question",
+    ),
+    (
+        "is apologizing to an angry customer a sign of weakness",
+        "Make Empathy Your Superpower",
+        "question",
+    ),
+    (
+        "what did the hospital mean by its three Cs",
+        "Convey Compassion in Customer Service",
+        "question",
+    ),
+    (
+        "what questions does HR ask to find service minded hires",
+        "Apply Selfless Service",
+        "question",
+    ),
+    (
+        "why would someone drive to the branch instead of using the website",
+        "Retrain Your Brain",
+        "question",
+    ),
+    ("how can I start the new year happier", "How to Have a Truly HAPPY New Year", "question"),
+    (
+        "is success only about money and promotions",
+        "Define Customer Service Success Differently",
+        "question",
+    ),
+    ("which phrases make me sound like I do not care", "Words that Convey You Care", "question"),
+    # Questions by concept
+    (
+        "keep talking with clients so the relationship does not fade",
+        "Customer for Life – The Second Step",
+        "concept",
+    ),
+    (
+        "why a shopper keeps buying from the same friendly cashier",
+        "Be SomeBODY to Your Customer",
+        "concept",
+    ),
+    (
+        "stop thinking all day about one difficult customer",
+        "Don’t Dwell on the Customer Crazies",
+        "concept",
+    ),
+    (
+        "a store worker who went out of his way to help with my puppy's fence",
+        "Employee Runs for a Dog Run",
+        "concept",
+    ),
+    (
+        "praise the specialist before sending the patient for an x-ray",
+        "Know the Customer’s Value Proposition",
+        "concept",
+    ),
+    (
+        "parcel sent to the wrong house and support was slow to sort it out",
+        "Retain through Responsiveness",
+        "concept",
+    ),
+    ("the christmas rhyme from 2018", "2018 Holiday Poem", "concept"),
+    (
+        "a firm hiding bad news from its customers until it happens",
+        "Should you tell the customer? The Company’s Dilemma",
+        "concept",
+    ),
+    (
+        "chatbots answering customers faster than people",
+        "Be Better than AI Customer Service",
+        "concept",
+    ),
+    (
+        "shops that know who you are the moment you arrive",
+        "Facial Recognition is the Future of Customer Service",
+        "concept",
+    ),
+    ("nobody calls back and so the customers leave", "It’s Not What You Did…", "concept"),
+    ("forgiveness and kindness with coworkers", "How to Grow Your Relationships", "concept"),
+    ("a season ticket holder whose enthusiasm has faded", "Re-Invigorate Your Clients", "concept"),
+    (
+        "schools that treat every child as an individual",
+        "Customer Understanding Leads to Relationship Growth",
+        "concept",
+    ),
+    ("offering more than the FAQ page could", "Bring Something Extra to the Table", "concept"),
+    ("my delivery sounds flat and lifeless", "Sharpen Your Service Delivery", "concept"),
+    (
+        "adjusting when a visitor in the emergency room is emotional",
+        "Recognize the Situation, and Pivot",
+        "concept",
+    ),
+    (
+        "learning what matters to a new client before anything else",
+        "Customer for Life – The First Step",
+        "concept",
+    ),
+    (
+        "what stops clients from leaving us for good",
+        "Customer for Life – The Third Step",
+        "concept",
+    ),
+    # Typos and UK spellings
+    ("favourite shop assistant at the farm store", "Be SomeBODY to Your Customer", "uk"),
+    ("organisation repairing its reputation", "Recipe for Reputation Rehab", "uk"),
+    ("colour photos to visualise an idea", "Paint a Picture, Take a Picture", "uk"),
+    ("custmer for lfe first step", "Customer for Life – The First Step", "typo"),
+    ("facial recogniton in retail", "Facial Recognition is the Future of Customer Service", "typo"),
+    ("compasion outside of helthcare", "Convey Compassion in Customer Service", "typo"),
+]
+
+
+HELD_OUT_SETS = {"held_out": HELD_OUT, "held_out_2": HELD_OUT_2, "held_out_3": HELD_OUT_3}
 
 
 def held_out_mrr(

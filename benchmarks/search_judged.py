@@ -79,6 +79,61 @@ JUDGED: list[tuple[str, str, str]] = [
 ]
 
 # MRR the browser tests hold each search box to (measured values are in README.md).
+# Questions by concept to tune the concept search on (search.vectors' weight), written in
+# round 5 beside the held-out sets and tuned on like JUDGED: the held-out sets
+# (search_heldout.py) stay untouched by tuning.
+CONCEPT_DEV: list[tuple[str, str, str]] = [
+    (
+        "employees who trash talk other departments",
+        "Build Up Your Peers to Better the Customer Experience",
+        "concept",
+    ),
+    (
+        "mistakes happen, how to say we messed up",
+        "Love is never having to say you’re sorry",
+        "concept",
+    ),
+    ("doing paperwork instead of looking at the visitor", "Look Up, or Look Out!", "concept"),
+    ("a bank teller praising the loan officer", "Know the Customer’s Value Proposition", "concept"),
+    ("humble employees who put the customer first", "Apply Selfless Service", "concept"),
+    (
+        "the sick patient needs warmth not just skill",
+        "Convey Compassion in Customer Service",
+        "concept",
+    ),
+    ("clients dropping off after we billed them wrong", "It’s Not What You Did…", "concept"),
+    ("staying on top of customer replies", "Retain through Responsiveness", "concept"),
+    ("enthusiasm of sports fans dropping", "Re-Invigorate Your Clients", "concept"),
+    ("being friendly at the checkout counter", "Be SomeBODY to Your Customer", "concept"),
+    ("burnout in december", "Refresh, Rejuvenate, Refocus", "concept"),
+    (
+        "automated phone systems versus human agents",
+        "Be Better than AI Customer Service",
+        "concept",
+    ),
+    (
+        "a store that tracks its shoppers with technology",
+        "Facial Recognition is the Future of Customer Service",
+        "concept",
+    ),
+    (
+        "telling the neighbors about the renovation noise",
+        "Care Enough to Give Them a Heads Up",
+        "concept",
+    ),
+    ("diagrams help people understand instructions", "Paint a Picture, Take a Picture", "concept"),
+    ("judging customers who did something silly", "Retrain Your Brain", "concept"),
+    ("a cleaner who treats the building like his own", "“You’re the Boss”", "concept"),
+    ("speaking with energy so I do not bore listeners", "Sharpen Your Service Delivery", "concept"),
+    (
+        "college staff knowing their students personally",
+        "Customer Understanding Leads to Relationship Growth",
+        "concept",
+    ),
+    ("the worst thing to say when you cannot help", "Words that Convey You Care", "concept"),
+]
+
+
 MRR_FLOOR = {"cli": 0.87, "served": 0.87, "static": 0.86}  # measured 0.918, 0.918, 0.902
 
 

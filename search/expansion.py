@@ -62,14 +62,20 @@ def _plain_terms(parsed: wq.Query) -> set[str] | None:
     return stems
 
 
+def is_plain(query: str, parsed: wq.Query) -> bool:
+    """Whether a query is only words: no quotes, operators, fields or wildcards (such a
+    query says exactly what it wants, and is neither expanded nor ranked by meaning)."""
+    if '"' in query or not _OPERATORS.isdisjoint(query.split()):
+        return False
+    return bool(_plain_terms(parsed))
+
+
 def expansion_terms(query: str, parsed: wq.Query) -> list[tuple[str, str, float]]:
     """(field, stem, boost) of the related words of a plain query's words, leaving out
     words the query has already; empty for a query with operators."""
-    if '"' in query or not _OPERATORS.isdisjoint(query.split()):
-        return []  # a quoted phrase or an operator says exactly what is wanted
-    stems = _plain_terms(parsed)
-    if not stems:
+    if not is_plain(query, parsed):
         return []
+    stems = _plain_terms(parsed) or set()
     table = related_words()
     boosts: dict[str, float] = {}
     words = [w for w in _WORD.findall(query.lower()) if w not in QUESTION_STOP_WORDS]

@@ -36,6 +36,7 @@ from whoosh.index import LockError
 from search import PUBLISHED_INDEX
 from search.concepts import ConceptWords, load_concepts
 from search.schema import SCHEMA_VERSION, build_schema, index_terms, weighted_terms
+from search.vectors import tip_vector
 from search.whoosh_internals import toc_doc_count
 from tipbook import rules
 from tipbook.content import parse_tip
@@ -488,6 +489,7 @@ def tip_document(
         "date": dt.datetime.combine(tip.date, dt.time()),
         "draft": tip.draft,
         "hash": digest,
+        "vector": tip_vector(tip.title, tip.summary, tip.takeaway, body),
     }
     if tip.series:
         doc["series"] = tip.series.name

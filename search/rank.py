@@ -41,6 +41,8 @@ class DocSets:
         self.scores: dict[tuple[str, str], dict[int, float]] = {}
         self.lengths: dict[tuple[int, str], list[int]] = {}
         self._all: frozenset[int] | None = None
+        self._vectors: Any = None  # the index's column reader of tip vectors
+        self._vectors_read = False
 
     def rank(
         self, terms: list[tuple[str, str, float]], matched: frozenset[int], limit: int
@@ -96,6 +98,15 @@ class DocSets:
             count = segment.doc_count_all()
             lengths = self.lengths[key] = [length(d, fieldname, 0) for d in range(count)]
         return lengths
+
+    def vector(self, docnum: int) -> bytes:
+        """A tip's stored vector (search.vectors); empty in an index without them."""
+        if not self._vectors_read:
+            reader = self.searcher.reader()
+            self._vectors = reader.column_reader("vector") if reader.has_column("vector") else None
+            self._vectors_read = True
+        value = self._vectors[docnum] if self._vectors is not None else b""
+        return value if isinstance(value, bytes) else b""
 
     @property
     def all(self) -> frozenset[int]:

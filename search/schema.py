@@ -22,11 +22,12 @@ from whoosh.analysis import (
     StemFilter,
     StopFilter,
 )
-from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import VarBytesColumn
+from whoosh.fields import BOOLEAN, COLUMN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.formats import Positions
 from whoosh.lang.porter2 import stem
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 # BM25F weights of a tip's parts: a word in the title says more about a tip than the same
 # word deep in its body. BM25F scores a document by its fields' term frequencies summed
 # with these weights, so free-text search runs on one `content` field holding each part
@@ -282,6 +283,9 @@ def build_schema() -> Schema:
         date=DATETIME(stored=True, sortable=True),
         draft=BOOLEAN(stored=True),
         hash=STORED,  # of the file's bytes: an edit is re-indexed, a touch is not
+        # The tip's meaning (search.vectors), a column: read for a few tips per query
+        # without unpickling their stored text.
+        vector=COLUMN(VarBytesColumn()),
     )
 
 

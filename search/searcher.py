@@ -16,7 +16,7 @@ from typing import Any
 
 from whoosh import query as wq
 
-from search.expansion import expansion_query, expansion_terms
+from search.expansion import expansion_query, expansion_terms, is_plain
 from search.indexer import CURRENT_FILE, IndexReport, open_index, update_index
 from search.options import DEFAULT_LIMIT, QueryError, SearchOptions
 from search.parse import check_query, parse
@@ -24,6 +24,7 @@ from search.rank import DocSets, scored_terms
 from search.results import Hit, SearchResult
 from search.snippets import Wanted, snippet_for, wanted_terms
 from search.suggest import close_match, suggest
+from search.vectors import RERANKED, rerank, text_vector
 from search.wildcards import bounded
 from tipbook.model import current_date
 
@@ -134,7 +135,11 @@ class TipSearcher:
             matched = typed | (also if allowed is None else also & allowed)
         found_as_typed = len(typed)
         terms = scored_terms(narrowed, searcher.reader()) + related
-        ranked = docsets.rank(terms, matched, options.limit)
+        # A plain query's best tips by words are reordered by meaning (search.vectors).
+        concept = text_vector(query) if is_plain(query, parsed) else None
+        ranked = docsets.rank(terms, matched, max(options.limit, RERANKED if concept else 0))
+        if concept:
+            ranked = rerank(ranked, docsets.vector, concept)[: options.limit]
         wanted = wanted_terms(parsed)
         hits = [
             _hit(rank, score, searcher.stored_fields(docnum), wanted)

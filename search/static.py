@@ -33,6 +33,7 @@ from pathlib import Path
 from search.concepts import ConceptWords, tip_search_text
 from search.expansion import RELATED_WORDS_FILE
 from search.schema import QUESTION_STOP_WORDS
+from search.vectors import WORD_VECTORS_FILE, encoded, tip_vector, vector_shard
 from tipbook import sanitize
 from tipbook.files import write_text_atomic
 from tipbook.model import Tip
@@ -42,6 +43,7 @@ from tipbook.text import body_text
 
 BUNDLE_DIR = "pagefind"  # below the site folder: Pagefind's index and its JS
 RELATED_DIR = "search/related"  # the related-words table in shards (search.expansion)
+VECTORS_DIR = "search/vectors"  # the word vectors in shards (search.vectors)
 SITE_INFO = "search/tipbook.json"  # chapter titles and years, for the search box and page
 # The published tips' words, commonest first: the static box corrects a query's typos from
 # them when it finds nothing (fetched only then, so the first search stays light).
@@ -121,12 +123,16 @@ def tip_page_html(tip: Tip, chapter_titles: list[str], synonyms: Sequence[str] =
         return f'<p data-pagefind-weight="{WEIGHTS[name]}">{esc(text)}</p>'
 
     chapters = ", ".join(chapter_titles)
+    vector = tip_vector(tip.title, tip.summary, tip.takeaway, body_text(tip.body))
     # Filters and meta inside an ignored block: Pagefind reads them but does not index
     # their words (the chapters are indexed once, in their weighted paragraph).
     hidden = "".join(
         [
             f'<span data-pagefind-meta="date">{tip.date.isoformat()}</span>',
             f'<span data-pagefind-meta="chapters">{esc(chapters)}</span>',
+            # The tip's meaning, which the box reranks a question's best tips by
+            # (search.vectors): 64 signed bytes in base64.
+            f'<span data-pagefind-meta="vector">{esc(encoded(vector))}</span>',
             f'<span data-pagefind-filter="year">{tip.date.year}</span>',
             *(f'<span data-pagefind-filter="chapter">{esc(t)}</span>' for t in chapter_titles),
         ]
@@ -272,7 +278,7 @@ class StaticIndexJob:
         info_path.write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
         words = [word for word, _ in self.vocabulary.most_common(MAX_WORDS)]
         write_text_atomic(site_dir / WORDS_FILE, json.dumps({"words": words}))
-        write_related_shards(site_dir)
+        write_word_shards(site_dir)
         size = sum(f.stat().st_size for f in target.rglob("*") if f.is_file())
         return StaticIndexReport(self.count, size)
 
@@ -296,28 +302,38 @@ def write_static_index(
     return StaticIndexJob(tips, chapter_titles, concepts).finish(site_dir)
 
 
-def write_related_shards(site_dir: Path) -> None:
+def write_word_shards(site_dir: Path) -> None:
     """The related-words table (search.expansion) as small files by a word's first two
-    letters (`search/related/em.json`), so the static box fetches only its query words'
-    shards. Written once per shipped table, then copied: a build costs a few file copies."""
-    target = Path(site_dir) / RELATED_DIR
-    cache = _related_shards()
-    shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True, exist_ok=True)
-    for name, text in cache.items():
-        (target / name).write_text(text, encoding="utf-8")
+    letters (`search/related/em.json`), and the word vectors (search.vectors) in
+    `VECTOR_SHARDS` files by a hash of the word (`search/vectors/137.json`: even sizes,
+    where "co…" alone would be 120 kB), so the static box fetches only its query words'
+    shards. Made once per shipped table, then written: a build costs a few file writes."""
+    for folder, table in ((RELATED_DIR, RELATED_WORDS_FILE), (VECTORS_DIR, WORD_VECTORS_FILE)):
+        target = Path(site_dir) / folder
+        shutil.rmtree(target, ignore_errors=True)
+        target.mkdir(parents=True, exist_ok=True)
+        for name, text in _shards(table).items():
+            (target / name).write_text(text, encoding="utf-8")
 
 
-@functools.lru_cache(maxsize=1)
-def _related_shards() -> dict[str, str]:
-    # The table has one word a line (benchmarks/make_related_words.py): its lines are
-    # grouped as they are, unparsed (parsing and writing it again cost a build ~0.25 s).
+@functools.lru_cache(maxsize=2)
+def _shards(table: Path) -> dict[str, str]:
+    # The tables have one word a line (benchmarks/make_related_words.py,
+    # make_word_vectors.py): its lines are grouped as they are, unparsed (parsing and
+    # writing it again cost a build ~0.25 s).
     try:
-        lines = RELATED_WORDS_FILE.read_text(encoding="utf-8").splitlines()
+        lines = table.read_text(encoding="utf-8").splitlines()
     except OSError:
         return {}
     shards: dict[str, list[str]] = {}
     for line in lines:
-        if line.startswith('"') and '":[' in line:
-            shards.setdefault(f"{line[1:3]}.json", []).append(line.rstrip(","))
+        if not line.startswith('"'):
+            continue
+        if '":[' in line:  # a word's related words
+            name = line[1:3]
+        elif '":"' in line:  # a word's vector
+            name = str(vector_shard(line[1 : line.index('"', 1)]))
+        else:
+            continue
+        shards.setdefault(f"{name}.json", []).append(line.rstrip(","))
     return {name: "{" + ",".join(entries) + "}" for name, entries in shards.items()}

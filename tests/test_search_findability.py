@@ -18,7 +18,11 @@ SORRY = by_title("Love is never having to say you're sorry")
 SUPERPOWER = by_title("Make Empathy Your Superpower")
 # The held-out floors: what the engine holds now (measured values in README; the issue's
 # target is 0.85).
-HELD_OUT_CLI_FLOOR = {"held_out": 0.65, "held_out_2": 0.6}  # measured 0.696, 0.630
+HELD_OUT_CLI_FLOOR = {
+    "held_out": 0.62,
+    "held_out_2": 0.68,
+    "held_out_3": 0.62,
+}  # 0.653, 0.712, 0.652
 
 
 def titles(searcher: TipSearcher, query: str) -> list[str]:

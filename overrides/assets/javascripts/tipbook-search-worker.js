@@ -137,10 +137,11 @@ async function pagefindEngine() {
         if (!filters.year.any.length)    /* Pagefind reads `any: []` as no filter at all */
           return { total: 0, hits: [], facets: {} }
       }
-      const found = await matchAnyWord(pagefind, meaningfulWords(query, stopWords),
+      let found = await matchAnyWord(pagefind, meaningfulWords(query, stopWords),
         filters, limit)
       if (!found)
         return { total: 0, hits: [], facets: {} }  /* superseded by a newer search */
+      found = { ...found, results: await rerankByMeaning(query, found.results) }
       const top = await Promise.all(found.results.slice(0, limit).map(r => r.data()))
       const ids = Object.fromEntries(Object.entries(chapters).map(([id, t]) => [t, id]))
       const facets = {}
@@ -319,6 +320,92 @@ async function relatedWords(words) {
       if (!words.includes(word))
         weights.set(word, Math.max(weights.get(word) || 0, RELATED_WEIGHT * similarity))
   return [...weights].sort((a, b) => b[1] - a[1]).slice(0, MAX_RELATED)
+}
+
+/*
+ * Questions by concept (search.vectors, as the served engine): a plain query's best
+ * RERANKED tips by words are ordered again by their word score (the best's as 1) plus
+ * VECTOR_WEIGHT times the cosine of the tip's vector (its Pagefind meta, 64 signed bytes)
+ * and the query's (the sum of its words' vectors: shards of search/vectors/ by a hash of
+ * the word, fetched only for the words asked).
+ */
+const VECTOR_WEIGHT = 2.0        /* as search.vectors.WEIGHT */
+const RERANKED = 20              /* as search.vectors.RERANKED */
+const VECTOR_SHARDS = 512        /* as search.vectors.VECTOR_SHARDS */
+const NOT_PLAIN = /["*?:~]|(^|\s)(AND|OR|NOT|ANDNOT|ANDMAYBE)(\s|$)/  /* as is_plain */
+const vectorShards = new Map()
+
+function signedBytes(code) {
+  const raw = atob(code)
+  return Int8Array.from(raw, char => char.charCodeAt(0) << 24 >> 24)
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n
+  for (let k = 0; k < 8; k++)
+    c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1
+  return c >>> 0
+})
+
+function vectorShard(word) {
+  /* CRC-32 (zlib's) of the word modulo VECTOR_SHARDS, as search.vectors.vector_shard;
+     a table word is ASCII letters, so its UTF-16 codes are its UTF-8 bytes */
+  let crc = 0xffffffff
+  for (let i = 0; i < word.length; i++)
+    crc = CRC_TABLE[(crc ^ word.charCodeAt(i)) & 0xff] ^ (crc >>> 8)
+  return ((crc ^ 0xffffffff) >>> 0) % VECTOR_SHARDS
+}
+
+function wordVector(word) {
+  const name = vectorShard(word)
+  if (word.length < 2)
+    return Promise.resolve(null)
+  if (!vectorShards.has(name))
+    vectorShards.set(name, fetch(new URL(`search/vectors/${name}.json`, BASE))
+      .then(response => response.ok ? response.json() : {})
+      .catch(() => ({})))
+  return vectorShards.get(name).then(table =>
+    Object.prototype.hasOwnProperty.call(table, word) ? signedBytes(table[word]) : null)
+}
+
+async function queryVector(query) {
+  const words = query.toLowerCase().match(/[a-z]+/g) || []
+  const rows = (await Promise.all(words.map(wordVector))).filter(Boolean)
+  if (!rows.length)
+    return null
+  const total = new Array(rows[0].length).fill(0)
+  for (const row of rows)
+    row.forEach((x, i) => { total[i] += x })
+  const norm = Math.hypot(...total)
+  return norm ? total.map(x => x / norm) : null
+}
+
+function cosine(query, code) {
+  const tip = code ? signedBytes(code) : []
+  if (tip.length !== query.length)
+    return 0
+  let dot = 0, norm = 0
+  tip.forEach((x, i) => { dot += query[i] * x; norm += x * x })
+  return norm ? dot / Math.sqrt(norm) : 0
+}
+
+async function rerankByMeaning(query, results) {
+  if (NOT_PLAIN.test(query) || !results.length)
+    return results
+  const vector = await queryVector(query)
+  if (!vector)
+    return results
+  const head = results.slice(0, RERANKED)
+  const data = await Promise.all(head.map(result => result.data()))
+  const best = Math.max(...head.map(result => result.score)) || 1
+  const fused = head.map((result, i) => ({
+    ...result,
+    data: () => Promise.resolve(data[i]),
+    score: result.score / best + VECTOR_WEIGHT * cosine(vector, data[i].meta.vector)
+  }))
+  fused.sort((a, b) => b.score - a.score)   /* stable: equal scores keep their order */
+  const rest = results.slice(RERANKED).map(result => ({ ...result, score: result.score / best }))
+  return [...fused, ...rest]
 }
 
 /*
