@@ -39,10 +39,12 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from tipbook import rules, sanitize
+from tipbook.check import VerdictCache
 from tipbook.config import CONFIG_FILE, Config, load_config
 from tipbook.errors import TipbookError, display_path
+from tipbook.files import write_bytes_atomic
 from tipbook.model import TIPS_DIR, Tip
-from tipbook.site import generate, pages, parallel, speedups
+from tipbook.site import generate, incremental, pages, parallel, speedups
 from tipbook.site.collect import Collection, collect_tips
 from tipbook.site.generate import STATIC_PAGES_DIR
 from tipbook.site.served_index import ServedIndexJob
@@ -71,6 +73,12 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         self._serving = False
         self._override: tuple[Config, bool, bool] | None = None
         self._tip_cache: dict[Path, Any] = {}
+        self._verdicts = VerdictCache()  # the preview's findings between rebuilds
+        # The last build's navigation, templates and hand-written pages: a preview's quick
+        # rebuild (`quick_rebuild`) renders on them.
+        self._nav: Navigation | None = None
+        self._env: Any = None
+        self._static_pages: list[tuple[str, str]] = []
         self._worker: parallel.Worker | None = None
         self.page_count = 0
         self._worker_uris: frozenset[str] = frozenset()
@@ -125,6 +133,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
                 drafts=self.drafts,
                 site_url=tb.site_url,
                 cache=self._tip_cache if self.preview else None,
+                verdicts=self._verdicts if self.preview else None,
             )
         except TipbookError as error:
             raise PluginError(error.message) from None
@@ -139,6 +148,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
 
         static_pages = _sort_content_files(files, self._tips_by_uri, tb.content_dir)
         _drop_unused_media(files, collection.tips, tb.content_dir)
+        self._static_pages = static_pages
         self.handbook = generate.generate_handbook(
             collection,
             self.related,
@@ -162,6 +172,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
     @event_priority(-100)  # after every other plugin has seen the navigation
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         self._worker, self._worker_uris = None, frozenset()
+        self._nav = nav
         self.page_count = len(files.documentation_pages())
         self._fork_worker(config, files, nav)
         self._static_search.start()  # only now: no thread may run when the worker forks
@@ -201,6 +212,65 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         if self._worker is not None:
             worker, self._worker = self._worker, None
             worker.discard()
+
+    def settle(self) -> None:
+        """Wait for what a preview build left running: its static search index."""
+        self._static_search.wait()
+
+    def forget_findings(self) -> None:
+        """A file other than a tip changed: judge every tip again (`VerdictCache`)."""
+        self._verdicts = VerdictCache()
+
+    def quick_rebuild(self, config: MkDocsConfig) -> bool:
+        """After an edit to tip files only (the preview says so), render again only the
+        pages it changed, on this build's files, navigation and templates
+        (`incremental`); False, with nothing written, when the edit needs a rebuild."""
+        tb, handbook, files = self.tipbook_config, self.handbook, self._files
+        if tb is None or handbook is None or files is None or self._nav is None:
+            return False
+        try:
+            collection = collect_tips(
+                tb.content_dir,
+                drafts=self.drafts,
+                taxonomy=handbook.collection.taxonomy,  # themes.yml did not change
+                site_url=tb.site_url,
+                cache=self._tip_cache,
+                verdicts=self._verdicts,
+            )
+        except TipbookError:
+            return False
+        plan = incremental.plan(
+            handbook,
+            self._specs,
+            collection,
+            site_name=tb.site_name,
+            site_url=config.site_url or "",
+            description=tb.site_description or "",
+            static_pages=self._static_pages,
+        )
+        if plan is None:
+            return False
+        self.collection, self.handbook = collection, plan.handbook
+        self._tips_by_uri = dict(plan.handbook.tip_uris)
+        for uri in plan.list_uris:
+            self._specs[uri] = plan.handbook.list_pages[uri]
+            _replace_generated(files, uri, plan.handbook.list_pages[uri].markdown)
+        if plan.feed_changed:
+            _replace_generated(files, pages.FEED, plan.handbook.feed)
+        changed = [
+            page
+            for uri in [*plan.tip_uris, *plan.list_uris]
+            if (file := files.get_file_from_path(uri)) is not None
+            and (page := file.page) is not None
+        ]
+        page_urls = [file.url for file in files.documentation_pages()]
+        speedups.rerender_pages(changed, config, files, self._nav, self._env, page_urls)
+        urls = {
+            uri: file.url for uri in self._tips_by_uri if (file := files.get_file_from_path(uri))
+        }
+        self._static_search.prepare(collection, urls, tb.content_dir, later=True)
+        self._static_search.finish(Path(config.site_dir), background=True)
+        return True
 
     def stop_worker(self) -> None:
         """End the worker and index writer the build no longer waits for (interrupted)."""
@@ -295,6 +365,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         folder = self.tipbook_config.cache_dir if self.tipbook_config is not None else None
         speedups.tune_templates(env, folder / "site-templates" if folder is not None else None)
+        self._env = env
         self._sanitize_tag_listings(config, files)
         return env
 
@@ -349,6 +420,17 @@ def _add_generated(files: Files, config: MkDocsConfig, uri: str, content: str) -
     in_nav = uri in pages.NAV_PAGES or uri.startswith("themes/")
     inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
     files.append(File.generated(config, uri, content=content, inclusion=inclusion))
+
+
+def _replace_generated(files: Files, uri: str, content: str) -> None:
+    """A generated file's new content; a page's is rendered by the caller, others are
+    written now (the feed), whole or not at all."""
+    file = files.get_file_from_path(uri)
+    if file is None:
+        return
+    file.content_string = content
+    if not file.is_documentation_page():
+        write_bytes_atomic(Path(file.abs_dest_path), content.encode("utf-8"), durable=False)
 
 
 def _page_of(files: Files | None, uri: str | None, tips: Mapping[str, Tip]) -> Page | None:

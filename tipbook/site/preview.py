@@ -1,15 +1,18 @@
 """The live preview: build the handbook (drafts included), serve it on loopback and
 rebuild on every change, with the browser reloading itself (MkDocs' livereload server).
 
-A rebuild after an edit is MkDocs' "dirty" build: only pages whose source changed are
-rendered again, plus the generated lists (home, chapters, archives, series), which are
-cheap; the tips' parsed front matter and the related-tips map are kept between rebuilds.
+A rebuild after an edit to tip files only is quick (`tipbook.site.incremental`): only the
+pages the edit changes are rendered again, on the last build's MkDocs state kept in memory.
+Any other change is MkDocs' "dirty" build: only pages whose source changed are rendered
+again, plus the generated lists. Either way the tips' parsed front matter, their findings
+and the related-tips map are kept between rebuilds.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import os
 import shutil
 import tempfile
 import time
@@ -20,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from tipbook import publish
 from tipbook.config import Config
 from tipbook.errors import TipbookError
+from tipbook.model import TIPS_DIR
 from tipbook.site import load_mkdocs_config, mkdocs_errors, speedups
 
 if TYPE_CHECKING:  # imported when serving: MkDocs' server pulls in watchdog
@@ -52,6 +56,9 @@ class PreviewBuilder:
         self.held_back_lines: list[str] = []  # the last report logged
         self.error = ""  # the last rebuild's failure ('' when it succeeded)
         self.held = ""  # the held-back tips' errors of the last good build
+        self.quick_builds = 0  # rebuilds that rendered only what an edit changed
+        self._files_seen: dict[Path, tuple[int, int]] = {}  # (mtime, size) at the last build
+        self._mkdocs_config: Any = None  # the last good build's, for a quick rebuild
 
     def banner(self) -> bytes:
         """What every preview page shows on top: the failure, else the held-back tips."""
@@ -61,6 +68,7 @@ class PreviewBuilder:
 
     def __call__(self) -> None:
         self.attempts += 1
+        seen, self._files_seen = self._files_seen, self._watched_files()
         if self.builds == 0:
             self._build(self.site_dir, dirty=False)  # its failure is the command's error
             return
@@ -70,6 +78,8 @@ class PreviewBuilder:
                     with publish.staging_dir(self.site_dir) as staging:
                         self._build(staging, dirty=False)
                         publish.publish(staging, self.site_dir)
+                elif self._quick(seen):
+                    pass
                 else:
                     self._build(self.site_dir, dirty=True)
         except TipbookError as error:
@@ -82,6 +92,51 @@ class PreviewBuilder:
             return
         log.error("The preview rebuild failed; fix it and save to try again:\n%s", self.error)
 
+    def settle(self) -> None:
+        """Wait until the last build's background work (its static search index) is done."""
+        if self._mkdocs_config is not None:
+            self._mkdocs_config.plugins["tipbook"].settle()
+
+    def _watched_files(self) -> dict[Path, tuple[int, int]]:
+        """Every file below content/ with its (mtime, size): what changed since the last
+        build tells a quick rebuild (tips edited) from a real one (anything else)."""
+        found: dict[Path, tuple[int, int]] = {}
+        for folder, _folders, names in os.walk(self.config.content_dir):
+            for name in names:
+                path = Path(folder, name)
+                try:
+                    stat = path.stat()
+                except OSError:
+                    continue
+                found[path] = (stat.st_mtime_ns, stat.st_size)
+        return found
+
+    def _quick(self, seen: dict[Path, tuple[int, int]]) -> bool:
+        """Render only what an edit to tip files changed (`incremental`); False when
+        anything else changed, or the edit needs a rebuild."""
+        mkdocs_config = self._mkdocs_config
+        if mkdocs_config is None:
+            return False
+        plugin = mkdocs_config.plugins["tipbook"]
+        now = self._files_seen
+        changed = {path for path in seen.keys() | now.keys() if seen.get(path) != now.get(path)}
+        tips = self.config.content_dir / TIPS_DIR
+        if not all(
+            path in seen and path in now and path.suffix == ".md" and path.is_relative_to(tips)
+            for path in changed
+        ):
+            plugin.forget_findings()
+            return False
+        started = time.perf_counter()
+        if not plugin.quick_rebuild(mkdocs_config):
+            return False
+        self.builds += 1
+        self.quick_builds += 1
+        self.last_seconds = time.perf_counter() - started
+        log.info("Preview rebuilt in %.2f s (the pages the edit changed)", self.last_seconds)
+        self._report(plugin.collection)
+        return True
+
     def _build(self, site_dir: Path, dirty: bool) -> None:
         from mkdocs.commands.build import build
 
@@ -93,7 +148,9 @@ class PreviewBuilder:
         mkdocs_config.strict = False
         if self.builds == 0:
             mkdocs_config.plugins.on_startup(command="serve", dirty=True)
+        self._mkdocs_config = None  # a failed build leaves no state to build on
         build(mkdocs_config, serve_url=self.serve_url, dirty=dirty)
+        self._mkdocs_config = mkdocs_config
         self.builds += 1
         self.last_seconds = time.perf_counter() - started
         log.info("Preview built in %.2f s", self.last_seconds)

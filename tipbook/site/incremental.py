@@ -1,0 +1,112 @@
+"""The preview's quick rebuild: after an edit to tip files only, only the pages the edit
+changes are rendered again, on the last build's MkDocs state kept in memory (its files,
+navigation and templates); every other page stays as that build wrote it.
+
+Which pages change is found by composing them again and comparing, not by rules of thumb:
+every list page (home, chapters, archives, series, tags: 0.1 s at 1,000 tips) and the feed
+are generated anew and compared with the last build's; of the tip pages, the edited tips'
+and those that show an edited tip (its neighbours by date, the other parts of its series,
+the tips listing it as related) are composed anew and compared with what was rendered.
+An edit this cannot follow (a tip added, removed, renamed, retitled, retagged, moved to
+another series, held back or released by the gate, a new day) returns no plan: the caller
+rebuilds with MkDocs (`tipbook.site.preview`). Related lists are kept while the tips stay
+the same ones, as the preview's full rebuilds keep them (`generate.RelatedCache`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from tipbook.model import Tip
+from tipbook.site import pages
+from tipbook.site.collect import Collection
+from tipbook.site.generate import Handbook, generate_handbook
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a quick rebuild renders: the new handbook and the pages that changed."""
+
+    handbook: Handbook
+    list_uris: list[str]  # generated list pages whose spec changed
+    tip_uris: list[str]  # tip pages to render again (the edited ones first)
+    feed_changed: bool
+
+
+# A tip's fields that other pages show beyond the list pages' entries, or that place it:
+# an edit to one of them takes MkDocs' rebuild (the tags listing, the footers, the series).
+_PLACING_FIELDS = ("title", "tags", "series", "draft", "date", "slug")
+
+
+def plan(
+    old: Handbook,
+    rendered: Mapping[str, pages.PageSpec],
+    collection: Collection,
+    *,
+    site_name: str,
+    site_url: str,
+    description: str,
+    static_pages: list[tuple[str, str]],
+) -> Plan | None:
+    """The pages to render again for `collection`, the tips after an edit; `old` is the
+    last build's handbook and `rendered` its pages' specs as they were rendered (None:
+    a quick rebuild cannot follow this edit)."""
+    before = old.collection
+    if (
+        collection.today != before.today
+        or [tip.id for tip in collection.tips] != [tip.id for tip in before.tips]
+        or collection.src_uris != before.src_uris
+    ):
+        return None
+    edited = _edited(before, collection.tips)
+    if edited is None:
+        return None
+    handbook = generate_handbook(
+        collection,
+        old.related,
+        site_name=site_name,
+        site_url=site_url,
+        description=description,
+        static_pages=static_pages,
+    )
+    if handbook.nav != old.nav or handbook.list_pages.keys() != old.list_pages.keys():
+        return None
+    list_uris = [uri for uri, spec in handbook.list_pages.items() if spec != old.list_pages[uri]]
+    tip_uris = [collection.src_uri(tip) for tip in edited]
+    for uri in _showing(handbook, edited):
+        if uri not in tip_uris and handbook.tip_page(uri) != rendered.get(uri):
+            tip_uris.append(uri)
+    return Plan(handbook, list_uris, tip_uris, handbook.feed != old.feed)
+
+
+def _edited(before: Collection, tips: Iterable[Tip]) -> list[Tip] | None:
+    """The tips that differ from the last build's (None: one differs in a placing field)."""
+    edited = []
+    for tip in tips:
+        old = before.get(tip.id)
+        if old is tip or old == tip:
+            continue
+        if old is None or any(getattr(old, f) != getattr(tip, f) for f in _PLACING_FIELDS):
+            return None
+        edited.append(tip)
+    return edited
+
+
+def _showing(handbook: Handbook, edited: list[Tip]) -> list[str]:
+    """The tip pages that may show an edited tip: its neighbours, its series' parts and the
+    tips listing it as related (one pass over the related lists: linear)."""
+    collection = handbook.collection
+    ids = {tip.id for tip in edited}
+    found: dict[str, None] = {}
+    for tip in edited:
+        for other in (collection.older(tip), collection.newer(tip)):
+            if other is not None:
+                found[collection.src_uri(other)] = None
+        position = collection.series_position(tip)
+        for part in position.series.parts if position is not None else ():
+            found[collection.src_uri(part)] = None
+    for tip in collection.tips:
+        if ids.intersection(handbook.related.get(tip.id, ())):
+            found[collection.src_uri(tip)] = None
+    return list(found)
