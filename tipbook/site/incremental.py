@@ -9,8 +9,9 @@ and those that show an edited tip (its neighbours by date, the other parts of it
 the tips listing it as related) are composed anew and compared with what was rendered.
 An edit this cannot follow (a tip added, removed, renamed, retitled, retagged, moved to
 another series, held back or released by the gate, a new day) returns no plan: the caller
-rebuilds with MkDocs (`tipbook.site.preview`). Related lists are kept while the tips stay
-the same ones, as the preview's full rebuilds keep them (`generate.RelatedCache`).
+rebuilds with MkDocs (`tipbook.site.preview`). The related lists are re-ranked where the
+edit reaches (`generate.RelatedCache`), exactly as a new build ranks them, and the pages of
+the tips whose list changed are candidates too.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ def plan(
     old: Handbook,
     rendered: Mapping[str, pages.PageSpec],
     collection: Collection,
+    related: Mapping[str, list[str]],
+    stale: set[str] | None,
     *,
     site_name: str,
     site_url: str,
@@ -51,12 +54,14 @@ def plan(
 ) -> Plan | None:
     """The pages to render again for `collection`, the tips after an edit; `old` is the
     last build's handbook and `rendered` its pages' specs as they were rendered (None:
-    a quick rebuild cannot follow this edit)."""
+    a quick rebuild cannot follow this edit). `related` is the map for `collection`, and
+    `stale` the ids whose related lists may differ from `old.related`'s (None: all)."""
     before = old.collection
     if (
         collection.today != before.today
         or [tip.id for tip in collection.tips] != [tip.id for tip in before.tips]
         or collection.src_uris != before.src_uris
+        or stale is None
     ):
         return None
     edited = _edited(before, collection.tips)
@@ -64,7 +69,7 @@ def plan(
         return None
     handbook = generate_handbook(
         collection,
-        old.related,
+        related,
         site_name=site_name,
         site_url=site_url,
         description=description,
@@ -74,7 +79,12 @@ def plan(
         return None
     list_uris = [uri for uri, spec in handbook.list_pages.items() if spec != old.list_pages[uri]]
     tip_uris = [collection.src_uri(tip) for tip in edited]
-    for uri in _showing(handbook, edited):
+    reranked = [
+        collection.src_uri(tip)
+        for tip_id in sorted(stale)
+        if (tip := collection.get(tip_id)) is not None and related[tip_id] != old.related[tip_id]
+    ]
+    for uri in [*_showing(handbook, edited), *reranked]:
         if uri not in tip_uris and handbook.tip_page(uri) != rendered.get(uri):
             tip_uris.append(uri)
     return Plan(handbook, list_uris, tip_uris, handbook.feed != old.feed)

@@ -79,6 +79,9 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         self._nav: Navigation | None = None
         self._env: Any = None
         self._static_pages: list[tuple[str, str]] = []
+        # The MkDocs config of the build this state is from: MkDocs keeps one instance of
+        # this plugin per process, so a second preview in it builds on the same instance.
+        self.built_config: MkDocsConfig | None = None
         self._worker: parallel.Worker | None = None
         self.page_count = 0
         self._worker_uris: frozenset[str] = frozenset()
@@ -138,8 +141,8 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         except TipbookError as error:
             raise PluginError(error.message) from None
         self.collection = collection
-        # While previewing, an edit to a tip's text keeps the last related lists.
-        self.related = self._related.get(collection, keep_on_text_edits=self.preview)
+        # While previewing, an edit re-ranks only the lists it reaches.
+        self.related = self._related.get(collection, incremental=self.preview)
         self._tips_by_uri = {collection.src_uri(tip): tip for tip in collection.tips}
         if not self.preview:  # `tipbook serve`'s index of these pages' tips (`served_index`)
             tips = [(tip, collection.src_uri(tip)) for tip in collection.tips]
@@ -163,6 +166,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         _add_generated(files, config, pages.FEED, self.handbook.feed)
         config.nav = self.handbook.nav
         self._files = files
+        self.built_config = config
         urls = {
             uri: file.url for uri in self._tips_by_uri if (file := files.get_file_from_path(uri))
         }
@@ -203,8 +207,8 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
             self._served_index.finish()
         except TipbookError as error:
             raise PluginError(error.message) from None
-        # The preview shows the rebuilt pages at once; their search index follows.
-        self._static_search.finish(Path(config.site_dir), background=self.preview)
+        if not self.preview:  # the preview's is started by `published`, where it lands
+            self._static_search.finish(Path(config.site_dir))
 
     def on_build_error(self, *, error: Exception) -> None:
         self._static_search.cancel()
@@ -212,6 +216,14 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         if self._worker is not None:
             worker, self._worker = self._worker, None
             worker.discard()
+
+    def published(self, site_dir: Path) -> None:
+        """A preview build is in place at `site_dir` (built there, or beside it and swapped
+        in): later quick rebuilds write there, and its static search index is written
+        there now, in the background (the pages show at once; their index follows)."""
+        self._static_search.finish(site_dir, background=True)
+        if self._files is not None:
+            speedups.move_files(self._files, site_dir)
 
     def settle(self) -> None:
         """Wait for what a preview build left running: its static search index."""
@@ -239,10 +251,13 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
             )
         except TipbookError:
             return False
+        related = self._related.get(collection, incremental=True)
         plan = incremental.plan(
             handbook,
             self._specs,
             collection,
+            related,
+            self._related.stale,
             site_name=tb.site_name,
             site_url=config.site_url or "",
             description=tb.site_description or "",

@@ -1,11 +1,11 @@
 """The live preview: build the handbook (drafts included), serve it on loopback and
 rebuild on every change, with the browser reloading itself (MkDocs' livereload server).
 
-A rebuild after an edit to tip files only is quick (`tipbook.site.incremental`): only the
-pages the edit changes are rendered again, on the last build's MkDocs state kept in memory.
-Any other change is MkDocs' "dirty" build: only pages whose source changed are rendered
-again, plus the generated lists. Either way the tips' parsed front matter, their findings
-and the related-tips map are kept between rebuilds.
+A rebuild after an edit to tips' text is quick (`tipbook.site.incremental`): only the pages
+the edit changes are rendered again, on the last build's MkDocs state kept in memory. Any
+other change (a tip added, removed or retitled, themes.yml, mkdocs.yml) is a full build
+beside the site, swapped in when done. Either way the tips' parsed front matter, their
+findings and the related-tips map are kept between rebuilds.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ log = logging.getLogger("tipbook.preview")
 
 
 class PreviewBuilder:
-    """Builds the preview site: a full build first, dirty rebuilds after that.
+    """Builds the preview site: a full build first, quick or full rebuilds after that.
 
     A tip `check` finds errors in is held back (as `tipbook build` does) and its errors
     are kept in `held`, which every page shows in a banner. A rebuild that fails (a broken
@@ -70,18 +70,21 @@ class PreviewBuilder:
         self.attempts += 1
         seen, self._files_seen = self._files_seen, self._watched_files()
         if self.builds == 0:
-            self._build(self.site_dir, dirty=False)  # its failure is the command's error
+            self._build(self.site_dir)  # its failure is the command's error
+            self._mkdocs_config.plugins["tipbook"].published(self.site_dir)
             return
         try:
             with mkdocs_errors(self.config, quiet=False):
-                if self.error:  # the failed build may have left pages half done
+                # After a failure (pages may be half done) or any change but an edit to
+                # tips' text: a full build beside the site, swapped in when done. (MkDocs'
+                # dirty build would leave stale what the change reaches beyond its own
+                # page: the neighbours' footers, other tips' related lists, the tags.)
+                if self.error or not self._quick(seen):
                     with publish.staging_dir(self.site_dir) as staging:
-                        self._build(staging, dirty=False)
+                        self._build(staging)
                         publish.publish(staging, self.site_dir)
-                elif self._quick(seen):
-                    pass
-                else:
-                    self._build(self.site_dir, dirty=True)
+                    self._mkdocs_config.site_dir = str(self.site_dir)
+                    self._mkdocs_config.plugins["tipbook"].published(self.site_dir)
         except TipbookError as error:
             self.error = error.message
         except Exception as error:  # a bug: shown too, never a stuck preview
@@ -118,6 +121,8 @@ class PreviewBuilder:
         if mkdocs_config is None:
             return False
         plugin = mkdocs_config.plugins["tipbook"]
+        if plugin.built_config is not mkdocs_config:  # another build in this process since
+            return False
         now = self._files_seen
         changed = {path for path in seen.keys() | now.keys() if seen.get(path) != now.get(path)}
         tips = self.config.content_dir / TIPS_DIR
@@ -137,7 +142,7 @@ class PreviewBuilder:
         self._report(plugin.collection)
         return True
 
-    def _build(self, site_dir: Path, dirty: bool) -> None:
+    def _build(self, site_dir: Path) -> None:
         from mkdocs.commands.build import build
 
         started = time.perf_counter()
@@ -148,8 +153,9 @@ class PreviewBuilder:
         mkdocs_config.strict = False
         if self.builds == 0:
             mkdocs_config.plugins.on_startup(command="serve", dirty=True)
+        speedups.forget_previous_search(mkdocs_config.plugins.values())  # a full build
         self._mkdocs_config = None  # a failed build leaves no state to build on
-        build(mkdocs_config, serve_url=self.serve_url, dirty=dirty)
+        build(mkdocs_config, serve_url=self.serve_url)
         self._mkdocs_config = mkdocs_config
         self.builds += 1
         self.last_seconds = time.perf_counter() - started

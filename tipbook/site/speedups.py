@@ -228,6 +228,14 @@ def rerender_pages(
         write_file(data.encode("utf-8"), str(Path(config.site_dir) / "search/search_index.json"))
 
 
+def move_files(files: Any, site_dir: Path) -> None:
+    """Point a finished build's files at `site_dir` (the preview's build, swapped in from
+    its staging folder): MkDocs caches each file's destination path (private)."""
+    for file in files:
+        file.dest_dir = str(site_dir)
+        vars(file).pop("abs_dest_path", None)
+
+
 # (id of the MkDocs config, Markdown instance): a new build or config gets a new instance.
 _shared: tuple[int, Any] | None = None
 _render_failed = False
