@@ -193,8 +193,12 @@ def _max_df(n: int) -> int:
     return max(2, int(n * MAX_DF_RATIO)) if n >= 4 else n
 
 
-def _vectors(counts: list[dict[str, int]], df: Counter[str]) -> list[dict[str, float]]:
-    """Pruned TF-IDF vectors: each tip's `TOP_TERMS` heaviest terms that others share."""
+def _vectors(
+    counts: list[dict[str, int]], df: Counter[str] | None = None
+) -> list[dict[str, float]]:
+    """Pruned TF-IDF vectors: each tip's `TOP_TERMS` heaviest terms that others share
+    (`df`: the document frequencies of `counts`, counted here when not given)."""
+    df = df if df is not None else _document_frequencies(counts)
     n = len(counts)
     max_df = _max_df(n)
     return [_vector(doc, df, n, max_df) for doc in counts]

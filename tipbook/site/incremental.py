@@ -18,11 +18,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
+from tipbook.check import VerdictCache
+from tipbook.errors import TipbookError
+from tipbook.files import write_bytes_atomic
 from tipbook.model import Tip
-from tipbook.site import pages
-from tipbook.site.collect import Collection
+from tipbook.site import pages, speedups
+from tipbook.site.collect import Collection, collect_tips
 from tipbook.site.generate import Handbook, generate_handbook
+
+if TYPE_CHECKING:  # the plugin imports this module
+    from mkdocs.config.defaults import MkDocsConfig
+
+    from tipbook.site.plugin import TipbookPlugin
 
 
 @dataclass(frozen=True)
@@ -120,3 +130,88 @@ def _showing(handbook: Handbook, edited: list[Tip]) -> list[str]:
         if ids.intersection(handbook.related.get(tip.id, ())):
             found[collection.src_uri(tip)] = None
     return list(found)
+
+
+# --- the plugin's side: a quick rebuild of a preview build (tipbook.site.preview) ---
+
+
+def published(plugin: TipbookPlugin, site_dir: Path) -> None:
+    """A preview build is in place at `site_dir` (built there, or beside it and swapped
+    in): later quick rebuilds write there, and its static search index is written
+    there now, in the background (the pages show at once; their index follows)."""
+    plugin._static_search.finish(site_dir, background=True)
+    if plugin._files is not None:
+        speedups.move_files(plugin._files, site_dir)
+
+
+def settle(plugin: TipbookPlugin) -> None:
+    """Wait for what a preview build left running: its static search index."""
+    plugin._static_search.wait()
+
+
+def forget_findings(plugin: TipbookPlugin) -> None:
+    """A file other than a tip changed: judge every tip again (`VerdictCache`)."""
+    plugin._verdicts = VerdictCache()
+
+
+def quick_rebuild(plugin: TipbookPlugin, config: MkDocsConfig) -> bool:
+    """After an edit to tip files only (the preview says so), render again only the
+    pages it changed, on this build's files, navigation and templates
+    (this module); False, with nothing written, when the edit needs a rebuild."""
+    tb, handbook, files = plugin.tipbook_config, plugin.handbook, plugin._files
+    if tb is None or handbook is None or files is None or plugin._nav is None:
+        return False
+    try:
+        collection = collect_tips(
+            tb.content_dir,
+            drafts=plugin.drafts,
+            taxonomy=handbook.collection.taxonomy,  # themes.yml did not change
+            site_url=tb.site_url,
+            cache=plugin._tip_cache,
+            verdicts=plugin._verdicts,
+        )
+    except TipbookError:
+        return False
+    related = plugin._related.get(collection, incremental=True)
+    found = plan(
+        handbook,
+        plugin._specs,
+        collection,
+        related,
+        plugin._related.stale,
+        site_name=tb.site_name,
+        site_url=config.site_url or "",
+        description=tb.site_description or "",
+        static_pages=plugin._static_pages,
+    )
+    if found is None:
+        return False
+    plugin.collection, plugin.handbook = collection, found.handbook
+    plugin._tips_by_uri = dict(found.handbook.tip_uris)
+    for uri in found.list_uris:
+        plugin._specs[uri] = found.handbook.list_pages[uri]
+        replace_generated(files, uri, found.handbook.list_pages[uri].markdown)
+    if found.feed_changed:
+        replace_generated(files, pages.FEED, found.handbook.feed)
+    changed = [
+        page
+        for uri in [*found.tip_uris, *found.list_uris]
+        if (file := files.get_file_from_path(uri)) is not None and (page := file.page) is not None
+    ]
+    page_urls = [file.url for file in files.documentation_pages()]
+    speedups.rerender_pages(changed, config, files, plugin._nav, plugin._env, page_urls)
+    urls = {uri: file.url for uri in plugin._tips_by_uri if (file := files.get_file_from_path(uri))}
+    plugin._static_search.prepare(collection, urls, tb.content_dir, later=True)
+    plugin._static_search.finish(Path(config.site_dir), background=True)
+    return True
+
+
+def replace_generated(files: Any, uri: str, content: str) -> None:
+    """A generated file's new content; a page's is rendered by the caller, others are
+    written now (the feed), whole or not at all."""
+    file = files.get_file_from_path(uri)
+    if file is None:
+        return
+    file.content_string = content
+    if not file.is_documentation_page():
+        write_bytes_atomic(Path(file.abs_dest_path), content.encode("utf-8"), durable=False)

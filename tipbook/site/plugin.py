@@ -42,9 +42,8 @@ from tipbook import rules, sanitize
 from tipbook.check import VerdictCache
 from tipbook.config import CONFIG_FILE, Config, load_config
 from tipbook.errors import TipbookError, display_path
-from tipbook.files import write_bytes_atomic
 from tipbook.model import TIPS_DIR, Tip
-from tipbook.site import generate, incremental, pages, parallel, speedups
+from tipbook.site import generate, pages, parallel, speedups
 from tipbook.site.collect import Collection, collect_tips
 from tipbook.site.generate import STATIC_PAGES_DIR
 from tipbook.site.served_index import ServedIndexJob
@@ -79,8 +78,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         self._nav: Navigation | None = None
         self._env: Any = None
         self._static_pages: list[tuple[str, str]] = []
-        # The MkDocs config of the build this state is from: MkDocs keeps one instance of
-        # this plugin per process, so a second preview in it builds on the same instance.
+        # The build this state is from (MkDocs keeps one plugin instance per process).
         self.built_config: MkDocsConfig | None = None
         self._worker: parallel.Worker | None = None
         self.page_count = 0
@@ -217,76 +215,6 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
             worker, self._worker = self._worker, None
             worker.discard()
 
-    def published(self, site_dir: Path) -> None:
-        """A preview build is in place at `site_dir` (built there, or beside it and swapped
-        in): later quick rebuilds write there, and its static search index is written
-        there now, in the background (the pages show at once; their index follows)."""
-        self._static_search.finish(site_dir, background=True)
-        if self._files is not None:
-            speedups.move_files(self._files, site_dir)
-
-    def settle(self) -> None:
-        """Wait for what a preview build left running: its static search index."""
-        self._static_search.wait()
-
-    def forget_findings(self) -> None:
-        """A file other than a tip changed: judge every tip again (`VerdictCache`)."""
-        self._verdicts = VerdictCache()
-
-    def quick_rebuild(self, config: MkDocsConfig) -> bool:
-        """After an edit to tip files only (the preview says so), render again only the
-        pages it changed, on this build's files, navigation and templates
-        (`incremental`); False, with nothing written, when the edit needs a rebuild."""
-        tb, handbook, files = self.tipbook_config, self.handbook, self._files
-        if tb is None or handbook is None or files is None or self._nav is None:
-            return False
-        try:
-            collection = collect_tips(
-                tb.content_dir,
-                drafts=self.drafts,
-                taxonomy=handbook.collection.taxonomy,  # themes.yml did not change
-                site_url=tb.site_url,
-                cache=self._tip_cache,
-                verdicts=self._verdicts,
-            )
-        except TipbookError:
-            return False
-        related = self._related.get(collection, incremental=True)
-        plan = incremental.plan(
-            handbook,
-            self._specs,
-            collection,
-            related,
-            self._related.stale,
-            site_name=tb.site_name,
-            site_url=config.site_url or "",
-            description=tb.site_description or "",
-            static_pages=self._static_pages,
-        )
-        if plan is None:
-            return False
-        self.collection, self.handbook = collection, plan.handbook
-        self._tips_by_uri = dict(plan.handbook.tip_uris)
-        for uri in plan.list_uris:
-            self._specs[uri] = plan.handbook.list_pages[uri]
-            _replace_generated(files, uri, plan.handbook.list_pages[uri].markdown)
-        if plan.feed_changed:
-            _replace_generated(files, pages.FEED, plan.handbook.feed)
-        changed = [
-            page
-            for uri in [*plan.tip_uris, *plan.list_uris]
-            if (file := files.get_file_from_path(uri)) is not None
-            and (page := file.page) is not None
-        ]
-        page_urls = [file.url for file in files.documentation_pages()]
-        speedups.rerender_pages(changed, config, files, self._nav, self._env, page_urls)
-        urls = {
-            uri: file.url for uri in self._tips_by_uri if (file := files.get_file_from_path(uri))
-        }
-        self._static_search.prepare(collection, urls, tb.content_dir, later=True)
-        self._static_search.finish(Path(config.site_dir), background=True)
-        return True
-
     def stop_worker(self) -> None:
         """End the worker and index writer the build no longer waits for (interrupted)."""
         self._served_index.cancel()
@@ -381,19 +309,22 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         folder = self.tipbook_config.cache_dir if self.tipbook_config is not None else None
         speedups.tune_templates(env, folder / "site-templates" if folder is not None else None)
         self._env = env
-        self._sanitize_tag_listings(config, files)
+        _sanitize_tag_listings(config, files, self._safe_fragments)
         return env
 
-    def _sanitize_tag_listings(self, config: MkDocsConfig, files: Files) -> None:
-        """Material's tags plugin writes its listings (tag names, page titles) into pages'
-        HTML in its `on_env`, after every page passed `on_page_content`: those pages pass
-        the gate again (the tags index, and any page with a listing marker; a handful)."""
-        documents = (file.page for file in files.documentation_pages() if file.page is not None)
-        for page in speedups.tag_listing_pages(config, documents):
-            if isinstance(page.content, str):
-                # A tip page keeps the placeholders of its furniture (see on_page_content).
-                keep = pages.FRAGMENT_PATTERN if page.file.src_uri in self._safe_fragments else None
-                page.content = sanitize.body(page.content, keep=keep)
+
+def _sanitize_tag_listings(
+    config: MkDocsConfig, files: Files, safe_fragments: Mapping[str, Any]
+) -> None:
+    """Material's tags plugin writes its listings (tag names, page titles) into pages'
+    HTML in its `on_env`, after every page passed `on_page_content`: those pages pass
+    the gate again (the tags index, and any page with a listing marker; a handful)."""
+    documents = (file.page for file in files.documentation_pages() if file.page is not None)
+    for page in speedups.tag_listing_pages(config, documents):
+        if isinstance(page.content, str):
+            # A tip page keeps the placeholders of its furniture (see on_page_content).
+            keep = pages.FRAGMENT_PATTERN if page.file.src_uri in safe_fragments else None
+            page.content = sanitize.body(page.content, keep=keep)
 
 
 def _load_tipbook_config(config: MkDocsConfig, option: str) -> Config:
@@ -435,17 +366,6 @@ def _add_generated(files: Files, config: MkDocsConfig, uri: str, content: str) -
     in_nav = uri in pages.NAV_PAGES or uri.startswith("themes/")
     inclusion = InclusionLevel.INCLUDED if in_nav else InclusionLevel.NOT_IN_NAV
     files.append(File.generated(config, uri, content=content, inclusion=inclusion))
-
-
-def _replace_generated(files: Files, uri: str, content: str) -> None:
-    """A generated file's new content; a page's is rendered by the caller, others are
-    written now (the feed), whole or not at all."""
-    file = files.get_file_from_path(uri)
-    if file is None:
-        return
-    file.content_string = content
-    if not file.is_documentation_page():
-        write_bytes_atomic(Path(file.abs_dest_path), content.encode("utf-8"), durable=False)
 
 
 def _page_of(files: Files | None, uri: str | None, tips: Mapping[str, Tip]) -> Page | None:

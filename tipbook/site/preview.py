@@ -24,7 +24,7 @@ from tipbook import publish
 from tipbook.config import Config
 from tipbook.errors import TipbookError
 from tipbook.model import TIPS_DIR
-from tipbook.site import load_mkdocs_config, mkdocs_errors, speedups
+from tipbook.site import incremental, load_mkdocs_config, mkdocs_errors, speedups
 
 if TYPE_CHECKING:  # imported when serving: MkDocs' server pulls in watchdog
     from mkdocs.livereload import LiveReloadServer
@@ -71,7 +71,7 @@ class PreviewBuilder:
         seen, self._files_seen = self._files_seen, self._watched_files()
         if self.builds == 0:
             self._build(self.site_dir)  # its failure is the command's error
-            self._mkdocs_config.plugins["tipbook"].published(self.site_dir)
+            incremental.published(self._mkdocs_config.plugins["tipbook"], self.site_dir)
             return
         try:
             with mkdocs_errors(self.config, quiet=False):
@@ -84,7 +84,7 @@ class PreviewBuilder:
                         self._build(staging)
                         publish.publish(staging, self.site_dir)
                     self._mkdocs_config.site_dir = str(self.site_dir)
-                    self._mkdocs_config.plugins["tipbook"].published(self.site_dir)
+                    incremental.published(self._mkdocs_config.plugins["tipbook"], self.site_dir)
         except TipbookError as error:
             self.error = error.message
         except Exception as error:  # a bug: shown too, never a stuck preview
@@ -98,7 +98,7 @@ class PreviewBuilder:
     def settle(self) -> None:
         """Wait until the last build's background work (its static search index) is done."""
         if self._mkdocs_config is not None:
-            self._mkdocs_config.plugins["tipbook"].settle()
+            incremental.settle(self._mkdocs_config.plugins["tipbook"])
 
     def _watched_files(self) -> dict[Path, tuple[int, int]]:
         """Every file below content/ with its (mtime, size): what changed since the last
@@ -130,10 +130,10 @@ class PreviewBuilder:
             path in seen and path in now and path.suffix == ".md" and path.is_relative_to(tips)
             for path in changed
         ):
-            plugin.forget_findings()
+            incremental.forget_findings(plugin)
             return False
         started = time.perf_counter()
-        if not plugin.quick_rebuild(mkdocs_config):
+        if not incremental.quick_rebuild(plugin, mkdocs_config):
             return False
         self.builds += 1
         self.quick_builds += 1
