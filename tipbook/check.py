@@ -117,9 +117,9 @@ class VerdictCache:
 
     A file's findings depend on its own text, the taxonomy, the site URL, the day, and of
     the other tips only on what `TipIndex` indexes (ids, slugs, dates, titles, series
-    parts, drafts: duplicates and links between tips) and on which files exist (links
-    to `.md` files): `context` holds all of that for every file, so a body edit re-judges
-    one file, and a change to any of it re-judges all. The caller empties it when a
+    parts, drafts, a refused slug: duplicates and links between tips) and on which files
+    exist (links to `.md` files): `context` holds all of that for every file, so a body
+    edit re-judges one file, and a change to any of it re-judges all. The caller empties it when a
     file other than a tip changes (a link to a hand-written page is looked up on disk).
     """
 
@@ -138,7 +138,8 @@ class VerdictCache:
 def _cross_tip_context(files: list[TipFile]) -> tuple[object, ...]:
     """What any file's findings may depend on of the other files (see `VerdictCache`)."""
     return tuple(
-        (file.key, file.shown)
+        # What reading a file found counts too (a refused `slug:` leaves the slug index).
+        (file.key, file.shown, tuple((p.field, p.is_error) for p in file.problems))
         + (
             (tip.id, tip.slug, tip.date, tip.title, tip.series, tip.draft)
             if (tip := file.tip) is not None
