@@ -2,11 +2,12 @@
 changes are rendered again, on the last build's MkDocs state kept in memory (its files,
 navigation and templates); every other page stays as that build wrote it.
 
-Which pages change is found by composing them again and comparing, not by rules of thumb:
-every list page (home, chapters, archives, series, tags: 0.1 s at 1,000 tips) and the feed
-are generated anew and compared with the last build's; of the tip pages, the edited tips'
-and those that show an edited tip (its neighbours by date, the other parts of its series,
-the tips listing it as related) are composed anew and compared with what was rendered.
+Which pages change is found by composing them again and comparing: the list pages that can
+show an edited tip (home, the indexes, its chapters, year and series:
+`pages.list_pages_showing`) and the feed are generated anew and compared with the last
+build's; of the tip pages, the edited tips' and those that show an edited tip (its
+neighbours by date, the other parts of its series, the tips listing it as related) are
+composed anew and compared with what was rendered.
 An edit this cannot follow (a tip added, removed, renamed, retitled, retagged, moved to
 another series, held back or released by the gate, a new day) returns no plan: the caller
 rebuilds with MkDocs (`tipbook.site.preview`). The related lists are re-ranked where the
@@ -27,7 +28,7 @@ from tipbook.files import write_bytes_atomic
 from tipbook.model import Tip
 from tipbook.site import pages, speedups
 from tipbook.site.collect import Collection, collect_tips
-from tipbook.site.generate import Handbook, generate_handbook
+from tipbook.site.generate import Handbook
 
 if TYPE_CHECKING:  # the plugin imports this module
     from mkdocs.config.defaults import MkDocsConfig
@@ -60,7 +61,6 @@ def plan(
     site_name: str,
     site_url: str,
     description: str,
-    static_pages: list[tuple[str, str]],
 ) -> Plan | None:
     """The pages to render again for `collection`, the tips after an edit; `old` is the
     last build's handbook and `rendered` its pages' specs as they were rendered (None:
@@ -77,17 +77,16 @@ def plan(
     edited = _edited(before, collection.tips)
     if edited is None:
         return None
-    handbook = generate_handbook(
-        collection,
-        related,
-        site_name=site_name,
-        site_url=site_url,
-        description=description,
-        static_pages=static_pages,
-    )
-    if handbook.nav != old.nav or handbook.list_pages.keys() != old.list_pages.keys():
+    # Only the list pages that can show an edited tip are made again (the rest are the
+    # same): the nav and the set of pages stay, as no tip moved.
+    shown = [*edited, *(tip for e in edited if (tip := before.get(e.id)) is not None)]
+    remade = {spec.src_uri: spec for spec in pages.list_pages_showing(collection, site_name, shown)}
+    list_uris = [uri for uri, spec in remade.items() if spec != old.list_pages.get(uri)]
+    tip_pages = {collection.src_uri(tip): tip for tip in collection.tips}
+    feed = pages.atom_feed(collection, site_name, site_url, description)
+    handbook = Handbook(collection, related, {**old.list_pages, **remade}, feed, old.nav, tip_pages)
+    if handbook.list_pages.keys() != old.list_pages.keys():
         return None
-    list_uris = [uri for uri, spec in handbook.list_pages.items() if spec != old.list_pages[uri]]
     tip_uris = [collection.src_uri(tip) for tip in edited]
     reranked = [
         collection.src_uri(tip)
@@ -182,7 +181,6 @@ def quick_rebuild(plugin: TipbookPlugin, config: MkDocsConfig) -> bool:
         site_name=tb.site_name,
         site_url=config.site_url or "",
         description=tb.site_description or "",
-        static_pages=plugin._static_pages,
     )
     if found is None:
         return False

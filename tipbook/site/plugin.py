@@ -73,11 +73,10 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         self._override: tuple[Config, bool, bool] | None = None
         self._tip_cache: dict[Path, Any] = {}
         self._verdicts = VerdictCache()  # the preview's findings between rebuilds
-        # The last build's navigation, templates and hand-written pages: a preview's quick
-        # rebuild (`quick_rebuild`) renders on them.
+        # The last build's navigation and templates: a preview's quick
+        # rebuild (`incremental.quick_rebuild`) renders on them.
         self._nav: Navigation | None = None
         self._env: Any = None
-        self._static_pages: list[tuple[str, str]] = []
         # The build this state is from (MkDocs keeps one plugin instance per process).
         self.built_config: MkDocsConfig | None = None
         self._worker: parallel.Worker | None = None
@@ -149,7 +148,6 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
 
         static_pages = _sort_content_files(files, self._tips_by_uri, tb.content_dir)
         _drop_unused_media(files, collection.tips, tb.content_dir)
-        self._static_pages = static_pages
         self.handbook = generate.generate_handbook(
             collection,
             self.related,
