@@ -14,6 +14,7 @@ anything are filled in from their series and from their themes (nearest in date)
 from __future__ import annotations
 
 import bisect
+import copy
 import gc
 import heapq
 import math
@@ -62,11 +63,55 @@ class RelatedIndex:
         self._found: dict[str, list[str]] = {}
         self._vectors: list[dict[str, float]] = []
         self._ranker: _Ranker | None = None
-        docs = [unique[i] for i in self.ids]
-        if k > 0 and docs:
+        self._docs = [unique[i] for i in self.ids]
+        self._counts: list[dict[str, int]] = []
+        self._df: Counter[str] = Counter()
+        if k > 0 and self._docs:
             with _collector_paused():
-                self._vectors = _vectors([term_frequencies(tip) for tip in docs])
-                self._ranker = _Ranker(docs, self.ids, _postings(self._vectors), k)
+                self._counts = [term_frequencies(tip) for tip in self._docs]
+                self._df = _document_frequencies(self._counts)
+                self._vectors = _vectors(self._counts, self._df)
+                self._ranker = _Ranker(self._docs, self.ids, _postings(self._vectors), self.k)
+
+    def updated(self, tips: Sequence[Tip]) -> tuple[RelatedIndex, set[str]] | None:
+        """This index for `tips`, the same tips with some edited (a preview's edit), and
+        the ids whose lists may have changed; exactly what a new `RelatedIndex(tips)`
+        answers, at the cost of what the edit touches. None when the tips are not the
+        same ones or an edit moves one (date, slug, themes, series): build anew then."""
+        unique = {tip.id: tip for tip in sorted(tips, key=lambda t: t.id)}
+        if list(unique) != self.ids or self._ranker is None:
+            return None
+        docs = [unique[i] for i in self.ids]
+        pairs = enumerate(zip(self._docs, docs, strict=True))
+        edited = [i for i, (old, new) in pairs if old != new]
+        if any(_placing(self._docs[i]) != _placing(docs[i]) for i in edited):
+            return None
+        with _collector_paused():
+            counts = list(self._counts)
+            for i in edited:
+                counts[i] = term_frequencies(docs[i])
+            # A term's document frequency changes only where an edited tip gained or lost it:
+            # the vectors of the tips that have such a term are weighed again, no others.
+            shifted = {t for i in edited for t in counts[i].keys() ^ self._counts[i].keys()}
+            df = self._df.copy()
+            for i in edited:
+                df.subtract(self._counts[i].keys() - counts[i].keys())
+                df.update(counts[i].keys() - self._counts[i].keys())
+            redo = set(edited) | {d for d, c in enumerate(counts) if not shifted.isdisjoint(c)}
+            vectors = list(self._vectors)
+            max_df = _max_df(len(counts))
+            for d in redo:
+                vectors[d] = _vector(counts[d], df, len(counts), max_df)
+            moved = {d for d in redo if vectors[d] != self._vectors[d]}
+            ranker = copy.copy(self._ranker)
+            ranker.postings, changed = _repost(self._ranker.postings, vectors, moved, self._vectors)
+            rerank = moved | {d for d, v in enumerate(vectors) if not changed.isdisjoint(v)}
+        index = copy.copy(self)
+        index._docs, index._counts, index._df, index._vectors = docs, counts, df, vectors
+        index._ranker = ranker
+        stale = {self.ids[d] for d in rerank}
+        index._found = {i: found for i, found in self._found.items() if i not in stale}
+        return index, stale
 
     def of(self, tip_id: str) -> list[str]:
         """The ids of the `k` tips most related to `tip_id` ([] for an unknown id)."""
@@ -132,41 +177,93 @@ class _Ranker:
         return [self.ids[other] for other in best]
 
 
-def _vectors(counts: list[dict[str, int]]) -> list[dict[str, float]]:
-    """Pruned TF-IDF vectors: each tip's `TOP_TERMS` heaviest terms that others share.
+def _placing(tip: Tip) -> tuple[object, ...]:
+    """What ranks a tip beside its text: near-ties and the fill-in candidates."""
+    return (tip.date, tip.slug, tuple(tip.themes), tip.series.name if tip.series else None)
 
-    Norms are taken over the full vector, so the dot product of two pruned vectors is the
-    part of their true cosine carried by their most informative terms.
-    """
-    n = len(counts)
+
+def _document_frequencies(counts: list[dict[str, int]]) -> Counter[str]:
     df: Counter[str] = Counter()
     for doc in counts:
         df.update(doc.keys())
-    max_df = max(2, int(n * MAX_DF_RATIO)) if n >= 4 else n
-    idf = {term: math.log((n + 1) / (f + 0.5)) for term, f in df.items()}
-
-    vectors: list[dict[str, float]] = []
-    for doc in counts:
-        weights = {term: (1.0 + math.log(tf)) * idf[term] for term, tf in doc.items() if tf >= 1}
-        norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
-        # A term only one tip has cannot relate it to anything; a too-common one relates it
-        # to everything: neither helps choose.
-        useful = ((t, w) for t, w in weights.items() if 2 <= df[t] <= max_df)
-        top = heapq.nlargest(TOP_TERMS, useful, key=lambda item: (item[1], item[0]))
-        vectors.append({term: weight / norm for term, weight in top})
-    return vectors
+    return df
 
 
-def _postings(vectors: list[dict[str, float]]) -> dict[str, list[tuple[int, float]]]:
+def _max_df(n: int) -> int:
+    return max(2, int(n * MAX_DF_RATIO)) if n >= 4 else n
+
+
+def _vectors(
+    counts: list[dict[str, int]], df: Counter[str] | None = None
+) -> list[dict[str, float]]:
+    """Pruned TF-IDF vectors: each tip's `TOP_TERMS` heaviest terms that others share
+    (`df`: the document frequencies of `counts`, counted here when not given)."""
+    df = df if df is not None else _document_frequencies(counts)
+    n = len(counts)
+    max_df = _max_df(n)
+    return [_vector(doc, df, n, max_df) for doc in counts]
+
+
+def _vector(doc: dict[str, int], df: Counter[str], n: int, max_df: int) -> dict[str, float]:
+    """One tip's pruned vector. Norms are taken over the full vector, so the dot product of
+    two pruned vectors is the part of their true cosine carried by their most informative
+    terms."""
+    weights = {
+        term: (1.0 + math.log(tf)) * math.log((n + 1) / (df[term] + 0.5))
+        for term, tf in doc.items()
+        if tf >= 1
+    }
+    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+    # A term only one tip has cannot relate it to anything; a too-common one relates it
+    # to everything: neither helps choose.
+    useful = ((t, w) for t, w in weights.items() if 2 <= df[t] <= max_df)
+    top = heapq.nlargest(TOP_TERMS, useful, key=lambda item: (item[1], item[0]))
+    return {term: weight / norm for term, weight in top}
+
+
+Postings = dict[str, list[tuple[int, float]]]
+
+
+def _postings(vectors: list[dict[str, float]]) -> Postings:
     """Term → the (tip, weight) pairs of the `POSTINGS_DEPTH` tips that weigh it most."""
-    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    postings: Postings = defaultdict(list)
     for doc, vector in enumerate(vectors):
         for term, weight in vector.items():
             postings[term].append((doc, weight))
     for term, entries in postings.items():
-        if len(entries) > POSTINGS_DEPTH:
-            postings[term] = heapq.nlargest(POSTINGS_DEPTH, entries, key=lambda e: (e[1], -e[0]))
+        postings[term] = _deepest(entries)
     return postings
+
+
+def _deepest(entries: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """A term's postings (in tip order) cut to the `POSTINGS_DEPTH` heaviest."""
+    if len(entries) > POSTINGS_DEPTH:
+        return heapq.nlargest(POSTINGS_DEPTH, entries, key=lambda e: (e[1], -e[0]))
+    return entries
+
+
+def _repost(
+    postings: Postings,
+    vectors: list[dict[str, float]],
+    moved: set[int],
+    before: list[dict[str, float]],
+) -> tuple[Postings, set[str]]:
+    """`postings` after the vectors of the tips `moved` changed (from `before`): the terms
+    they had or have are posted again, as `_postings` would; and which postings changed."""
+    terms: set[str] = set()
+    for doc in moved:
+        terms.update(vectors[doc].keys() | before[doc].keys())
+    entries: dict[str, list[tuple[int, float]]] = {term: [] for term in terms}
+    for doc, vector in enumerate(vectors):
+        for term in terms.intersection(vector):
+            entries[term].append((doc, vector[term]))
+    new = dict(postings)
+    for term, found in entries.items():
+        if found:
+            new[term] = _deepest(found)
+        else:
+            new.pop(term, None)
+    return new, {term for term in terms if new.get(term) != postings.get(term)}
 
 
 class _Neighbours:

@@ -194,7 +194,11 @@ class StaticIndexJob:
                     encoding="utf-8",
                 )
                 years.add(tip.date.year)
-                self.vocabulary.update(set(_WORD.findall(tip_search_text(tip).lower())))
+                # In first-use order, not a set's (whose order varies from process to
+                # process): words as common as each other keep one order in words.json.
+                self.vocabulary.update(
+                    dict.fromkeys(_WORD.findall(tip_search_text(tip).lower()), 1)
+                )
                 self.count += 1
         except OSError as error:
             shutil.rmtree(self.scratch, ignore_errors=True)

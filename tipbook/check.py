@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tipbook import rules, sanitize
@@ -32,7 +32,14 @@ from tipbook.taxonomy import THEMES_FILE, Taxonomy
 from tipbook.tip_rules import TipFile, check_file, parse_file
 from tipbook.validate import TipIndex
 
-__all__ = ["CheckReport", "ParseCache", "Verdict", "check_content", "judge_content"]
+__all__ = [
+    "CheckReport",
+    "ParseCache",
+    "Verdict",
+    "VerdictCache",
+    "check_content",
+    "judge_content",
+]
 
 
 def check_content(
@@ -103,17 +110,58 @@ class Verdict:
 ParseCache = dict[Path, tuple[tuple[int, int], TipFile]]
 
 
+@dataclass
+class VerdictCache:
+    """A preview's findings between rebuilds: each file's, kept while the file is the same
+    parsed file and nothing a finding about it can depend on changed.
+
+    A file's findings depend on its own text, the taxonomy, the site URL, the day, and of
+    the other tips only on what `TipIndex` indexes (ids, slugs, dates, titles, series
+    parts, drafts, a refused slug: duplicates and links between tips) and on which files
+    exist (links to `.md` files): `context` holds all of that for every file, so a body
+    edit re-judges one file, and a change to any of it re-judges all. The caller empties it when a
+    file other than a tip changes (a link to a hand-written page is looked up on disk).
+    """
+
+    context: tuple[object, ...] = ()
+    problems: dict[Path, tuple[TipFile, list[Problem]]] = field(default_factory=dict)
+
+    def judged(self, files: list[TipFile], context: tuple[object, ...]) -> None:
+        """Start a judgement of `files` in `context`: forget what no longer holds."""
+        if context != self.context:
+            self.context, self.problems = context, {}
+        present = {file.path for file in files}
+        for gone in [path for path in self.problems if path not in present]:
+            del self.problems[gone]
+
+
+def _cross_tip_context(files: list[TipFile]) -> tuple[object, ...]:
+    """What any file's findings may depend on of the other files (see `VerdictCache`)."""
+    return tuple(
+        # What reading a file found counts too (a refused `slug:` leaves the slug index).
+        (file.key, file.shown, tuple((p.field, p.is_error) for p in file.problems))
+        + (
+            (tip.id, tip.slug, tip.date, tip.title, tip.series, tip.draft)
+            if (tip := file.tip) is not None
+            else ()
+        )
+        for file in files
+    )
+
+
 def judge_content(
     content_dir: Path,
     taxonomy: Taxonomy,
     site_url: str = "",
     today: dt.date | None = None,
     cache: ParseCache | None = None,
+    verdicts: VerdictCache | None = None,
 ) -> list[Verdict]:
     """The gate every publisher passes tips through (`tipbook build`, the preview, the
     index): each tip file with `check`'s findings, made by the same rules as `check`, so
     what `check` calls an error is never published. `cache` keeps parsed files between a
-    preview's rebuilds (only edited files are read again); the cross-tip rules run anew."""
+    preview's rebuilds (only edited files are read again); `verdicts` (with `cache`) keeps
+    their findings while nothing they depend on changed (`VerdictCache`)."""
     refused = refused_links(content_dir)
     cwd = Path.cwd().resolve()
     root = content_dir.resolve()
@@ -122,26 +170,37 @@ def judge_content(
     for path in iter_tip_files(content_dir):
         if _is_refused(path, refused):
             continue
-        key = path.resolve()
         if cache is None:
-            files.append(parse_file(path, key, cwd))
+            files.append(parse_file(path, path.resolve(), cwd))
             continue
         seen.add(path)
         stat = path.stat()
         stamp = (stat.st_mtime_ns, stat.st_size)
         hit = cache.get(path)
         if hit is None or hit[0] != stamp:
-            hit = cache[path] = (stamp, parse_file(path, key, cwd))
+            # Resolved only when read: resolving every file costs more than the rest.
+            hit = cache[path] = (stamp, parse_file(path, path.resolve(), cwd))
         files.append(hit[1])
     if cache is not None:
         for gone in set(cache) - seen:
             del cache[gone]
     collection = TipIndex(files)
     today = today or current_date()
-    return [
-        Verdict(file, check_file(file, taxonomy, collection, root, site_url, today))
-        for file in files
-    ]
+    if verdicts is None or cache is None:
+        return [
+            Verdict(file, check_file(file, taxonomy, collection, root, site_url, today))
+            for file in files
+        ]
+    context = (tuple(taxonomy.themes), site_url, today, root, _cross_tip_context(files))
+    verdicts.judged(files, context)
+    judged = []
+    for file in files:
+        kept = verdicts.problems.get(file.path)
+        if kept is None or kept[0] is not file:  # new, or read again: edited
+            kept = (file, check_file(file, taxonomy, collection, root, site_url, today))
+            verdicts.problems[file.path] = kept
+        judged.append(Verdict(file, kept[1]))
+    return judged
 
 
 def held_back_files(

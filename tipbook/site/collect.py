@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tipbook.check import ParseCache, judge_content
+from tipbook.check import ParseCache, VerdictCache, judge_content
 from tipbook.errors import Problem
 from tipbook.model import Tip, current_date, slugify
 from tipbook.taxonomy import THEMES_FILE, Taxonomy, load_taxonomy
@@ -172,6 +172,7 @@ def collect_tips(
     taxonomy: Taxonomy | None = None,
     site_url: str = "",
     cache: ParseCache | None = None,
+    verdicts: VerdictCache | None = None,
 ) -> Collection:
     """Load the tips below `content_dir`, pass them through `check`'s gate and group them.
 
@@ -181,7 +182,8 @@ def collect_tips(
     a bad `themes.yml` (no chapter could be built) raises a `ContentError`.
 
     `cache` (the live preview keeps one between rebuilds) keeps each parsed file with the
-    modification time and size it had, so only edited files are read and parsed again.
+    modification time and size it had, so only edited files are read and parsed again;
+    `verdicts` keeps their findings too (`tipbook.check.VerdictCache`).
     """
     taxonomy = taxonomy or load_taxonomy(content_dir / THEMES_FILE)
     today = today or current_date()  # $TIPBOOK_TODAY can set it (tests, previews)
@@ -189,7 +191,7 @@ def collect_tips(
     held_back: list[Tip] = []
     withheld: list[Withheld] = []
     src_uris: dict[str, str] = {}
-    for verdict in judge_content(content_dir, taxonomy, site_url, today, cache):
+    for verdict in judge_content(content_dir, taxonomy, site_url, today, cache, verdicts):
         tip = verdict.file.tip
         shown = drafts or (tip is not None and tip.is_published(today))
         if not verdict.passes:

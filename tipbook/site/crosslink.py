@@ -8,6 +8,7 @@ makes its answer safe for the site: never the tip itself, only tips in this buil
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator, Mapping
 
 from tipbook.site.collect import Collection
@@ -33,6 +34,19 @@ class RelatedMap(Mapping[str, list[str]]):
         self._index = RelatedIndex(collection.tips, k=k)
         self._ids = list(dict.fromkeys(tip.id for tip in collection.tips))
         self._found: dict[str, list[str]] = {}
+
+    def updated(self, collection: Collection) -> tuple[RelatedMap, set[str]] | None:
+        """This map for `collection`, the same tips with some edited (a preview's edit),
+        and the ids whose lists may differ: what a new `RelatedMap(collection)` answers
+        (`search.related.RelatedIndex.updated`). None: build a new map."""
+        found = self._index.updated(collection.tips)
+        if found is None:
+            return None
+        index, stale = found
+        new = copy.copy(self)
+        new._collection, new._index = collection, index
+        new._found = {i: ids for i, ids in self._found.items() if i not in stale}
+        return new, stale
 
     def __getitem__(self, tip_id: str) -> list[str]:
         found = self._found.get(tip_id)

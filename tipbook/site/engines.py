@@ -82,7 +82,7 @@ def build_with_zensical(
     static_pages = _copy_static_pages(config.content_dir, docs)
     handbook = generate.generate_handbook(
         collection,
-        generate.RelatedCache().get(collection, keep_on_text_edits=False),
+        generate.RelatedCache().get(collection, incremental=False),
         site_name=config.site_name,
         site_url=config.site_url or "",
         description=config.site_description or "",

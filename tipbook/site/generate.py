@@ -79,24 +79,28 @@ class RelatedCache:
     def __init__(self) -> None:
         self.key: tuple[Any, ...] | None = None
         self.related: Mapping[str, list[str]] = {}
+        # The ids whose lists may have changed in the last `get` (None: every one).
+        self.stale: set[str] | None = None
 
-    def get(self, collection: Collection, *, keep_on_text_edits: bool) -> Mapping[str, list[str]]:
-        """With `keep_on_text_edits` (the preview), an edit to a tip's text keeps the lists
-        of the last full computation (a second or more at 1,000 tips); adding or removing
-        a tip recomputes them. Otherwise any change to what ranks them recomputes them."""
+    def get(self, collection: Collection, *, incremental: bool) -> Mapping[str, list[str]]:
+        """The map for `collection`: the last one while nothing that ranks the tips
+        changed; with `incremental` (the preview), an edit to some tips updates the last
+        map (`RelatedMap.updated`: the same lists as a new map, re-ranked where the edit
+        reaches); otherwise, or when tips were added or removed, a new map."""
         from tipbook.site.crosslink import RelatedMap
 
-        if keep_on_text_edits:
-            key: tuple[Any, ...] = tuple(t.id for t in collection.tips)
-        else:
-            key = tuple(
-                (t.id, t.title, t.summary, t.takeaway, t.body, tuple(t.themes), t.series)
-                for t in collection.tips
-            )
-        if key != self.key:
-            # Ranked per tip when its page is composed (in whichever process renders it).
-            self.related = RelatedMap(collection)
-            self.key = key
+        key = tuple(
+            (t.id, t.title, t.summary, t.takeaway, t.body, tuple(t.themes), t.series)
+            for t in collection.tips
+        )
+        if key == self.key:
+            self.stale = set()
+            return self.related
+        last = self.related
+        update = last.updated(collection) if incremental and isinstance(last, RelatedMap) else None
+        # Ranked per tip when its page is composed (in whichever process renders it).
+        self.related, self.stale = update if update is not None else (RelatedMap(collection), None)
+        self.key = key
         return self.related
 
 

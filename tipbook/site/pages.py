@@ -583,6 +583,24 @@ def list_pages(collection: Collection, site_name: str) -> list[PageSpec]:
     return pages
 
 
+def list_pages_showing(collection: Collection, site_name: str, tips: list[Tip]) -> list[PageSpec]:
+    """The generated pages of `list_pages` that can show any of `tips`: the home page and
+    the indexes, and the tips' own chapters, years and series (a preview's quick rebuild
+    makes these again after an edit of those tips, not all of them)."""
+    themes = dict.fromkeys(t for tip in tips for t in tip.themes if t in collection.taxonomy)
+    years = dict.fromkeys(tip.date.year for tip in tips if tip.date.year in collection.by_year)
+    series = dict.fromkeys(model.slugify(tip.series.name) for tip in tips if tip.series)
+    return [
+        home_page(collection, site_name),
+        themes_index_page(collection),
+        *(theme_page(collection, theme_id) for theme_id in themes),
+        archive_index_page(collection),
+        *(year_page(collection, year) for year in years),
+        series_index_page(collection),
+        *(series_page(collection, collection.series[s]) for s in series if s in collection.series),
+    ]
+
+
 def nav_config(static_pages: list[tuple[str, str]], collection: Collection) -> list[Any]:
     """MkDocs `nav`: a handful of entries. Tip pages stay out of it, so no page renders a
     sidebar listing every tip (that is what makes a plain blog build quadratic). Every

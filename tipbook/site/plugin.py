@@ -39,6 +39,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
 from tipbook import rules, sanitize
+from tipbook.check import VerdictCache
 from tipbook.config import CONFIG_FILE, Config, load_config
 from tipbook.errors import TipbookError, display_path
 from tipbook.model import TIPS_DIR, Tip
@@ -71,6 +72,13 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         self._serving = False
         self._override: tuple[Config, bool, bool] | None = None
         self._tip_cache: dict[Path, Any] = {}
+        self._verdicts = VerdictCache()  # the preview's findings between rebuilds
+        # The last build's navigation and templates: a preview's quick
+        # rebuild (`incremental.quick_rebuild`) renders on them.
+        self._nav: Navigation | None = None
+        self._env: Any = None
+        # The build this state is from (MkDocs keeps one plugin instance per process).
+        self.built_config: MkDocsConfig | None = None
         self._worker: parallel.Worker | None = None
         self.page_count = 0
         self._worker_uris: frozenset[str] = frozenset()
@@ -125,12 +133,13 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
                 drafts=self.drafts,
                 site_url=tb.site_url,
                 cache=self._tip_cache if self.preview else None,
+                verdicts=self._verdicts if self.preview else None,
             )
         except TipbookError as error:
             raise PluginError(error.message) from None
         self.collection = collection
-        # While previewing, an edit to a tip's text keeps the last related lists.
-        self.related = self._related.get(collection, keep_on_text_edits=self.preview)
+        # While previewing, an edit re-ranks only the lists it reaches.
+        self.related = self._related.get(collection, incremental=self.preview)
         self._tips_by_uri = {collection.src_uri(tip): tip for tip in collection.tips}
         if not self.preview:  # `tipbook serve`'s index of these pages' tips (`served_index`)
             tips = [(tip, collection.src_uri(tip)) for tip in collection.tips]
@@ -153,6 +162,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
         _add_generated(files, config, pages.FEED, self.handbook.feed)
         config.nav = self.handbook.nav
         self._files = files
+        self.built_config = config
         urls = {
             uri: file.url for uri in self._tips_by_uri if (file := files.get_file_from_path(uri))
         }
@@ -162,6 +172,7 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
     @event_priority(-100)  # after every other plugin has seen the navigation
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation:
         self._worker, self._worker_uris = None, frozenset()
+        self._nav = nav
         self.page_count = len(files.documentation_pages())
         self._fork_worker(config, files, nav)
         self._static_search.start()  # only now: no thread may run when the worker forks
@@ -192,8 +203,8 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
             self._served_index.finish()
         except TipbookError as error:
             raise PluginError(error.message) from None
-        # The preview shows the rebuilt pages at once; their search index follows.
-        self._static_search.finish(Path(config.site_dir), background=self.preview)
+        if not self.preview:  # the preview's is started by `published`, where it lands
+            self._static_search.finish(Path(config.site_dir))
 
     def on_build_error(self, *, error: Exception) -> None:
         self._static_search.cancel()
@@ -295,19 +306,23 @@ class TipbookPlugin(BasePlugin[TipbookPluginConfig]):
     def on_env(self, env: Any, *, config: MkDocsConfig, files: Files) -> Any:
         folder = self.tipbook_config.cache_dir if self.tipbook_config is not None else None
         speedups.tune_templates(env, folder / "site-templates" if folder is not None else None)
-        self._sanitize_tag_listings(config, files)
+        self._env = env
+        _sanitize_tag_listings(config, files, self._safe_fragments)
         return env
 
-    def _sanitize_tag_listings(self, config: MkDocsConfig, files: Files) -> None:
-        """Material's tags plugin writes its listings (tag names, page titles) into pages'
-        HTML in its `on_env`, after every page passed `on_page_content`: those pages pass
-        the gate again (the tags index, and any page with a listing marker; a handful)."""
-        documents = (file.page for file in files.documentation_pages() if file.page is not None)
-        for page in speedups.tag_listing_pages(config, documents):
-            if isinstance(page.content, str):
-                # A tip page keeps the placeholders of its furniture (see on_page_content).
-                keep = pages.FRAGMENT_PATTERN if page.file.src_uri in self._safe_fragments else None
-                page.content = sanitize.body(page.content, keep=keep)
+
+def _sanitize_tag_listings(
+    config: MkDocsConfig, files: Files, safe_fragments: Mapping[str, Any]
+) -> None:
+    """Material's tags plugin writes its listings (tag names, page titles) into pages'
+    HTML in its `on_env`, after every page passed `on_page_content`: those pages pass
+    the gate again (the tags index, and any page with a listing marker; a handful)."""
+    documents = (file.page for file in files.documentation_pages() if file.page is not None)
+    for page in speedups.tag_listing_pages(config, documents):
+        if isinstance(page.content, str):
+            # A tip page keeps the placeholders of its furniture (see on_page_content).
+            keep = pages.FRAGMENT_PATTERN if page.file.src_uri in safe_fragments else None
+            page.content = sanitize.body(page.content, keep=keep)
 
 
 def _load_tipbook_config(config: MkDocsConfig, option: str) -> Config:

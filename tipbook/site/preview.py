@@ -1,15 +1,18 @@
 """The live preview: build the handbook (drafts included), serve it on loopback and
 rebuild on every change, with the browser reloading itself (MkDocs' livereload server).
 
-A rebuild after an edit is MkDocs' "dirty" build: only pages whose source changed are
-rendered again, plus the generated lists (home, chapters, archives, series), which are
-cheap; the tips' parsed front matter and the related-tips map are kept between rebuilds.
+A rebuild after an edit to tips' text is quick (`tipbook.site.incremental`): only the pages
+the edit changes are rendered again, on the last build's MkDocs state kept in memory. Any
+other change (a tip added, removed or retitled, themes.yml, mkdocs.yml) is a full build
+beside the site, swapped in when done. Either way the tips' parsed front matter, their
+findings and the related-tips map are kept between rebuilds.
 """
 
 from __future__ import annotations
 
 import html
 import logging
+import os
 import shutil
 import tempfile
 import time
@@ -20,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 from tipbook import publish, searchhttp
 from tipbook.config import Config
 from tipbook.errors import TipbookError
-from tipbook.site import load_mkdocs_config, mkdocs_errors, speedups
+from tipbook.model import TIPS_DIR
+from tipbook.site import incremental, load_mkdocs_config, mkdocs_errors, speedups
 
 if TYPE_CHECKING:  # imported when serving: MkDocs' server pulls in watchdog
     from mkdocs.livereload import LiveReloadServer
@@ -31,7 +35,7 @@ log = logging.getLogger("tipbook.preview")
 
 
 class PreviewBuilder:
-    """Builds the preview site: a full build first, dirty rebuilds after that.
+    """Builds the preview site: a full build first, quick or full rebuilds after that.
 
     A tip `check` finds errors in is held back (as `tipbook build` does) and its errors
     are kept in `held`, which every page shows in a banner. A rebuild that fails (a broken
@@ -52,6 +56,9 @@ class PreviewBuilder:
         self.held_back_lines: list[str] = []  # the last report logged
         self.error = ""  # the last rebuild's failure ('' when it succeeded)
         self.held = ""  # the held-back tips' errors of the last good build
+        self.quick_builds = 0  # rebuilds that rendered only what an edit changed
+        self._files_seen: dict[Path, tuple[int, int]] = {}  # (mtime, size) at the last build
+        self._mkdocs_config: Any = None  # the last good build's, for a quick rebuild
 
     def banner(self) -> bytes:
         """What every preview page shows on top: the failure, else the held-back tips."""
@@ -61,17 +68,23 @@ class PreviewBuilder:
 
     def __call__(self) -> None:
         self.attempts += 1
+        seen, self._files_seen = self._files_seen, self._watched_files()
         if self.builds == 0:
-            self._build(self.site_dir, dirty=False)  # its failure is the command's error
+            self._build(self.site_dir)  # its failure is the command's error
+            incremental.published(self._mkdocs_config.plugins["tipbook"], self.site_dir)
             return
         try:
             with mkdocs_errors(self.config, quiet=False):
-                if self.error:  # the failed build may have left pages half done
+                # After a failure (pages may be half done) or any change but an edit to
+                # tips' text: a full build beside the site, swapped in when done. (MkDocs'
+                # dirty build would leave stale what the change reaches beyond its own
+                # page: the neighbours' footers, other tips' related lists, the tags.)
+                if self.error or not self._quick(seen):
                     with publish.staging_dir(self.site_dir) as staging:
-                        self._build(staging, dirty=False)
+                        self._build(staging)
                         publish.publish(staging, self.site_dir)
-                else:
-                    self._build(self.site_dir, dirty=True)
+                    self._mkdocs_config.site_dir = str(self.site_dir)
+                    incremental.published(self._mkdocs_config.plugins["tipbook"], self.site_dir)
         except TipbookError as error:
             self.error = error.message
         except Exception as error:  # a bug: shown too, never a stuck preview
@@ -82,7 +95,54 @@ class PreviewBuilder:
             return
         log.error("The preview rebuild failed; fix it and save to try again:\n%s", self.error)
 
-    def _build(self, site_dir: Path, dirty: bool) -> None:
+    def settle(self) -> None:
+        """Wait until the last build's background work (its static search index) is done."""
+        if self._mkdocs_config is not None:
+            incremental.settle(self._mkdocs_config.plugins["tipbook"])
+
+    def _watched_files(self) -> dict[Path, tuple[int, int]]:
+        """Every file below content/ with its (mtime, size): what changed since the last
+        build tells a quick rebuild (tips edited) from a real one (anything else)."""
+        found: dict[Path, tuple[int, int]] = {}
+        for folder, _folders, names in os.walk(self.config.content_dir):
+            for name in names:
+                path = Path(folder, name)
+                try:
+                    stat = path.stat()
+                except OSError:
+                    continue
+                found[path] = (stat.st_mtime_ns, stat.st_size)
+        return found
+
+    def _quick(self, seen: dict[Path, tuple[int, int]]) -> bool:
+        """Render only what an edit to tip files changed (`incremental`); False when
+        anything else changed, or the edit needs a rebuild."""
+        mkdocs_config = self._mkdocs_config
+        if mkdocs_config is None:
+            return False
+        plugin = mkdocs_config.plugins["tipbook"]
+        if plugin.built_config is not mkdocs_config:  # another build in this process since
+            return False
+        now = self._files_seen
+        changed = {path for path in seen.keys() | now.keys() if seen.get(path) != now.get(path)}
+        tips = self.config.content_dir / TIPS_DIR
+        if not all(
+            path in seen and path in now and path.suffix == ".md" and path.is_relative_to(tips)
+            for path in changed
+        ):
+            incremental.forget_findings(plugin)
+            return False
+        started = time.perf_counter()
+        if not incremental.quick_rebuild(plugin, mkdocs_config):
+            return False
+        self.builds += 1
+        self.quick_builds += 1
+        self.last_seconds = time.perf_counter() - started
+        log.info("Preview rebuilt in %.2f s (the pages the edit changed)", self.last_seconds)
+        self._report(plugin.collection)
+        return True
+
+    def _build(self, site_dir: Path) -> None:
         from mkdocs.commands.build import build
 
         started = time.perf_counter()
@@ -93,7 +153,10 @@ class PreviewBuilder:
         mkdocs_config.strict = False
         if self.builds == 0:
             mkdocs_config.plugins.on_startup(command="serve", dirty=True)
-        build(mkdocs_config, serve_url=self.serve_url, dirty=dirty)
+        speedups.forget_previous_search(mkdocs_config.plugins.values())  # a full build
+        self._mkdocs_config = None  # a failed build leaves no state to build on
+        build(mkdocs_config, serve_url=self.serve_url)
+        self._mkdocs_config = mkdocs_config
         self.builds += 1
         self.last_seconds = time.perf_counter() - started
         log.info("Preview built in %.2f s", self.last_seconds)

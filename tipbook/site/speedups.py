@@ -196,6 +196,46 @@ def build_page(page: Any, config: Any, doc_files: Any, nav: Any, env: Any) -> No
     _build_page(page, config, doc_files, nav, env)
 
 
+def rerender_pages(
+    pages: list[Any], config: Any, files: Any, nav: Any, env: Any, page_urls: list[str]
+) -> None:
+    """Render `pages` again on a finished build's files, navigation and templates (the
+    preview's quick rebuild, `tipbook.site.incremental`), as MkDocs' build renders each
+    (its private steps: read and convert every page, then write every page), and write
+    Material's search index again with their new entries in the build's page order
+    (`page_urls`), as a build that rendered every page writes it."""
+    from mkdocs.structure.files import InclusionLevel
+    from mkdocs.utils import write_file
+
+    search = search_plugin(config)
+    urls = {page.url for page in pages}
+    if search is not None:
+        entries = search.search_index.entries
+        entries[:] = [e for e in entries if e["location"].split("#")[0] not in urls]
+    for page in pages:
+        populate_page(page, config, files)
+    doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+    for page in pages:
+        build_page(page, config, doc_files, nav, env)
+    if search is not None:
+        position = {url: index for index, url in enumerate(page_urls)}
+        last = len(position)
+        # Stable: a page's sections keep their order after the page's own entry.
+        search.search_index.entries.sort(
+            key=lambda e: position.get(e["location"].split("#")[0], last)
+        )
+        data = search.search_index.generate_search_index(None)
+        write_file(data.encode("utf-8"), str(Path(config.site_dir) / "search/search_index.json"))
+
+
+def move_files(files: Any, site_dir: Path) -> None:
+    """Point a finished build's files at `site_dir` (the preview's build, swapped in from
+    its staging folder): MkDocs caches each file's destination path (private)."""
+    for file in files:
+        file.dest_dir = str(site_dir)
+        vars(file).pop("abs_dest_path", None)
+
+
 # (id of the MkDocs config, Markdown instance): a new build or config gets a new instance.
 _shared: tuple[int, Any] | None = None
 _render_failed = False

@@ -22,6 +22,9 @@ class StaticSearchRun:
         self.log = log
         self.job: Any = None  # search.static.StaticIndexJob while it runs
         self._later: Callable[[], Any] | None = None  # makes the job, at `finish`
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None  # writing in the background
+        self._pending: Callable[[], None] | None = None  # the next index it writes
 
     def prepare(
         self,
@@ -77,10 +80,35 @@ class StaticSearchRun:
             except StaticSearchUnavailable as error:
                 self.log.warning("static search index not written: %s", error)
 
-        if background:
-            threading.Thread(target=finish, name="tipbook-pagefind", daemon=True).start()
-        else:
+        if not background:
             finish()
+            return
+        with self._lock:
+            # Edits saved while an index is being written coalesce: the running thread
+            # writes the latest one next, instead of one thread per save (each holding
+            # the interpreter while the preview renders the next edit).
+            self._pending = finish
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run_pending, name="tipbook-pagefind", daemon=True
+                )
+                self._thread.start()
+
+    def _run_pending(self) -> None:
+        while True:
+            with self._lock:
+                finish, self._pending = self._pending, None
+                if finish is None:
+                    self._thread = None
+                    return
+            finish()
+
+    def wait(self) -> None:
+        """Wait until the index written in the background (the preview's) is in place."""
+        with self._lock:
+            thread = self._thread
+        if thread is not None:
+            thread.join()
 
     def cancel(self) -> None:
         self._later = None
