@@ -78,17 +78,16 @@ def plain(status: int, content_type: str, body: bytes, **extra: str) -> Answer:
 
 @functools.cache
 def gzip_of_zeros(size: int, layers: int) -> bytes:
-    """`size` zero bytes gzipped `layers` times (1 GiB twice gzipped is about 1.8 KB)."""
-    data = b""
-    for layer in range(layers):
-        packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-        if layer == 0:
-            block = bytes(1 << 20)
-            parts = [packer.compress(block) for _ in range(size >> 20)]
-        else:
-            parts = [packer.compress(data)]
-        data = b"".join([*parts, packer.flush()])
-    return data
+    """`size` zero bytes gzipped `layers` times (1 GiB twice gzipped is about 1.8 KB). Each
+    layer is the one below gzipped again, so the gigabyte is compressed once (seconds) for
+    every number of layers."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    if layers > 1:
+        parts = [packer.compress(gzip_of_zeros(size, layers - 1))]
+    else:
+        block = bytes(1 << 20)
+        parts = [packer.compress(block) for _ in range(size >> 20)]
+    return b"".join([*parts, packer.flush()])
 
 
 def compression_bomb(content_type: str, size: int = GIB, layers: int = 2) -> Answer:
