@@ -22,7 +22,7 @@ from bs4.element import NavigableString
 from scraper.convert import DANGEROUS_TAGS
 from scraper.discover import canonicalize_url, soup_of, tags_in
 from scraper.doors import Post
-from tipbook.model import one_line
+from tipbook.model import one_line, shortened_title
 from tipbook.text import TITLE_TOW, WEB_URL_PREFIXES, title_date_suffix
 
 _URL_DATE = re.compile(r"/(?P<y>(19|20)\d{2})/(?P<m>\d{1,2})/(?P<d>\d{1,2})/")
@@ -118,7 +118,7 @@ def clean_title(raw: str) -> tuple[str, dt.date | None]:
             date = None
         text = text[: match.start()]
     text = TITLE_TOW.sub("", text)
-    return text.strip(" -–—|:"), date
+    return shortened_title(text.strip(" -–—|:")), date
 
 
 def parse_iso_date(value: str) -> dt.date | None:

@@ -132,9 +132,8 @@ class SearchService:
         query = (params.get("q") or [""])[0]
         if not query.strip() or len(query) > MAX_QUERY_LENGTH:
             return 400, ApiError(400, "give the query whose result was opened as q").to_dict()
-        if self.query_log is not None:
-            self.query_log.record_opened(query)
-        return 200, {"logged": self.query_log is not None}
+        logged = self.query_log is not None and self.query_log.record_opened(query)
+        return 200, {"logged": logged}
 
     @contextlib.contextmanager
     def _turn(self, expanding: bool) -> Iterator[None]:

@@ -18,13 +18,14 @@ import json
 import os
 import re
 import threading
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 MAX_BYTES = 1_000_000
 MAX_QUERY = 200
+MAX_PENDING = 10_000  # searches remembered for their "opened" beacon
 
 
 class QueryLog:
@@ -33,6 +34,10 @@ class QueryLog:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self._lock = threading.Lock()
+        # Searches answered and not yet opened, by words (oldest first, at most MAX_PENDING):
+        # an "opened" is logged only against one of them, so a script posting "opened"
+        # beacons cannot mark as answered what nobody searched for, or mark one search twice.
+        self._pending: OrderedDict[str, int] = OrderedDict()
 
     def record(self, query: str, total: int, corrected_to: str | None = None) -> None:
         """Log a query the box asked, with how many tips it found (0: none as typed, and
@@ -40,11 +45,27 @@ class QueryLog:
         entry: dict[str, object] = {"total": total}
         if corrected_to:
             entry["corrected"] = _words(corrected_to)
+        words = _words(query)
+        with self._lock:
+            self._pending[words] = self._pending.pop(words, 0) + 1
+            while len(self._pending) > MAX_PENDING:
+                self._pending.popitem(last=False)
         self._append(query, entry)
 
-    def record_opened(self, query: str) -> None:
-        """Log that a result of `query` was opened (not which one)."""
+    def record_opened(self, query: str) -> bool:
+        """Log that a result of `query` was opened (not which one), if a search for it was
+        answered and not yet opened; whether it was logged."""
+        words = _words(query)
+        with self._lock:
+            left = self._pending.get(words, 0)
+            if not left:
+                return False
+            if left == 1:
+                del self._pending[words]
+            else:
+                self._pending[words] = left - 1
         self._append(query, {"opened": 1})
+        return True
 
     def _append(self, query: str, fields: dict[str, object]) -> None:
         words = _words(query)

@@ -70,3 +70,21 @@ def shipped_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Config, Buil
     Read-only, like `corpus_site`."""
     config = site_config(tmp_path_factory.mktemp("shipped-site"), REPO_ROOT / "content")
     return config, build_site(config)
+
+
+def _written_state(folder: Path) -> dict[str, int]:
+    if not folder.exists():
+        return {}
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*")}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_left_alone() -> object:
+    """No test writes into the checkout's own `.tipbook/` (index, cache, query log): a test
+    whose configuration still points there would mix its queries and index with a
+    developer's. Fails the session's last test in each worker if anything changed."""
+    folder = REPO_ROOT / ".tipbook"
+    before = _written_state(folder)
+    yield
+    changed = sorted(k for k, v in _written_state(folder).items() if before.get(k) != v)
+    assert not changed, f"tests wrote into the checkout's .tipbook/: {changed[:5]}"

@@ -113,6 +113,9 @@ def site_config(root: Path, content_dir: Path | None = None) -> Config:
         content_dir=(content_dir or root / "content").resolve(),
         site_dir=(root / "site").resolve(),
         cache_dir=(root / "cache").resolve(),
+        # everything a build, a server or a preview writes stays below the test's own folder
+        index_dir=(root / "index").resolve(),
+        query_log=(root / "queries.jsonl").resolve(),
     )
 
 
@@ -134,9 +137,9 @@ class BuiltCorpus:
         return self.root / "site"
 
     def copy_to(self, root: Path) -> Config:
-        """The whole project (content, site, cache) copied below `root`, its configuration:
+        """The whole project (content, site, cache, index) copied below `root`, its configuration:
         far cheaper than a build, for a test that edits, rebuilds or adds to the site."""
-        for name in ("content", "site", "cache"):
+        for name in ("content", "site", "cache", "index"):
             if (self.root / name).exists():
                 shutil.copytree(self.root / name, root / name, symlinks=True)
         return site_config(root)

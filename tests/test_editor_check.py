@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tipbook.check import CheckReport, check_content
+from tipbook.check import CheckReport, check_content, judge_content
 from tipbook.cli import main
 from tipbook.taxonomy import load_taxonomy
 
@@ -103,6 +103,8 @@ CASES = [
     ("no front matter", GOOD.split("---\n", 2)[2], 1, "error", "front-matter"),
     ("missing title", broken("title: Listen Before You Answer\n", "title: ''\n"), 2, "error",
      "front-matter"),
+    ("title too long", broken("title: Listen", "title: " + "Listen and " * 20 + "Listen"), 2,
+     "error", "front-matter"),
     ("bad date", broken("date: 2026-11-24", "date: 24/11/2026"), 3, "error", "front-matter"),
     ("impossible date", broken("date: 2026-11-24", "date: 2026-02-30"), 3, "error",
      "front-matter"),
@@ -311,6 +313,22 @@ class TestAcrossTips:
             and f[3].endswith("/2026-11-17-listen-before-you-answer.md: choose another slug")
             for f in found
         ), found
+
+    def test_a_refused_slug_takes_no_url_from_a_valid_tip(self, project: Path) -> None:
+        """A tip whose `slug:` is refused is checked under a slug made from its title; that
+        slug is no claim on a URL, so the valid tip that has it is published, not held back."""
+        other = broken("date: 2026-11-24", "date: 2026-11-17").replace(
+            "slug: listen-before-you-answer", "slug: Listen Before!"
+        )
+        write(project, "tips/2026/2026-11-17-listen-before.md", other)
+        good = write(project, GOOD_PATH, GOOD)
+        verdicts = judge_content(
+            project / "content", load_taxonomy(project / "content" / "themes.yml"), SITE_URL, TODAY
+        )
+        passing = {v.file.path.name: v.passes for v in verdicts}
+        assert passing == {good.name: True, "2026-11-17-listen-before.md": False}
+        # the same title is still worth a warning; the slug is no error
+        assert [f[:3] for f in detailed(project, GOOD)] == [(2, "warning", "duplicate-title")]
 
     def test_duplicate_date(self, project: Path) -> None:
         other = GOOD.replace("Listen Before You Answer", "Other").replace(

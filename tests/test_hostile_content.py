@@ -11,10 +11,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from site_corpus import REPO_ROOT, write_corpus
+from site_corpus import REPO_ROOT, BuiltCorpus, write_corpus
 
 from tipbook.config import load_config
 from tipbook.errors import ConfigError, ContentError, TipbookError
+from tipbook.site import build_site
 from tipbook.taxonomy import load_taxonomy
 
 MAX_PEAK_MB = 400
@@ -111,6 +112,19 @@ def test_a_page_of_aliases_fails_the_build_with_memory_bounded(tmp_path: Path) -
     assert peak <= MAX_PEAK_MB, f"peak {peak:.0f} MB"
     index = tmp_path / "site" / "search" / "search_index.json"
     assert not index.exists() or index.stat().st_size < 5_000_000
+
+
+def test_a_page_with_a_key_written_twice_fails_the_build_naming_the_line(
+    corpus_site: BuiltCorpus, tmp_path: Path
+) -> None:
+    """MkDocs' loader keeps the second of two same keys unsaid; tipbook's says which line."""
+    config = corpus_site.copy_to(tmp_path)
+    pages = config.content_dir / "pages"
+    pages.mkdir(exist_ok=True)
+    (pages / "twice.md").write_text("---\ntitle: One\ntitle: Two\n---\n\n# Twice\n", "utf-8")
+    with pytest.raises(TipbookError) as refused:
+        build_site(config)
+    assert "twice.md:3" in str(refused.value) and "written twice" in str(refused.value)
 
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(32)

@@ -273,9 +273,10 @@ def test_no_helper_program_is_started_with_a_preexec_fn(
         assert all(args[:3] == wrapper for args in pagefind)
 
 
-def test_a_build_in_another_thread_never_forks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`tipbook serve`'s scheduled rebuild runs in a thread beside the server's: a fork there
-    would copy locks those threads hold, so that build renders in one process."""
+def test_a_build_beside_another_thread_never_forks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`tipbook serve`'s scheduled rebuild runs in a thread beside the server's, and a program
+    may call `build_site` from its main thread while its own threads run: a fork in either
+    would copy locks those threads hold, so such a build renders in one process."""
     from tipbook.site import parallel
 
     monkeypatch.setenv("TIPBOOK_BUILD_PROCESSES", "2")
@@ -285,6 +286,16 @@ def test_a_build_in_another_thread_never_forks(monkeypatch: pytest.MonkeyPatch) 
     thread.start()
     thread.join()
     assert answers == [False]
+    release = threading.Event()
+    bystander = threading.Thread(target=release.wait)  # the main thread asks, beside it
+    bystander.start()
+    try:
+        assert not parallel.should_fork(10_000)
+        assert not parallel.may_fork()
+    finally:
+        release.set()
+        bystander.join()
+    assert parallel.may_fork()
 
 
 def test_a_failing_build_keeps_the_old_site(tmp_path: Path) -> None:

@@ -55,6 +55,12 @@ def page(mirror: Mirror, path: str) -> str:
         ("2018 Holiday Poem", "2018 Holiday Poem", None),
         ("Look Up, or Look Out!", "Look Up, or Look Out!", None),
         ("Bad date – 13/45/19", "Bad date", None),
+        # a heading that is a paragraph: cut at a word, under the length `check` allows
+        (
+            "Listen well, " * 30 + "– 1/2/24",
+            ("Listen well, " * 15).strip(" ,") + "…",
+            dt.date(2024, 1, 2),
+        ),
     ],
 )
 def test_clean_title(raw: str, title: str, date: dt.date | None) -> None:

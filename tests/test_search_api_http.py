@@ -141,3 +141,18 @@ def test_both_servers_refuse_a_foreign_host_on_the_api(ports: dict[str, int]) ->
         answer = request(port, "GET", "/api/search?q=compassion", host="evil.example")
         assert parsed(answer)[0] == 421, kind
         assert b"hits" not in answer, kind
+
+
+def test_neither_server_logs_the_words_of_a_search(
+    ports: dict[str, int], caplog: pytest.LogCaptureFixture
+) -> None:
+    """MkDocs' server (the preview's) logs each failed request's line at WARNING, query
+    string and all, and an error names a malformed request line: what a search asked is cut
+    from both, as `tipbook serve` cuts it from its access log (tests/test_serve_api.py)."""
+    with caplog.at_level("DEBUG"):
+        for target in ("/api/nothing?q=confidential", "/api/search?q=confidential%20x&page=0"):
+            assert parsed(request(ports["preview"], "GET", target))[0] in (400, 404)
+        request(ports["preview"], "GET", "/api/search?q=confidential words")  # malformed line
+    logged = caplog.text
+    assert "/api/nothing?…" in logged and "/api/search?…" in logged, logged
+    assert "confidential" not in logged, logged

@@ -141,3 +141,36 @@ def test_search_finds_only_what_the_build_publishes(project: Path, repo_root: Pa
     save_tip(project / "content", held.with_changes(themes=["apology"]))
     code, out, _ = run(project, "search", "wombat", "--json")
     assert [hit["title"] for hit in json.loads(out)["hits"]] == [held.title]
+
+
+def test_the_gates_answer_is_kept_until_content_or_the_day_changes(
+    project: Path, repo_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Judging every tip costs seconds per thousand: a search while nothing changed reuses
+    the last answer (.tipbook/cache/held-back.json); an edit, a new chapter list or another
+    day (a scheduled tip goes live) makes it judge again."""
+    import tipbook.check
+
+    themes = (repo_root / "content" / "themes.yml").read_bytes()
+    (project / "content" / "themes.yml").write_bytes(themes)
+    held = SORRY.with_changes(title="Wombat Apologies", themes=["no-such-chapter"])
+    save_tip(project / "content", held)
+    assert json.loads(run(project, "search", "wombat", "--json")[1])["total"] == 0
+    assert (project / ".tipbook" / "cache" / "held-back.json").is_file()
+    judged: list[object] = []
+    real_judge = tipbook.check.judge_content
+
+    def counting_judge(*args: object, **kwargs: object) -> object:
+        judged.append(args)
+        return real_judge(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tipbook.check, "judge_content", counting_judge)
+    assert json.loads(run(project, "search", "wombat", "--json")[1])["total"] == 0
+    assert judged == []  # nothing changed: the kept answer
+    chapter = b"\n\n  - id: no-such-chapter\n    title: Wombats\n    description: About wombats.\n"
+    (project / "content" / "themes.yml").write_bytes(themes.rstrip(b"\n") + chapter)
+    found = json.loads(run(project, "search", "wombat", "--json")[1])
+    assert len(judged) == 1 and found["total"] == 1  # the chapter now exists: published
+    monkeypatch.setenv("TIPBOOK_TODAY", "2031-01-07")
+    run(project, "search", "wombat", "--json")
+    assert len(judged) == 2  # another day

@@ -70,8 +70,13 @@ def test_served_queries_that_find_nothing_are_logged_without_who_asked(
 ) -> None:
     for query in ["xylophone", "xylophone", "Empthy  Superpowr", "empathy", "xylo"]:
         assert httpx.get(f"{running}/api/search", params={"q": query}).status_code == 200
-    # The box says a result of "empathy" was opened (a beacon: POST, no body needed).
-    assert httpx.post(f"{running}/api/opened", params={"q": "Empathy"}).status_code == 200
+    # The box says a result of "empathy" was opened (a beacon: POST, no body needed); once
+    # per search answered, and never for what nobody searched (a script posting beacons).
+    opened = httpx.post(f"{running}/api/opened", params={"q": "Empathy"})
+    assert opened.status_code == 200 and opened.json() == {"logged": True}
+    for query in ["Empathy", "marmalade"]:
+        opened = httpx.post(f"{running}/api/opened", params={"q": query})
+        assert opened.status_code == 200 and opened.json() == {"logged": False}
     assert httpx.post(f"{running}/api/opened").status_code == 400
     assert httpx.post(f"{running}/api/search", params={"q": "x"}).status_code == 405
     lines = (project / ".tipbook" / "queries.jsonl").read_text(encoding="utf-8").splitlines()
@@ -158,11 +163,13 @@ def test_the_report_lists_queries_nobody_opened_with_a_synonym_set(project: Path
 def test_an_address_or_a_long_number_typed_into_the_box_is_not_kept(tmp_path: Path) -> None:
     log = QueryLog(tmp_path / "queries.jsonl")
     log.record("refund for jane.doe@example.com order 0044 20 7946 0018", 0)
+    log.record("call +1 (555) 123-4567 back", 2)
     log.record_opened("call +1 (555) 123-4567 back")
     kept = (tmp_path / "queries.jsonl").read_text(encoding="utf-8")
     assert "example.com" not in kept and "7946" not in kept and "555" not in kept
     entries = [json.loads(line) for line in kept.splitlines()]
     assert [entry["q"] for entry in entries] == [
         "refund for [redacted] order [redacted]",
+        "call [redacted] back",
         "call [redacted] back",
     ]

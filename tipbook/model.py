@@ -13,6 +13,8 @@ from typing import Any
 # The folder of tip files below content/, and of tip pages below the site (one name).
 TIPS_DIR = "tips"
 SLUG_MAX_LENGTH = 80
+# A title is a heading, every list's link text and the page's <title>: longer is a mistake.
+TITLE_MAX_LENGTH = 200
 TUESDAY = 1  # date.weekday() of a Tuesday: weekly tips publish on Tuesdays
 TODAY_ENV = "TIPBOOK_TODAY"  # YYYY-MM-DD: build "as of" that day (tests, previews of a date)
 
@@ -40,6 +42,16 @@ def slugify(text: str, max_length: int = SLUG_MAX_LENGTH) -> str:
         cut = head.rsplit("-", 1)[0] if "-" in head else ""
         slug = (cut if cut else slug[:max_length]).strip("-")
     return slug or "tip"
+
+
+def shortened_title(title: str) -> str:
+    """`title` cut to `TITLE_MAX_LENGTH` characters at a word's end, with "…" (a scraped page
+    whose heading is a paragraph still makes a tip with a title)."""
+    if len(title) <= TITLE_MAX_LENGTH:
+        return title
+    cut = title[: TITLE_MAX_LENGTH - 1]
+    words = cut.rsplit(" ", 1)[0] if " " in cut else cut
+    return words.rstrip(" ,;:-–—") + "…"
 
 
 def is_valid_slug(slug: str) -> bool:

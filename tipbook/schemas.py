@@ -24,7 +24,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from pydantic_core import PydanticCustomError
 from pydantic_core.core_schema import ValidationInfo
 
-from tipbook.model import Series, is_valid_slug
+from tipbook.model import TITLE_MAX_LENGTH, Series, is_valid_slug, shortened_title
 from tipbook.text import WEB_SCHEMES, WEB_URL_PREFIXES
 from tipbook.yamlsafe import Lines, line_of
 
@@ -76,7 +76,17 @@ def _salvaging(info: ValidationInfo) -> bool:
 
 def _title(value: object, info: ValidationInfo) -> str:
     if isinstance(value, str) and value.strip():
-        return value
+        if len(value) <= TITLE_MAX_LENGTH:
+            return value
+        if _salvaging(info):
+            return shortened_title(value)
+        raise _refuse(
+            "title",
+            "the title is {length} characters long: shorten it to at most {limit} (the "
+            "summary and the text say the rest)",
+            length=len(value),
+            limit=TITLE_MAX_LENGTH,
+        )
     if _salvaging(info):
         return ""
     raise _refuse("title", "missing title: add `title: Your tip's title`")
@@ -194,7 +204,7 @@ class FrontMatter(BaseModel):
             "yes",
             "The tip's title, without the date: `title: \"Customer for Life – The Third "
             'Step"`. Quote titles that contain `: ` or start with a special character '
-            "(`'`, `\"`, `#`, `-`).",
+            "(`'`, `\"`, `#`, `-`). At most 200 characters.",
         ),
     )
     date: Annotated[dt.date, BeforeValidator(_date)] = Field(

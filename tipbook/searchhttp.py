@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import urllib.parse
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -62,6 +63,24 @@ def is_api(path: str) -> bool:
     """Whether the URL path `path` (no query string; as sent or decoded) is the API's."""
     path = urllib.parse.unquote(path)
     return path == API_ROOT or path.startswith(API_ROOT + "/")
+
+
+# A request target in a log line: a path (up to a quote, space or "?") and its query string,
+# up to the HTTP version, a quote or the end (a malformed request line may hold spaces).
+_TARGET_WITH_QUERY = re.compile(r"(?P<path>/[^\s\"'?]*)\?[^\"']*?(?=\s+HTTP/\d|[\"']|$)")
+
+
+def without_search_words(text: str) -> str:
+    """`text` (an access-log line, an error naming a request) with the query string of every
+    API request target cut to `?…`: a server's log joins the caller's address and time to
+    each query as typed, keystroke by keystroke, which the query log is made never to keep
+    (`search.querylog`, off with `serve.log_queries: false`). Both servers log through here."""
+
+    def cut(match: re.Match[str]) -> str:
+        path = match.group("path")
+        return f"{path}?…" if is_api(path) else match.group(0)
+
+    return _TARGET_WITH_QUERY.sub(cut, text)
 
 
 def answer(method: str, path: str, query: str, service: SearchService | None) -> ApiAnswer:

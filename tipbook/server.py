@@ -201,20 +201,18 @@ class SiteRequestHandler(GuardedHandler, SimpleHTTPRequestHandler):
         caller's address and time to each query as typed (keystroke by keystroke, from the
         box), what the query log is made never to keep (`search.querylog`, and off with
         `serve.log_queries: false`)."""
-        method, _, rest = self.requestline.partition(" ")
-        target, _, version = rest.partition(" ")
-        path, mark, _ = target.partition("?")
-        if mark and searchhttp.is_api(path):
-            target = f"{path}?…"
-        line = " ".join(part for part in (method, target, version) if part)
+        line = searchhttp.without_search_words(self.requestline)
         if isinstance(code, HTTPStatus):
             code = code.value
         self.log_message('"%s" %s %s', line, str(code), str(size))
 
     def log_message(self, format: str, *args: Any) -> None:
         if getattr(self.server, "quiet", False):
-            return
-        super().log_message(format, *args)
+            return  # (errors name the request line too: `send_error` logs through here)
+        sys.stderr.write(
+            f"{self.address_string()} - - [{self.log_date_time_string()}] "
+            f"{searchhttp.without_search_words(format % args)}\n"
+        )
 
 
 def _folder_id(folder: Path) -> tuple[int, int] | None:

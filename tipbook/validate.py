@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -102,12 +102,16 @@ class Located(Protocol):
     @property
     def tip(self) -> Tip | None: ...
 
+    @property
+    def problems(self) -> list[Problem]: ...  # what reading the file found
+
 
 @dataclass(frozen=True)
 class LocatedTip:
     key: Path
     shown: str
     tip: Tip | None
+    problems: list[Problem] = field(default_factory=list)
 
 
 class TipIndex:
@@ -122,7 +126,8 @@ class TipIndex:
         for file in self.files:
             tip = _tip(file)
             self.by_id.setdefault(tip.id, file)
-            self.by_slug.setdefault(tip.slug, []).append(file)
+            if not _slug_refused(file):
+                self.by_slug.setdefault(tip.slug, []).append(file)
 
     @functools.cached_property
     def by_date(self) -> dict[dt.date, list[Located]]:
@@ -194,6 +199,13 @@ def validate_collection(located: Iterable[Located], errors_only: bool = False) -
     files = list(located)
     index = TipIndex(files)
     return [problem for file in files for problem in index.duplicates(file, None, errors_only)]
+
+
+def _slug_refused(file: Located) -> bool:
+    """Whether the file's own `slug:` was refused (the tip carries one made from its title
+    only so the file can still be checked): such a tip is held back for it, and a URL it
+    never asked for must not hold back the tip that has it."""
+    return any(p.field == "slug" and p.is_error for p in file.problems)
 
 
 def _tip(file: Located) -> Tip:

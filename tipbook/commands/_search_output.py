@@ -103,7 +103,8 @@ def published_only(config: Any) -> frozenset[str]:
         taxonomy = load_taxonomy(config.themes_file)
     except ContentError:
         return frozenset()
-    return held_back_files(config.content_dir, taxonomy, config.site_url)
+    cache = config.cache_dir / "held-back.json"
+    return held_back_files(config.content_dir, taxonomy, config.site_url, cache_file=cache)
 
 
 def related_to(query: str) -> list[str]:

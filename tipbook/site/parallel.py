@@ -63,16 +63,21 @@ def should_fork(pages: int) -> bool:
     else runs at that moment, or its time would not scale with the number of tips.
     `TIPBOOK_BUILD_PROCESSES=1` builds in one process, `=2` forks even on one CPU.
 
-    Never from a thread other than the main one (`tipbook serve`'s scheduled rebuild, beside
-    the server's threads): Python documents a fork with live threads as unsafe (the child
-    inherits locks no thread of it will release), so such a build renders in one process.
+    Never while other threads run (`may_fork`).
     """
     wanted = os.environ.get("TIPBOOK_BUILD_PROCESSES", "")
-    if wanted == "1" or not hasattr(os, "fork") or pages < MIN_PAGES:
-        return False
-    if threading.current_thread() is not threading.main_thread():
+    if wanted == "1" or pages < MIN_PAGES or not may_fork():
         return False
     return wanted == "2" or available_cpus() >= 2
+
+
+def may_fork() -> bool:
+    """Whether this process may fork now: POSIX, and no thread but this one. Python documents
+    a fork with live threads as unsafe (the child inherits locks that no thread of it will
+    release), so the render worker and the served-index writer both ask here, and a build
+    beside other threads (`tipbook serve`'s scheduled rebuild, a test's loopback server)
+    runs in one process."""
+    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 @dataclass

@@ -48,7 +48,7 @@ from tipbook.site.generate import STATIC_PAGES_DIR
 from tipbook.site.served_index import ServedIndexJob
 from tipbook.site.static_search import StaticSearchRun
 from tipbook.symlinks import check_content_links
-from tipbook.yamlsafe import refuse_aliases
+from tipbook.yamlsafe import load_yaml
 
 log = logging.getLogger("mkdocs.plugins.tipbook")
 
@@ -414,9 +414,10 @@ def _static_title(file: File) -> str:
 
 
 def _refuse_page_aliases(page: Page) -> None:
-    """A hand-written page's front matter goes through tipbook.yamlsafe's alias refusal
-    before MkDocs parses it with a loader that expands them (a 74 KB page of aliases took
-    1.2 GB and wrote a 287 MB search index)."""
+    """A hand-written page's front matter goes through tipbook.yamlsafe (aliases, keys written
+    twice, impossible dates refused) before MkDocs parses it with a loader that expands
+    aliases (a 74 KB page of them took 1.2 GB and wrote a 287 MB search index) and keeps the
+    last of two same keys unsaid."""
     import yaml
     from mkdocs.utils.meta import YAML_RE
 
@@ -426,7 +427,7 @@ def _refuse_page_aliases(page: Page) -> None:
     if match is None:
         return
     try:
-        refuse_aliases(match.group(1))
+        load_yaml(match.group(1))
     except yaml.MarkedYAMLError as error:
         line = error.problem_mark.line + 2 if error.problem_mark else 1  # after the `---`
         where = display_path(Path(page.file.abs_src_path or page.file.src_uri))

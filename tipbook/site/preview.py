@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tipbook import publish
+from tipbook import publish, searchhttp
 from tipbook.config import Config
 from tipbook.errors import TipbookError
 from tipbook.site import load_mkdocs_config, mkdocs_errors, speedups
@@ -155,6 +155,9 @@ def make_preview_server(
 
     server.error_handler = error_page
     _serve_search_api(server, config, drafts)
+    server_log = logging.getLogger("mkdocs.livereload")
+    if not any(isinstance(f, _NoSearchWords) for f in server_log.filters):
+        server_log.addFilter(_NoSearchWords())
     server.watch(str(config.content_dir))
     server.watch(str(config.mkdocs_file))
     if (config.root / "overrides").is_dir():
@@ -191,7 +194,6 @@ def _serve_search_api(server: LiveReloadServer, config: Config, drafts: bool) ->
     library's public wsgiref API), not MkDocs' request handling.
     """
     from search.api import SearchService
-    from tipbook import searchhttp
 
     service = SearchService(config.content_dir, config.index_dir, include_unpublished=drafts)
     service.refresh(force=True)  # as `tipbook serve` does: incremental, so quick after once
@@ -237,6 +239,19 @@ def serve_preview(
     finally:
         for logger in loggers:
             logger.removeHandler(console)
+
+
+class _NoSearchWords(logging.Filter):
+    """MkDocs' server logs each failed request's line, query string and all: what a search
+    asked is cut from it, as `tipbook serve` cuts it (`searchhttp.without_search_words`).
+    On MkDocs' server logger itself, so every handler gets the cut line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = searchhttp.without_search_words(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
 
 
 class _DirtyNotice(logging.Filter):

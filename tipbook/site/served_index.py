@@ -5,9 +5,9 @@ Whoosh writes every posting in Python (a few seconds per 1,000 tips), all of it 
 pages do not wait for. Forked as soon as the tips are collected, the writer uses the CPU
 the main process leaves idle while it prepares the pages (the related tips, the generated
 lists) and shares the rest with the render. It forks only where the render worker may
-(`parallel.should_fork`) and only while no other thread runs (a fork copies the locks a
-thread holds: the scheduled rebuild of `tipbook serve` runs in a thread, and writes the
-index in its own process, after the pages, as before).
+(`parallel.should_fork`, which asks `parallel.may_fork`: no other thread runs, since a fork
+copies the locks a thread holds); elsewhere (the scheduled rebuild of `tipbook serve` runs
+beside the server's threads) it writes the index in this process, after the pages.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ import contextlib
 import gc
 import os
 import signal
-import threading
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -49,7 +48,7 @@ class ServedIndexJob:
         """Write the index of `tips` (each with its file below content/) into `site_dir`:
         in a forked process when `fork` and no other thread runs, else at `finish`."""
         self.cancel()
-        if not (fork and hasattr(os, "fork") and threading.active_count() == 1):
+        if not (fork and parallel.may_fork()):
             self._deferred = (site_dir, tips, content_dir)
             return
         from search.concepts import tip_terms
