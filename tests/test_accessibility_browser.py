@@ -44,13 +44,19 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module", params=ENGINES)
-def site(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    """The MkDocs + Material build: tests/test_accessibility_zensical.py runs this module's
+    tests on the Zensical build (a module of its own, so two workers share the work)."""
+    yield from served_preview("mkdocs", tmp_path_factory)
+
+
+def served_preview(
+    engine: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, Any]]:
-    """The built preview, by each engine, on a loopback server: its base URL and one URL
-    per page type. Static files only: the search box answers from the Pagefind index."""
-    engine = request.param
+    """The preview built by `engine`, on a loopback server: its base URL and one URL per
+    page type. Static files only: the search box answers from the Pagefind index."""
+    assert engine in ENGINES
     if engine == "zensical" and not zensical_available():
         pytest.skip("the zensical extra is not installed (`make install` installs it)")
     root = tmp_path_factory.mktemp(f"a11y-{engine}")
