@@ -18,7 +18,6 @@ import signal
 import stat
 import subprocess
 import sys
-import threading
 import time
 import traceback
 from pathlib import Path
@@ -273,29 +272,41 @@ def test_no_helper_program_is_started_with_a_preexec_fn(
         assert all(args[:3] == wrapper for args in pagefind)
 
 
-def test_a_build_beside_another_thread_never_forks(monkeypatch: pytest.MonkeyPatch) -> None:
+BESIDE_A_THREAD = """
+import os, threading
+from tipbook.site import parallel
+
+os.environ["TIPBOOK_BUILD_PROCESSES"] = "2"
+assert parallel.should_fork(10_000) and parallel.may_fork(), "one thread: a build may fork"
+answers = []
+thread = threading.Thread(target=lambda: answers.append(parallel.should_fork(10_000)))
+thread.start()
+thread.join()
+assert answers == [False], "a build in another thread forked"
+release = threading.Event()
+bystander = threading.Thread(target=release.wait)
+bystander.start()
+try:
+    assert not parallel.should_fork(10_000), "the main thread forked beside a live thread"
+    assert not parallel.may_fork()
+finally:
+    release.set()
+    bystander.join()
+assert parallel.may_fork()
+print("HELD")
+"""
+
+
+def test_a_build_beside_another_thread_never_forks() -> None:
     """`tipbook serve`'s scheduled rebuild runs in a thread beside the server's, and a program
     may call `build_site` from its main thread while its own threads run: a fork in either
-    would copy locks those threads hold, so such a build renders in one process."""
-    from tipbook.site import parallel
-
-    monkeypatch.setenv("TIPBOOK_BUILD_PROCESSES", "2")
-    assert parallel.should_fork(10_000)
-    answers: list[bool] = []
-    thread = threading.Thread(target=lambda: answers.append(parallel.should_fork(10_000)))
-    thread.start()
-    thread.join()
-    assert answers == [False]
-    release = threading.Event()
-    bystander = threading.Thread(target=release.wait)  # the main thread asks, beside it
-    bystander.start()
-    try:
-        assert not parallel.should_fork(10_000)
-        assert not parallel.may_fork()
-    finally:
-        release.set()
-        bystander.join()
-    assert parallel.may_fork()
+    would copy locks those threads hold, so such a build renders in one process. Asked in
+    a fresh process: this one keeps the session's threads (Playwright's, loopback servers)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", BESIDE_A_THREAD], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0 and "HELD" in done.stdout, done.stderr[-2000:]
 
 
 def test_a_failing_build_keeps_the_old_site(tmp_path: Path) -> None:
