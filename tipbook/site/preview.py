@@ -101,17 +101,20 @@ class PreviewBuilder:
             incremental.settle(self._mkdocs_config.plugins["tipbook"])
 
     def _watched_files(self) -> dict[Path, tuple[int, int]]:
-        """Every file below content/ with its (mtime, size): what changed since the last
-        build tells a quick rebuild (tips edited) from a real one (anything else)."""
+        """Every file the preview watches (content/, mkdocs.yml, overrides/) with its
+        (mtime, size): what changed since the last build tells a quick rebuild (tips
+        edited) from a real one (anything else, a theme or template change too)."""
+        config = self.config
+        paths = [config.mkdocs_file]
+        for top in (config.content_dir, config.root / "overrides"):
+            paths.extend(Path(folder, name) for folder, _, names in os.walk(top) for name in names)
         found: dict[Path, tuple[int, int]] = {}
-        for folder, _folders, names in os.walk(self.config.content_dir):
-            for name in names:
-                path = Path(folder, name)
-                try:
-                    stat = path.stat()
-                except OSError:
-                    continue
-                found[path] = (stat.st_mtime_ns, stat.st_size)
+        for path in paths:
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            found[path] = (stat.st_mtime_ns, stat.st_size)
         return found
 
     def _quick(self, seen: dict[Path, tuple[int, int]]) -> bool:
