@@ -278,3 +278,25 @@ def test_the_access_log_never_holds_the_words_of_a_search(
     assert '"GET /api/search?… HTTP/1.1" 200' in logged, logged
     assert "/api/opened?…" in logged and "/index.html?ref=kept" in logged
     assert "private" not in logged
+
+
+def test_the_access_log_never_holds_the_words_of_a_results_page_or_highlight(
+    root: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The results page (`search/?query=…`) and a result opened from the box (`?h=…`, the
+    search.highlight feature) carry a search's words in the page's address: cut too."""
+    server = make_server(root / "site", port=0, content_dir=root / "content")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with httpx.Client(base_url=server.url, timeout=10) as client:
+            client.get("/search/", params={"query": "private compassion", "exact": "1"})
+            client.get("/index.html", params={"ref": "kept", "h": "private words"})
+            client.get("/nowhere/", params={"query": "private"})
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+    logged = capfd.readouterr().err
+    assert "/search/?query=…&exact=1" in logged and "/index.html?ref=kept&h=…" in logged
+    assert "private" not in logged, logged
