@@ -146,3 +146,27 @@ def test_a_theme_or_template_change_is_not_taken_for_a_tip_edit(tmp_path: Path) 
     edit(template, "{% block content %}", "{% block content %}<p>Template changed</p>")
     builder()
     assert "Template changed" in (builder.site_dir / "404.html").read_text(encoding="utf-8")
+
+
+def test_a_failed_background_index_does_not_stop_the_next(tmp_path: Path) -> None:
+    """The preview writes its static search index in a background thread; a write that
+    fails (the site folder swapped away by a full rebuild meanwhile) used to end that
+    thread for good, and no later build of the session wrote an index again."""
+    import logging
+
+    from tipbook.site.collect import collect_tips
+    from tipbook.site.static_search import StaticSearchRun
+
+    generate_corpus(tmp_path / "content", 5)
+    collection = collect_tips(tmp_path / "content", drafts=True)
+    urls = {collection.src_uri(tip): f"tips/{tip.slug}/" for tip in collection.tips}
+    run = StaticSearchRun(logging.getLogger("test"))
+    (tmp_path / "not-a-folder").write_text("", encoding="utf-8")
+    run.prepare(collection, urls, later=True)
+    run.finish(tmp_path / "not-a-folder" / "site", background=True)
+    run.wait()
+    run.prepare(collection, urls, later=True)
+    run.finish(tmp_path / "site", background=True)
+    run.wait()
+    assert (tmp_path / "site" / "pagefind").is_dir()
+    assert (tmp_path / "site" / "search" / "vectors").is_dir()
