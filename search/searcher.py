@@ -87,11 +87,19 @@ class TipSearcher:
         include_unpublished: bool = False,
         today: dt.date | None = None,
         autocorrect: bool = True,
+        held_back: frozenset[str] = frozenset(),
     ) -> SearchResult:
         """Run one query; `QueryError` when it is malformed or a filter is unknown."""
         check_query(query)
         options = SearchOptions(
-            tuple(themes), since, until, limit, include_unpublished, today, autocorrect=autocorrect
+            tuple(themes),
+            since,
+            until,
+            limit,
+            include_unpublished,
+            today,
+            autocorrect=autocorrect,
+            held_back=held_back,
         )
         return self.run(query, options)
 
