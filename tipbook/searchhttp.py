@@ -66,8 +66,11 @@ def is_api(path: str) -> bool:
 
 
 # A request target in a log line: a path (up to a quote, space or "?") and its query string,
-# up to the HTTP version, a quote or the end (a malformed request line may hold spaces).
-_TARGET_WITH_QUERY = re.compile(r"(?P<path>/[^\s\"'?]*)\?[^\"']*?(?=\s+HTTP/\d|[\"']|$)")
+# up to the HTTP version; else up to the quote that closes the request line (before a status
+# code, or the end); else up to a quote. A malformed request line may hold spaces and quotes.
+_TARGET_WITH_QUERY = re.compile(
+    r"(?P<path>/[^\s\"'?]*)\?(?:.*?(?=\s+HTTP/\d)|.*(?=[\"']\)?(?:\s+\d|$))|[^\"']*)"
+)
 # A page's parameters that hold a search's words: the results page's `query` and the `h`
 # a result link from the box adds (search.highlight), up to the next parameter.
 _SEARCH_WORDS = re.compile(r"([?&](?:query|q|h)=)[^&]*")
