@@ -12,9 +12,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from hostile_corpus import gate_open, hostile_site_config, scrape_hostile, write_hostile_content
-
-from tipbook.site import build_site, parallel
+from fresh_build import build_with_worker
+from hostile_corpus import scrape_hostile, write_hostile_content
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -50,11 +49,8 @@ def hostile(  # type: ignore[no-untyped-def]
     write_hostile_content(root / "content")
     _, report = scrape_hostile(root / "posts", root / "content", offhost_server)
     assert report.ok
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(parallel, "MIN_PAGES", 1)  # fork the worker even for a small corpus
-        patch.setenv("TIPBOOK_BUILD_PROCESSES", "2")
-        with gate_open():
-            site = build_site(hostile_site_config(root)).site_dir
+    # in a fresh process: this one runs the hostile web server's thread (`fresh_build`)
+    site = Path(build_with_worker(root, hostile=True)["site_dir"])
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -1,12 +1,16 @@
 """A build replaces the site whole or not at all, and publishes only content/.
 
-Real `tipbook build` processes on a few hundred generated tips (so the build forks its
-worker), killed with SIGKILL at several points: the site must stay the old one byte for
-byte, no worker may outlive its build, and the next build cleans what they left.
+Real `tipbook build` processes on generated tips (the build made to fork its worker even for
+a few), killed with SIGKILL at several points: the site must stay the old one byte for
+byte, no worker may outlive its build, and the next build cleans what they left. Each point
+is reached by watching the build, and the build is stopped (SIGSTOP) the moment it is
+reached, so the kill finds it there however fast the machine: no big corpus to make the
+build outlast a sleep.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -14,15 +18,17 @@ import signal
 import stat
 import subprocess
 import sys
-import threading
 import time
+import traceback
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from site_corpus import REPO_ROOT
 
 from benchmarks.generate import generate_corpus
 from tipbook import publish
+from tipbook.cli import main
 from tipbook.config import load_config
 from tipbook.errors import TipbookError
 from tipbook.site import build_site
@@ -31,7 +37,13 @@ pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc"),
 ]
-TIPS = 500
+TIPS = 60  # the builds to kill: enough pages for the worker to be mid-render when stopped
+# `tipbook build` as the command line runs it, forking its render worker whatever the number
+# of pages (below `MIN_PAGES` a build renders in one process).
+FORKING_BUILD = (
+    "from tipbook.site import parallel; parallel.MIN_PAGES = 1\n"
+    "from tipbook.cli import main; main()"
+)
 
 
 def make_project(root: Path, tips: int) -> Path:
@@ -60,7 +72,7 @@ def start_build(project: Path, *options: str) -> subprocess.Popen[str]:
     env = {**os.environ, "TIPBOOK_BUILD_PROCESSES": "2", "PYTHONPATH": str(REPO_ROOT)}
     config = str(project / "tipbook.yml")
     return subprocess.Popen(
-        [sys.executable, "-m", "tipbook", "--config", config, "build", *options],
+        [sys.executable, "-c", FORKING_BUILD, "--config", config, "build", *options],
         cwd=project,
         env=env,
         stdout=subprocess.PIPE,
@@ -116,13 +128,23 @@ def wait_for_worker(process: subprocess.Popen[str], timeout: float = 60.0) -> in
     raise AssertionError("the build never forked its worker")
 
 
+def stop(process: subprocess.Popen[str]) -> None:
+    """Freeze the build's main process where it is (it alone publishes: stopped, it cannot
+    finish); its children run on. Fails the test if the build had already ended."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(process.pid, signal.SIGSTOP)
+    if process.poll() is not None:
+        pytest.fail("the build finished before it could be stopped")
+
+
 def staging_dirs(project: Path) -> list[Path]:
     return sorted(project.glob(".site.building-*"))
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    # The old site: any site will do, so a small one (a build of TIPS tips costs ~10 s).
+    # The old site: any site will do, so a small one.
     root = make_project(tmp_path_factory.mktemp("killed"), 12)
     done = start_build(root)
     _, err = done.communicate(timeout=300)
@@ -146,18 +168,19 @@ def test_killing_the_build_keeps_the_old_site(project: Path, point: str) -> None
         while not set(staging_dirs(project)) - left and process.poll() is None:
             assert time.monotonic() < deadline
             time.sleep(0.002)
-        time.sleep(0.05)
+        stop(process)
         worker = None
+    elif point == "late":
+        # Just before the swap: the worker has finished (its pages are all written), the
+        # main process is finishing its own.
+        worker = wait_for_worker(process)
+        while alive(worker) and process.poll() is None:
+            time.sleep(0.001)
+        stop(process)
     else:
         worker = wait_for_worker(process)
-        pause = {"at-fork": 0.0, "fork+0.2s": 0.2, "fork+0.6s": 0.6, "late": 0.0}[point]
-        if point == "late":
-            # Just before the swap: the worker has finished (the site is all written).
-            while alive(worker) and process.poll() is None:
-                time.sleep(0.002)
-        time.sleep(pause)
-    if process.poll() is not None:
-        pytest.fail(f"the build finished before the kill ({point}): use more tips")
+        stop(process)  # the worker renders on for `pause`; the build cannot finish
+        time.sleep({"at-fork": 0.0, "fork+0.2s": 0.2, "fork+0.6s": 0.6}[point])
     family = children(process.pid)  # the worker, Pagefind: every process of the build
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
@@ -178,8 +201,9 @@ def test_killing_the_worker_fails_the_build_and_keeps_the_old_site(project: Path
     before = tree_hash(site)
     process = start_build(project)
     worker = wait_for_worker(process)
-    time.sleep(0.1)
+    stop(process)  # so the worker is killed mid-render, before the build could finish
     os.kill(worker, signal.SIGKILL)
+    os.kill(process.pid, signal.SIGCONT)
     _, err = process.communicate(timeout=120)
     assert process.returncode == 1
     assert "killed by signal 9" in err and "Traceback" not in err
@@ -214,8 +238,7 @@ def test_killing_the_build_while_pagefind_runs_takes_pagefind_along(project: Pat
         assert time.monotonic() < deadline, "Pagefind never started"
         helpers = [pid for pid in children(process.pid) if is_pagefind(pid)]
         time.sleep(0.002)
-    if process.poll() is not None:
-        pytest.fail("the build finished before Pagefind was seen: use more tips")
+    stop(process)  # Pagefind runs on, as it would if the build were killed now
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     deadline = time.monotonic() + 2
@@ -249,29 +272,41 @@ def test_no_helper_program_is_started_with_a_preexec_fn(
         assert all(args[:3] == wrapper for args in pagefind)
 
 
-def test_a_build_beside_another_thread_never_forks(monkeypatch: pytest.MonkeyPatch) -> None:
+BESIDE_A_THREAD = """
+import os, threading
+from tipbook.site import parallel
+
+os.environ["TIPBOOK_BUILD_PROCESSES"] = "2"
+assert parallel.should_fork(10_000) and parallel.may_fork(), "one thread: a build may fork"
+answers = []
+thread = threading.Thread(target=lambda: answers.append(parallel.should_fork(10_000)))
+thread.start()
+thread.join()
+assert answers == [False], "a build in another thread forked"
+release = threading.Event()
+bystander = threading.Thread(target=release.wait)
+bystander.start()
+try:
+    assert not parallel.should_fork(10_000), "the main thread forked beside a live thread"
+    assert not parallel.may_fork()
+finally:
+    release.set()
+    bystander.join()
+assert parallel.may_fork()
+print("HELD")
+"""
+
+
+def test_a_build_beside_another_thread_never_forks() -> None:
     """`tipbook serve`'s scheduled rebuild runs in a thread beside the server's, and a program
     may call `build_site` from its main thread while its own threads run: a fork in either
-    would copy locks those threads hold, so such a build renders in one process."""
-    from tipbook.site import parallel
-
-    monkeypatch.setenv("TIPBOOK_BUILD_PROCESSES", "2")
-    assert parallel.should_fork(10_000)
-    answers: list[bool] = []
-    thread = threading.Thread(target=lambda: answers.append(parallel.should_fork(10_000)))
-    thread.start()
-    thread.join()
-    assert answers == [False]
-    release = threading.Event()
-    bystander = threading.Thread(target=release.wait)  # the main thread asks, beside it
-    bystander.start()
-    try:
-        assert not parallel.should_fork(10_000)
-        assert not parallel.may_fork()
-    finally:
-        release.set()
-        bystander.join()
-    assert parallel.may_fork()
+    would copy locks those threads hold, so such a build renders in one process. Asked in
+    a fresh process: this one keeps the session's threads (Playwright's, loopback servers)."""
+    env = {**os.environ, "PYTHONPATH": str(REPO_ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", BESIDE_A_THREAD], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0 and "HELD" in done.stdout, done.stderr[-2000:]
 
 
 def test_a_failing_build_keeps_the_old_site(tmp_path: Path) -> None:
@@ -325,14 +360,16 @@ def test_a_site_dir_that_is_a_file_is_refused(tmp_path: Path) -> None:
 
 
 def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tipbook", "--config", str(project / "tipbook.yml"), *args],
-        cwd=project,
-        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    """`tipbook --config project/tipbook.yml ARGS` run in this process from the project's
+    folder (click's runner: no interpreter to start, tipbook already imported), as a
+    finished process: its exit code, stdout and stderr, where an exception the command let
+    escape shows as the traceback Python would print."""
+    with contextlib.chdir(project):
+        result = CliRunner().invoke(main, ["--config", str(project / "tipbook.yml"), *args])
+    stderr = result.stderr
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(result.exception))
+    return subprocess.CompletedProcess(args, result.exit_code, result.stdout, stderr)
 
 
 @pytest.fixture()
@@ -381,6 +418,7 @@ def test_links_out_of_content_or_looping_are_refused(small_project: Path, case: 
         assert not any("SECRET" in p.read_text(errors="replace") for p in folder.rglob("*.*"))
 
 
+@pytest.mark.timeout(120)
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 @pytest.mark.parametrize(
     "where", ["tips/2025/2025-01-07-a-pipe.md", "pages/pipe.md", "images/pipe.png", "link.md"]
@@ -397,7 +435,7 @@ def test_a_named_pipe_in_content_is_refused_not_waited_for(small_project: Path, 
     else:
         os.mkfifo(pipe)
     says = "not an ordinary file (a named pipe, device or socket)"
-    checked = run_cli(small_project, "check")  # each run times out (a failure) after 120 s
+    checked = run_cli(small_project, "check")  # a read that waits fails at the timeout
     assert checked.returncode == 1 and f"content/{where}: error:" in checked.stdout
     assert says in checked.stdout and "Traceback" not in checked.stderr
     built = run_cli(small_project, "build")

@@ -18,6 +18,7 @@ from tipbook.check import check_content
 from tipbook.cli import main
 from tipbook.content import load_tip
 from tipbook.editor import new_tip
+from tipbook.errors import UsageError
 from tipbook.model import is_valid_slug
 from tipbook.taxonomy import load_taxonomy
 
@@ -113,7 +114,7 @@ def test_check_flags_every_hostile_body_of_the_corpus(tmp_path: Path, repo_root:
             assert not any(name.startswith("on") for name in element.attrs), body
 
 
-@pytest.mark.parametrize("title", ["Supercalifragilistic" * 6, "Longer " * 2000, "x" * 81])
+@pytest.mark.parametrize("title", ["Supercalifragilistic" * 6, "Longer " * 28, "x" * 81])
 def test_a_very_long_title_makes_a_tip_not_a_traceback(
     tmp_path: Path, repo_root: Path, title: str
 ) -> None:
@@ -125,6 +126,17 @@ def test_a_very_long_title_makes_a_tip_not_a_traceback(
     created = new_tip(content, load_taxonomy(content / "themes.yml"), title, today=TODAY)
     assert is_valid_slug(created.tip.slug) and created.path.is_file()
     assert load_tip(created.path).title == " ".join(title.split())
+
+
+def test_a_title_longer_than_a_title_may_be_is_refused_saying_so(
+    tmp_path: Path, repo_root: Path
+) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    shutil.copy(repo_root / "content" / "themes.yml", content / "themes.yml")
+    with pytest.raises(UsageError, match="13999 characters long: shorten it to at most 200"):
+        new_tip(content, load_taxonomy(content / "themes.yml"), "Longer " * 2000, today=TODAY)
+    assert not list(content.rglob("*.md"))
 
 
 LAUGHS = "".join(

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import re
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
+from fresh_build import build_with_worker
 from hostile_corpus import (
     FIELDS,
     HOSTILE_THEME,
@@ -76,50 +74,14 @@ def hostile_site(
     if request.param == "two processes":
         # This process runs the hostile web server's thread, and a build never forks beside
         # a live thread (`parallel.may_fork`): the two-process build runs in a fresh process.
-        forks = build_in_child_with_worker(root, content)
-        THREADS_AT_FORK[root / "site"] = forks
+        report = build_with_worker(root, hostile=True, content=content)
+        THREADS_AT_FORK[root / "site"] = report["threads_at_fork"]
         return root / "site"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("TIPBOOK_BUILD_PROCESSES", "1")
         with gate_open():
             build_site(hostile_site_config(root, content))
     return root / "site"
-
-
-CHILD_BUILD = """
-import json, os, sys, threading
-from hostile_corpus import gate_open, hostile_site_config
-from tipbook.site import build_site, parallel
-from pathlib import Path
-
-root, content, record = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3])
-parallel.MIN_PAGES = 1  # the corpus is smaller than the size at which a build forks
-os.environ["TIPBOOK_BUILD_PROCESSES"] = "2"
-assert parallel.should_fork(10), "a fresh process with one thread may fork"
-forks, real_fork = [], os.fork
-
-def recording_fork():
-    forks.append([thread.name for thread in threading.enumerate()])
-    return real_fork()
-
-os.fork = recording_fork
-with gate_open():
-    build_site(hostile_site_config(root, content))
-record.write_text(json.dumps(forks))
-"""
-
-
-def build_in_child_with_worker(root: Path, content: Path) -> list[list[str]]:
-    """Build the hostile site in a new process that forks its render worker; the names of
-    the threads alive at each of its forks."""
-    record = root / "forks.json"
-    tests, repo = Path(__file__).parent, Path(__file__).parent.parent
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(tests), str(repo)])}
-    command = [sys.executable, "-c", CHILD_BUILD, str(root), str(content), str(record)]
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-3000:]
-    forks: list[list[str]] = json.loads(record.read_text())
-    return forks
 
 
 # Per site built with the worker: the threads alive at each fork.

@@ -15,6 +15,7 @@ import lxml.html
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
+from fresh_build import build_with_worker
 from site_corpus import EXCERPT_TITLE, REPO_ROOT, TIPS, BuiltCorpus, site_config, write_corpus
 
 from tipbook.cli import main
@@ -443,18 +444,14 @@ def test_preview_serves_drafts_and_rebuilds_an_edited_tip(tmp_path: Path) -> Non
         shutil.rmtree(site, ignore_errors=True)
 
 
-def test_two_process_build_writes_the_same_site(
-    tmp_path: Path, corpus_site: BuiltCorpus, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_two_process_build_writes_the_same_site(tmp_path: Path, corpus_site: BuiltCorpus) -> None:
     """The worker process's pages are byte-identical to a one-process build's."""
     from tipbook.site import parallel
 
-    config = corpus_site.config
     serial = corpus_site.site_dir  # built in one process: the corpus is under MIN_PAGES
-    assert not parallel.should_fork(len(list(serial.rglob("index.html"))))
-    monkeypatch.setattr(parallel, "MIN_PAGES", 1)
-    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
-    forked = build_site(config, site_dir=tmp_path / "forked").site_dir
+    assert len(list(serial.rglob("index.html"))) < parallel.MIN_PAGES
+    report = build_with_worker(corpus_site.root, site_dir=tmp_path / "forked")
+    forked = Path(report["site_dir"])
 
     def files(site: Path) -> dict[str, bytes]:
         return {
@@ -485,20 +482,14 @@ def test_two_process_build_writes_the_same_site(
     assert entries[0] == entries[1]
 
 
-def test_two_process_build_holds_back_tips_with_a_broken_link(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from tipbook.site import parallel
-
-    monkeypatch.setattr(parallel, "MIN_PAGES", 1)
-    monkeypatch.setattr(parallel, "available_cpus", lambda: 2)
+def test_two_process_build_holds_back_tips_with_a_broken_link(tmp_path: Path) -> None:
     write_corpus(tmp_path / "content")
     config = site_config(tmp_path)
     broken = sorted(config.content_dir.glob("tips/*/*.md"))[::2]
     for path in broken:
         path.write_text(path.read_text() + "\nSee [nothing](missing.md).\n")
-    result = build_site(config)
-    assert result.tips == len(TIPS) - len(broken)
-    assert len(result.held_back.withheld) == len(broken)
-    checked, dangling = crawl(result.site_dir)
+    result = build_with_worker(tmp_path)  # forks its worker, in a fresh process
+    assert result["tips"] == len(TIPS) - len(broken)
+    assert result["held_back"] == len(broken)
+    checked, dangling = crawl(Path(result["site_dir"]))
     assert checked and dangling == []

@@ -15,6 +15,7 @@ from pathlib import Path
 from tipbook.content import iter_tip_files, load_tip, readable_tips, save_tip, tip_path
 from tipbook.errors import TipbookError, UsageError, display_path
 from tipbook.model import (
+    TITLE_MAX_LENGTH,
     TUESDAY,
     Series,
     Tip,
@@ -122,6 +123,11 @@ def new_tip(
     title = " ".join(title.split())
     if not title:
         raise UsageError('the title is empty: tipbook new "Your tip\'s title"')
+    if len(title) > TITLE_MAX_LENGTH:
+        raise UsageError(
+            f"the title is {len(title)} characters long: shorten it to at most "
+            f"{TITLE_MAX_LENGTH} (the summary and the text say the rest)"
+        )
     for theme in themes:
         if theme not in taxonomy:
             raise UsageError(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import struct
 import threading
 import time
 import zlib
@@ -78,17 +79,23 @@ def plain(status: int, content_type: str, body: bytes, **extra: str) -> Answer:
 
 @functools.cache
 def gzip_of_zeros(size: int, layers: int) -> bytes:
-    """`size` zero bytes gzipped `layers` times (1 GiB twice gzipped is about 1.8 KB)."""
-    data = b""
-    for layer in range(layers):
+    """`size` zero bytes (whole MiB) gzipped `layers` times (1 GiB twice gzipped is about
+    2.5 KB). Each layer is the one below gzipped again, so the gigabyte is made once."""
+    if layers > 1:
         packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-        if layer == 0:
-            block = bytes(1 << 20)
-            parts = [packer.compress(block) for _ in range(size >> 20)]
-        else:
-            parts = [packer.compress(data)]
-        data = b"".join([*parts, packer.flush()])
-    return data
+        return packer.compress(gzip_of_zeros(size, layers - 1)) + packer.flush()
+    # Deflate starts afresh after a full flush, so every MiB of zeros compresses to the same
+    # bytes: one compressed MiB repeated, in gzip's frame (RFC 1952: header, deflate data,
+    # CRC-32 and size). Compressing the gigabyte itself takes 10 s or more.
+    packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    block = bytes(1 << 20)
+    chunk = packer.compress(block) + packer.flush(zlib.Z_FULL_FLUSH)
+    crc = 0
+    for _ in range(size >> 20):
+        crc = zlib.crc32(block, crc)
+    header = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff"  # gzip, deflate, no name, mtime 0
+    trailer = struct.pack("<II", crc, size & 0xFFFFFFFF)
+    return header + chunk * (size >> 20) + packer.flush() + trailer
 
 
 def compression_bomb(content_type: str, size: int = GIB, layers: int = 2) -> Answer:

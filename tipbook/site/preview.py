@@ -321,13 +321,14 @@ def serve_preview(
         logger.addHandler(console)
         logger.setLevel(logging.INFO)
     try:
-        server, _builder, site_dir = make_preview_server(config, host, port, drafts)
+        server, builder, site_dir = make_preview_server(config, host, port, drafts)
         try:
             server.serve()
         except KeyboardInterrupt:
             log.info("Stopping the preview")
         finally:
             server.shutdown()
+            builder.settle()  # the static search index a last save is writing
             shutil.rmtree(site_dir, ignore_errors=True)
     finally:
         for logger in loggers:

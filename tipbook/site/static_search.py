@@ -79,6 +79,10 @@ class StaticSearchRun:
                 (job or later()).finish(site_dir)  # type: ignore[misc]
             except StaticSearchUnavailable as error:
                 self.log.warning("static search index not written: %s", error)
+            except FileNotFoundError:
+                if site_dir.exists():
+                    raise
+                # the preview stopped and removed its folder meanwhile: nothing to index
 
         if not background:
             finish()
