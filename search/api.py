@@ -65,6 +65,9 @@ class SearchService:
         self.query_log = query_log
         self.content_dir = content_dir
         self.include_unpublished = include_unpublished
+        # Tip files the site's build held back for errors (`SearchOptions.held_back`): set by
+        # the preview, whose index is of content/ (`tipbook serve`'s is of the published tips).
+        self.held_back: frozenset[str] = frozenset()
         self.index_dir = Path(index_dir)
         self.refresh_seconds = refresh_seconds
         self.searcher = TipSearcher(self.index_dir)
@@ -111,7 +114,9 @@ class SearchService:
             self._refresh_in_background()
             with self._turn(not _EXPANDING.isdisjoint(options["query"])):
                 result = self.searcher.search(
-                    **options, include_unpublished=self.include_unpublished
+                    **options,
+                    include_unpublished=self.include_unpublished,
+                    held_back=self.held_back,
                 )
         except ApiError as error:
             return error.status, error.to_dict()

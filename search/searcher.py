@@ -53,13 +53,14 @@ class TipSearcher:
             current = (self.index_dir / CURRENT_FILE).read_bytes()
         except OSError:
             current = b""  # no index: open_index below says what to do
-        if slot is not None and slot.current == current:
-            if not slot.searcher.up_to_date():
-                slot.searcher = slot.searcher.refresh()
-                slot.docsets = DocSets(slot.searcher)
+        if slot is not None and slot.current == current and slot.searcher.up_to_date():
             return slot
         if slot is not None:
             slot.searcher.close()
+        # Opened anew, never Whoosh's `Searcher.refresh()`: it reuses the reader of a
+        # segment by its id, with the deletions it had then (a deleted or held-back tip
+        # stayed found, and found again once re-added: twice), and adds the segments a
+        # merge removed.
         searcher = open_index(self.index_dir).searcher()
         return _Slot(current, searcher, DocSets(searcher))
 
@@ -86,11 +87,19 @@ class TipSearcher:
         include_unpublished: bool = False,
         today: dt.date | None = None,
         autocorrect: bool = True,
+        held_back: frozenset[str] = frozenset(),
     ) -> SearchResult:
         """Run one query; `QueryError` when it is malformed or a filter is unknown."""
         check_query(query)
         options = SearchOptions(
-            tuple(themes), since, until, limit, include_unpublished, today, autocorrect=autocorrect
+            tuple(themes),
+            since,
+            until,
+            limit,
+            include_unpublished,
+            today,
+            autocorrect=autocorrect,
+            held_back=held_back,
         )
         return self.run(query, options)
 

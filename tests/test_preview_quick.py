@@ -117,3 +117,56 @@ def test_adding_retitling_and_deleting_tips(preview: PreviewBuilder, tmp_path: P
     preview()
     assert (preview.error, preview.quick_builds) == ("", 1)
     assert_same_as_fresh(preview, tmp_path, "fresh-again")
+
+
+def test_a_theme_or_template_change_is_not_taken_for_a_tip_edit(tmp_path: Path) -> None:
+    """A save of mkdocs.yml or of a template (watched by the preview) rebuilds in full: the
+    quick rebuild, which found no tip changed, used to keep every page as it was."""
+    import dataclasses
+    import shutil
+
+    from site_corpus import REPO_ROOT
+
+    for name in ("mkdocs.yml", "tipbook.yml"):
+        shutil.copy(REPO_ROOT / name, tmp_path / name)
+    shutil.copytree(REPO_ROOT / "overrides", tmp_path / "overrides")
+    generate_corpus(tmp_path / "content", 20)
+    config = dataclasses.replace(site_config(tmp_path), root=tmp_path)
+    builder = PreviewBuilder(config, tmp_path / "preview", URL, drafts=True)
+    builder()
+    home = builder.site_dir / "index.html"
+    assert 'data-md-color-primary="indigo"' in home.read_text(encoding="utf-8")
+
+    edit(tmp_path / "mkdocs.yml", "primary: indigo", "primary: red")
+    builder()
+    assert (builder.error, builder.quick_builds) == ("", 0)
+    assert 'data-md-color-primary="red"' in home.read_text(encoding="utf-8")
+
+    template = tmp_path / "overrides" / "404.html"
+    edit(template, "{% block content %}", "{% block content %}<p>Template changed</p>")
+    builder()
+    assert "Template changed" in (builder.site_dir / "404.html").read_text(encoding="utf-8")
+
+
+def test_a_failed_background_index_does_not_stop_the_next(tmp_path: Path) -> None:
+    """The preview writes its static search index in a background thread; a write that
+    fails (the site folder swapped away by a full rebuild meanwhile) used to end that
+    thread for good, and no later build of the session wrote an index again."""
+    import logging
+
+    from tipbook.site.collect import collect_tips
+    from tipbook.site.static_search import StaticSearchRun
+
+    generate_corpus(tmp_path / "content", 5)
+    collection = collect_tips(tmp_path / "content", drafts=True)
+    urls = {collection.src_uri(tip): f"tips/{tip.slug}/" for tip in collection.tips}
+    run = StaticSearchRun(logging.getLogger("test"))
+    (tmp_path / "not-a-folder").write_text("", encoding="utf-8")
+    run.prepare(collection, urls, later=True)
+    run.finish(tmp_path / "not-a-folder" / "site", background=True)
+    run.wait()
+    run.prepare(collection, urls, later=True)
+    run.finish(tmp_path / "site", background=True)
+    run.wait()
+    assert (tmp_path / "site" / "pagefind").is_dir()
+    assert (tmp_path / "site" / "search" / "vectors").is_dir()

@@ -13,6 +13,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from site_corpus import site_config, write_corpus
@@ -156,3 +157,43 @@ def test_neither_server_logs_the_words_of_a_search(
     logged = caplog.text
     assert "/api/nothing?…" in logged and "/api/search?…" in logged, logged
     assert "confidential" not in logged, logged
+
+
+def test_the_preview_search_follows_its_builds(tmp_path: Path) -> None:
+    """After a save, the preview's `/api/search` finds what its pages show: a tip the gate
+    holds back (an unknown theme) is not found, and found again once fixed. It used to
+    answer from the index as it was (refreshed in the background, at most every five
+    seconds) and found held-back tips, whose pages do not exist."""
+    from benchmarks.generate import generate_corpus
+    from tipbook.site.preview import make_preview_server
+
+    generate_corpus(tmp_path / "content", 8)
+    tip = sorted((tmp_path / "content").rglob("tips/**/*.md"))[3]
+    text = tip.read_text(encoding="utf-8").replace("\n\n", "\n\nzzuniqueword here.\n\n", 1)
+    tip.write_text(text, encoding="utf-8")
+    preview, builder, _site = make_preview_server(
+        site_config(tmp_path), "127.0.0.1", 0, drafts=False
+    )
+    thread = threading.Thread(target=preview.serve, daemon=True)
+    thread.start()
+    while not preview.serve_thread.is_alive():
+        time.sleep(0.05)
+    time.sleep(1)  # its file watcher started
+    port = preview.server_address[1]
+
+    def found_after(content: str) -> int:
+        builds = builder.builds
+        tip.write_text(content, encoding="utf-8")
+        deadline = time.monotonic() + 60
+        while builder.builds == builds and time.monotonic() < deadline:
+            time.sleep(0.1)
+        status, _headers, body = parsed(request(port, "GET", "/api/search?q=zzuniqueword&log=0"))
+        assert status == 200, body
+        return int(json.loads(body)["total"])
+
+    try:
+        assert found_after(text.replace("themes:\n", "themes:\n  - nosuchtheme\n", 1)) == 0
+        assert found_after(text) == 1
+    finally:
+        preview.shutdown(wait=True)
+        publish.wait_for_deletions()

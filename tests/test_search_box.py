@@ -523,3 +523,25 @@ def test_a_word_no_tip_uses_finds_tips_by_its_related_words(  # type: ignore[no-
     open_box(tab)
     # No tip says "fatigued"; the table relates it to "tired" and "exhausted".
     assert plain(search_titles(tab, "fatigued")[0]) == "Refresh, Rejuvenate, Refocus"
+
+
+def test_static_box_survives_damaged_word_shards(tab, shipped: dict[str, Path]) -> None:  # type: ignore[no-untyped-def]
+    """The word vectors and related words the static box fetches are data from the site: a
+    damaged shard (not an object, a vector that is not base64 or not a string) costs its
+    words their meaning; the question is still answered. It used to find nothing."""
+    from search.vectors import vector_shard
+
+    damaged = {
+        f"/search/vectors/{vector_shard('tired')}.json": b"null",
+        f"/search/vectors/{vector_shard('stressed')}.json": b'{"stressed": "!!not base64"}',
+        f"/search/vectors/{vector_shard('shift')}.json": b'{"shift": 64}',
+        "/search/related/ti.json": b"null",
+        "/search/related/st.json": b'{"stressed": 5}',
+    }
+    swapped = {path: (data, "application/json") for path, data in damaged.items()}
+    with static_server(shipped["site"], swapped) as url:
+        tab.goto(url)
+        open_box(tab)
+        titles = search_titles(tab, "tired and stressed at the end of a long shift", delay=0)
+    # (ranked by its words, and the meaning of those left: near the top, if not first)
+    assert "Refresh, Rejuvenate, Refocus" in [plain(title) for title in titles[:3]], titles

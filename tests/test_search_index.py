@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from search_corpus import TIPS, by_title, write_corpus
 
+from benchmarks.generate import generate_corpus
 from search.indexer import CURRENT_FILE, MANIFEST_FILE, current_generation, update_index
 from search.query import SearchOptions, TipSearcher, search_tips
 from tipbook.config import load_config
@@ -224,3 +225,27 @@ def test_an_unwritable_index_folder_is_a_clear_error(content: Path, tmp_path: Pa
     blocker.write_text("a file where the index folder should be", encoding="utf-8")
     with pytest.raises(TipbookError, match="cannot write the search index"):
         update_index(content, blocker / "index")
+
+
+def test_a_searcher_kept_open_follows_deletes_and_re_adds(tmp_path: Path) -> None:
+    """A long-lived searcher (`tipbook serve`, the preview) after a tip is held back (bad
+    front matter), fixed, and deleted: Whoosh's `Searcher.refresh()` kept the deleted
+    version found, so the fixed tip was found twice and a deleted one stayed."""
+    generate_corpus(tmp_path / "content", 5)
+    tip = sorted((tmp_path / "content").rglob("tips/**/*.md"))[2]
+    text = tip.read_text(encoding="utf-8").replace("\n\n", "\n\nzzuniqueword here.\n\n", 1)
+    tip.write_text(text, encoding="utf-8")
+    update_index(tmp_path / "content", tmp_path / "index")
+    searcher = TipSearcher(tmp_path / "index")
+    try:
+        found = []
+        for content in (text.replace("---\ntitle", "---\ntitle: [broken", 1), text, None):
+            if content is None:
+                tip.unlink()
+            else:
+                tip.write_text(content, encoding="utf-8")
+            update_index(tmp_path / "content", tmp_path / "index")
+            found.append(searcher.search("zzuniqueword", include_unpublished=True).total)
+        assert found == [0, 1, 0]
+    finally:
+        searcher.close()

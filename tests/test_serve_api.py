@@ -278,3 +278,53 @@ def test_the_access_log_never_holds_the_words_of_a_search(
     assert '"GET /api/search?… HTTP/1.1" 200' in logged, logged
     assert "/api/opened?…" in logged and "/index.html?ref=kept" in logged
     assert "private" not in logged
+
+
+def test_the_access_log_never_holds_the_words_of_a_results_page_or_highlight(
+    root: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The results page (`search/?query=…`) and a result opened from the box (`?h=…`, the
+    search.highlight feature) carry a search's words in the page's address: cut too."""
+    server = make_server(root / "site", port=0, content_dir=root / "content")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with httpx.Client(base_url=server.url, timeout=10) as client:
+            client.get("/search/", params={"query": "private compassion", "exact": "1"})
+            client.get("/index.html", params={"ref": "kept", "h": "private words"})
+            client.get("/nowhere/", params={"query": "private"})
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+    logged = capfd.readouterr().err
+    assert "/search/?query=…&exact=1" in logged and "/index.html?ref=kept&h=…" in logged
+    assert "private" not in logged, logged
+
+
+def test_the_access_log_cuts_malformed_request_lines_with_quotes(
+    root: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A request line with a quote in its query (sent by a script, not a browser) kept the
+    words after the quote in the server's error and access lines."""
+    import socket
+
+    server = make_server(root / "site", port=0, content_dir=root / "content")
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        for line in (
+            b'GET /api/search?q=a"private words HTTP/1.1',
+            b"GET /api/search?q=a'private words HTTP/1.1",
+            b"GET /search/?query=a'private words HTTP/1.1",
+        ):
+            with socket.create_connection(server.server_address[:2], timeout=10) as client:
+                client.sendall(line + b"\r\nHost: 127.0.0.1\r\n\r\n")
+                assert client.recv(100).startswith(b"HTTP/1.0 400")
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
+    logged = capfd.readouterr().err
+    assert logged.count("/api/search?…") == 4 and "/search/?query=…" in logged, logged
+    assert "private" not in logged, logged

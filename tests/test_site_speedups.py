@@ -139,3 +139,17 @@ def test_without_materials_record_of_tag_listings_the_pages_with_one_are_found(
     assert [page.file.src_uri for page in found] == [pages.TAGS_INDEX] and again == found
     notices = [r.getMessage() for r in caplog.records if r.name == speedups.log.name]
     assert len(notices) == 1 and "tags plugin" in notices[0]
+
+
+def test_a_damaged_template_cache_file_is_compiled_again(tmp_path: Path) -> None:
+    """The compiled templates kept below the cache folder: a file cut short (a full disk,
+    a copy interrupted) failed the next build with Jinja's traceback; it is a miss now."""
+    write_corpus(tmp_path / "content")
+    config = site_config(tmp_path)
+    first = build_site(config).site_dir
+    home = (first / "index.html").read_bytes()
+    kept = sorted((config.cache_dir / "site-templates").glob("*.cache"))
+    assert kept
+    for path in kept:
+        path.write_bytes(path.read_bytes()[:20])  # the header and a cut checksum
+    assert (build_site(config).site_dir / "index.html").read_bytes() == home

@@ -66,19 +66,28 @@ def is_api(path: str) -> bool:
 
 
 # A request target in a log line: a path (up to a quote, space or "?") and its query string,
-# up to the HTTP version, a quote or the end (a malformed request line may hold spaces).
-_TARGET_WITH_QUERY = re.compile(r"(?P<path>/[^\s\"'?]*)\?[^\"']*?(?=\s+HTTP/\d|[\"']|$)")
+# up to the HTTP version; else up to the quote that closes the request line (before a status
+# code, or the end); else up to a quote. A malformed request line may hold spaces and quotes.
+_TARGET_WITH_QUERY = re.compile(
+    r"(?P<path>/[^\s\"'?]*)\?(?:.*?(?=\s+HTTP/\d)|.*(?=[\"']\)?(?:\s+\d|$))|[^\"']*)"
+)
+# A page's parameters that hold a search's words: the results page's `query` and the `h`
+# a result link from the box adds (search.highlight), up to the next parameter.
+_SEARCH_WORDS = re.compile(r"([?&](?:query|q|h)=)[^&]*")
 
 
 def without_search_words(text: str) -> str:
     """`text` (an access-log line, an error naming a request) with the query string of every
-    API request target cut to `?…`: a server's log joins the caller's address and time to
-    each query as typed, keystroke by keystroke, which the query log is made never to keep
-    (`search.querylog`, off with `serve.log_queries: false`). Both servers log through here."""
+    API request target cut to `?…`, and a page's search words (`_SEARCH_WORDS`) to `…`: a
+    server's log joins the caller's address and time to each query as typed, keystroke by
+    keystroke, which the query log is made never to keep (`search.querylog`, off with
+    `serve.log_queries: false`). Both servers log through here."""
 
     def cut(match: re.Match[str]) -> str:
         path = match.group("path")
-        return f"{path}?…" if is_api(path) else match.group(0)
+        if is_api(path):
+            return f"{path}?…"
+        return _SEARCH_WORDS.sub(r"\g<1>…", match.group(0))
 
     return _TARGET_WITH_QUERY.sub(cut, text)
 

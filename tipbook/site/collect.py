@@ -158,6 +158,7 @@ class Withheld:
     shown: str  # the file as the report names it
     tip: Tip | None  # None: the file could not be read as a tip at all
     errors: tuple[Problem, ...]
+    path: Path | None = None  # the file
 
     def lines(self) -> list[str]:
         """`path:line: reason`, one line per error (as `tipbook check` prints them)."""
@@ -196,7 +197,9 @@ def collect_tips(
         shown = drafts or (tip is not None and tip.is_published(today))
         if not verdict.passes:
             if shown or tip is None:  # a draft's errors never stop or clutter the live site
-                withheld.append(Withheld(verdict.file.shown, tip, tuple(verdict.errors)))
+                withheld.append(
+                    Withheld(verdict.file.shown, tip, tuple(verdict.errors), verdict.file.path)
+                )
             elif tip is not None:
                 held_back.append(tip)
             continue

@@ -10,6 +10,7 @@ findings and the related-tips map are kept between rebuilds.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
 import os
@@ -95,23 +96,38 @@ class PreviewBuilder:
             return
         log.error("The preview rebuild failed; fix it and save to try again:\n%s", self.error)
 
+    def withheld_files(self) -> frozenset[str]:
+        """The tip files the last good build held back for errors, named as the search
+        index names them (`content/tips/…`: `SearchOptions.held_back`)."""
+        plugin = self._mkdocs_config.plugins["tipbook"] if self._mkdocs_config else None
+        collection = plugin.collection if plugin is not None else None
+        content = self.config.content_dir
+        return frozenset(
+            f"{content.name}/{held.path.relative_to(content).as_posix()}"
+            for held in (collection.withheld if collection is not None else ())
+            if held.path is not None and held.path.is_relative_to(content)
+        )
+
     def settle(self) -> None:
         """Wait until the last build's background work (its static search index) is done."""
         if self._mkdocs_config is not None:
             incremental.settle(self._mkdocs_config.plugins["tipbook"])
 
     def _watched_files(self) -> dict[Path, tuple[int, int]]:
-        """Every file below content/ with its (mtime, size): what changed since the last
-        build tells a quick rebuild (tips edited) from a real one (anything else)."""
+        """Every file the preview watches (content/, mkdocs.yml, overrides/) with its
+        (mtime, size): what changed since the last build tells a quick rebuild (tips
+        edited) from a real one (anything else, a theme or template change too)."""
+        config = self.config
+        paths = [config.mkdocs_file]
+        for top in (config.content_dir, config.root / "overrides"):
+            paths.extend(Path(folder, name) for folder, _, names in os.walk(top) for name in names)
         found: dict[Path, tuple[int, int]] = {}
-        for folder, _folders, names in os.walk(self.config.content_dir):
-            for name in names:
-                path = Path(folder, name)
-                try:
-                    stat = path.stat()
-                except OSError:
-                    continue
-                found[path] = (stat.st_mtime_ns, stat.st_size)
+        for path in paths:
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            found[path] = (stat.st_mtime_ns, stat.st_size)
         return found
 
     def _quick(self, seen: dict[Path, tuple[int, int]]) -> bool:
@@ -219,7 +235,7 @@ def make_preview_server(
         return speedups.inject_into_preview_error_page(server, page.read_bytes())
 
     server.error_handler = error_page
-    _serve_search_api(server, config, drafts)
+    _serve_search_api(server, config, builder)
     server_log = logging.getLogger("mkdocs.livereload")
     if not any(isinstance(f, _NoSearchWords) for f in server_log.filters):
         server_log.addFilter(_NoSearchWords())
@@ -250,20 +266,33 @@ def _guarded_server(
     return server
 
 
-def _serve_search_api(server: LiveReloadServer, config: Config, drafts: bool) -> None:
+def _serve_search_api(server: LiveReloadServer, config: Config, builder: PreviewBuilder) -> None:
     """Answer `/api/search` in the preview as `tipbook serve` does (one adapter for both,
     tipbook.searchhttp), so the preview's search box runs on tipbook's own search too (with
-    drafts and scheduled tips when `drafts`).
+    drafts and scheduled tips when the builder shows them). The first search after a build
+    brings the index up to date and leaves out the tips that build held back, as the site
+    does (the index is of content/, the site of what the gate lets through).
 
     Done by wrapping the server's WSGI application (`get_app`/`set_app`, the standard
     library's public wsgiref API), not MkDocs' request handling.
     """
     from search.api import SearchService
 
-    service = SearchService(config.content_dir, config.index_dir, include_unpublished=drafts)
+    service = SearchService(
+        config.content_dir, config.index_dir, include_unpublished=builder.drafts
+    )
     service.refresh(force=True)  # as `tipbook serve` does: incremental, so quick after once
+    service.held_back = builder.withheld_files()
+    searched_after = [builder.builds]  # the build the index was last brought up to
     site_app = server.get_app()
     assert site_app is not None
+
+    def follow_the_build() -> None:
+        if searched_after[0] != builder.builds:  # a build succeeded since
+            searched_after[0] = builder.builds
+            with contextlib.suppress(TipbookError, OSError):  # searches what is indexed
+                service.refresh(force=True)
+            service.held_back = builder.withheld_files()
 
     def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
         # wsgiref's PATH_INFO is decoded; `searchhttp` decodes the server's path the same.
@@ -271,6 +300,7 @@ def _serve_search_api(server: LiveReloadServer, config: Config, drafts: bool) ->
         if not searchhttp.is_api(path):
             return site_app(environ, start_response)
         method = environ.get("REQUEST_METHOD", "GET")
+        follow_the_build()
         answer = searchhttp.answer(method, path, environ.get("QUERY_STRING", ""), service)
         start_response(answer.status_line, answer.headers())
         return [answer.body_for(method)]

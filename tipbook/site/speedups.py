@@ -36,7 +36,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from jinja2 import nodes
+from jinja2 import FileSystemBytecodeCache, nodes
+from jinja2.bccache import Bucket
 from jinja2.ext import Extension
 
 log = logging.getLogger("tipbook.speedups")  # not under "mkdocs": a strict build ignores it
@@ -426,8 +427,6 @@ def tune_templates(env: Any, bytecode_folder: Path | None) -> None:
     """The theme's Jinja environment made faster for one build (public Jinja settings) and
     given the fragment cache (`FragmentCache`, which renders every part only when the
     speed-ups are off: the templates set no key then)."""
-    from jinja2 import FileSystemBytecodeCache
-
     # Theme templates do not change during a build: skip Jinja's per-include file stat.
     env.auto_reload = False
     # Jinja's default LRU cache re-orders a deque on every include (tens per page);
@@ -437,10 +436,21 @@ def tune_templates(env: Any, bytecode_folder: Path | None) -> None:
     if bytecode_folder is not None:
         try:
             bytecode_folder.mkdir(parents=True, exist_ok=True)
-            env.bytecode_cache = FileSystemBytecodeCache(str(bytecode_folder))
+            env.bytecode_cache = DamageTolerantBytecodeCache(str(bytecode_folder))
         except OSError:
             pass  # a read-only checkout builds as well, only a little slower
     env.add_extension(FragmentCache)
+
+
+class DamageTolerantBytecodeCache(FileSystemBytecodeCache):
+    """Jinja's bytecode cache, where a damaged file (cut short, say) is a miss to compile
+    again: Jinja's own reading raises on a cut checksum, which failed the build."""
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # whatever unpickling garbage raises (UnpicklingError, EOFError…)
+            bucket.reset()
 
 
 def skip_render(page: Any) -> None:

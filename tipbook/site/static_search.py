@@ -105,7 +105,11 @@ class StaticSearchRun:
                 if finish is None:
                     self._thread = None
                     return
-            finish()
+            try:
+                finish()
+            except Exception as error:  # the site it wrote into was swapped away, say:
+                # the thread goes on (the next index is written), or no index ever would be.
+                self.log.warning("static search index not written: %s", error)
 
     def wait(self) -> None:
         """Wait until the index written in the background (the preview's) is in place."""

@@ -307,8 +307,15 @@ function relatedOf(word) {
     relatedShards.set(name, fetch(new URL(`search/related/${name}.json`, BASE))
       .then(response => response.ok ? response.json() : {})
       .catch(() => ({})))
-  return relatedShards.get(name).then(table =>
-    Object.prototype.hasOwnProperty.call(table, word) ? table[word] : [])
+  return relatedShards.get(name).then(table => {
+    /* fetched data: a damaged shard costs its words' related words, not the search */
+    const list = table && typeof table === "object" &&
+      Object.prototype.hasOwnProperty.call(table, word) ? table[word] : []
+    return Array.isArray(list)
+      ? list.filter(entry => Array.isArray(entry) && typeof entry[0] === "string" &&
+          typeof entry[1] === "number")
+      : []
+  })
 }
 
 /* [[related word, weight]] for `words`, most similar first, none of `words` itself */
@@ -332,12 +339,21 @@ async function relatedWords(words) {
 const VECTOR_WEIGHT = 2.0        /* as search.vectors.WEIGHT */
 const RERANKED = 20              /* as search.vectors.RERANKED */
 const VECTOR_SHARDS = 512        /* as search.vectors.VECTOR_SHARDS */
+const VECTOR_DIMENSIONS = 64     /* as search/word_vectors.json's "dimensions" */
 const NOT_PLAIN = /["*?:~]|(^|\s)(AND|OR|NOT|ANDNOT|ANDMAYBE)(\s|$)/  /* as is_plain */
 const vectorShards = new Map()
 
+/* A vector's 64 signed bytes from its base64; null for anything else (a shard or a tip's
+   meta is data fetched from the site: a damaged one costs its word, not the search) */
 function signedBytes(code) {
-  const raw = atob(code)
-  return Int8Array.from(raw, char => char.charCodeAt(0) << 24 >> 24)
+  let raw
+  try {
+    raw = typeof code === "string" ? atob(code) : ""
+  } catch (err) {
+    return null
+  }
+  return raw.length === VECTOR_DIMENSIONS
+    ? Int8Array.from(raw, char => char.charCodeAt(0) << 24 >> 24) : null
 }
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
@@ -365,7 +381,8 @@ function wordVector(word) {
       .then(response => response.ok ? response.json() : {})
       .catch(() => ({})))
   return vectorShards.get(name).then(table =>
-    Object.prototype.hasOwnProperty.call(table, word) ? signedBytes(table[word]) : null)
+    table && typeof table === "object" && Object.prototype.hasOwnProperty.call(table, word)
+      ? signedBytes(table[word]) : null)
 }
 
 async function queryVector(query) {
@@ -381,8 +398,8 @@ async function queryVector(query) {
 }
 
 function cosine(query, code) {
-  const tip = code ? signedBytes(code) : []
-  if (tip.length !== query.length)
+  const tip = signedBytes(code)
+  if (!tip || tip.length !== query.length)
     return 0
   let dot = 0, norm = 0
   tip.forEach((x, i) => { dot += query[i] * x; norm += x * x })
@@ -401,7 +418,7 @@ async function rerankByMeaning(query, results) {
   const fused = head.map((result, i) => ({
     ...result,
     data: () => Promise.resolve(data[i]),
-    score: result.score / best + VECTOR_WEIGHT * cosine(vector, data[i].meta.vector)
+    score: result.score / best + VECTOR_WEIGHT * cosine(vector, data[i].meta?.vector)
   }))
   fused.sort((a, b) => b.score - a.score)   /* stable: equal scores keep their order */
   const rest = results.slice(RERANKED).map(result => ({ ...result, score: result.score / best }))
