@@ -252,7 +252,10 @@ def test_the_preview_shows_a_broken_tip_and_recovers(tmp_path: Path) -> None:
             assert time.monotonic() < deadline, "the broken tip was never rebuilt"
             time.sleep(0.1)
         page = httpx.get(url, timeout=5)  # answers at once: the preview is not stuck
-        assert page.status_code == 200 and "tipbook-preview-error" in page.text
+        # held back as a build would (404 at its address), with the reason and the reload
+        # script, so the editor's tab shows why and comes back on the fix
+        assert page.status_code == 404 and "tipbook-preview-error" in page.text
+        assert "livereload" in page.text
         assert "own-the-mistake.md" in page.text and "date" in page.text
         assert "held back" in page.text and not builder.error
 

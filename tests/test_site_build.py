@@ -421,6 +421,7 @@ def test_preview_serves_drafts_and_rebuilds_an_edited_tip(tmp_path: Path) -> Non
         untouched = site / "tips/2023/2023-11-14-the-first-step/index.html"
         before = untouched.stat().st_mtime_ns
         static_search = site / "pagefind/0/pagefind-entry.json"
+        builder.settle()  # the first build's static search index is written in the background
         indexed = static_search.stat().st_mtime_ns
         path.write_text(path.read_text().replace("marmalade", "gooseberry"))
         url = base + "tips/2024/2024-02-06-own-the-mistake/"
@@ -441,6 +442,7 @@ def test_preview_serves_drafts_and_rebuilds_an_edited_tip(tmp_path: Path) -> Non
     finally:
         server.shutdown(wait=True)
         thread.join(timeout=10)
+        builder.settle()
         shutil.rmtree(site, ignore_errors=True)
 
 

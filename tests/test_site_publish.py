@@ -242,6 +242,7 @@ def test_the_preview_reports_what_the_published_site_would_hold_back(project: Pa
         assert any(f"{FUTURE.isoformat()}  A Tip From the Future" in line for line in lines)
     finally:
         server.shutdown()
+        builder.settle()  # the static search index the preview writes in the background
         shutil.rmtree(site, ignore_errors=True)
 
 

@@ -163,7 +163,25 @@ class SiteRequestHandler(GuardedHandler, SimpleHTTPRequestHandler):
         if not found:
             self._send_not_found()  # no such file, and no directory listings
             return None
-        return super().send_head()  # redirects a folder's URL to its slash form, or sends
+        # Redirects a folder's URL to its slash form, or opens the file; a build that swaps
+        # the site between the look above and the opening (two renames, under load) would
+        # make that a 404: the opening is tried again, in the new site.
+        self._swap_seen_from = _folder_id(root)
+        try:
+            return super().send_head()
+        except _SwappedWhileOpening:
+            _wait_for_folder(root)
+            self._swap_seen_from = None
+            return super().send_head()
+        finally:
+            self._swap_seen_from = None
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        start = getattr(self, "_swap_seen_from", None)
+        swapped = start is not None and _folder_id(self.server.site_dir) != start
+        if code == HTTPStatus.NOT_FOUND and swapped:
+            raise _SwappedWhileOpening  # nothing was sent yet: `send_head` looks again
+        super().send_error(code, message, explain)
 
     def _file_for(self, url: str) -> bool:
         """Whether `url` names a page or file of the site (a folder: one with index.html)."""
@@ -213,6 +231,10 @@ class SiteRequestHandler(GuardedHandler, SimpleHTTPRequestHandler):
             f"{self.address_string()} - - [{self.log_date_time_string()}] "
             f"{searchhttp.without_search_words(format % args)}\n"
         )
+
+
+class _SwappedWhileOpening(Exception):
+    """The site was swapped between finding a file and opening it (`send_head`)."""
 
 
 def _folder_id(folder: Path) -> tuple[int, int] | None:

@@ -230,7 +230,9 @@ def make_preview_server(
 
     def error_page(code: int) -> bytes | None:
         page = site_dir / f"{code}.html"
-        return page.read_bytes() if code in (404, 500) and page.is_file() else None
+        if code not in (404, 500) or not page.is_file():
+            return None
+        return speedups.inject_into_preview_error_page(server, page.read_bytes())
 
     server.error_handler = error_page
     _serve_search_api(server, config, builder)

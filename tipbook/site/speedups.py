@@ -409,6 +409,20 @@ def inject_into_preview_pages(server: Any, extra: Callable[[], bytes]) -> None:
     server._inject_js_into_html = inject
 
 
+def inject_into_preview_error_page(server: Any, content: bytes) -> bytes:
+    """The preview's 404 page with what every page it serves gets (`inject_into_preview_pages`:
+    the reload script and the banner): a tip held back since the last save answers 404 at
+    its address, and the editor looking at it must see why and get the page back on a fix.
+
+    MkDocs serves error pages as they are; its private `_inject_js_into_html` and
+    `_visible_epoch` are what its pages get. Without them, the page as it is."""
+    inject = getattr(server, "_inject_js_into_html", None)
+    epoch = getattr(server, "_visible_epoch", None)
+    if inject is None or not isinstance(epoch, int) or unsupported():
+        return content
+    return bytes(inject(content, epoch))
+
+
 def tune_templates(env: Any, bytecode_folder: Path | None) -> None:
     """The theme's Jinja environment made faster for one build (public Jinja settings) and
     given the fragment cache (`FragmentCache`, which renders every part only when the
