@@ -232,8 +232,6 @@ def held_back_files(
     return held
 
 
-# The modules whose rules decide what the gate holds back: a new rule is a new answer.
-_GATE_MODULES = ("check", "tip_rules", "body_rules", "rules", "validate", "schemas", "content")
 
 
 def _gate_fingerprint(content_dir: Path, site_url: str, today: dt.date) -> str:
@@ -241,9 +239,10 @@ def _gate_fingerprint(content_dir: Path, site_url: str, today: dt.date) -> str:
     modification time, and where a link leads), the day (scheduled tips), the site address
     (links to it) and the rules' code. A walk of stat calls: milliseconds per 1,000 tips."""
     digest = hashlib.sha256(f"{today.isoformat()}\n{site_url}\n".encode())
-    for module in _GATE_MODULES:
-        source = Path(__file__).with_name(f"{module}.py")
-        digest.update(f"{module} {source.stat().st_mtime_ns}\n".encode())
+    # Every module of this package (the rules, the sanitiser they ask, the taxonomy, the
+    # text helpers…): a changed rule is a new answer, and naming a few would miss one.
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(f"{source.name} {source.stat().st_mtime_ns}\n".encode())
     for folder, folders, names in os.walk(content_dir):
         folders.sort()
         for name in sorted(names + folders):
