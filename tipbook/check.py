@@ -232,8 +232,6 @@ def held_back_files(
     return held
 
 
-
-
 def _gate_fingerprint(content_dir: Path, site_url: str, today: dt.date) -> str:
     """A digest of what the gate's answer depends on: every file below content/ (path, size,
     modification time, and where a link leads), the day (scheduled tips), the site address
