@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,27 @@ def checkout_left_alone() -> object:
     yield
     changed = sorted(k for k, v in _written_state(folder).items() if before.get(k) != v)
     assert not changed, f"tests wrote into the checkout's .tipbook/: {changed[:5]}"
+
+
+@pytest.fixture(scope="session")
+def shipped_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The served engine's index of the shipped content (content/tips), made once per test
+    process for the tests that judge ranking over it."""
+    from search.indexer import update_index
+
+    content = REPO_ROOT / "content"
+    if not any((content / "tips").rglob("*.md")):
+        pytest.skip("no shipped tips in content/tips yet")
+    index = tmp_path_factory.mktemp("shipped-index") / "index"
+    update_index(content, index)
+    return index
+
+
+@pytest.fixture()
+def shipped_searcher(shipped_index: Path) -> Iterator[object]:
+    """A searcher over `shipped_index`, closed after the test."""
+    from search.query import TipSearcher
+
+    searcher = TipSearcher(shipped_index)
+    yield searcher
+    searcher.close()

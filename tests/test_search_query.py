@@ -233,18 +233,10 @@ def test_tips_count_matches_the_corpus(searcher: TipSearcher) -> None:
 # Judged queries over the shipped content (content/tips): benchmarks/search_judged.py.
 
 
-def test_judged_relevance_over_the_shipped_content(repo_root: Path, tmp_path: Path) -> None:
-    content = repo_root / "content"
-    if not any((content / "tips").rglob("*.md")):
-        pytest.skip("no shipped tips in content/tips yet")
-    update_index(content, tmp_path / "index")
-    searcher = TipSearcher(tmp_path / "index")
-    try:
-        mrr, ranks = mean_reciprocal_rank(
-            lambda query: [hit.title for hit in searcher.search(query, limit=10).hits]
-        )
-    finally:
-        searcher.close()
+def test_judged_relevance_over_the_shipped_content(shipped_searcher: TipSearcher) -> None:
+    mrr, ranks = mean_reciprocal_rank(
+        lambda query: [hit.title for hit in shipped_searcher.search(query, limit=10).hits]
+    )
     print(f"\njudged relevance (CLI): MRR {mrr:.3f} over {len(JUDGED)} queries")
     assert len(JUDGED) >= 30
     assert mrr >= MRR_FLOOR["cli"], f"MRR {mrr:.3f}; not first: {ranks}"

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from benchmarks.search_judged import CONCEPT_DEV, mean_reciprocal_rank
-from search.indexer import update_index
 from search.query import TipSearcher
 from search.static import VECTORS_DIR, tip_page_html, write_word_shards
 from search.vectors import (
@@ -47,24 +46,15 @@ def test_a_question_is_nearer_the_tip_about_its_concept_than_the_others() -> Non
     assert tip_vector("", "", "", "") == b"" and cosine(query, b"") == 0.0
 
 
-def test_questions_by_concept_are_ranked_by_meaning(repo_root: Path, tmp_path: Path) -> None:
-    content = repo_root / "content"
-    if not any((content / "tips").rglob("*.md")):
-        pytest.skip("no shipped tips in content/tips yet")
-    update_index(content, tmp_path / "index")
-    searcher = TipSearcher(tmp_path / "index")
-    try:
+def test_questions_by_concept_are_ranked_by_meaning(shipped_searcher: TipSearcher) -> None:
+    def titles(query: str) -> list[str]:
+        return [hit.title for hit in shipped_searcher.search(query, limit=10).hits]
 
-        def titles(query: str) -> list[str]:
-            return [hit.title for hit in searcher.search(query, limit=10).hits]
-
-        mrr, ranks = mean_reciprocal_rank(titles, CONCEPT_DEV)
-        # "automated" and "agents" are not the AI tip's words; by words alone it is 4th.
-        plain = searcher.search("automated phone systems versus human agents").hits
-        # A query with an operator says exactly what it wants: ranked by its words alone.
-        exact = searcher.search("automated OR phone OR systems OR human OR agents").hits
-    finally:
-        searcher.close()
+    mrr, ranks = mean_reciprocal_rank(titles, CONCEPT_DEV)
+    # "automated" and "agents" are not the AI tip's words; by words alone it is 4th.
+    plain = shipped_searcher.search("automated phone systems versus human agents").hits
+    # A query with an operator says exactly what it wants: ranked by its words alone.
+    exact = shipped_searcher.search("automated OR phone OR systems OR human OR agents").hits
     print(f"\nconcept dev relevance (CLI): MRR {mrr:.3f} over {len(CONCEPT_DEV)} queries")
     assert mrr >= CONCEPT_DEV_FLOOR, f"MRR {mrr:.3f}; not first: {ranks}"
     assert plain[0].title == "Be Better than AI Customer Service"
